@@ -1,0 +1,524 @@
+"""Every shared type of the pipeline, as frozen dataclasses.
+
+This module imports nothing else from the package, so every stage can depend on it
+and on nothing more. Data flows one way:
+
+    bytes --load--> Document --classify--> Classification --extract--> ExtractionResult
+          --link--> Links --build--> rdflib graph --store--> SPARQL
+
+Facts carry the RDF predicate each field maps to in ``field(metadata=...)``; the graph
+builder (``extract.rdf.build``) reads that metadata, so adding a fact type needs no
+builder code. Metadata keys:
+
+* ``p``: local name of the ``yk:`` predicate (``"rdfs:label"``, ``"dct:…"`` for others);
+* ``lang``: the value is text read from the document and gets the document's language tag;
+* ``key``: the field takes part in the fact's identity (its IRI), so re-extracting the
+  same fact from the same bytes gives the same node.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal, Union
+
+Lang = Literal["ja", "en"]
+
+
+class DocType(str, enum.Enum):
+    """The five document kinds; values are the ontology's subclass local names."""
+
+    REVIEW_REPORT = "ReviewReport"
+    RMP = "RiskManagementPlan"
+    GUIDELINE = "OptimalUseGuideline"
+    TRIAL_RECORD = "ClinicalTrialRecord"
+    PRODUCT_INFO = "ProductInformation"
+
+    @classmethod
+    def parse(cls, text: str) -> "DocType":
+        """Accept the CLI spellings (``rmp``, ``review-report``, ``ReviewReport`` …)."""
+        wanted = text.replace("-", "").replace("_", "").lower()
+        aliases = {"rmp": cls.RMP, "review": cls.REVIEW_REPORT, "guideline": cls.GUIDELINE,
+                   "trial": cls.TRIAL_RECORD, "pi": cls.PRODUCT_INFO, "packageinsert": cls.PRODUCT_INFO}
+        for member in cls:
+            if wanted in (member.value.lower(), member.name.replace("_", "").lower()):
+                return member
+        if wanted in aliases:
+            return aliases[wanted]
+        raise ValueError(f"unknown document type {text!r}; one of: "
+                         + ", ".join(m.name.lower().replace("_", "-") for m in cls))
+
+
+# --------------------------------------------------------------------------- document
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a piece of evidence sits: page (1-based, None when the source has no pages),
+    section path as printed (e.g. ``"7.R.4"``), and the character span in ``Document.text``."""
+
+    doc_id: str
+    page: int | None
+    section: str | None
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+        if self.page is not None and self.page < 1:
+            raise ValueError(f"page must be 1-based, got {self.page}")
+
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table_text", "footnote", "furniture"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of text lines that belong together. ``text`` is the lines joined (Japanese
+    lines without a space); ``ref`` spans the original lines in ``Document.text``."""
+
+    text: str
+    lang: Lang
+    kind: BlockKind
+    ref: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    row: int
+    col: int
+    text: str
+    ref: SourceRef
+    row_span: int = 1
+    col_span: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table as cells; ``header_rows`` counts the leading rows that are headers."""
+
+    cells: tuple[Cell, ...]
+    n_rows: int
+    n_cols: int
+    ref: SourceRef
+    header_rows: int = 0
+    pages: tuple[int, ...] = ()
+
+    def rows(self) -> list[list[str]]:
+        """The table as a grid of strings (a spanned value appears in its first cell only)."""
+        grid = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
+        for c in self.cells:
+            grid[c.row][c.col] = c.text
+        return grid
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and what it contains. ``number`` as printed (``"7.R.4"``, ``"１.（１）"``,
+    ``"【重要な特定されたリスク】"``) or None for an unnumbered heading; ``start``/``end`` are
+    offsets into ``Document.text``."""
+
+    number: str | None
+    title: str
+    level: int
+    start: int
+    end: int
+    children: tuple["Section", ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.number if self.number else self.title
+
+
+PageStatus = Literal["ok", "unreadable", "ocr"]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page (text sources without page breaks are one page numbered None).
+    ``start``/``end`` are offsets into ``Document.text``."""
+
+    number: int | None
+    start: int
+    end: int
+    status: PageStatus = "ok"
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded document: cleaned text plus its structure, every piece addressable by offset.
+
+    ``text`` is the whole document after ``normalize.text.clean_text``, one source line per
+    line, pages separated by ``\\f``. Extractors search it and turn spans into ``SourceRef``s
+    with ``ref()``, so provenance needs no bookkeeping in the extractors.
+    """
+
+    doc_id: str  # sha256 hex of the source bytes
+    path: str
+    source_format: Literal["pdf", "text"]
+    shape: str  # "pdf", "layout", "markdown", "registry", "xml", "json"
+    lang: Lang
+    text: str
+    pages: tuple[Page, ...]
+    blocks: tuple[Block, ...]
+    tables: tuple[Table, ...]
+    sections: tuple[Section, ...]  # top level; children nested
+    _page_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.doc_id) != 64:
+            raise ValueError("doc_id must be a sha256 hex digest")
+        object.__setattr__(self, "_page_starts", tuple(p.start for p in self.pages))
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.pages:
+            return None
+        i = max(0, bisect.bisect_right(self._page_starts, offset) - 1)
+        return self.pages[i].number
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section containing ``offset``."""
+        found: Section | None = None
+        level = self.sections
+        while True:
+            inner = next((s for s in level if s.start <= offset < s.end), None)
+            if inner is None:
+                return found
+            found, level = inner, inner.children
+
+    def section_path(self, offset: int) -> str | None:
+        s = self.section_at(offset)
+        return s.label if s else None
+
+    def ref(self, start: int, end: int) -> SourceRef:
+        """Provenance for the span ``text[start:end]``."""
+        return SourceRef(self.doc_id, self.page_at(start), self.section_path(start), start, end)
+
+    def iter_sections(self) -> list[Section]:
+        """Every section, depth first, in document order."""
+        out: list[Section] = []
+        stack = list(reversed(self.sections))
+        while stack:
+            s = stack.pop()
+            out.append(s)
+            stack.extend(reversed(s.children))
+        return out
+
+    def unreadable_pages(self) -> list[Page]:
+        return [p for p in self.pages if p.status == "unreadable"]
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    doc_type: DocType
+    lang: Lang
+    score: float
+    evidence: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- mentions
+
+MentionKind = Literal["product", "substance", "organization", "concept", "study"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name as written in a document, before linking. The linker maps it to a stable key
+    (and so an IRI) shared across documents."""
+
+    text: str
+    lang: Lang
+    kind: MentionKind
+
+    def __post_init__(self) -> None:
+        if not self.text.strip():
+            raise ValueError(f"empty {self.kind} mention")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """The linker's decision for one mention: the entity key and its labels."""
+
+    key: str  # e.g. "lenalidomide", "C0001", "study/CC-5013-ATLL-002"
+    kind: MentionKind
+    labels: tuple[tuple[Lang, str], ...]  # preferred labels
+    alt_labels: tuple[tuple[Lang, str], ...] = ()
+    method: str = "exact"  # exact | normalized | lexicon | abbreviation | identifier | unlinked
+    score: float = 1.0
+    unlinked: bool = False
+    codes: tuple[str, ...] = ()  # e.g. "ICD10:C90.0"
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def _p(pred: str, *, lang: bool = False, key: bool = False) -> dict[str, object]:
+    return {"p": pred, "lang": lang, "key": key}
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """Document-level metadata (``yk:SourceDocument``)."""
+
+    title: str | None = None
+    issued: dt.date | None = None
+    previous_version_date: dt.date | None = None
+    products: tuple[Mention, ...] = ()
+    ref: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFact:
+    """A product the document names, with what it says of it. ``names`` are every 販売名 /
+    brand name with strength as written (``yk:tradeName``)."""
+
+    product: Mention
+    ref: SourceRef
+    names: tuple[str, ...] = ()
+    substances: tuple[Mention, ...] = ()
+    holder: Mention | None = None
+    approval_number: tuple[str, ...] = ()
+    approval_date: tuple[dt.date, ...] = ()
+    reexamination_years: int | None = None
+    therapeutic_category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StudyFact:
+    """``yk:ClinicalStudy``. ``identifiers`` are codes (``CC-5013-ATLL-002``, ``NCT…``),
+    ``aliases`` nicknames (``KarMMa``, ``MM-001試験``)."""
+
+    identifiers: tuple[str, ...]
+    ref: SourceRef
+    aliases: tuple[str, ...] = ()
+    title: str | None = None
+    phase: str | None = None
+    enrollment: int | None = None
+    products: tuple[Mention, ...] = ()
+    conditions: tuple[Mention, ...] = ()
+    interventions: tuple[Mention, ...] = ()
+    sponsor: Mention | None = None
+    countries: tuple[str, ...] = ()
+    design: str | None = None
+    primary_endpoints: tuple[str, ...] = ()
+    secondary_endpoints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Indication:
+    product: Mention = field(metadata=_p("product", key=True))
+    text: str = field(metadata=_p("text", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    disease: Mention | None = field(default=None, metadata=_p("disease"))
+    rdf_class = "Indication"
+
+
+@dataclass(frozen=True, slots=True)
+class DosageRegimen:
+    product: Mention = field(metadata=_p("product", key=True))
+    text: str = field(metadata=_p("text", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    indication: str | None = field(default=None, metadata=_p("indication", key=True))  # Indication.text
+    dose_value: Decimal | None = field(default=None, metadata=_p("doseValue", key=True))
+    dose_min: Decimal | None = field(default=None, metadata=_p("doseMin", key=True))
+    dose_max: Decimal | None = field(default=None, metadata=_p("doseMax", key=True))
+    dose_unit: str | None = field(default=None, metadata=_p("doseUnit", key=True))
+    route: str | None = field(default=None, metadata=_p("route", key=True))
+    frequency: str | None = field(default=None, metadata=_p("frequency", key=True))
+    cycle_length_days: int | None = field(default=None, metadata=_p("cycleLengthDays", key=True))
+    cycle_days: str | None = field(default=None, metadata=_p("cycleDays", key=True))
+    cycle_number: str | None = field(default=None, metadata=_p("cycleNumber", key=True))
+    combination_with: tuple[Mention, ...] = field(default=(), metadata=_p("combinationWith"))
+    substance: Mention | None = field(default=None, metadata=_p("regimenSubstance", key=True))
+    rdf_class = "DosageRegimen"
+
+
+@dataclass(frozen=True, slots=True)
+class DoseModificationRule:
+    product: Mention = field(metadata=_p("product", key=True))
+    parameter: Mention = field(metadata=_p("parameter", key=True))
+    action: str = field(metadata=_p("action", key=True))  # interrupt | reduce | discontinue | resume
+    text: str = field(metadata=_p("text", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    comparator: str | None = field(default=None, metadata=_p("comparator", key=True))
+    threshold_value: Decimal | None = field(default=None, metadata=_p("thresholdValue", key=True))
+    threshold_unit: str | None = field(default=None, metadata=_p("thresholdUnit", key=True))
+    rdf_class = "DoseModificationRule"
+
+    def __post_init__(self) -> None:
+        if self.action not in ("interrupt", "reduce", "discontinue", "resume"):
+            raise ValueError(f"unknown action {self.action!r}")
+        if self.comparator not in (None, "<", "<=", ">", ">="):
+            raise ValueError(f"unknown comparator {self.comparator!r}")
+
+
+ConcernCategory = Literal["identified", "potential", "missing"]
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyConcern:
+    product: Mention = field(metadata=_p("product", key=True))
+    category: ConcernCategory = field(metadata=_p("concernCategory", key=True))
+    label: str = field(metadata=_p("rdfs:label", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    concept: Mention | None = field(default=None, metadata=_p("concept"))
+    reason: str | None = field(default=None, metadata=_p("reasonText", lang=True))
+    rdf_class = "SafetyConcern"
+
+    def __post_init__(self) -> None:
+        if self.category not in ("identified", "potential", "missing"):
+            raise ValueError(f"unknown concern category {self.category!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """A pharmacovigilance (``kind="pv"``) or risk-minimisation (``"rm"``) activity.
+    ``addresses`` holds the labels of the SafetyConcerns (same document) it addresses."""
+
+    kind: Literal["pv", "rm", "efficacy"] = field(metadata=_p("", key=True))
+    product: Mention = field(metadata=_p("product", key=True))
+    label: str = field(metadata=_p("rdfs:label", lang=True, key=True))
+    scope: Literal["routine", "additional"] = field(metadata=_p("activityScope", key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    status: str | None = field(default=None, metadata=_p("status"))  # planned | ongoing | completed
+    target_sample_size: int | None = field(default=None, metadata=_p("targetSampleSize"))
+    study_code: str | None = field(default=None, metadata=_p("studyCode"))
+    addresses: tuple[str, ...] = field(default=(), metadata=_p("addresses"))
+    milestones: tuple[str, ...] = field(default=(), metadata=_p("milestone", lang=True))
+    period: str | None = field(default=None, metadata=_p("period", lang=True))
+    report_due: str | None = field(default=None, metadata=_p("reportDue", lang=True))
+
+    @property
+    def rdf_class(self) -> str:
+        return {"pv": "PharmacovigilanceActivity", "rm": "RiskMinimisationActivity",
+                "efficacy": "EfficacyStudyActivity"}[self.kind]
+
+    def __post_init__(self) -> None:
+        if self.status not in (None, "planned", "ongoing", "completed"):
+            raise ValueError(f"unknown status {self.status!r}")
+        if self.scope not in ("routine", "additional"):
+            raise ValueError(f"unknown scope {self.scope!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class EfficacyResult:
+    study: Mention = field(metadata=_p("study", key=True))
+    endpoint: str = field(metadata=_p("endpoint", key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    value: Decimal | None = field(default=None, metadata=_p("value", key=True))
+    unit: str | None = field(default=None, metadata=_p("unit", key=True))
+    ci_lower: Decimal | None = field(default=None, metadata=_p("ciLower", key=True))
+    ci_upper: Decimal | None = field(default=None, metadata=_p("ciUpper", key=True))
+    arm: str | None = field(default=None, metadata=_p("arm", lang=True, key=True))
+    data_cutoff: dt.date | None = field(default=None, metadata=_p("dataCutoff", key=True))
+    patient_count: int | None = field(default=None, metadata=_p("patientCount", key=True))
+    denominator: int | None = field(default=None, metadata=_p("denominator", key=True))
+    rdf_class = "EfficacyResult"
+
+
+@dataclass(frozen=True, slots=True)
+class AdverseEventIncidence:
+    study: Mention = field(metadata=_p("study", key=True))
+    concept: Mention = field(metadata=_p("concept", key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    arm: str | None = field(default=None, metadata=_p("arm", lang=True, key=True))
+    grade_scope: str = field(default="all", metadata=_p("gradeScope", key=True))  # "all" | ">=3"
+    patient_count: int | None = field(default=None, metadata=_p("patientCount", key=True))
+    percent: Decimal | None = field(default=None, metadata=_p("percent", key=True))
+    denominator: int | None = field(default=None, metadata=_p("denominator", key=True))
+    product: Mention | None = field(default=None, metadata=_p("product"))
+    rdf_class = "AdverseEventIncidence"
+
+    def __post_init__(self) -> None:
+        if self.grade_scope not in ("all", ">=3", "serious"):
+            raise ValueError(f"unknown grade scope {self.grade_scope!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalCondition:
+    product: Mention = field(metadata=_p("product", key=True))
+    text: str = field(metadata=_p("text", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    rdf_class = "ApprovalCondition"
+
+
+RequirementKind = Literal["facility", "physician", "patient-eligible", "patient-excluded",
+                          "contraindication", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class UseRequirement:
+    product: Mention = field(metadata=_p("product", key=True))
+    kind: RequirementKind = field(metadata=_p("requirementKind", key=True))
+    text: str = field(metadata=_p("text", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    rdf_class = "UseRequirement"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("facility", "physician", "patient-eligible", "patient-excluded",
+                             "contraindication", "warning"):
+            raise ValueError(f"unknown requirement kind {self.kind!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ManagementRule:
+    product: Mention = field(metadata=_p("product", key=True))
+    concept: Mention = field(metadata=_p("forConcept", key=True))
+    text: str = field(metadata=_p("text", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    grade: int | None = field(default=None, metadata=_p("grade", key=True))
+    recommends: tuple[Mention, ...] = field(default=(), metadata=_p("recommends"))
+    dose_text: str | None = field(default=None, metadata=_p("doseText", lang=True))
+    rdf_class = "ManagementRule"
+
+
+Fact = Union[Indication, DosageRegimen, DoseModificationRule, SafetyConcern, Activity,
+             EfficacyResult, AdverseEventIncidence, ApprovalCondition, UseRequirement, ManagementRule]
+
+
+# --------------------------------------------------------------------------- results
+
+IssueLevel = Literal["warning", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """Something an extractor could not read (recorded, never raised): makes a result partial."""
+
+    level: IssueLevel
+    message: str
+    ref: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionResult:
+    info: DocumentInfo
+    products: tuple[ProductFact, ...] = ()
+    studies: tuple[StudyFact, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def status(self) -> Literal["ok", "partial"]:
+        return "partial" if any(i.level == "error" for i in self.issues) else "ok"
+
+    def mentions(self) -> set[Mention]:
+        """Every mention in the result, for the linker."""
+        found: set[Mention] = set(self.info.products)
+        for obj in (*self.products, *self.studies, *self.facts):
+            for name in obj.__slots__:  # type: ignore[union-attr]
+                value = getattr(obj, name)
+                if isinstance(value, Mention):
+                    found.add(value)
+                elif isinstance(value, tuple):
+                    found.update(v for v in value if isinstance(v, Mention))
+        return found
