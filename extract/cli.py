@@ -1,0 +1,237 @@
+"""The ``yakuji`` command line.
+
+Exit codes: 0 success, 1 some document failed (or, for ``diff-rmp``, differences found),
+2 usage error. Heavy modules are imported inside the commands, so ``yakuji --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from extract import __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Japanese drug-regulatory documents to one provenance-rich RDF knowledge graph.")
+
+StoreOpt = typer.Option(None, "--store", envvar="YAKUJI_STORE",
+                        help="store directory (default: .yakuji/store, or $YAKUJI_STORE)")
+
+
+def _store_path(store: Optional[Path]) -> Path:
+    from extract.store import DEFAULT_STORE
+
+    return store or DEFAULT_STORE
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"yakuji: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"yakuji {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="print the version and exit")) -> None:
+    """Ingest documents, then query, export or inspect the graph."""
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ingest"),
+           store: Optional[Path] = StoreOpt,
+           doc_type: Optional[str] = typer.Option(None, "--type", help="force the document type "
+                                                  "(review-report, rmp, guideline, trial, pi)"),
+           password: Optional[str] = typer.Option(None, "--password", envvar="YAKUJI_PDF_PASSWORD",
+                                                  help="password of encrypted PDFs"),
+           ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
+           jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="worker processes"),
+           quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar")) -> None:
+    """Read documents into the store: one named graph per document version."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from extract.errors import StoreLockedError
+    from extract.model import DocType
+    from extract.pipeline import Outcome, collect_files, ingest_paths
+    from extract.store import Store
+
+    if ocr not in ("auto", "always", "never"):
+        _fail(f"--ocr must be auto, always or never, not {ocr!r}")
+    forced = None
+    if doc_type:
+        try:
+            forced = DocType.parse(doc_type)
+        except ValueError as exc:
+            _fail(str(exc))
+    console = Console(stderr=True)
+    files, _ = collect_files(paths)
+    try:
+        with Store(_store_path(store)) as st, Progress(console=console, transient=True,
+                                                        disable=quiet or not console.is_terminal) as bar:
+            task = bar.add_task("ingesting", total=max(len(files), 1))
+
+            def done(o: Outcome) -> None:
+                bar.advance(task)
+
+            outcomes = ingest_paths(paths, st, doc_type=forced, password=password, ocr=ocr,
+                                    jobs=jobs, on_done=done)
+    except StoreLockedError as exc:
+        _fail(str(exc), 1)
+    table = Table(title=None, show_lines=False)
+    for col in ("file", "type", "pages", "facts", "triples", "status", "reason"):
+        table.add_column(col, overflow="fold")
+    for o in outcomes:
+        table.add_row(Path(o.path).name, o.doc_type or "-", str(o.pages or "-"), str(o.facts),
+                      str(o.triples), o.status, o.reason)
+    Console(width=max(100, Console().width)).print(table)
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:
+        typer.echo(f"yakuji: {o.path}: {o.reason}", err=True)
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("ok", "partial", "unchanged", "failed")}
+    typer.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+    raise typer.Exit(1 if failed or not outcomes else 0)
+
+
+def _read_query(text: str) -> str:
+    if text.startswith("@"):
+        path = Path(text[1:])
+        if not path.is_file():
+            _fail(f"no query file {path}")
+        return path.read_text(encoding="utf-8")
+    return text
+
+
+def _term_text(term: Any) -> str:
+    return "" if term is None else str(getattr(term, "value", term))
+
+
+def print_rows(variables: list[str], rows: list[dict[str, Any]], fmt: str) -> None:
+    """Print SELECT rows as a table, CSV or JSON (SPARQL 1.1 JSON results)."""
+    if fmt == "json":
+        bindings = []
+        for r in rows:
+            b = {}
+            for k, v in r.items():
+                entry: dict[str, str] = {"type": "uri" if type(v).__name__ == "NamedNode" else "literal",
+                                         "value": _term_text(v)}
+                if getattr(v, "language", None):
+                    entry["xml:lang"] = v.language
+                elif type(v).__name__ == "Literal" and v.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                    entry["datatype"] = v.datatype.value
+                b[k] = entry
+            bindings.append(b)
+        typer.echo(json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                              ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        import csv
+
+        w = csv.writer(sys.stdout)
+        w.writerow(variables)
+        for r in rows:
+            w.writerow([_term_text(r.get(v)) for v in variables])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table()
+        for v in variables:
+            table.add_column(v, overflow="fold")
+        for r in rows:
+            table.add_row(*[_term_text(r.get(v)) for v in variables])
+        Console(width=max(120, Console().width)).print(table)
+        typer.echo(f"{len(rows)} row(s)")
+
+
+@app.command()
+def query(sparql: str = typer.Argument(..., help="a SPARQL query, or @file.rq"),
+          store: Optional[Path] = StoreOpt,
+          fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json")) -> None:
+    """Run SPARQL over the union of all graphs (contract prefixes predeclared)."""
+    from extract.store import Store
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(f"--format must be table, csv or json, not {fmt!r}")
+    text = _read_query(sparql)
+    try:
+        with Store(_store_path(store), read_only=True) as st:
+            result = st.query(text)
+            if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+                typer.echo("true" if bool(result) else "false")
+                return
+            if not hasattr(result, "variables"):
+                for triple in result:
+                    typer.echo(f"{triple.subject} {triple.predicate} {triple.object} .")
+                return
+            variables = [v.value for v in result.variables]
+            rows = [{n: sol[n] for n in variables if sol[n] is not None} for sol in result]
+    except FileNotFoundError as exc:
+        _fail(str(exc), 1)
+    except SyntaxError as exc:
+        _fail(f"SPARQL syntax error: {exc}")
+    print_rows(variables, rows, fmt)
+
+
+@app.command()
+def export(store: Optional[Path] = StoreOpt,
+           fmt: str = typer.Option("trig", "--format", "-f", help="trig | nquads | turtle | jsonld"),
+           output: Optional[Path] = typer.Option(None, "-o", "--output", help="file (default: stdout)"),
+           graph: Optional[str] = typer.Option(None, "--graph", help="only this named graph (document IRI)")) -> None:
+    """Write the whole graph (or one document's graph) as RDF."""
+    from extract.store import EXPORT_FORMATS, Store
+
+    if fmt not in EXPORT_FORMATS:
+        _fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    try:
+        with Store(_store_path(store), read_only=True) as st:
+            if output is None:
+                import io
+
+                buf = io.BytesIO()
+                st.export(fmt, buf, graph=graph)
+                sys.stdout.buffer.write(buf.getvalue())
+            else:
+                tmp = output.with_name(output.name + ".part")
+                with tmp.open("wb") as fh:
+                    st.export(fmt, fh, graph=graph)
+                os.replace(tmp, output)
+                typer.echo(f"wrote {output}", err=True)
+    except FileNotFoundError as exc:
+        _fail(str(exc), 1)
+
+
+@app.command()
+def stats(store: Optional[Path] = StoreOpt) -> None:
+    """Documents, graphs and triples, and instances per type."""
+    from extract.store import Store
+
+    try:
+        with Store(_store_path(store), read_only=True) as st:
+            s = st.stats()
+    except FileNotFoundError as exc:
+        _fail(str(exc), 1)
+    typer.echo(f"documents: {s.documents}\ngraphs: {s.graphs}\ntriples: {s.triples}")
+    typer.echo("documents by kind:")
+    for name, n in s.documents_by_kind:
+        typer.echo(f"  {name:<32} {n}")
+    typer.echo("instances by type:")
+    for name, n in s.by_type:
+        typer.echo(f"  {name:<32} {n}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
