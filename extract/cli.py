@@ -154,19 +154,39 @@ def print_rows(variables: list[str], rows: list[dict[str, Any]], fmt: str) -> No
 
 
 @app.command()
-def query(sparql: str = typer.Argument(..., help="a SPARQL query, or @file.rq"),
+def query(sparql: Optional[str] = typer.Argument(None, help="a SPARQL query, or @file.rq"),
+          name: Optional[str] = typer.Option(None, "--name", "-n", help="run a named query (see `yakuji queries`)"),
+          params: list[str] = typer.Option([], "--param", "-p", help="key=value for a named query; repeatable"),
           store: Optional[Path] = StoreOpt,
           fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json")) -> None:
-    """Run SPARQL over the union of all graphs (contract prefixes predeclared)."""
+    """Run SPARQL, or a named query with parameters, over the union of all graphs."""
+    from extract.queries import load_queries, run_named
     from extract.store import Store
 
     if fmt not in ("table", "csv", "json"):
         _fail(f"--format must be table, csv or json, not {fmt!r}")
-    text = _read_query(sparql)
+    if (sparql is None) == (name is None):
+        _fail("give either a SPARQL query (or @file.rq) or --name NAME")
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--param takes key=value, not {item!r}")
+        values[key.strip()] = value
     try:
         with Store(_store_path(store), read_only=True) as st:
-            result = st.query(text)
-            if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+            if name is not None:
+                queries = load_queries()
+                if name not in queries:
+                    _fail(f"no named query {name!r}; see `yakuji queries`")
+                try:
+                    variables, rows = run_named(st, queries[name], values)
+                except ValueError as exc:
+                    _fail(str(exc))
+                print_rows(variables, rows, fmt)
+                return
+            result = st.query(_read_query(sparql or ""))
+            if type(result).__name__ == "QueryBoolean":
                 typer.echo("true" if bool(result) else "false")
                 return
             if not hasattr(result, "variables"):
@@ -180,6 +200,17 @@ def query(sparql: str = typer.Argument(..., help="a SPARQL query, or @file.rq"),
     except SyntaxError as exc:
         _fail(f"SPARQL syntax error: {exc}")
     print_rows(variables, rows, fmt)
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the named queries with their parameters."""
+    from extract.queries import load_queries
+
+    for q in load_queries().values():
+        typer.echo(f"{q.name}\n  {q.title_en}\n  {q.title_ja}")
+        for p in q.params:
+            typer.echo(f"  --param {p.name}=…  ({p.type}{', required' if p.required else ''}) {p.description}")
 
 
 @app.command()
