@@ -90,6 +90,8 @@ class GraphBuilder:
             g.add((iri, YK.unlinked, Literal(True)))
         for code in link.codes:
             g.add((iri, YK.code, Literal(code)))
+        for inner in link.includes:
+            g.add((iri, YK.includesConcept, entity_iri("concept", inner)))
         if mention.text not in {label for _, label in link.labels}:
             g.add((iri, SKOS.altLabel if link.kind != "product" else YK.tradeName,
                    Literal(mention.text, lang=mention.lang)))
