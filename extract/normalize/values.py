@@ -159,7 +159,7 @@ _VALUE = (
     rf"(?P<man>{_SIGNED})"
     rf"(?:\s*[×xX*]\s*10\s*(?:\^\s*\(?\s*(?P<exp>[-+]?\d{{1,2}})\s*\)?|(?P<flat>\d{{1,2}})(?![\d.,])))?"
 )
-_VALUE_RE = re.compile(rf"(?<![A-Za-z0-9.,_^\-])(?:{_VALUE})")
+_VALUE_RE = re.compile(rf"(?<![A-Za-z0-9.,_^/\-])(?:{_VALUE})")
 _POW_ONLY_RE = re.compile(r"10\s*\^\s*\(?\s*(?P<exp>[-+]?\d{1,2})\s*\)?")
 
 _FOOTNOTE = r"(?:\^?\d{1,2}\)|\*+\d*\)?|注\s*\d+\)?|[†‡§¶#]+\d*)"
@@ -225,7 +225,7 @@ _UNITS: list[tuple[str, str]] = [
     (_CELL, "cells"),
     (r"mL\s*/\s*(?:分|min)\s*/\s*1\.73\s*m\^?2", "mL/min/1.73m2"),
     (r"mL\s*/\s*(?:分|min)(?![A-Za-z])", "mL/min"),
-    (r"mg\s*/\s*m\^?2", "mg/m2"),
+    (r"mg\s*/\s*m\s*\^?2", "mg/m2"),
     (r"(?:μg|ug|mcg)\s*/\s*m\^?2", "ug/m2"),
     (r"mg\s*/\s*kg(?![A-Za-z])", "mg/kg"),
     (r"(?:μg|ug|mcg)\s*/\s*kg(?![A-Za-z])", "ug/kg"),
@@ -233,6 +233,8 @@ _UNITS: list[tuple[str, str]] = [
     (r"mg\s*/\s*(?:日|day)(?![A-Za-z])", "mg/day"),
     (r"mg\s*/\s*dL(?![A-Za-z])", "mg/dL"),
     (r"g\s*/\s*dL(?![A-Za-z])", "g/dL"),
+    (r"g\s*/\s*m\s*\^?2", "g/m2"),
+    (r"kg\s*/\s*m\s*\^?2", "kg/m2"),
     (r"/\s*(?:μL|uL|mm\^?3)(?![A-Za-z0-9])", "/uL"),
     (r"/\s*L(?![A-Za-z])", "/L"),
     (r"mg(?![A-Za-z])", "mg"),
@@ -290,9 +292,34 @@ def _value_of(t: str, m: re.Match[str]) -> Decimal | None:
 
 @dataclass(frozen=True)
 class _Hit:
+    """A quantity read at ``t[start:end]``; ``exponent`` is its power of ten, if written."""
+
     quantity: Quantity
     start: int
     end: int
+    exponent: int | None = None
+
+
+_COMPOUND_TAIL_RE = re.compile(r"\s*/\s*[^\s\d]|/\s*\d")
+_BARE_PIECE_RE = re.compile(r"\s*個")
+
+
+def _hit(t: str, value: Decimal, start: int, end: int, exponent: int | None) -> _Hit | None:
+    """The quantity ``value`` written at ``t[start:end]`` plus the unit after it.
+
+    ``None`` when the unit is ambiguous: ``個`` without a power of ten counts anything (``5 個``
+    variables), and a known unit followed by ``/…`` is a compound this module does not know
+    (``200 mg/24 h``), so reading just ``mg`` would be wrong.
+    """
+    unit = _match_unit(t, end)
+    if unit is None:
+        return _Hit(Quantity(value, None), start, end, exponent)
+    name, unit_end = unit
+    if name.startswith("cells") and _BARE_PIECE_RE.match(t, end) and exponent is None:
+        return None
+    if _COMPOUND_TAIL_RE.match(t, unit_end):
+        return None
+    return _Hit(Quantity(value, name), start, unit_end, exponent)
 
 
 def _quantity_at(t: str, m: re.Match[str]) -> _Hit | None:
@@ -300,10 +327,8 @@ def _quantity_at(t: str, m: re.Match[str]) -> _Hit | None:
     value = _value_of(t, m)
     if value is None:
         return None
-    unit = _match_unit(t, m.end())
-    if unit is None:
-        return _Hit(Quantity(value, None), m.start(), m.end())
-    return _Hit(Quantity(value, unit[0]), m.start(), unit[1])
+    exponent = m.group("exp") or m.group("flat")
+    return _hit(t, value, m.start(), m.end(), int(exponent) if exponent else None)
 
 
 def _leading_quantity(t: str) -> _Hit | None:
@@ -311,12 +336,7 @@ def _leading_quantity(t: str) -> _Hit | None:
     m = _POW_ONLY_RE.match(t)
     if m:
         value = _power("1", m.group("exp"))
-        if value is None:
-            return None
-        unit = _match_unit(t, m.end())
-        if unit is None:
-            return _Hit(Quantity(value, None), 0, m.end())
-        return _Hit(Quantity(value, unit[0]), 0, unit[1])
+        return None if value is None else _hit(t, value, 0, m.end(), int(m.group("exp")))
     m = _VALUE_RE.match(t)
     return _quantity_at(t, m) if m else None
 
@@ -349,7 +369,7 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
         if not m:
             break
         hit = _quantity_at(t, m)
-        if hit is None or hit.quantity.unit is None or _is_date_part(t, m.start(), hit.quantity.unit):
+        if hit is None or hit.quantity.unit is None or _not_a_measure(t, hit):
             pos = m.end()
             continue
         start, end = norm.span(hit.start, hit.end)
@@ -358,11 +378,23 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
     return out
 
 
-def _is_date_part(t: str, start: int, unit: str) -> bool:
-    """``3月23日`` / ``2022年1月``: a day number after a month is a date, not a duration."""
-    if unit != "days":
+_ORDINAL_BEFORE_RE = re.compile(r"第\s*(?:\d+\s*[~-]\s*)?$")
+_MONTH_BEFORE_RE = re.compile(r"月\s*$")
+_DAY_NOT_DURATION_RE = re.compile(r"\s*(?:目|\d+\s*回)")
+
+
+def _not_a_measure(t: str, hit: _Hit) -> bool:
+    """Numbers with a unit word that are not measures in running text.
+
+    ``第 7 サイクル`` / ``第 1 日`` are ordinals, ``3月23日`` is a date, ``1 日目`` is a day
+    number and ``1 日 1 回`` a frequency ("once a day"), not durations.
+    """
+    before = t[max(0, hit.start - 12):hit.start]
+    if _ORDINAL_BEFORE_RE.search(before):
+        return True
+    if hit.quantity.unit != "days":
         return False
-    return bool(re.search(r"月\s*$", t[max(0, start - 3):start]))
+    return bool(_MONTH_BEFORE_RE.search(before) or _DAY_NOT_DURATION_RE.match(t, hit.end))
 
 
 def unflatten_power(s: str) -> str:
@@ -399,8 +431,10 @@ _RANGE_SEP_RE = re.compile(r"\s*(?:~|から|to|-|–)\s*")
 def parse_range(s: str) -> tuple[Quantity, Quantity] | None:
     """``"280×10^6~540×10^6個"``, ``"12~24時間"``, ``"0.1 to 0.5"`` → (low, high).
 
-    A unit written only on the right end applies to both ends. ``None`` when the string is not
-    exactly two quantities around a range separator, the units differ, or low > high.
+    A unit written only on the right end applies to both ends, and so does a power of ten:
+    ``150~450×10^6個`` is 150×10^6 to 450×10^6 cells (how these documents abbreviate). ``None``
+    when the string is not exactly two quantities around a range separator, the units differ,
+    or low > high.
     """
     t = _norm_text(s)
     left = _leading_quantity(t)
@@ -414,8 +448,8 @@ def parse_range(s: str) -> tuple[Quantity, Quantity] | None:
     if right is None or not _TRAILER_RE.fullmatch(rest, right.end):
         return None
     low, high = left.quantity, right.quantity
-    if left.quantity.value is None:
-        return None
+    if left.exponent is None and right.exponent is not None and low.unit is None:
+        low = Quantity(_tidy(low.value * Decimal(10) ** right.exponent), None)
     if low.unit is None and high.unit is not None:
         low = Quantity(low.value, high.unit)
     if high.unit is None and low.unit is not None:
@@ -426,14 +460,16 @@ def parse_range(s: str) -> tuple[Quantity, Quantity] | None:
 
 
 _COUNT_PERCENT_RE = re.compile(
-    rf"(?P<n>{_NUM})\s*(?:例|名|件|patients|subjects)?\s*\(\s*(?P<p>{_NUM})\s*%?\s*\)"
+    rf"(?P<n>{_NUM})(?:\s*/\s*{_NUM})?\s*(?:例|名|件|人|patients?|subjects?)?"
+    rf"\s*(?:\(\s*(?P<p>{_NUM})\s*%?\s*\)|\[\s*(?P<q>{_NUM})\s*%?\s*\])"
 )
 
 
 def parse_count_percent(s: str) -> tuple[int, Decimal] | None:
     """``"41(45.6%)"``, ``"116 (84.7)"``, ``"41（45.6%）"`` → (41, Decimal("45.6")).
 
-    The count must be a whole number and the percentage at most 100.
+    Also ``"41 例 (45.6%)"``, ``"41/90 (45.6%)"`` (the count, not the denominator) and
+    ``"4 [15.4%]"``. The count must be a whole number and the percentage at most 100.
     """
     t = _norm_text(s)
     m = _COUNT_PERCENT_RE.fullmatch(t)
@@ -442,7 +478,7 @@ def parse_count_percent(s: str) -> tuple[int, Decimal] | None:
         if not m or not _TRAILER_RE.fullmatch(t, m.end()):
             return None
     n = _decimal(m.group("n"))
-    p = _decimal(m.group("p"))
+    p = _decimal(m.group("p") or m.group("q"))
     if n is None or p is None or n != n.to_integral_value() or p > 100:
         return None
     return int(n), p
@@ -484,7 +520,6 @@ _ERAS: dict[str, tuple[datetime.date, datetime.date]] = {
     "昭和": (datetime.date(1926, 12, 25), datetime.date(1989, 1, 7)),
     "大正": (datetime.date(1912, 7, 30), datetime.date(1926, 12, 25)),
 }
-_ERA_ALIASES = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正", "㋿": "令和"}
 _ERA = r"(?P<era>令和|平成|昭和|大正)"
 _EYEAR = r"(?P<ey>元|\d{1,2})"
 
@@ -508,29 +543,29 @@ _MONTH_NAME = (
 
 _DATE_PATTERNS = [
     rf"{_ERA}\s*{_EYEAR}\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日",
-    r"(?<![A-Za-z])(?P<eraletter>[RHS])\s*(?P<ey>\d{1,2})\.(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?![\d.])",
     r"(?<![\d.])(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日",
-    r"(?<![\d./-])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])",
+    r"(?<![\d./-])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])",
     rf"(?<![A-Za-z]){_MONTH_NAME}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{{4}})(?!\d)",
     rf"(?<![\d])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s-]*{_MONTH_NAME}[\s,-]*(?P<y>\d{{4}})(?!\d)",
 ]
 # Python forbids repeated group names across alternatives, so each pattern is compiled alone.
-_DATE_RES = [re.compile(p, re.IGNORECASE) for p in _DATE_PATTERNS]
+_DATE_RES = [re.compile(p) for p in _DATE_PATTERNS]
 
 _YM_PATTERNS = [
     rf"{_ERA}\s*{_EYEAR}\s*年\s*(?P<m>\d{{1,2}})\s*月",
     r"(?<![\d.])(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月",
     rf"(?<![A-Za-z]){_MONTH_NAME}\s*,?\s*(?P<y>\d{{4}})(?!\d)",
-    r"(?<![\d./-])(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})(?![\d./-])",
+    r"(?<![\d./-])(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?:(?P=sep)\d{1,2})?(?![\d./-])",
 ]
-_YM_RES = [re.compile(p, re.IGNORECASE) for p in _YM_PATTERNS]
+_YM_RES = [re.compile(p) for p in _YM_PATTERNS]
 
 
 def _year_of(groups: dict[str, str | None]) -> int | None:
-    """Western year from a match's groups (``y``, or ``era``/``eraletter`` + ``ey``)."""
+    """Western year from a match's groups (``y``, or ``era`` + ``ey``; NFKC already turned
+    the one-character era signs ㋿ ㍻ ㍼ into 令和 平成 昭和)."""
     if groups.get("y"):
         return int(groups["y"])  # type: ignore[arg-type]
-    era = groups.get("era") or _ERA_ALIASES.get((groups.get("eraletter") or "").upper())
+    era = groups.get("era")
     if not era or not groups.get("ey"):
         return None
     ey = 1 if groups["ey"] == "元" else int(groups["ey"])  # type: ignore[arg-type]
@@ -540,7 +575,7 @@ def _year_of(groups: dict[str, str | None]) -> int | None:
 
 
 def _era_of(groups: dict[str, str | None]) -> str | None:
-    return groups.get("era") or _ERA_ALIASES.get((groups.get("eraletter") or "").upper())
+    return groups.get("era")
 
 
 def _month_of(groups: dict[str, str | None]) -> int | None:
@@ -605,7 +640,10 @@ def parse_date(s: str) -> datetime.date | None:
 
 
 def parse_year_month(s: str) -> tuple[int, int] | None:
-    """``"2022年1月"``, ``"令和5年12月"``, ``"December 2023"`` → (year, month); else ``None``."""
+    """``"2022年1月"``, ``"令和5年12月"``, ``"December 2023"`` → (year, month); else ``None``.
+
+    A full date gives its year and month; two different months, or an impossible one, ``None``.
+    """
     t = _norm_text(s)
     found: set[tuple[int, int]] = set()
     for rx in _YM_RES:
@@ -620,6 +658,12 @@ def parse_year_month(s: str) -> tuple[int, int] | None:
                 if (year, month) < (first.year, first.month) or (year, month) > (last.year, last.month):
                     return None
             found.add((year, month))
+    for rx in _DATE_RES:
+        for m in rx.finditer(t):
+            date = _date_from(m.groupdict())
+            if date is None:
+                return None
+            found.add((date.year, date.month))
     if len(found) != 1:
         return None
     return found.pop()
