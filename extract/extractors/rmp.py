@@ -1,0 +1,1159 @@
+"""Risk Management Plan (医薬品リスク管理計画書, RMP) extractor.
+
+Every RMP follows the MHLW notification form, so this module keys on that form and on
+nothing product-specific:
+
+* the summary (``(別紙様式2)`` … ``RMPの概要``): 販売名, 有効成分, 製造販売業者, 提出年月(日), the
+  lists of additional activities;
+* the plan (``(別紙様式1)``): the 品目の概要 field table (labels such as ``承 認 年 月 日``,
+  values numbered per product ``1.2.`` / ``1, 2:`` / ``①④``), 変更の履歴 (前回提出日),
+  section 1 (each concern followed by ``重要な…とした理由``, and its per-concern activity lists),
+  sections 2 and 4 (additional activities with ``【安全性検討事項】`` and ``【実施計画】``),
+  section 5 (the tables of activities with their 実施状況).
+
+The text may be layout text whose table cells are broken across lines and interleaved
+with other columns, so table cells are read from a *compacted* view of a region (all
+whitespace removed, every character mapped back to its offset in ``Document.text``):
+a cell broken over three lines is contiguous there. Whatever cannot be read safely is
+left out and recorded as an ``Issue``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+
+from extract.model import (Activity, ApprovalCondition, Document, DocumentInfo, DosageRegimen,
+                           ExtractionResult, Fact, Indication, Issue, Mention, ProductFact,
+                           SafetyConcern, SourceRef)
+from extract.normalize.values import find_dates, parse_date, parse_quantity
+
+# --------------------------------------------------------------------------- text helpers
+
+_KATA = re.compile(r"[\u30a0-\u30ffー]")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+_BLANK_LINE = re.compile(r"\n[ \t\u3000]*(?=\n)")
+
+
+def tidy(s: str) -> str:
+    """Join a cell or paragraph read from layout text: drop line breaks and the spaces
+    layout text puts around digits and Latin letters inside Japanese (``21 日間`` →
+    ``21日間``), but keep a space between two katakana words (``ポラツズマブ ベドチン``)
+    or two Latin words (``3L+ FL``)."""
+    parts = [p.strip() for p in s.split("\n")]
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        out = part if not out else _join_pair(out, part, line_break=True)
+    words = re.split(r"[ \t\u3000]+", out)
+    result = words[0] if words else ""
+    for w in words[1:]:
+        result = _join_pair(result, w, line_break=False)
+    return result
+
+
+def _join_pair(left: str, right: str, *, line_break: bool) -> str:
+    a, b = left[-1], right[0]
+    if _KATA.match(a) and _KATA.match(b) and not line_break:
+        return left + " " + right
+    if _ALNUM.match(a) and _ALNUM.match(b) and (not line_break or a.isascii() and b.isascii()
+                                                 and a.isalpha() and b.isalpha()):
+        return left + " " + right
+    return left + right
+
+
+def compact_key(s: str) -> str:
+    """A comparison key for names and labels: no whitespace at all."""
+    return re.sub(r"\s+", "", s)
+
+
+@dataclass(frozen=True, slots=True)
+class Compact:
+    """A region of ``Document.text`` with every whitespace character removed.
+    ``offsets[i]`` is the document offset of ``text[i]``; ``gaps`` holds the indices that
+    followed a space *within* a line (a column boundary in layout text)."""
+
+    text: str
+    offsets: tuple[int, ...]
+    gaps: frozenset[int]
+    breaks: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, doc_text: str, start: int, end: int) -> "Compact":
+        chars: list[str] = []
+        offs: list[int] = []
+        gaps: set[int] = set()
+        breaks: set[int] = set()
+        pending_gap = False
+        pending_break = False
+        for i in range(start, end):
+            ch = doc_text[i]
+            if ch in "\n\f":
+                pending_gap = False
+                pending_break = True
+            elif ch.isspace():
+                pending_gap = bool(chars)
+            else:
+                if pending_gap:
+                    gaps.add(len(chars))
+                if pending_break:
+                    breaks.add(len(chars))
+                pending_gap = pending_break = False
+                chars.append(ch)
+                offs.append(i)
+        return cls("".join(chars), tuple(offs), frozenset(gaps), frozenset(breaks))
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Document span of ``text[i:j]``."""
+        if j <= i:
+            at = self.offsets[i] if i < len(self.offsets) else (self.offsets[-1] + 1 if self.offsets else 0)
+            return at, at
+        return self.offsets[i], self.offsets[j - 1] + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip().strip("\f").strip()
+
+
+def lines_of(text: str, start: int, end: int) -> list[Line]:
+    out: list[Line] = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        out.append(Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def _find_line(text: str, pattern: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """The first line in ``text[start:end]`` matching ``pattern`` (anchored at the line's
+    first non-space character)."""
+    rx = re.compile(r"(?m)^[ \t\f\u3000]*" + pattern)
+    return rx.search(text, start, len(text) if end is None else end)
+
+
+# --------------------------------------------------------------------------- document parts
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """Offsets of the form's parts; ``None`` when a part is absent."""
+
+    summary: tuple[int, int] | None
+    plan: tuple[int, int] | None
+    overview: tuple[int, int] | None       # 品目の概要
+    history: tuple[int, int] | None        # 変更の履歴
+    sec1: tuple[int, int] | None           # 1. 医薬品リスク管理計画の概要
+    sec2: tuple[int, int] | None           # 2. 医薬品安全性監視計画の概要
+    sec4: tuple[int, int] | None           # 4. リスク最小化計画の概要
+    sec5: tuple[int, int] | None           # 5. …の一覧
+
+
+_NUM = r"(?:\d{1,2}\s*\.?\s*(?:\(\s*\d\s*\)\s*)?)?"
+_PLAN_HEADS = {
+    "overview": r"品目の概要\s*$",
+    "history": r"変更の履歴\s*$",
+    "sec1": _NUM + r"医薬品リスク管理計画の概要",
+    "sec2": _NUM + r"医薬品安全性監視計画の概要",
+    "sec3": _NUM + r"有効性に関する調査\s*[・･]\s*試験の計画の概要",
+    "sec4": _NUM + r"リスク最小化計画の概要",
+    "sec5": _NUM + r"医薬品安全性監視計画\s*,\s*有効性に関する",
+}
+
+
+def find_parts(text: str) -> Parts:
+    """Locate the summary (別紙様式2) and the plan (別紙様式1) and the plan's sections."""
+    m2 = re.search(r"\(\s*別紙様式\s*2\s*\)", text)
+    m1 = re.search(r"\(\s*別紙様式\s*1\s*\)", text)
+    plan_start = m1.start() if m1 else None
+    if plan_start is None:
+        ov = _find_line(text, _PLAN_HEADS["overview"])
+        plan_start = ov.start() if ov else None
+    summary_start = m2.start() if m2 else (0 if re.search(r"RMP\s*\)?\s*の概要", text[:3000]) else None)
+    summary = None
+    if summary_start is not None:
+        summary = (summary_start, plan_start if plan_start is not None and plan_start > summary_start
+                   else len(text))
+    plan = (plan_start, summary_start if summary_start is not None and summary_start > plan_start
+            else len(text)) if plan_start is not None else None
+    if plan is None:
+        return Parts(summary, None, None, None, None, None, None, None)
+    heads: dict[str, int] = {}
+    cursor = plan[0]
+    for name, pattern in _PLAN_HEADS.items():
+        m = _find_line(text, pattern, cursor, plan[1])
+        if m:
+            heads[name] = m.start()
+            cursor = m.end()
+    order = sorted(heads.items(), key=lambda kv: kv[1])
+
+    def span(name: str) -> tuple[int, int] | None:
+        if name not in heads:
+            return None
+        later = [pos for _, pos in order if pos > heads[name]]
+        return heads[name], (later[0] if later else plan[1])
+
+    return Parts(summary, plan, span("overview"), span("history"), span("sec1"), span("sec2"),
+                 span("sec4"), span("sec5"))
+
+
+# --------------------------------------------------------------------------- numbered items
+
+_ITEM_DIGITS = re.compile(r"^[ \t\f\u3000]*((?:\d{1,2}[ \t]*[.,、・][ \t]*)*\d{1,2})[ \t]*(?:\.|:)(?![\d.])")
+_ITEM_CIRCLED = re.compile(r"^[ \t\f\u3000]*([\u2460-\u2473]+)[ \t]*:?")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One product-numbered item of a field value (``numbers`` empty: applies to all)."""
+
+    numbers: tuple[int, ...]
+    start: int
+    end: int
+
+
+def numbered_items(text: str, start: int, end: int, n_products: int | None) -> list[Item]:
+    """Split a field value into items by the product numbering at line starts:
+    ``1.2.``, ``1, 2:``, ``3.4.``, ``①④``. Numbers beyond the product count are not
+    numbering (they are values such as ``17 サイクル``)."""
+    items: list[tuple[tuple[int, ...], int]] = []
+    for line in lines_of(text, start, end):
+        nums: tuple[int, ...] = ()
+        m = _ITEM_DIGITS.match(line.text)
+        if m:
+            nums = tuple(int(x) for x in re.findall(r"\d{1,2}", m.group(1)))
+        else:
+            mc = _ITEM_CIRCLED.match(line.text)
+            if mc:
+                nums = tuple(ord(c) - 0x245F for c in mc.group(1))
+        if nums and (n_products is None or max(nums) <= n_products) and min(nums) >= 1:
+            body = (m or mc).end() if (m or mc) else 0  # type: ignore[union-attr]
+            items.append((nums, line.start + body))
+    if not items:
+        return [Item((), start, end)]
+    out: list[Item] = []
+    if text[start:items[0][1]].strip() and not re.fullmatch(r"[\s\d.,:、・①-⑳]*", text[start:items[0][1]]):
+        out.append(Item((), start, items[0][1]))
+    for k, (nums, pos) in enumerate(items):
+        stop = items[k + 1][1] if k + 1 < len(items) else end
+        # the next item's prefix belongs to the next item: cut at its line start
+        if k + 1 < len(items):
+            stop = text.rfind("\n", pos, stop) + 1 or stop
+        out.append(Item(nums, pos, stop))
+    return out
+
+
+# --------------------------------------------------------------------------- 品目の概要 fields
+
+_FIELD_LABELS = ("承認年月日", "薬効分類", "再審査期間", "承認番号", "国際誕生日", "販売名", "有効成分",
+                 "含量及び剤形", "用法及び用量", "効能又は効果", "承認条件", "備考")
+
+
+def _label_rx(label: str) -> re.Pattern[str]:
+    spaced = r"[ \t]*".join(map(re.escape, label))
+    return re.compile(r"(?:(?<=^)|(?<=[\s]))" + spaced + r"(?=[\s:]|$)", re.M)
+
+
+def overview_fields(text: str, start: int, end: int) -> dict[str, tuple[int, int]]:
+    """Field label → span of its value, for the 品目の概要 table (labels may be letter-
+    spaced and two fields may share a line, as in every RMP form)."""
+    found: list[tuple[int, int, str]] = []
+    for label in _FIELD_LABELS:
+        m = _label_rx(label).search(text, start, end)
+        if m:
+            found.append((m.start(), m.end(), label))
+    found.sort()
+    out: dict[str, tuple[int, int]] = {}
+    for k, (_, vstart, label) in enumerate(found):
+        vend = found[k + 1][0] if k + 1 < len(found) else end
+        if text[vstart:vend].startswith(":"):
+            vstart += 1
+        out[label] = (vstart, vend)
+    return out
+
+
+# --------------------------------------------------------------------------- the extractor
+
+
+@dataclass
+class _State:
+    doc: Document
+    issues: list[Issue]
+    product: Mention | None = None
+    concern_blocks: list["ConcernBlock"] = field(default_factory=list)
+
+    def issue(self, level: str, message: str, start: int | None = None, end: int | None = None) -> None:
+        ref = self.doc.ref(start, end if end is not None else start) if start is not None else None
+        self.issues.append(Issue(level, message, ref))  # type: ignore[arg-type]
+
+
+def extract(doc: Document) -> ExtractionResult:
+    """Read one RMP (summary, plan, or both) into typed facts with provenance."""
+    st = _State(doc, [])
+    text = doc.text
+    parts = find_parts(text)
+    if parts.summary is None and parts.plan is None:
+        st.issue("error", "no RMP summary (別紙様式2) or plan (別紙様式1) found")
+        return ExtractionResult(DocumentInfo(), issues=tuple(st.issues))
+    if parts.summary is None:
+        st.issue("warning", "RMP summary (別紙様式2) not found; read the plan only")
+    if parts.plan is None:
+        st.issue("error", "RMP plan (別紙様式1) not found; concerns and activity status not read")
+
+    summary = _read_summary(st, parts.summary) if parts.summary else _Summary()
+    overview = _read_overview(st, parts.overview) if parts.overview else _Overview()
+    if parts.plan is not None and parts.overview is None:
+        st.issue("error", "品目の概要 table not found", parts.plan[0])
+
+    brand = summary.brand or _brand_of((overview.names or summary.names or ("",))[0])
+    if not brand:
+        st.issue("error", "no product name (販売名) found")
+        return ExtractionResult(DocumentInfo(issued=summary.issued), issues=tuple(st.issues))
+    st.product = Mention(brand, doc.lang, "product")
+    previous = _read_previous_date(st, parts.history)
+
+    facts: list[Fact] = []
+    facts += _indications(st, overview)
+    facts += _regimens(st, overview, facts)
+    facts += _conditions(st, overview)
+    concerns = _concerns(st, parts.sec1) if parts.sec1 else []
+    if parts.plan is not None and parts.sec1 is None:
+        st.issue("error", "plan section 1 (医薬品リスク管理計画の概要) not found: no safety concerns read",
+                 parts.plan[0])
+    facts += concerns
+    facts += _activities(st, parts, summary, concerns)
+
+    names = overview.names or summary.names
+    product_fact = ProductFact(
+        product=st.product,
+        ref=doc.ref(*(overview.names_span or summary.names_span or (0, 0))),
+        names=tuple(dict.fromkeys(summary.names or names)),
+        substances=tuple(Mention(s, doc.lang, "substance") for s in (summary.substance or overview.substance,) if s),
+        holder=Mention(summary.holder or _holder_of_plan(text, parts), doc.lang, "organization")
+        if (summary.holder or _holder_of_plan(text, parts)) else None,
+        approval_number=overview.approval_numbers,
+        approval_date=tuple(sorted(set(overview.approval_dates))),
+        reexamination_years=overview.reexamination_years,
+        therapeutic_category=summary.category or overview.category,
+    )
+    title_span = summary.title_span or (parts.plan[0], parts.plan[0]) if parts.plan else (0, 0)
+    info = DocumentInfo(title=summary.title or "医薬品リスク管理計画書", issued=summary.issued,
+                        previous_version_date=previous, products=(st.product,),
+                        ref=doc.ref(*title_span))
+    if summary.issued is None:
+        st.issue("warning", "submission date (提出年月日) not found")
+    return ExtractionResult(info, products=(product_fact,), facts=tuple(facts), issues=tuple(st.issues))
+
+
+# --------------------------------------------------------------------------- summary
+
+
+@dataclass
+class _Summary:
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    brand: str | None = None
+    names: tuple[str, ...] = ()
+    names_span: tuple[int, int] | None = None
+    substance: str | None = None
+    holder: str | None = None
+    category: str | None = None
+    issued: dt.date | None = None
+    pv_names: tuple[str, ...] = ()
+    rm_names: tuple[str, ...] = ()
+
+
+_SUMMARY_LABELS = ("販売名", "有効成分", "製造販売業者", "薬効分類", "提出年月日", "提出年月")
+
+
+def _read_summary(st: _State, span: tuple[int, int]) -> _Summary:
+    text = st.doc.text
+    out = _Summary()
+    title = re.search(r"(?:^|\n)[ \t]*(\S[^\n]*?)に係る[ \t]*\n?[ \t]*(医薬品リスク管理計画書?[^\n]*の概要)",
+                      text[span[0]:span[1]])
+    if title:
+        out.brand = tidy(title.group(1))
+        out.title = tidy(title.group(1) + "に係る" + title.group(2))
+        out.title_span = (span[0] + title.start(1), span[0] + title.end(2))
+    head_end = _find_line(text, r"1\s*\.\s*1\s*\.?\s*安全性検討事項", *span)
+    fields_end = head_end.start() if head_end else span[1]
+    found: list[tuple[int, int, str]] = []
+    for label in _SUMMARY_LABELS:
+        m = _label_rx(label).search(text, span[0], fields_end)
+        if m and not any(s <= m.start() < e for s, e, _ in found):
+            found.append((m.start(), m.end(), label))
+    found.sort()
+    values: dict[str, tuple[int, int]] = {}
+    for k, (_, vstart, label) in enumerate(found):
+        vend = found[k + 1][0] if k + 1 < len(found) else fields_end
+        values[label] = (vstart + (1 if text[vstart:vstart + 1] == ":" else 0), vend)
+    if "販売名" in values:
+        items = numbered_items(text, *values["販売名"], None)
+        out.names = tuple(n for n in (tidy(text[i.start:i.end]) for i in items) if n)
+        out.names_span = values["販売名"]
+    if "有効成分" in values:
+        out.substance = tidy(text[slice(*values["有効成分"])]) or None
+    if "製造販売業者" in values:
+        out.holder = tidy(text[slice(*values["製造販売業者"])]) or None
+    if "薬効分類" in values:
+        out.category = tidy(text[slice(*values["薬効分類"])]) or None
+    for label in ("提出年月日", "提出年月"):
+        if label in values:
+            out.issued = parse_date(tidy(text[slice(*values[label])]))
+            if out.issued is None:
+                st.issue("warning", "submission date (提出年月日) not readable", *values[label])
+            break
+    out.pv_names = _summary_list(text, span, r"\d?\s*\.?\s*医薬品安全性監視計画の概要")
+    out.rm_names = _summary_list(text, span, r"\d?\s*\.?\s*リスク最小化計画の概要")
+    return out
+
+
+def _summary_list(text: str, span: tuple[int, int], heading: str) -> tuple[str, ...]:
+    """Names listed under ``追加の…活動`` in a summary section (hints for table reading)."""
+    head = _find_line(text, heading, *span)
+    if not head:
+        return ()
+    add = _find_line(text, r"追加の(?:医薬品安全性監視|リスク最小化)活動", head.end(), span[1])
+    if not add:
+        return ()
+    nxt = _find_line(text, r"(?:\d\s*\.|\(\s*別紙様式)", add.end(), span[1])
+    region = Compact.of(text, add.end(), nxt.start() if nxt else span[1])
+    return tuple(name for name, _, _ in split_names(region, 0, len(region.text)))
+
+
+def _brand_of(name: str) -> str:
+    """The brand stem of a 販売名: the part before ® or before the first dosage-form word."""
+    if "®" in name:
+        return name.split("®")[0].strip()
+    m = re.match(r"(.+?)(?:点滴静注|静注|皮下注|注射|錠|カプセル|顆粒|散|内用液|シロップ|配合|\d)", name)
+    return (m.group(1) if m else name).strip()
+
+
+def _holder_of_plan(text: str, parts: Parts) -> str | None:
+    if parts.plan is None:
+        return None
+    m = re.search(r"会社名\s*:\s*([^\n]+)", text[parts.plan[0]:parts.plan[1]])
+    return tidy(m.group(1)) if m else None
+
+
+# --------------------------------------------------------------------------- overview
+
+
+@dataclass
+class _Overview:
+    fields: dict[str, tuple[int, int]] | None = None
+    n_products: int = 0
+    names: tuple[str, ...] = ()
+    names_span: tuple[int, int] | None = None
+    substance: str | None = None
+    category: str | None = None
+    approval_numbers: tuple[str, ...] = ()
+    approval_dates: tuple[dt.date, ...] = ()
+    reexamination_years: int | None = None
+
+
+def _read_overview(st: _State, span: tuple[int, int]) -> _Overview:
+    text = st.doc.text
+    fields = overview_fields(text, *span)
+    out = _Overview(fields=fields)
+    if "販売名" in fields:
+        items = numbered_items(text, *fields["販売名"], None)
+        out.names = tuple(n for n in (tidy(text[i.start:i.end]) for i in items) if n)
+        out.names_span = fields["販売名"]
+    out.n_products = max(len(out.names), 1)
+    if "有効成分" in fields:
+        out.substance = tidy(text[slice(*fields["有効成分"])]) or None
+    if "薬効分類" in fields:
+        out.category = tidy(text[slice(*fields["薬効分類"])]) or None
+    if "承認番号" in fields:
+        out.approval_numbers = tuple(re.findall(r"\b\d{5}[A-Z]{3}\d{5,8}\b", text[slice(*fields["承認番号"])]))
+    if "承認年月日" in fields:
+        dates = [d for d, _, _ in find_dates(text[slice(*fields["承認年月日"])])]
+        if not dates:
+            st.issue("warning", "approval date (承認年月日) not readable", *fields["承認年月日"])
+        out.approval_dates = tuple(dates)
+    if "再審査期間" in fields:
+        years = {int(y) for y in re.findall(r"(\d{1,2})\s*年", text[slice(*fields["再審査期間"])])}
+        if len(years) == 1:
+            out.reexamination_years = years.pop()
+        elif years:
+            st.issue("warning", "several re-examination periods; not recorded per product",
+                     *fields["再審査期間"])
+    return out
+
+
+def _field_items(st: _State, ov: _Overview, label: str) -> list[Item]:
+    if not ov.fields or label not in ov.fields:
+        return []
+    return numbered_items(st.doc.text, *ov.fields[label], ov.n_products)
+
+
+# --------------------------------------------------------------------------- indications
+
+_BULLET = re.compile(r"^[ \t\u3000]*[〇○◯●・]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class _IndicationSpan:
+    numbers: tuple[int, ...]
+    fact: Indication
+
+
+def _indication_spans(st: _State, ov: _Overview) -> list[_IndicationSpan]:
+    """Each 効能又は効果 item, split at bullets (〇 ・); a bullet line followed by unbulleted
+    lines (a list of subtypes after ``以下の…``) stays one indication."""
+    assert st.product is not None
+    text = st.doc.text
+    out: list[_IndicationSpan] = []
+    for item in _field_items(st, ov, "効能又は効果"):
+        chunks: list[tuple[int, int]] = []
+        for line in lines_of(text, item.start, item.end):
+            if not line.stripped:
+                continue
+            if _BULLET.match(line.text) or not chunks:
+                lead = _BULLET.match(line.text)
+                chunks.append((line.start + (lead.end() if lead else len(line.text) - len(line.text.lstrip())),
+                               line.start + len(line.text.rstrip())))
+            else:
+                chunks[-1] = (chunks[-1][0], line.start + len(line.text.rstrip()))
+        for s, e in chunks:
+            lines = [tidy(ln) for ln in text[s:e].split("\n") if ln.strip()]
+            if not lines:
+                continue
+            label = " ".join(lines)
+            disease = re.sub(r"^以下の", "", lines[0])
+            fact = Indication(st.product, label, st.doc.ref(s, e),
+                              Mention(disease, st.doc.lang, "concept"))
+            out.append(_IndicationSpan(item.numbers, fact))
+    return out
+
+
+def _indications(st: _State, ov: _Overview) -> list[Fact]:
+    seen: dict[str, Indication] = {}
+    for span in _indication_spans(st, ov):
+        seen.setdefault(span.fact.text, span.fact)
+    return list(seen.values())
+
+
+# --------------------------------------------------------------------------- dosage
+
+_ROUTES = (("点滴静注", "intravenous"), ("静脈内投与", "intravenous"), ("静注", "intravenous"),
+           ("皮下投与", "subcutaneous"), ("皮下注", "subcutaneous"), ("経口投与", "oral"))
+_CYCLE_LEN = re.compile(r"(\d+)日(?:間)?を1サイクル")
+_CYCLE = re.compile(r"(\d+)サイクル目(以降)?(?:は|に)")
+_DAY_DOSE = re.compile(r"((?:\d+日目(?:及び|、|,|と)?)+)に(\d+(?:\.\d+)?(?:mg/m2|mg/kg|mg|μg|g))")
+_COMBINATION = re.compile(r"([^,、。〉>]+?)との併用において")
+_INDICATION_TAG = re.compile(r"[〈<]([^〉>]+)[〉>]")
+
+
+def _regimens(st: _State, ov: _Overview, facts: list[Fact]) -> list[Fact]:
+    """One DosageRegimen per (cycle, day) step of each 用法及び用量 item; items or steps
+    that do not follow the cycle/day pattern are left out."""
+    assert st.product is not None
+    text = st.doc.text
+    ind_spans = _indication_spans(st, ov)
+    substance = Mention(ov.substance, st.doc.lang, "substance") if ov.substance else None
+    out: list[Fact] = []
+    for item in _field_items(st, ov, "用法及び用量"):
+        region = Compact.of(text, item.start, item.end)
+        tags = list(_INDICATION_TAG.finditer(region.text))
+        blocks = [(t.group(1), t.end(), tags[k + 1].start() if k + 1 < len(tags) else len(region.text))
+                  for k, t in enumerate(tags)] or [(None, 0, len(region.text))]
+        group_inds = [s.fact for s in ind_spans if not s.numbers or not item.numbers
+                      or set(item.numbers) & set(s.numbers)]
+        for tag, b_start, b_end in blocks:
+            indication = _match_indication(tag, group_inds)
+            found = _steps(st, region, b_start, b_end, indication, substance)
+            if not found and re.search(r"\d+(?:mg|μg)", region.text[b_start:b_end]):
+                st.issue("warning", "dosage text without a cycle/day schedule not structured",
+                         *region.span(b_start, b_end))
+            out += found
+    return out
+
+
+def _match_indication(tag: str | None, candidates: list[Indication]) -> str | None:
+    """The Indication.text a dosage block applies to, only when unambiguous."""
+    if tag is None:
+        return candidates[0].text if len(candidates) == 1 else None
+    key = compact_key(tag)
+    exact = [c for c in candidates if c.disease and compact_key(c.disease.text) == key]
+    if len(exact) == 1:
+        return exact[0].text
+    bare = compact_key(re.sub(r"\([^()]*\)$", "", tag))
+    loose = [c for c in candidates if c.disease and compact_key(c.disease.text) == bare]
+    return loose[0].text if len(loose) == 1 and key.count(",") == 0 else None
+
+
+def _steps(st: _State, region: Compact, start: int, end: int, indication: str | None,
+           substance: Mention | None) -> list[Fact]:
+    assert st.product is not None
+    body = region.text[start:end]
+    out: list[Fact] = []
+    for sentence in re.finditer(r"[^。]+。?", body):
+        s_text = sentence.group()
+        length = _CYCLE_LEN.search(s_text)
+        cycles = list(_CYCLE.finditer(s_text))
+        if not length or not cycles:
+            continue
+        route = next((r for word, r in _ROUTES if word in s_text), None)
+        combo = _COMBINATION.search(s_text)
+        combination = ()
+        if combo:
+            a = start + sentence.start() + combo.start(1)
+            cs, ce = region.span(a, a + len(combo.group(1)))
+            combination = (Mention(tidy(st.doc.text[cs:ce]), st.doc.lang, "substance"),)
+        for k, cyc in enumerate(cycles):
+            c_end = cycles[k + 1].start() if k + 1 < len(cycles) else len(s_text)
+            number = cyc.group(1) if not cyc.group(2) else ">=" + cyc.group(1)
+            for dd in _DAY_DOSE.finditer(s_text, cyc.end(), c_end):
+                q = parse_quantity(dd.group(2))
+                if q is None:
+                    continue
+                for day in re.findall(r"(\d+)日目", dd.group(1)):
+                    a = start + sentence.start() + cyc.start()
+                    b = start + sentence.start() + dd.end()
+                    s, e = region.span(a, b)
+                    out.append(DosageRegimen(
+                        product=st.product, text=region.text[a:b], ref=st.doc.ref(s, e),
+                        indication=indication, dose_value=q.value, dose_unit=q.unit, route=route,
+                        cycle_length_days=int(length.group(1)), cycle_days=day, cycle_number=number,
+                        combination_with=combination, substance=substance))
+    return out
+
+
+# --------------------------------------------------------------------------- conditions & dates
+
+
+def _conditions(st: _State, ov: _Overview) -> list[Fact]:
+    """One ApprovalCondition per sentence of 承認条件 (numbering stripped)."""
+    assert st.product is not None
+    if not ov.fields or "承認条件" not in ov.fields:
+        return []
+    s0, e0 = ov.fields["承認条件"]
+    region = Compact.of(st.doc.text, s0, e0)
+    out: list[Fact] = []
+    for m in re.finditer(r"[^。]+。", region.text):
+        lead = re.match(r"(?:\d{1,2}\.|[①-⑳]|\(\d{1,2}\))?", m.group())
+        a = m.start() + (lead.end() if lead else 0)
+        s, e = region.span(a, m.end())
+        out.append(ApprovalCondition(st.product, tidy(st.doc.text[s:e]), st.doc.ref(s, e)))
+    return out
+
+
+def _read_previous_date(st: _State, span: tuple[int, int] | None) -> dt.date | None:
+    if span is None:
+        return None
+    m = re.search(r"前回提出日\s*:?\s*([^\n]*\n?[^\n]*)", st.doc.text[span[0]:span[1]])
+    if not m:
+        return None
+    found = find_dates(m.group(1))
+    if not found:
+        st.issue("warning", "previous submission date (前回提出日) not readable",
+                 span[0] + m.start(), span[0] + m.end())
+        return None
+    return found[0][0]
+
+
+# --------------------------------------------------------------------------- safety concerns
+
+_CATEGORY = {"特定されたリスク": "identified", "潜在的リスク": "potential", "不足情報": "missing"}
+_REASON = re.compile(r"重要な(特定されたリスク|潜在的リスク|不足情報)とした理由\s*:?")
+_CATEGORY_HEAD = re.compile(r"^重要な(特定されたリスク|潜在的リスク|不足情報)$")
+_NONE = re.compile(r"^(?:なし|該当なし|該当しない)$")
+_TABLE_INTRO = re.compile(r"[^。]*(?:下記|以下)の(?:とおり|通り)[^。]*。$")
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernBlock:
+    fact: SafetyConcern
+    start: int  # label start
+    end: int    # end of the concern's part of section 1
+
+
+def _concern_blocks(st: _State, span: tuple[int, int]) -> list[ConcernBlock]:
+    assert st.product is not None
+    text = st.doc.text
+    lines = lines_of(text, *span)
+    markers = list(_REASON.finditer(text, *span))
+    blocks: list[tuple[SafetyConcern, int]] = []
+    for m in markers:
+        label_span = _label_before(lines, m.start())
+        if label_span is None:
+            st.issue("warning", "safety concern without a readable name", m.start(), m.end())
+            continue
+        ls, le = label_span
+        label = tidy(text[ls:le])
+        reason_end = _reason_end(lines, m.end())
+        reason = _reason_text(text[m.end():reason_end])
+        category = _CATEGORY[m.group(1)]
+        fact = SafetyConcern(st.product, category, label, st.doc.ref(ls, reason_end),  # type: ignore[arg-type]
+                             Mention(label, st.doc.lang, "concept"), reason or None)
+        blocks.append((fact, ls))
+    out: list[ConcernBlock] = []
+    for k, (fact, start) in enumerate(blocks):
+        end = blocks[k + 1][1] if k + 1 < len(blocks) else span[1]
+        heads = [ln.start for ln in lines if _CATEGORY_HEAD.match(ln.stripped) and start < ln.start < end]
+        out.append(ConcernBlock(fact, start, min([end, *heads])))
+    return out
+
+
+def _label_before(lines: list[Line], pos: int) -> tuple[int, int] | None:
+    """The concern name printed just above its ``…とした理由`` line: the non-blank lines
+    after the previous sentence end, heading or bracketed label (at most three lines)."""
+    idx = next((i for i, ln in enumerate(lines) if ln.start <= pos <= ln.end), None)
+    if idx is None:
+        return None
+    picked: list[Line] = []
+    i = idx - 1
+    while i >= 0 and len(picked) < 3:
+        s = lines[i].stripped
+        if not s:
+            depth = sum(t.stripped.count(")") - t.stripped.count("(") for t in picked)
+            if picked and depth <= 0:
+                break
+            i -= 1
+            continue
+        if (s.endswith(("。", "】", ":")) or _CATEGORY_HEAD.match(s) or s.startswith(("【", "・"))
+                or re.match(r"^\(\d+\)", s)):
+            break
+        picked.insert(0, lines[i])
+        i -= 1
+    if not picked:
+        return None
+    first, last = picked[0], picked[-1]
+    return first.start + (len(first.text) - len(first.text.lstrip(" \t\f\u3000"))), \
+        last.start + len(last.text.rstrip())
+
+
+def _reason_end(lines: list[Line], pos: int) -> int:
+    """End of the reason paragraph: the first blank line after a sentence end, or the
+    start of the activity part, whichever comes first."""
+    prev_sentence_end = False
+    last_end = pos
+    for ln in lines:
+        if ln.end <= pos:
+            continue
+        s = ln.stripped
+        if ln.start > pos and (not s and prev_sentence_end or "医薬品安全性監視活動の内容" in s
+                               or _REASON.search(s)):
+            break
+        if s:
+            prev_sentence_end = s.endswith("。")
+            last_end = ln.start + len(ln.text.rstrip())
+            if prev_sentence_end and _TABLE_INTRO.search(s):
+                break  # "…の発現状況は下記のとおりである。" introduces a table
+    return max(last_end, pos)
+
+
+def _reason_text(raw: str) -> str:
+    text = tidy(raw)
+    while True:
+        m = _TABLE_INTRO.search(text)
+        if not m or m.start() == 0:
+            return text if not m else ""
+        text = text[:m.start()]
+
+
+def _concerns(st: _State, span: tuple[int, int]) -> list[Fact]:
+    text = st.doc.text
+    blocks = _concern_blocks(st, span)
+    st.concern_blocks = blocks
+    cats = {b.fact.category for b in blocks}
+    lines = [ln for ln in lines_of(text, *span) if ln.stripped]
+    for k, ln in enumerate(lines):
+        head = _CATEGORY_HEAD.match(ln.stripped)
+        if not head:
+            continue
+        nxt = lines[k + 1].stripped if k + 1 < len(lines) else ""
+        category = _CATEGORY[head.group(1)]
+        if not _NONE.match(nxt) and category not in cats:
+            st.issue("error", f"heading 重要な{head.group(1)} has entries that could not be read",
+                     ln.start, ln.end)
+    eff = _find_line(text, r"(?:\d\s*\.\s*)?\(\s*2\s*\)\s*有効性に関する検討事項", *span)
+    if eff:
+        after = [ln.stripped for ln in lines_of(text, eff.end(), span[1]) if ln.stripped]
+        if after and not _NONE.match(after[0]):
+            st.issue("warning", "efficacy concerns (有効性に関する検討事項) present; not extracted",
+                     eff.start(), eff.end())
+    return [b.fact for b in blocks]
+
+
+# --------------------------------------------------------------------------- activities
+
+_STATUS = {"実施中": "ongoing", "継続中": "ongoing", "終了": "completed", "完了": "completed",
+           "計画中": "planned", "実施前": "planned", "開始前": "planned", "準備中": "planned"}
+_STATUS_UNKNOWN = ("中止", "中断", "未実施", "延期")
+_NAME_TYPES = ("市販直後調査", "特定使用成績調査", "一般使用成績調査", "使用成績比較調査", "使用成績調査",
+               "製造販売後臨床試験", "製造販売後データベース調査", "製造販売後調査")
+_ROUTINE = {"pv": "通常の医薬品安全性監視活動", "rm": "通常のリスク最小化活動"}
+_ADDITIONAL = {"pv": "追加の医薬品安全性監視活動", "rm": "追加のリスク最小化活動"}
+_STUDY_CODE = re.compile(r"\(([A-Z][A-Z0-9]{1,9}-?[0-9]{2,}[A-Z0-9-]*)\)$")
+
+
+def split_names(region: Compact, start: int, end: int, hints: tuple[str, ...] = ()) -> list[tuple[str, int, int]]:
+    """Cut a run of activity names into names: a known name (hint) where one starts,
+    else up to the closing parenthesis (continuing while another ``(`` follows), else up
+    to the next column gap."""
+    out: list[tuple[str, int, int]] = []
+    i = start
+    text = region.text
+    while i < end:
+        j = _name_end(region, i, end, hints)
+        if j <= i:
+            break
+        out.append((text[i:j], i, j))
+        i = j
+    return out
+
+
+def _name_end(region: Compact, i: int, end: int, hints: tuple[str, ...]) -> int:
+    text = region.text
+    for h in sorted(hints, key=len, reverse=True):
+        if text.startswith(h, i) and i + len(h) <= end:
+            return i + len(h)
+    first_paren = text.find("(", i, end)
+    gap = next((g for g in sorted(region.gaps) if i < g <= end), end)
+    if first_paren < 0 or first_paren > i + 40 or first_paren > gap:
+        return gap
+    depth = 0
+    j = first_paren
+    while j < end:
+        ch = text[j]
+        depth += ch == "("
+        depth -= ch == ")"
+        j += 1
+        if depth == 0 and not text.startswith("(", j):
+            return j
+    return end
+
+
+def _status_tokens(doc_text: str, region: Compact, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Status words printed as a cell of their own (whitespace on both sides), as compact
+    indices; ``調査終了から`` inside another cell is not a status."""
+    out: list[tuple[int, int, str]] = []
+    words = "|".join(sorted([*_STATUS, *_STATUS_UNKNOWN], key=len, reverse=True))
+    s0 = region.offsets[start] if start < len(region.offsets) else 0
+    e0 = region.offsets[end - 1] + 1 if end > start else s0
+    for m in re.finditer(r"(?<!\S)(" + words + r")(?!\S)", doc_text[s0:e0]):
+        a = region.offsets.index(s0 + m.start())
+        out.append((a, a + len(m.group(1)), m.group(1)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    name: str
+    name_span: tuple[int, int]   # compact indices
+    between: str                 # cells between the name and the status
+    status_word: str | None
+    after: str                   # cells after the status (report due)
+    end: int
+
+
+def table_rows(st: _State, region: Compact, start: int, end: int, hints: tuple[str, ...],
+               status_last: bool) -> list[Row]:
+    """Rows of a section-5 table read from the compact view: name, middle cells, the
+    status cell, and (when the status is not the last column) what follows."""
+    doc_text = st.doc.text
+    statuses = _status_tokens(doc_text, region, start, end)
+    text = region.text
+    rows: list[Row] = []
+    i = start
+    known = tuple(hints) + _NAME_TYPES
+    while i < end:
+        n_end = _name_end(region, i, end, hints)
+        name = text[i:n_end]
+        nxt_status = next((s for s in statuses if s[0] >= n_end), None)
+        if nxt_status is None:
+            st.issue("warning", f"activity row without a recognised status: {name}", *region.span(i, end))
+            if name:
+                rows.append(Row(name, (i, n_end), text[n_end:end], None, "", end))
+            break
+        between = text[n_end:nxt_status[0]]
+        if status_last:
+            row_end = nxt_status[1]
+        else:
+            row_end = _next_row_start(region, nxt_status[1], end, known, statuses)
+        rows.append(Row(name, (i, n_end), between, nxt_status[2], text[nxt_status[1]:row_end], row_end))
+        i = row_end
+    return rows
+
+
+def _next_row_start(region: Compact, pos: int, end: int, known: tuple[str, ...],
+                    statuses: list[tuple[int, int, str]]) -> int:
+    """Where the next row begins after a status cell: the first known name or activity
+    type that starts a line and is itself followed by a status (so ``市販直後調査終了から…``
+    in a report-due cell is not taken for a new row)."""
+    text = region.text
+    candidates = sorted({i for k in known for i in _all_positions(text, k, pos, end)})
+    for c in candidates:
+        if c in region.breaks and any(s[0] > c for s in statuses):
+            return c
+    return end
+
+
+def _all_positions(text: str, needle: str, start: int, end: int) -> list[int]:
+    out: list[int] = []
+    i = text.find(needle, start, end)
+    while i >= 0:
+        out.append(i)
+        i = text.find(needle, i + 1, end)
+    return out
+
+
+def _activities(st: _State, parts: Parts, summary: _Summary, concerns: list[Fact]) -> list[Fact]:
+    assert st.product is not None
+    text = st.doc.text
+    blocks = st.concern_blocks
+    per_concern = {kind: _per_concern_lists(st, blocks, kind) for kind in ("pv", "rm")}
+    labels = [c.label for c in concerns if isinstance(c, SafetyConcern)]
+    out: list[Fact] = []
+    for kind in ("pv", "rm"):
+        routine_addr = tuple(b.fact.label for b in blocks if _ROUTINE[kind] in per_concern[kind][b.fact.label][0])
+        routine_span = _routine_span(st, parts, kind)
+        if routine_span or routine_addr:
+            out.append(Activity(kind, st.product, _ROUTINE[kind], "routine",  # type: ignore[arg-type]
+                                st.doc.ref(*(routine_span or (blocks[0].start, blocks[0].start))),
+                                addresses=routine_addr))
+    hints_pv = tuple(dict.fromkeys([*summary.pv_names, *(n for b in blocks for n in per_concern["pv"][b.fact.label][1])]))
+    hints_rm = tuple(dict.fromkeys([*summary.rm_names, *(n for b in blocks for n in per_concern["rm"][b.fact.label][1])]))
+    rows = _section5_rows(st, parts, hints_pv, hints_rm)
+    if rows is None:
+        for kind, hints in (("pv", hints_pv), ("rm", hints_rm)):
+            for name in hints:
+                out.append(_activity(st, kind, name, None, None, parts, blocks, per_concern, labels))
+        if hints_pv or hints_rm:
+            st.issue("error", "section 5 (activity tables) not found: activity status not read")
+        return out
+    for kind, row, span in rows:
+        out.append(_activity(st, kind, row.name, row, span, parts, blocks, per_concern, labels))
+    return out
+
+
+def _routine_span(st: _State, parts: Parts, kind: str) -> tuple[int, int] | None:
+    sec = parts.sec2 if kind == "pv" else parts.sec4
+    if sec is None:
+        return None
+    m = _find_line(st.doc.text, _ROUTINE[kind] + r"の概要\s*:?", *sec)
+    if not m:
+        return None
+    nxt = _find_line(st.doc.text, _ADDITIONAL[kind], m.end(), sec[1])
+    return m.start(), (nxt.start() if nxt else m.end())
+
+
+def _per_concern_lists(st: _State, blocks: list[ConcernBlock], kind: str) -> dict[str, tuple[str, list[str]]]:
+    """Per concern: the 【内容】 text of its PV (or RM) part, and the additional activity
+    names listed there as ``(1) name``."""
+    text = st.doc.text
+    head = "医薬品安全性監視活動の内容" if kind == "pv" else "リスク最小化活動の内容"
+    out: dict[str, tuple[str, list[str]]] = {}
+    for b in blocks:
+        m = re.search(head, text[b.start:b.end])
+        if not m:
+            out[b.fact.label] = ("", [])
+            continue
+        s = b.start + m.end()
+        sel = re.search(r"【選択理由】", text[s:b.end])
+        content_end = s + sel.start() if sel else b.end
+        content = text[s:content_end]
+        names: list[str] = []
+        add = content.find(_ADDITIONAL[kind])
+        if add >= 0:
+            for item in re.split(r"\n[ \t]*\(\d{1,2}\)", "\n" + content[add + len(_ADDITIONAL[kind]):])[1:]:
+                name = compact_key(item)
+                if name:
+                    names.append(name)
+        out[b.fact.label] = (compact_key(content), names)
+    return out
+
+
+def _section5_rows(st: _State, parts: Parts, hints_pv: tuple[str, ...],
+                   hints_rm: tuple[str, ...]) -> list[tuple[str, Row, tuple[int, int]]] | None:
+    if parts.sec5 is None:
+        return None
+    text = st.doc.text
+    s5 = parts.sec5
+    tables = [("pv", r"(?:\d\s*\.\s*)?\(\s*1\s*\)\s*医薬品安全性監視計画の一覧", r"追加の医薬品安全性監視活動", hints_pv, False),
+              ("efficacy", r"(?:\d\s*\.\s*)?\(\s*2\s*\)\s*有効性に関する調査", None, (), False),
+              ("rm", r"(?:\d\s*\.\s*)?\(\s*3\s*\)\s*リスク最小化計画の一覧", r"追加のリスク最小化活動", hints_rm, True)]
+    heads = [(kind, _find_line(text, pat, *s5), add, hints, last) for kind, pat, add, hints, last in tables]
+    out: list[tuple[str, Row, tuple[int, int]]] = []
+    for k, (kind, head, add, hints, last) in enumerate(heads):
+        if head is None:
+            if kind != "efficacy":
+                st.issue("error", f"section 5 table for {kind} activities not found", *s5)
+            continue
+        later = [h.start() for _, h, _, _, _ in heads[k + 1:] if h is not None]
+        t_end = later[0] if later else s5[1]
+        start = head.end()
+        if add:
+            m_add = [m for m in re.finditer(r"(?m)^[ \t\f]*" + add + r"[ \t]*$", text[start:t_end])]
+            if not m_add:
+                continue
+            start += m_add[0].end()
+        header = re.search(r"(?:報告書の\s*\n?\s*作成予定日|実施状況)[ \t]*\n", text[start:t_end])
+        if header is None:
+            st.issue("warning", f"section 5 table for {kind} activities has no header row", start, t_end)
+            continue
+        body_start = start + header.end()
+        region = Compact.of(text, body_start, t_end)
+        if re.fullmatch(r"(?:なし|該当なし)?", region.text):
+            continue
+        for row in table_rows(st, region, 0, len(region.text), hints, last):
+            out.append((kind, row, region.span(row.name_span[0], row.end)))
+    return out
+
+
+def _activity(st: _State, kind: str, name: str, row: Row | None, span: tuple[int, int] | None,
+              parts: Parts, blocks: list[ConcernBlock], per_concern: dict[str, dict[str, tuple[str, list[str]]]],
+              labels: list[str]) -> Activity:
+    assert st.product is not None
+    status = None
+    if row is not None and row.status_word is not None:
+        status = _STATUS.get(row.status_word)
+        if status is None:
+            st.issue("warning", f"unknown status word {row.status_word!r} for {name}", *(span or (0, 0)))
+    detail = _plan_block(st, parts, kind, name)
+    addresses = list(dict.fromkeys(
+        b.fact.label for b in blocks
+        if any(compact_key(n) == name or n.startswith(name) for n in per_concern.get(kind if kind != "efficacy" else "pv", {}).get(b.fact.label, ("", []))[1])))
+    target = None
+    period = None
+    if detail:
+        for concern in _field_list(detail, "安全性検討事項"):
+            hit = next((lbl for lbl in labels if compact_key(lbl) == concern), None)
+            if hit and hit not in addresses:
+                addresses.append(hit)
+            elif hit is None:
+                st.issue("warning", f"activity {name} addresses {concern!r}, not a concern of this plan")
+        target = _target(_field_text(detail, "実施計画") or "")
+        period = _period(detail)
+    milestones: tuple[str, ...] = ()
+    report_due = None
+    if row is not None:
+        between = row.between
+        if kind in ("pv", "efficacy"):
+            count = re.match(r"(?:なし|該当なし|-)|.*?\d[\d,]*例", between)
+            if target is None and count:
+                nums = [int(n.replace(",", "")) for n in re.findall(r"(\d[\d,]*)例", count.group())]
+                target = max(nums) if nums else None
+            between = between[count.end():] if count else between
+            report_due = row.after or None
+        milestones = tuple(m for m in re.split(r"[,、]", between) if m)
+    code = _STUDY_CODE.search(name)
+    ref_span = span or (detail.span if detail else (0, 0))
+    return Activity(kind, st.product, name, "additional", st.doc.ref(*ref_span),  # type: ignore[arg-type]
+                    status=status, target_sample_size=target, study_code=code.group(1) if code else None,
+                    addresses=tuple(addresses), milestones=milestones, period=period, report_due=report_due)
+
+
+@dataclass(frozen=True, slots=True)
+class _Detail:
+    """An activity's block in plan section 2/3/4 (compact view)."""
+
+    region: Compact
+    start: int
+    end: int
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.region.span(self.start, self.end)
+
+    @property
+    def text(self) -> str:
+        return self.region.text[self.start:self.end]
+
+
+def _plan_block(st: _State, parts: Parts, kind: str, name: str) -> _Detail | None:
+    sec = parts.sec2 if kind != "rm" else parts.sec4
+    if sec is None:
+        return None
+    region = Compact.of(st.doc.text, *sec)
+    pos = region.text.find(name)
+    if pos < 0:
+        return None
+    # the block runs to the next activity name: the next line that is followed by a
+    # bracketed field and is not itself a field value, approximated by the next name
+    # of a known activity type or the section end
+    ends = [region.text.find(k, pos + len(name)) for k in _NAME_TYPES]
+    ends += [m.start() for m in re.finditer(r"(?<=[。\)】])(?=[^【。]{4,60}?【安全性検討事項】)", region.text[pos + len(name):])]
+    ends = [e if e < pos + len(name) else e for e in ends]
+    stops = [e for e in ends if e > pos + len(name)]
+    nxt_field_name = _next_name_start(region.text, pos + len(name))
+    stops.append(nxt_field_name)
+    return _Detail(region, pos, min(stops))
+
+
+def _next_name_start(text: str, pos: int) -> int:
+    """Start of the next activity heading: text that ends right before 【安全性検討事項】 or
+    【実施期間】 and starts after a sentence end or a closing bracket."""
+    m = re.search(r"【(?:安全性検討事項|実施期間)】", text[pos:])
+    if not m:
+        return len(text)
+    first_field = text.find("【", pos)
+    if first_field == pos + m.start():  # our own first field
+        m2 = re.search(r"【(?:安全性検討事項|実施期間)】", text[pos + m.end():])
+        if not m2:
+            return len(text)
+        at = pos + m.end() + m2.start()
+    else:
+        at = pos + m.start()
+    back = max(text.rfind("。", pos, at), text.rfind("】", pos, at - 1))
+    cut = back + 1 if back >= 0 else at
+    # skip a field value that is a short label line (e.g. a time such as 2カ月以内)
+    return cut
+
+
+def _field_text(detail: _Detail, label: str) -> str | None:
+    m = re.search(r"【" + label + r"[^】]*】(.*?)(?=【|$)", detail.text)
+    return m.group(1) if m else None
+
+
+def _field_list(detail: _Detail, label: str) -> list[str]:
+    raw = _field_text(detail, label)
+    if not raw:
+        return []
+    items: list[str] = []
+    depth = 0
+    cur = ""
+    for ch in raw:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch in ",、" and depth == 0:
+            items.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    items.append(cur)
+    return [i for i in items if i and not _NONE.match(i)]
+
+
+def _target(plan: str) -> int | None:
+    m = re.search(r"(?:予定症例数|目標症例数|症例数)[^:]*:(.{0,30}?)(\d[\d,]*)例", plan)
+    return int(m.group(2).replace(",", "")) if m else None
+
+
+def _period(detail: _Detail) -> str | None:
+    plan = _field_text(detail, "実施計画") or ""
+    m = re.search(r"(?:調査期間|試験期間|実施期間):(.*?)(?=登録期間|観察期間|予定症例数|なお|$)", plan)
+    if m:
+        return m.group(1)
+    span = _field_text(detail, "実施期間")
+    return span or None
+
+
+def with_product(result: ExtractionResult, product: Mention) -> ExtractionResult:
+    """The same result about another product Mention (used by tests and the diff)."""
+    facts = tuple(replace(f, product=product) if hasattr(f, "product") else f for f in result.facts)
+    return replace(result, facts=facts)
+
+
+__all__ = ["extract", "tidy", "compact_key", "Compact", "find_parts", "numbered_items", "SourceRef"]
