@@ -2,25 +2,54 @@
 
 Both loaders (PDF and text) end here, so sections, blocks, languages and offsets are
 computed one way for every source.
+
+Sections (``find_sections``) are read from the numbering schemes these documents share:
+
+* decimal numbers: ``1.``, ``1.1``, ``1.1.``, ``3.1.1.1``, ``7.R.4`` (PMDA's "review" subsections),
+  and the Japanese ``1.(1)`` (printed ``１.（１）``);
+* ``(1)``, circled ``①`` and ``①-1``, bracketed labels ``【重要な特定されたリスク】``;
+* table captions ``Table 10.`` / ``表 14``, which become leaf sections.
+
+The rules are deliberately conservative, because a numbered list item taken for a heading
+would swallow the rest of the document:
+
+* a one-level number ``N.`` is a heading when it is *confirmed* (the next decimal heading is
+  ``N.1``/``N.R``/``N.(1)``, or its title is in the table of contents), or when it continues a
+  confirmed run (``N`` = previous + 1) with no list restart since;
+* a restart at ``1.`` that is not confirmed is a list; table-of-contents lines
+  (``1.\\tはじめに\\t2``) are never headings;
+* ``(n)`` and ``①`` lines are headings only when short, in sequence, and followed by body
+  text rather than by the next item of the same list.
+
+Page numbers: blocks take their page from ``Page`` objects (form feeds or PDF pages). Bare
+page-number lines in text without form feeds are marked ``furniture`` but not used to number
+pages (their position, top or bottom of a page, cannot be told from the text alone), so such
+documents have page ``None``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
-from extract.model import Block, Cell, Document, Lang, Page, PageStatus, Section, SourceRef, Table
+from extract.model import Block, BlockKind, Cell, Document, Lang, Page, PageStatus, Section, SourceRef, Table
 from extract.normalize.text import clean_text, detect_lang, join_lines
 
 
 @dataclass(frozen=True, slots=True)
 class RawTable:
-    """A table as the loader found it: rows of cell strings (None = covered by a span)."""
+    """A table as the loader found it: rows of cell strings (None = covered by a span).
+
+    ``first_line``: when every row is one tab-separated source line, the index of the first
+    row's line within its page; cells then get exact spans. Otherwise cells are located by
+    searching the page text in reading order."""
 
     rows: tuple[tuple[str | None, ...], ...]
     page: int | None
     header_rows: int = 0
+    first_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,145 +61,527 @@ class RawPage:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of ``Document.text``: ``start`` offset, text without ``\\n``/``\\f``, the
+    source line before cleaning (for numbers as printed) and its page index."""
+
+    start: int
+    text: str
+    raw: str
+    page_index: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def build_document(*, data: bytes, path: str, source_format: str, shape: str,
-                   pages: list[RawPage]) -> Document:
+                   pages: list[RawPage], clean: bool = True) -> Document:
     """Assemble the document: clean every line, lay pages end to end (``\\f`` between),
-    then find blocks, tables and sections on the result."""
+    then find blocks, tables and sections on the result.
+
+    ``clean=False`` keeps the text byte for byte (XML/JSON records, which their extractor
+    parses; NFKC could turn a full-width quote into a JSON delimiter)."""
     doc_id = sha256_hex(data)
     parts: list[str] = []
     page_objs: list[Page] = []
+    lines: list[Line] = []
     offset = 0
     for i, raw in enumerate(pages):
         if i:
             parts.append("\f")
             offset += 1
-        body = "\n".join(clean_text(line) for line in raw.lines)
+        cleaned = [clean_text(line) if clean else line for line in raw.lines]
+        body = "\n".join(cleaned)
+        lines.extend(_lines_of(body, offset, raw.lines, i))
         parts.append(body)
         page_objs.append(Page(raw.number, offset, offset + len(body), raw.status, raw.reason))
         offset += len(body)
     text = "".join(parts)
     lang: Lang = "ja" if detect_lang(text[:20000]) == "ja" else "en"
-    sections = find_sections(text)
-    blocks = find_blocks(doc_id, text, page_objs, sections)
-    tables = tuple(_table(doc_id, raw_t, text, page_objs)
-                   for raw in pages for raw_t in raw.tables)
+    structured = shape not in ("xml", "json")
+    sections = find_sections(lines, len(text)) if structured else ()
+    blocks = find_blocks(doc_id, lines, page_objs, sections, lang, shape) if structured else ()
+    tables = tuple(_table(doc_id, raw_t, text, page_objs[i], lines)
+                   for i, raw in enumerate(pages) for raw_t in raw.tables)
     return Document(doc_id=doc_id, path=path, source_format=source_format,  # type: ignore[arg-type]
                     shape=shape, lang=lang, text=text, pages=tuple(page_objs), blocks=blocks,
                     tables=tables, sections=sections)
 
 
-def _table(doc_id: str, raw: RawTable, text: str, pages: list[Page]) -> Table:
-    page = next((p for p in pages if p.number == raw.page), None)
-    start = page.start if page else 0
-    end = page.end if page else len(text)
+def _lines_of(body: str, offset: int, raw_lines: tuple[str, ...], page_index: int) -> list[Line]:
+    """Split one page's cleaned body into ``Line``s; raw lines are paired only when the
+    counts agree (a loader may hand over lines that contain newlines)."""
+    texts = body.split("\n")
+    raws = list(raw_lines) if len(raw_lines) == len(texts) else texts
+    out: list[Line] = []
+    pos = offset
+    for t, r in zip(texts, raws):
+        out.append(Line(pos, t, r, page_index))
+        pos += len(t) + 1
+    return out
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _table(doc_id: str, raw: RawTable, text: str, page: Page, lines: list[Line]) -> Table:
+    """Cells with spans: exact from the tab-separated lines when ``first_line`` is known,
+    else found by searching forward through the page (so a cell never matches text before
+    the previous cell)."""
+    page_lines = [ln for ln in lines if page.start <= ln.start <= page.end]
     cells: list[Cell] = []
     n_cols = max((len(r) for r in raw.rows), default=0)
+    cursor = page.start
     for r, row in enumerate(raw.rows):
+        line = None
+        if raw.first_line is not None and raw.first_line + r < len(page_lines):
+            line = page_lines[raw.first_line + r]
+        spans = _tab_spans(line) if line is not None else []
         for c, value in enumerate(row):
             if value is None:
                 continue
             col_span = 1
             while c + col_span < len(row) and row[c + col_span] is None:
                 col_span += 1
-            cell_text = clean_text(value)
-            pos = text.find(cell_text.split("\n")[0], start, end) if cell_text else -1
-            span = (pos, pos + len(cell_text)) if pos >= 0 else (start, start)
-            ref = SourceRef(doc_id, raw.page, None, span[0], min(span[1], len(text)))
-            cells.append(Cell(r, c, join_lines(cell_text.split("\n")), ref, 1, col_span))
-    return Table(tuple(cells), len(raw.rows), n_cols, SourceRef(doc_id, raw.page, None, start, end),
+            if c < len(spans):
+                start, end = spans[c]
+            else:
+                start, end = _find_cell(text, value, cursor, page.end)
+            cursor = max(cursor, end)
+            ref = SourceRef(doc_id, raw.page, None, start, end)
+            cells.append(Cell(r, c, join_lines(text[start:end].split("\n")) if end > start
+                              else join_lines(clean_text(value).split("\n")), ref, 1, col_span))
+    return Table(tuple(cells), len(raw.rows), n_cols, SourceRef(doc_id, raw.page, None, page.start, page.end),
                  raw.header_rows, (raw.page,) if raw.page else ())
+
+
+def _tab_spans(line: Line) -> list[tuple[int, int]]:
+    """The span of every tab-separated cell of a line, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    pos = line.start
+    for piece in line.text.split("\t"):
+        lead = len(piece) - len(piece.lstrip())
+        stripped = piece.strip()
+        spans.append((pos + lead, pos + lead + len(stripped)))
+        pos += len(piece) + 1
+    return spans
+
+
+def _find_cell(text: str, value: str, start: int, end: int) -> tuple[int, int]:
+    cell = clean_text(value).strip()
+    first = cell.split("\n")[0]
+    pos = text.find(first, start, end) if first else -1
+    if pos < 0:
+        return (start, start)
+    if "\n" in cell:
+        last = cell.split("\n")[-1]
+        tail = text.find(last, pos + len(first), end)
+        if tail >= 0:
+            return (pos, tail + len(last))
+    return (pos, pos + len(first))
+
+
+# --------------------------------------------------------------------------- headings
+
+_DECIMAL = re.compile(r"^(?P<num>[1-9]\d?(?:\.(?:\d{1,2}|R|\(\d{1,2}\)))*\.?)"
+                      r"(?:\s+|(?=[^\x00-\x7f]))(?P<title>\S.*)$")
+_PAREN = re.compile(r"^\((?P<n>\d{1,2})\)\s*(?P<title>\S.*)$")
+_CIRCLED_CHARS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CIRCLED = re.compile(rf"^(?P<c>[{_CIRCLED_CHARS}])(?:\s?-\s?(?P<sub>\d{{1,2}}))?\s*(?P<title>\S.*)$")
+_BRACKET = re.compile(r"^(?P<num>【[^【】]{1,30}】)\s*(?:\([^()]{1,10}\))?$")
+_TABLE_EN = re.compile(r"^(?P<num>Table\s\d{1,3})(?:\.\s*|\s+(?=[A-Z]))(?P<title>\S.*)$")
+_TABLE_JA = re.compile(r"^(?P<num>表\s?\d{1,3})\s*[:.]?\s*(?P<title>[^\sにのはをでとがやもよ、。].*)$")
+# Unnumbered headings every package insert / review report of its kind prints on a line of
+# their own (電子添文 items, the "Indications" block of a PMDA review); they rank with 【…】.
+_NAMED_HEADINGS = (
+    "警告", "禁忌", "禁忌・禁止", "効能又は効果", "効能・効果", "効能、効果又は性能", "用法及び用量",
+    "用法・用量", "用法及び用量又は使用方法", "使用上の注意", "重要な基本的注意", "重大な副作用",
+    "その他の副作用", "承認条件", "承認条件及び期限", "Indications", "Dosage and Administration",
+    "Conditions of Approval", "Warnings?", "Contraindications", "Precautions",
+)
+_NAMED = re.compile(r"^(?P<title>" + "|".join(_NAMED_HEADINGS) + r")\s*(?:\([^()]{1,40}\))?$", re.I)
+_TOC_TAIL = re.compile(r"(?:\t|\.{4,}|…{2,}|\s{3,})\s*\d{1,3}\s*$")
+# A title that starts with a unit or a digit is a value, not a heading ("2.5 mg", "3.4. 2025 年").
+_NOT_TITLE_START = re.compile(r"^(?:\d|[a-zμ%~×(]|個|倍|日|週|時間|分|年|ヵ月|か月|カ月|例|mg)")
+_LIST_MARK = re.compile(r"^(?:[・•●○◆◇■□▪‐\-–]\s?|\*\s|\(\d{1,2}\)|\d{1,2}[.)](?!\d)|[①-⑳]|[a-z]\)\s|[ア-ン][.)])")
+_FOOTNOTE_MARK = re.compile(r"^(?:\*{1,3}(?:\d|\S)|※|注\d*[):：]|#\d|[†‡§]|[a-z]\)\S)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A line that looks like a heading. ``parts``: decimal components (``("7","R","4")``,
+    ``("1","(1)")``), or ``(n,)`` for ``(n)``/``①``, ``(n, sub)`` for ``①-1``."""
+
+    line: int
+    style: str  # decimal | paren | circled | circled_sub | bracket | table
+    parts: tuple[str, ...]
+    number: str
+    title: str
+
+
+def _is_sentence(title: str) -> bool:
+    return title.rstrip().endswith(("。", ".")) or bool(re.search(r"[.。]\s+\S", title))
+
+
+def _candidate(index: int, text: str) -> _Candidate | None:
+    """The heading pattern a stripped line matches, if any (before context rules)."""
+    if "\t" in text or not text:
+        return None
+    m = _DECIMAL.match(text)
+    if m:
+        number = m.group("num")
+        title = m.group("title").strip()
+        parts = tuple(p for p in re.split(r"\.|(?=\()", number) if p)
+        if len(parts) == 1 and not number.rstrip().endswith("."):
+            return None
+        limit = 50 if detect_lang(title) == "ja" else 110
+        if len(text) > limit or _is_sentence(title) or _NOT_TITLE_START.match(title):
+            return None
+        return _Candidate(index, "decimal", parts, number, title)
+    m = _PAREN.match(text)
+    if m:
+        title = m.group("title").strip()
+        if len(title) <= 30 and not _is_sentence(title) and not _NOT_TITLE_START.match(title) \
+                and not re.search(r"[,、:]", title):
+            return _Candidate(index, "paren", (m.group("n"),), f"({m.group('n')})", title)
+        return None
+    m = _CIRCLED.match(text)
+    if m:
+        title = m.group("title").strip()
+        if len(title) > 60:
+            return None
+        main = str(_CIRCLED_CHARS.index(m.group("c")) + 1)
+        if m.group("sub"):
+            return _Candidate(index, "circled_sub", (main, m.group("sub")), text[: m.start("title")].strip(), title)
+        return _Candidate(index, "circled", (main,), m.group("c"), title)
+    m = _BRACKET.match(text)
+    if m:
+        return _Candidate(index, "bracket", (), m.group("num"), m.group("num")[1:-1])
+    m = _NAMED.match(text)
+    if m:
+        return _Candidate(index, "bracket", (), "", m.group("title"))
+    m = _TABLE_EN.match(text) or _TABLE_JA.match(text)
+    if m and len(text) <= 200:
+        return _Candidate(index, "table", (), m.group("num"), m.group("title").strip())
+    return None
+
+
+def _toc_titles(lines: list[Line]) -> set[str]:
+    """Titles listed in a table of contents (``1.\\tはじめに\\t2``, ``1. Introduction .... 3``),
+    spaces removed: a numbered line with such a title is a confirmed heading."""
+    titles: set[str] = set()
+    for ln in lines:
+        text = ln.text.strip()
+        tail = _TOC_TAIL.search(text)
+        if not tail:
+            continue
+        head = re.match(r"^[1-9]\d?(?:\.\d{1,2})*\.?\s*(.+)$", text[: tail.start()].strip())
+        if head:
+            titles.add(_squash(head.group(1)))
+    return titles
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[\s\t.…]+", "", s)
 
 
 # --------------------------------------------------------------------------- sections
 
-_HEADING_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = (
-    # 7.R.4 Title / 1.1.2 Title / 1. Title   (number first, level = depth)
-    (re.compile(r"^\s{0,3}((?:\d{1,2}\.)(?:(?:\d{1,2}|R)\.?)*)\s*([^\d\s.,、。:：].{0,60})$"), 0),
-    # 5.(3) / 1.(1) (after NFKC, １.（１） reads 1.(1))
-    (re.compile(r"^\s{0,3}(\d{1,2}\s*\.\s*\(\d{1,2}\))\s*(.{0,60})$"), 0),
-    # 【重要な特定されたリスク】
-    (re.compile(r"^\s{0,3}(【[^】]{2,30}】)\s*$"), 0),
-)
+
+def find_sections(lines: list[Line], text_len: int) -> tuple[Section, ...]:
+    """Headings (see the module docstring for the rules) nested into a tree."""
+    stripped = [ln.text.strip() for ln in lines]
+    cands = [c for i, t in enumerate(stripped) if (c := _candidate(i, t)) is not None]
+    accepted_decimal = _accept_decimals(cands, stripped, _toc_titles(lines))
+    builder = _TreeBuilder(lines, text_len)
+    for cand in cands:
+        if cand.style == "decimal":
+            if cand.line in accepted_decimal:
+                builder.decimal(cand)
+        elif cand.style in ("paren", "circled", "circled_sub"):
+            if _followed_by_body(cand, stripped):
+                builder.numbered_item(cand)
+        else:
+            builder.plain(cand)
+    return builder.finish()
 
 
-def _level(number: str) -> int:
-    if number.startswith("【"):
-        return 9
-    parts = [p for p in re.split(r"[.\s]+", number.replace("(", ".(")) if p]
-    return len(parts)
+def _next_text(stripped: list[str], index: int) -> str:
+    for t in stripped[index + 1:]:
+        if t:
+            return t
+    return ""
 
 
-def find_sections(text: str) -> tuple[Section, ...]:
-    """Numbered headings into a tree. Deliberately conservative: a line counts as a heading
-    only when it is short and starts with a numbering pattern."""
-    heads: list[tuple[int, int, str, str]] = []  # (start, level, number, title)
-    pos = 0
-    for line in text.split("\n"):
-        stripped = line.strip().lstrip("\f")
-        if 2 <= len(stripped) <= 70 and not stripped.endswith(("。", ".")) or stripped.startswith("【"):
-            for pattern, _ in _HEADING_PATTERNS:
-                m = pattern.match(stripped)
-                if m:
-                    number = re.sub(r"\s+", "", m.group(1))
-                    title = (m.group(2) if m.lastindex and m.lastindex >= 2 else "") or ""
-                    heads.append((pos, _level(number), number, title.strip()))
-                    break
-        pos += len(line) + 1
-    return _nest(heads, len(text))
+def _followed_by_body(cand: _Candidate, stripped: list[str]) -> bool:
+    """A list item is followed by its sibling; a heading by its text."""
+    nxt = _next_text(stripped, cand.line)
+    following = _candidate(cand.line + 1, nxt) if nxt else None
+    if not nxt or (following is not None and following.style == cand.style):
+        return False
+    if cand.style == "paren" and nxt.startswith("("):
+        return False
+    return not (cand.style == "circled" and nxt[:1] in _CIRCLED_CHARS and "-" not in nxt[:4])
 
 
-def _nest(heads: list[tuple[int, int, str, str]], end: int) -> tuple[Section, ...]:
-    def build(i: int, limit_level: int) -> tuple[list[Section], int]:
-        out: list[Section] = []
-        while i < len(heads) and heads[i][1] > limit_level:
-            start, level, number, title = heads[i]
-            children, j = build(i + 1, level)
-            stop = heads[j][0] if j < len(heads) else end
-            out.append(Section(number, title, level, start, stop, tuple(children)))
-            i = j
-        return out, i
+def _accept_decimals(cands: list[_Candidate], stripped: list[str], toc: set[str]) -> set[int]:
+    """Which decimal candidates are headings (line indices); see the module docstring."""
+    decimals = [c for c in cands if c.style == "decimal"]
+    accepted: set[int] = set()
+    accepted_parts: set[tuple[str, ...]] = set()
+    top = 0            # the current top-level number (shown or implied by N.1)
+    list_seen = False  # a one-level number was rejected since the last top-level heading
+    for k, cand in enumerate(decimals):
+        n = int(cand.parts[0])
+        if len(cand.parts) == 1:
+            nxt = decimals[k + 1] if k + 1 < len(decimals) else None
+            confirmed = (nxt is not None and len(nxt.parts) > 1 and nxt.parts[0] == cand.parts[0]
+                         and nxt.line > cand.line) or _squash(cand.title) in toc
+            next_is_item = (lambda c: c is not None and c.style == "decimal" and len(c.parts) == 1)(
+                _candidate(cand.line + 1, _next_text(stripped, cand.line)))
+            weak = top >= 1 and n == top + 1 and not list_seen and not next_is_item
+            if confirmed or weak:
+                accepted.add(cand.line)
+                accepted_parts = {p for p in accepted_parts if p[0] != cand.parts[0]} | {cand.parts}
+                top, list_seen = n, False
+            else:
+                list_seen = True
+            continue
+        parent = cand.parts[:-1]
+        implied_new_top = len(cand.parts) == 2 and n == top + 1 and cand.parts[1] in ("1", "(1)")
+        if implied_new_top:
+            top, list_seen = n, False
+            accepted_parts = {p for p in accepted_parts if p[0] != cand.parts[0]}
+        if n == top and (len(parent) == 1 or parent in accepted_parts):
+            accepted.add(cand.line)
+            accepted_parts.add(cand.parts)
+    return accepted
 
-    top, _ = build(0, 0)
-    return tuple(top)
+
+@dataclass
+class _Node:
+    """A section being built (mutable until ``finish``)."""
+
+    cand: _Candidate
+    start: int
+    number: str | None
+    end: int = -1
+    children: list["_Node"] = field(default_factory=list)
+
+
+class _TreeBuilder:
+    """Keeps the stack of open sections; each heading style decides what it closes."""
+
+    def __init__(self, lines: list[Line], text_len: int) -> None:
+        self.lines, self.text_len = lines, text_len
+        self.roots: list[_Node] = []
+        self.stack: list[_Node] = []
+
+    def _pop_to(self, depth: int, at: int) -> None:
+        while len(self.stack) > depth:
+            self.stack.pop().end = at
+
+    def _push(self, cand: _Candidate) -> None:
+        number = _as_printed(cand, self.lines[cand.line]) if cand.number else None
+        node = _Node(cand, self._start(cand), number)
+        (self.stack[-1].children if self.stack else self.roots).append(node)
+        self.stack.append(node)
+
+    def _close_tables(self, at: int) -> None:
+        while self.stack and self.stack[-1].cand.style == "table":
+            self.stack.pop().end = at
+
+    def _start(self, cand: _Candidate) -> int:
+        line = self.lines[cand.line]
+        return line.start + len(line.text) - len(line.text.lstrip())
+
+    def decimal(self, cand: _Candidate) -> None:
+        """``N.M…`` closes everything down to its parent decimal level."""
+        at = self._start(cand)
+        depth = len(self.stack)
+        while depth and not (self.stack[depth - 1].cand.style == "decimal"
+                             and len(self.stack[depth - 1].cand.parts) < len(cand.parts)):
+            depth -= 1
+        self._pop_to(depth, at)
+        self._push(cand)
+
+    def numbered_item(self, cand: _Candidate) -> None:
+        """``(n)``, ``①``, ``①-1``: a sibling of the previous item when in sequence, the first
+        child when it is number 1; anything else is a list, not a heading."""
+        at = self._start(cand)
+        self._close_tables(at)
+        same = next((i for i in range(len(self.stack) - 1, -1, -1)
+                     if self.stack[i].cand.style == cand.style), None)
+        if same is not None and _follows(self.stack[same].cand, cand):
+            self._pop_to(same, at)
+            self._push(cand)
+        elif same is None and cand.parts[-1] == "1" and self._fits_parent(cand):
+            self._push(cand)
+
+    def _fits_parent(self, cand: _Candidate) -> bool:
+        if cand.style != "circled_sub":
+            return True
+        return bool(self.stack) and self.stack[-1].cand.style == "circled" and \
+            self.stack[-1].cand.parts[0] == cand.parts[0]
+
+    def plain(self, cand: _Candidate) -> None:
+        """Brackets replace an open bracket section; table captions are leaves."""
+        at = self._start(cand)
+        self._close_tables(at)
+        if cand.style == "bracket":
+            same = next((i for i in range(len(self.stack) - 1, -1, -1)
+                         if self.stack[i].cand.style == "bracket"), None)
+            if same is not None:
+                self._pop_to(same, at)
+        self._push(cand)
+
+    def finish(self) -> tuple[Section, ...]:
+        self._pop_to(0, self.text_len)
+        return tuple(_freeze(n, 1) for n in self.roots)
+
+
+def _follows(prev: _Candidate, cand: _Candidate) -> bool:
+    if prev.parts[:-1] != cand.parts[:-1]:
+        return False
+    return int(cand.parts[-1]) == int(prev.parts[-1]) + 1
+
+
+def _freeze(node: _Node, level: int) -> Section:
+    return Section(node.number, node.cand.title, level, node.start, node.end,
+                   tuple(_freeze(c, level + 1) for c in node.children))
+
+
+def _as_printed(cand: _Candidate, line: Line) -> str:
+    """The number as printed in the source (``１.（１）``) when the raw line maps back
+    character for character; the cleaned form otherwise."""
+    raw = line.raw.strip()
+    prefix = raw[: len(cand.number)]
+    if prefix != cand.number and clean_text(prefix) == cand.number:
+        return prefix
+    return cand.number
 
 
 # --------------------------------------------------------------------------- blocks
 
+_PAGE_NUMBER = re.compile(r"^(?:-\s?)?(\d{1,3})(?:\s?-)?$|^(\d{1,3})\s?/\s?\d{1,3}$|^(?:Page|p\.)\s?(\d{1,3})$")
 
-def find_blocks(doc_id: str, text: str, pages: list[Page], sections: tuple[Section, ...]) -> tuple[Block, ...]:
-    """Paragraphs: runs of non-blank lines. Headings are their own blocks."""
-    doc_for_refs = _RefHelper(doc_id, pages, sections)
+
+def find_furniture(lines: list[Line], page_count: int) -> set[int]:
+    """Line indices that are page furniture: bare page numbers, and running headers/footers
+    (the same line at the top or bottom of many pages, digits ignored)."""
+    found: set[int] = set()
+    last_page = 0
+    for i, ln in enumerate(lines):
+        m = _PAGE_NUMBER.match(ln.text.strip())
+        if not m:
+            continue
+        value = int(next(g for g in m.groups() if g))
+        before = i == 0 or not lines[i - 1].text.strip() or lines[i - 1].page_index != ln.page_index
+        after = i + 1 == len(lines) or not lines[i + 1].text.strip() or lines[i + 1].page_index != ln.page_index
+        if before and after and value > last_page:
+            found.add(i)
+            last_page = value
+    if page_count >= 3:
+        found |= _running_lines(lines, page_count)
+    return found
+
+
+def _running_lines(lines: list[Line], page_count: int) -> set[int]:
+    edges: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.text.strip():
+            edges.setdefault(ln.page_index, []).append(i)
+    keyed: dict[str, list[int]] = {}
+    for idx in edges.values():
+        for i in set(idx[:2] + idx[-2:]):
+            keyed.setdefault(re.sub(r"\d+", "#", lines[i].text.strip()), []).append(i)
+    need = max(3, int(page_count * 0.3))
+    pages_of = Counter({k: len({lines[i].page_index for i in v}) for k, v in keyed.items()})
+    return {i for k, v in keyed.items() if pages_of[k] >= need for i in v}
+
+
+def _line_kind(text: str, shape: str) -> BlockKind:
+    if "\t" in text:
+        return "table_text"
+    if shape == "markdown" and text.startswith("* "):
+        return "list_item"
+    if _FOOTNOTE_MARK.match(text):
+        return "footnote"
+    if _LIST_MARK.match(text):
+        return "list_item"
+    return "paragraph"
+
+
+def find_blocks(doc_id: str, lines: list[Line], pages: list[Page], sections: tuple[Section, ...],
+                doc_lang: Lang, shape: str = "layout") -> tuple[Block, ...]:
+    """Blocks: headings and furniture one line each; tab-separated runs as ``table_text``;
+    a list item or footnote with its continuation lines; paragraphs as runs of lines.
+    Blank lines and page breaks end a block."""
+    refs = _RefHelper(doc_id, pages, sections)
+    heading_starts = {s.start for s in _all_sections(sections)}
+    furniture = find_furniture(lines, len(pages)) if shape in ("layout", "pdf") else set()
     blocks: list[Block] = []
-    run: list[str] = []
-    run_start = 0
-    pos = 0
+    run: list[Line] = []
+    run_kind: BlockKind = "paragraph"
 
-    def flush(end: int) -> None:
+    def flush() -> None:
         if run:
-            joined = join_lines(run)
+            joined = join_lines([ln.text for ln in run]) if run_kind != "table_text" else \
+                "\n".join(ln.text.strip() for ln in run)
             if joined:
-                lang: Lang = "ja" if detect_lang(joined) == "ja" else "en"
-                blocks.append(Block(joined, lang, "paragraph", doc_for_refs.ref(run_start, end)))
-        run.clear()
+                start = run[0].start + len(run[0].text) - len(run[0].text.lstrip())
+                blocks.append(Block(joined, _lang(joined, doc_lang), run_kind,
+                                    refs.ref(start, run[-1].start + len(run[-1].text.rstrip()))))
+            run.clear()
 
-    for line in re.split(r"(?<=\n)|(?=\f)", text):
-        bare = line.strip("\n").strip("\f")
-        if not bare.strip():
-            flush(pos)
-        else:
-            if not run:
-                run_start = pos + (len(line) - len(line.lstrip("\f")))
-            run.append(bare)
-        pos += len(line)
-    flush(pos)
+    for i, ln in enumerate(lines):
+        text = ln.text.strip()
+        if not text:
+            flush()
+            continue
+        if run and run[-1].page_index != ln.page_index:
+            flush()
+        indent = len(ln.text) - len(ln.text.lstrip())
+        if i in furniture or ln.start + indent in heading_starts:
+            flush()
+            run_kind = "furniture" if i in furniture else "heading"
+            run.append(ln)
+            flush()
+            continue
+        kind = _line_kind(text, shape)
+        continues = run and ((kind == "paragraph" and run_kind in ("paragraph", "list_item", "footnote"))
+                             or (kind == "table_text" and run_kind == "table_text"))
+        if not continues:
+            flush()
+            run_kind = kind
+        run.append(ln)
+    flush()
     return tuple(blocks)
 
 
+def _lang(text: str, default: Lang) -> Lang:
+    if not re.search(r"[A-Za-z\u3040-\u30ff\u3400-\u9fff]", text):
+        return default
+    return "ja" if detect_lang(text) == "ja" else "en"
+
+
+def _all_sections(sections: tuple[Section, ...]) -> list[Section]:
+    out: list[Section] = []
+    for s in sections:
+        out.append(s)
+        out.extend(_all_sections(s.children))
+    return out
+
+
 class _RefHelper:
+    """``Document.ref`` before the Document exists (same page and section rules)."""
+
     def __init__(self, doc_id: str, pages: list[Page], sections: tuple[Section, ...]) -> None:
         self.doc_id, self.pages, self.sections = doc_id, pages, sections
 
