@@ -256,6 +256,7 @@ class Link:
     score: float = 1.0
     unlinked: bool = False
     codes: tuple[str, ...] = ()  # e.g. "ICD10:C90.0"
+    includes: tuple[str, ...] = ()  # keys of sub-concepts named inside the mention (yk:includesConcept)
 
 
 # --------------------------------------------------------------------------- facts
@@ -339,6 +340,7 @@ class DosageRegimen:
     cycle_number: str | None = field(default=None, metadata=_p("cycleNumber", key=True))
     combination_with: tuple[Mention, ...] = field(default=(), metadata=_p("combinationWith"))
     substance: Mention | None = field(default=None, metadata=_p("regimenSubstance", key=True))
+    dose_level: str | None = field(default=None, metadata=_p("doseLevel", key=True))  # "starting", "1", "2" …
     rdf_class = "DosageRegimen"
 
 
@@ -352,6 +354,7 @@ class DoseModificationRule:
     comparator: str | None = field(default=None, metadata=_p("comparator", key=True))
     threshold_value: Decimal | None = field(default=None, metadata=_p("thresholdValue", key=True))
     threshold_unit: str | None = field(default=None, metadata=_p("thresholdUnit", key=True))
+    indication: str | None = field(default=None, metadata=_p("indication", key=True))  # Indication.text
     rdf_class = "DoseModificationRule"
 
     def __post_init__(self) -> None:

@@ -1,0 +1,987 @@
+"""PMDA review reports (審査報告書 / Review Report), English and Japanese.
+
+A review report is three documents in one: the deliberation results (審議結果報告書), the
+review report proper (審査報告書, header fields then the results of review) and its
+attachments, Review Report (1) (sections 1-9, ``N.R`` review subsections, clinical studies)
+and Review Report (2) (expert discussion, risk management plan (draft), overall evaluation
+with the final indications, dosage, conditions, warnings and contraindications).
+
+Everything here keys on that shared structure: the header labels, the numbered lists under
+the final headings, table captions and their column headers, the ``Study <code> [Study
+<alias>]`` naming scheme and the abbreviation list. The English reader lives in this module,
+the Japanese one in ``review_report_ja``; helpers both need live here.
+
+Text fields of facts are the evidence lines joined (``join_lines``); ``ref`` spans the exact
+source text. When a flattened table cannot be read unambiguously the rows are skipped and an
+``Issue`` is recorded instead (a wrong fact is worse than a missing one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterator
+
+from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, DocumentInfo,
+                           Document, DoseModificationRule, DosageRegimen, EfficacyResult,
+                           ExtractionResult, Fact, Indication, Issue, Lang, Mention,
+                           ProductFact, SafetyConcern, StudyFact, UseRequirement)
+from extract.normalize import values
+from extract.normalize.text import join_lines
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One source line of ``Document.text`` with its offsets (``text`` excludes the newline)."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderField:
+    """A header label (``Brand Name``, ``販売名``) and its value span as printed."""
+
+    label: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewHeader:
+    """The document-level facts of a review report that have no slot in ``ProductFact``.
+
+    They are returned by ``read_header`` so that callers (and the graph builder, once the
+    ontology has terms for them) can use them; ``extract`` records them in the result only
+    where the model has a place (dates as ``DocumentInfo.issued``, years as
+    ``ProductFact.reexamination_years``)."""
+
+    report_date: dt.date | None = None
+    application_date: dt.date | None = None
+    deliberation_date: dt.date | None = None
+    application_classification: str | None = None
+    special_mention: str | None = None
+    orphan_designation: bool = False
+    reviewing_office: str | None = None
+    reexamination_years: int | None = None
+
+
+def iter_lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Line]:
+    """Every line of ``text[start:end]`` (split at ``\\n`` and the page break ``\\f``)."""
+    stop = len(text) if end is None else end
+    pos = start
+    while pos < stop:
+        m = re.compile(r"[\n\f]").search(text, pos, stop)
+        line_end = m.start() if m else stop
+        yield Line(pos, line_end, text[pos:line_end])
+        pos = line_end + 1
+
+
+def span_text(doc: Document, start: int, end: int) -> str:
+    """The evidence span as one line of text (visual line breaks joined)."""
+    return join_lines(doc.text[start:end].replace("\f", "\n").split("\n"))
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``start..end`` so it neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One item of a numbered list: its number, first line and the whole span."""
+
+    number: int
+    head: str
+    start: int
+    end: int
+    body_start: int  # start of the second line (== end when the item is one line)
+
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2})[.)．]\s*(\S.*)$")
+
+
+def numbered_items(doc: Document, start: int, stop: re.Pattern[str],
+                   number: re.Pattern[str] = _NUMBERED) -> list[Item]:
+    """The numbered list that begins after ``start`` (the heading line's end).
+
+    Items must be numbered 1, 2, 3 … in order; a line matching ``stop`` (the next heading)
+    ends the list, so does a number out of sequence. Blank lines inside an item are allowed
+    because layout text breaks wrapped items with them."""
+    items: list[Item] = []
+    cur: list[int] | None = None  # [number, start, end, body_start]
+    head = ""
+    for line in iter_lines(doc.text, start):
+        s = line.stripped
+        if not s:
+            continue
+        m = number.match(line.text)
+        if m and int(m.group(1)) == (cur[0] + 1 if cur else 1):
+            if cur:
+                items.append(Item(cur[0], head, cur[1], cur[2], cur[3]))
+            ls, le = trim_span(doc.text, line.start, line.end)
+            cur, head = [int(m.group(1)), ls, le, le], m.group(2).strip()
+            continue
+        if stop.match(s) or cur is None and items:
+            break
+        if cur is None:
+            if s.isdigit():  # page number between heading and list
+                continue
+            break
+        if s.isdigit():
+            continue
+        if cur[3] == cur[2]:
+            cur[3] = line.start + (len(line.text) - len(line.text.lstrip()))
+        cur[2] = trim_span(doc.text, line.start, line.end)[1]
+    if cur:
+        items.append(Item(cur[0], head, cur[1], cur[2], cur[3]))
+    return items
+
+
+def last_heading(doc: Document, pattern: re.Pattern[str], before: int | None = None) -> Line | None:
+    """The last line (before ``before``) whose stripped text matches ``pattern``: the final
+    version of a list (Review Report (2) restates what the header proposed)."""
+    found: Line | None = None
+    for line in iter_lines(doc.text, 0, before):
+        if pattern.match(line.stripped):
+            found = line
+    return found
+
+
+def _num(s: str) -> Decimal | None:
+    return values.parse_number(s)
+
+
+def dedupe(facts: list[Fact]) -> list[Fact]:
+    """Drop facts equal to an earlier one in everything but provenance (the same table is
+    printed in Review Report (1), (2) and the final labelling)."""
+    seen: set[tuple[object, ...]] = set()
+    out: list[Fact] = []
+    for f in facts:
+        skip = ("ref", "text") if isinstance(f, DoseModificationRule) else ("ref",)
+        key = (type(f).__name__,) + tuple(getattr(f, n) for n in f.__slots__  # type: ignore[union-attr]
+                                          if n not in skip)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+STUDY_CODE = re.compile(r"\b(?:NCT\d{8}|(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+){2,})\b")
+
+
+# --------------------------------------------------------------------------- English: header
+
+_EN_LABELS = ("Brand Name", "Non-proprietary Name", "Applicant", "Date of Application",
+              "Dosage Form/Strength", "Application Classification",
+              "Items Warranting Special Mention", "Reviewing Office")
+_EN_LABEL = re.compile(r"^\s*(" + "|".join(re.escape(x) for x in _EN_LABELS) + r")\b[ \t]*(.*)$")
+_EN_MULTILINE = {"Application Classification", "Items Warranting Special Mention",
+                 "Dosage Form/Strength"}
+_EN_HEADING = re.compile(
+    r"^(Indications|Dosage and [Aa]dministration|Conditions of [Aa]pproval|Warnings?|"
+    r"Contraindications|Precautions for .*|Results of (Review|Deliberation)|Review Report.*|"
+    r"Attachment|Proposed .*|Product Submitted for Approval|List of Abbreviations|"
+    r"Efficacy specification.*|Table \d+\..*)(\s*\(.*\))?\s*$")
+
+
+def en_header_fields(doc: Document) -> dict[str, HeaderField]:
+    """First occurrence of each header label (the deliberation results come first)."""
+    out: dict[str, HeaderField] = {}
+    lines = list(iter_lines(doc.text))
+    for i, line in enumerate(lines):
+        m = _EN_LABEL.match(line.text)
+        if not m or m.group(1) in out:
+            continue
+        label = m.group(1)
+        start = line.start + m.start(2)
+        end = line.start + m.end(2)
+        if label in _EN_MULTILINE:
+            for nxt in lines[i + 1:i + 6]:
+                s = nxt.stripped
+                if _EN_LABEL.match(nxt.text) or _EN_HEADING.match(s):
+                    break
+                if s:
+                    end = nxt.end
+        start, end = trim_span(doc.text, start, end)
+        if end > start:
+            out[label] = HeaderField(label, span_text(doc, start, end), start, end)
+    return out
+
+
+_EN_DATE_LINE = re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$")
+
+
+def _date_after(doc: Document, heading: re.Pattern[str], date_line: re.Pattern[str]) -> dt.date | None:
+    """The date printed on its own line within a few lines after the first ``heading`` line."""
+    lines = list(iter_lines(doc.text))
+    for i, line in enumerate(lines):
+        if heading.match(line.stripped):
+            for nxt in lines[i + 1:i + 8]:
+                if date_line.match(nxt.stripped):
+                    return values.parse_date(nxt.stripped)
+            return None
+    return None
+
+
+def read_header(doc: Document) -> ReviewHeader:
+    """The document-level facts (dates, classification, orphan status, office, period)."""
+    if doc.lang == "ja":
+        from extract.extractors.review_report_ja import read_header_ja
+
+        return read_header_ja(doc)
+    f = en_header_fields(doc)
+    meeting = re.search(r"meeting held on ([A-Z][a-z]+ \d{1,2},\s+\d{4})", doc.text)
+    years = re.search(r"re-examination period (?:is|should be) (\d+) years", doc.text)
+    special = f.get("Items Warranting Special Mention")
+    return ReviewHeader(
+        report_date=_date_after(doc, re.compile(r"^Review Report$"), _EN_DATE_LINE),
+        application_date=values.parse_date(f["Date of Application"].value)
+        if "Date of Application" in f else None,
+        deliberation_date=values.parse_date(meeting.group(1)) if meeting else None,
+        application_classification=f["Application Classification"].value
+        if "Application Classification" in f else None,
+        special_mention=special.value if special else None,
+        orphan_designation=bool(special and re.search(r"\borphan drug\b", special.value, re.I)),
+        reviewing_office=f["Reviewing Office"].value if "Reviewing Office" in f else None,
+        reexamination_years=int(years.group(1)) if years else None,
+    )
+
+
+# --------------------------------------------------------------------------- English: facts
+
+
+def _split_names(value: str) -> list[str]:
+    return [n.strip() for n in re.split(r",\s+(?=[A-Z])", value) if n.strip()]
+
+
+def _en_product(doc: Document, header: ReviewHeader, issues: list[Issue]) -> ProductFact | None:
+    f = en_header_fields(doc)
+    if "Brand Name" not in f:
+        issues.append(Issue("error", "no Brand Name field: not a review report or a partial one"))
+        return None
+    brand = f["Brand Name"]
+    names = _split_names(brand.value)
+    product = Mention(names[0], "en", "product")
+    substances: tuple[Mention, ...] = ()
+    if "Non-proprietary Name" in f:
+        name = re.sub(r"\s*\((?:JAN|INN)\*?\)\s*$", "", f["Non-proprietary Name"].value).strip()
+        substances = (Mention(name, "en", "substance"),)
+    holder = Mention(f["Applicant"].value, "en", "organization") if "Applicant" in f else None
+    return ProductFact(product=product, ref=doc.ref(brand.start, brand.end), names=tuple(names),
+                       substances=substances, holder=holder,
+                       reexamination_years=header.reexamination_years)
+
+
+_IND_EN = re.compile(r"^Indications(\s*\(.*\))?$")
+_DOSE_HEAD_EN = re.compile(r"^Dosage and [Aa]dministration(\s*\(.*\))?$")
+_COND_EN = re.compile(r"^Conditions of [Aa]pproval(\s*\(.*\))?$")
+_WARN_EN = re.compile(r"^Warnings?(\s*\(.*\))?$")
+_CONTRA_EN = re.compile(r"^Contraindications(\s*\(.*\))?$")
+
+
+def _en_indications(doc: Document, product: Mention, issues: list[Issue]) -> list[Indication]:
+    head = last_heading(doc, _IND_EN)
+    if head is None:
+        issues.append(Issue("warning", "no final Indications list (review report (1) only?)"))
+        return []
+    out = []
+    for it in numbered_items(doc, head.end, _EN_HEADING):
+        text = span_text(doc, it.start, it.end)
+        text = re.sub(r"^\d+\.\s*", "", text)
+        m = re.match(r"\d+\.\s*", doc.text[it.start:it.end])
+        start = it.start + (m.end() if m else 0)
+        out.append(Indication(product, text, doc.ref(start, it.end),
+                              Mention(text, "en", "concept")))
+    return out
+
+
+_ROUTE_EN = {"orally": "oral", "intravenously": "intravenous", "subcutaneously": "subcutaneous"}
+_FREQ_EN = ("once daily", "twice daily", "once weekly", "once every 2 weeks", "once every 3 weeks")
+_REGIMEN_EN = re.compile(
+    r"(?P<dose>\d+(?:\.\d+)?\s*mg(?:/m2|/kg)?) of (?P<subst>[a-z][\w-]*)\s+administered\s+"
+    r"(?P<route>orally|intravenously|subcutaneously)\s+(?P<freq>" + "|".join(_FREQ_EN) + r")"
+    r"(?:\s+for\s+(?P<on>\d+)\s+days,?\s+followed\s+by\s+an?\s+(?P<off>\d+)-day\s+"
+    r"(?:withdrawal|rest)\s+period)?")
+_COMBO_EN = re.compile(r"[Ii]n combination with ((?:[a-z][\w-]*)(?:(?:,\s+|,?\s+and\s+)(?!the\b|a\b|an\b)"
+                       r"[a-z][\w-]*)*)")
+
+
+def _regimen(doc: Document, product: Mention, indication: str | None, start: int, end: int,
+             lang: Lang) -> DosageRegimen | None:
+    """One structured regimen from a dosage paragraph, or None when its shape is unknown."""
+    text = span_text(doc, start, end)
+    m = _REGIMEN_EN.search(text)
+    if not m:
+        return None
+    q = values.parse_quantity(m.group("dose"))
+    if q is None:
+        return None
+    cycle_len = cycle_days = None
+    if m.group("on") and m.group("off"):
+        on, off = int(m.group("on")), int(m.group("off"))
+        cycle_len, cycle_days = on + off, f"1-{on}"
+    combo = _COMBO_EN.search(text)
+    partners = tuple(Mention(p, lang, "substance")
+                     for p in re.split(r",?\s+and\s+|,\s+", combo.group(1))) if combo else ()
+    return DosageRegimen(product, text, doc.ref(start, end), indication=indication,
+                         dose_value=q.value, dose_unit=q.unit, route=_ROUTE_EN[m.group("route")],
+                         frequency=m.group("freq"), cycle_length_days=cycle_len,
+                         cycle_days=cycle_days, combination_with=partners,
+                         substance=Mention(m.group("subst"), lang, "substance"))
+
+
+def _match_indication(title: str, indications: list[Indication]) -> str | None:
+    t = title.strip().lower()
+    for ind in indications:
+        if ind.text.lower() == t:
+            return ind.text
+    for ind in indications:  # "relapsed or refractory multiple myeloma" -> "Multiple myeloma"
+        if ind.text.lower() in t:
+            return ind.text
+    return None
+
+
+def _en_dosage(doc: Document, product: Mention, indications: list[Indication],
+               issues: list[Issue]) -> list[DosageRegimen]:
+    head = last_heading(doc, _DOSE_HEAD_EN)
+    if head is None:
+        return []
+    out = []
+    for it in numbered_items(doc, head.end, _EN_HEADING):
+        ind = _match_indication(it.head, indications)
+        reg = _regimen(doc, product, ind, it.body_start, it.end, "en")
+        if reg is None or ind is None:
+            issues.append(Issue("warning", "dosage paragraph not understood",
+                                doc.ref(it.start, it.end)))
+            continue
+        out.append(reg)
+    return out
+
+
+def _en_listed(doc: Document, pattern: re.Pattern[str]) -> list[tuple[str, int, int]]:
+    """(text, start, end) of each item of the last list under ``pattern``."""
+    head = last_heading(doc, pattern)
+    if head is None:
+        return []
+    out = []
+    for it in numbered_items(doc, head.end, _EN_HEADING):
+        m = re.match(r"\d+\.\s*", doc.text[it.start:it.end])
+        start = it.start + (m.end() if m else 0)
+        out.append((span_text(doc, start, it.end), start, it.end))
+    return out
+
+
+# ---- studies
+
+_ABBR_STUDY = re.compile(r"^Stud(?:y|ies) (?P<alias>[A-Z][A-Za-z0-9/-]*) Stud(?:y|ies) (?P<ids>.+)$")
+_INLINE_STUDY = re.compile(r"Study\s+(?P<id>" + STUDY_CODE.pattern + r")\s+[\[(]Study\s+"
+                           r"(?P<alias>[A-Z][A-Za-z0-9/-]*)[\])]")
+_STUDY_NAME = r"(?P<name>[A-Z][A-Za-z0-9/-]*[A-Za-z0-9])"
+_PHASE_EN = re.compile(r"(?P<region>Japanese|[Ff]oreign|[Gg]lobal|[Mm]ultinational|[Oo]verseas)?\s*"
+                       r"phase (?P<phase>I/II|II/III|III|II|I) study \((?:CTD [\d.]+,\s*)?Study "
+                       + _STUDY_NAME)
+_SUBSECTION = re.compile(r"^(?P<num>\d+(?:\.[\dR]+)+)\s+(?P<title>[A-Z].*)$")
+_EVAL_STUDY_EN = re.compile(r"phase (?P<phase>I/II|II/III|III|II|I) study \((?:CTD [\d.]+,\s*)?"
+                            r"Study " + _STUDY_NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class StudyInfo:
+    """What a per-study section says: phase, design, enrolment, data cut-off."""
+
+    name: str
+    start: int
+    end: int
+    phase: str | None = None
+    design: str | None = None
+    enrollment: int | None = None
+    cutoff: dt.date | None = None
+    region: str | None = None
+
+
+class StudyIndex:
+    """Alias → identifier map built from the abbreviation list and ``Study X [Study Y]``."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, list[str]] = {}  # identifier -> aliases
+        self.alias: dict[str, str] = {}
+        self.first: dict[str, int] = {}
+
+    def add(self, ident: str, alias: str | None, where: int) -> None:
+        aliases = self.ids.setdefault(ident, [])
+        self.first.setdefault(ident, where)
+        if alias:
+            for a in (alias, re.sub(r"^Study\s+", "", alias)):
+                if a not in aliases:
+                    aliases.append(a)
+                self.alias.setdefault(a, ident)
+
+    def resolve(self, name: str) -> str:
+        """The identifier for an alias or code (as written when unknown)."""
+        name = re.sub(r"^Stud(?:y|ies)\s+", "", name.strip())
+        return name if name in self.ids else self.alias.get(name, name)
+
+    def mention(self, name: str, lang: Lang) -> Mention:
+        return Mention(self.resolve(name), lang, "study")
+
+
+def _en_study_index(doc: Document, issues: list[Issue]) -> StudyIndex:
+    idx = StudyIndex()
+    for line in iter_lines(doc.text):
+        m = _ABBR_STUDY.match(line.stripped)
+        if not m:
+            continue
+        ids = STUDY_CODE.findall(m.group("ids"))
+        if len(ids) == 1:
+            idx.add(ids[0], f"Study {m.group('alias')}", line.start)
+        elif ids:
+            issues.append(Issue("warning", f"abbreviation Study {m.group('alias')} names "
+                                f"{len(ids)} studies; alias not linked", doc.ref(line.start, line.end)))
+            for i in ids:
+                idx.add(i, None, line.start)
+    for m in _INLINE_STUDY.finditer(doc.text):
+        idx.add(m.group("id"), f"Study {m.group('alias')}", m.start())
+    return idx
+
+
+def _en_study_sections(doc: Document) -> list[StudyInfo]:
+    """Per-study sections: a numbered subsection whose title names a phase N study."""
+    heads = [ln for ln in iter_lines(doc.text) if _SUBSECTION.match(ln.stripped)]
+    out = []
+    for i, ln in enumerate(heads):
+        m = _EVAL_STUDY_EN.search(ln.stripped)
+        if not m:
+            continue
+        end = heads[i + 1].start if i + 1 < len(heads) else len(doc.text)
+        body = doc.text[ln.start:end]
+        title = " ".join(body[:400].split())
+        cut = re.search(r"data cut-off ([A-Z][a-z]+ \d{1,2}, \d{4})", title)
+        design = re.search(r"An? ((?:[a-z-]+,\s+)*[a-z-]+) study was conducted", body)
+        enrolled = re.search(r"(?:Of|all)\s+(\d+)\s+patients\s+enrolled", body)
+        region = re.search(r"study centers in ([A-Z][a-z]+)", body)
+        out.append(StudyInfo(m.group("name"), ln.start, end, m.group("phase"),
+                             " ".join(design.group(1).split()) if design else None,
+                             int(enrolled.group(1)) if enrolled else None,
+                             values.parse_date(cut.group(1)) if cut else None,
+                             region.group(1) if region else None))
+    return out
+
+
+def merge_study_info(a: StudyInfo, b: StudyInfo) -> StudyInfo:
+    """``a`` with its missing fields taken from ``b`` (a later section on the same study)."""
+    return StudyInfo(a.name, a.start, a.end, a.phase or b.phase, a.design or b.design,
+                     a.enrollment if a.enrollment is not None else b.enrollment,
+                     a.cutoff or b.cutoff, a.region or b.region)
+
+
+def _en_studies(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
+                product: Mention | None) -> list[StudyFact]:
+    phases: dict[str, str] = {}
+    regions: dict[str, str] = {}
+    for m in _PHASE_EN.finditer(doc.text):
+        ident = idx.resolve(m.group("name"))
+        phases.setdefault(ident, m.group("phase"))
+        if m.group("region") == "Japanese":
+            regions.setdefault(ident, "Japan")
+    info: dict[str, StudyInfo] = {}
+    for s in sections:  # several sections per study: the first non-empty value of each field
+        ident = idx.resolve(s.name)
+        info[ident] = merge_study_info(info[ident], s) if ident in info else s
+    out = []
+    for ident, aliases in idx.ids.items():
+        s = info.get(ident)
+        where = s.start if s else idx.first[ident]
+        out.append(StudyFact(
+            identifiers=(ident,), ref=doc.ref(where, where + len(doc.text[where:].split("\n")[0])),
+            aliases=tuple(aliases), phase=phases.get(ident) or (s.phase if s else None),
+            enrollment=s.enrollment if s else None,
+            products=(product,) if product and s else (),
+            countries=tuple(x for x in [regions.get(ident) or (s.region if s else None)] if x),
+            design=s.design if s else None))
+    return out
+
+
+# ---- efficacy
+
+_EFFICACY_EN = re.compile(
+    r"(?P<ep>(?:best\s+)?overall\s+response\s+rate|complete\s+response\s+rate|response\s+rate)"
+    r"\s+\[95%\s+CI\]\s*(?:\(%\)\s*)?(?:,\s*the\s+primary\s+endpoint,\s*)?(?:was|of)\s+"
+    r"(?P<v>\d+(?:\.\d+)?)%\s+\[(?P<lo>\d+(?:\.\d+)?)%?,\s*(?P<hi>\d+(?:\.\d+)?)%?\]\s+"
+    r"\((?P<n>\d+)\s+of\s+(?P<N>\d+)\s+patients\)")
+_STUDY_REF_EN = re.compile(r"Study\s+(?P<name>[A-Z][A-Za-z0-9/-]*[A-Za-z0-9])")
+
+
+def _endpoint(words: str) -> str:
+    w = " ".join(words.lower().split())
+    return "CRR" if w.startswith("complete") else "ORR"
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    m = None
+    for m in re.finditer(r"\n[ \t]*\n", text[max(0, pos - 1500):pos]):
+        pass
+    return max(0, pos - 1500) + m.end() if m else max(0, pos - 1500)
+
+
+def _en_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
+                 issues: list[Issue]) -> list[Fact]:
+    cutoffs: dict[str, dt.date] = {}
+    for s in sections:
+        if s.cutoff:
+            cutoffs.setdefault(idx.resolve(s.name), s.cutoff)
+    out: list[Fact] = []
+    for m in _EFFICACY_EN.finditer(doc.text):
+        para = _paragraph_start(doc.text, m.start())
+        refs = list(_STUDY_REF_EN.finditer(doc.text, para, m.start()))
+        if not refs:
+            issues.append(Issue("warning", "efficacy result without a study",
+                                doc.ref(m.start(), m.end())))
+            continue
+        ident = idx.resolve(refs[-1].group("name"))
+        out.append(EfficacyResult(
+            Mention(ident, "en", "study"), _endpoint(m.group("ep")), doc.ref(m.start(), m.end()),
+            value=_num(m.group("v")), unit="%", ci_lower=_num(m.group("lo")),
+            ci_upper=_num(m.group("hi")), data_cutoff=cutoffs.get(ident),
+            patient_count=int(m.group("n")), denominator=int(m.group("N"))))
+    return out
+
+
+# ---- adverse-event tables
+
+_AE_CAPTION_EN = re.compile(r"^Table \d+\.\s+Adverse events\b")
+_VALUE = r"(?:\d+\s*\(\d+(?:\.\d+)?\)|0|-)"
+_ROW_VALUES = re.compile(r"(?P<vals>(?:\s*" + _VALUE + r")+)\s*$")
+_SOC_WORDS = re.compile(r"disorders|conditions|Investigations|complications|infestations|"
+                        r"neoplasms|procedures|circumstances", re.I)
+_N_EQ = re.compile(r"N\s*=\s*(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class AeColumn:
+    """One value column: the study, the arm (cohort) and the grade scope."""
+
+    study: str | None
+    arm: str | None
+    grade: str
+    n: int
+
+
+def _parse_values(s: str) -> list[tuple[int, Decimal] | None]:
+    out: list[tuple[int, Decimal] | None] = []
+    for v in re.findall(_VALUE, s):
+        if v == "0":
+            out.append((0, Decimal(0)))
+        elif v == "-":
+            out.append(None)
+        else:
+            cp = values.parse_count_percent(v)
+            out.append(cp)
+    return out
+
+
+def _ae_columns(header: list[Line], idx: StudyIndex, default_study: str | None) -> list[AeColumn] | None:
+    """Column groups from the header lines between caption and first row, or None."""
+    groups: list[tuple[str | None, int]] = []
+    texts = [ln.stripped for ln in header]
+    for i, t in enumerate(texts):
+        ns = _N_EQ.findall(t)
+        if not ns:
+            continue
+        prev = next((texts[j] for j in range(i - 1, -1, -1) if texts[j]), "")
+        names = prev.split() if len(ns) > 1 else [prev]
+        if len(ns) > 1 and len(names) != len(ns):
+            return None
+        for name, n in zip(names, ns):
+            if re.match(r"Number of patients|N\s*=", name):
+                name = ""
+            groups.append((re.sub(r"\*\d*$", "", name).strip() or None, int(n)))
+    if not groups:
+        return None
+    joined = " ".join(texts)
+    grades = ["all", ">=3"] if re.search(r"Grade\s*≥\s*3", joined) else ["all"]
+    cols = []
+    for name, n in groups:
+        study, arm = default_study, name
+        if name and idx.resolve(name) in idx.ids:
+            study, arm = idx.resolve(name), None
+        elif name and "/" in name:
+            study = None  # a pooled column of several studies: not one study
+        for g in grades:
+            cols.append(AeColumn(study, arm, g, n))
+    return cols
+
+
+def _section_study(doc: Document, pos: int, idx: StudyIndex) -> str | None:
+    """The study named in the title of the numbered subsection that contains ``pos``."""
+    title = None
+    for ln in iter_lines(doc.text, 0, pos):
+        if _SUBSECTION.match(ln.stripped):
+            title = ln.stripped
+    if title:
+        m = _STUDY_REF_EN.search(title)
+        if m:
+            return idx.resolve(m.group("name"))
+    return None
+
+
+def _en_ae_tables(doc: Document, idx: StudyIndex, product: Mention | None,
+                  issues: list[Issue]) -> list[Fact]:
+    lines = list(iter_lines(doc.text))
+    out: list[Fact] = []
+    for i, cap in enumerate(lines):
+        if not _AE_CAPTION_EN.match(cap.stripped):
+            continue
+        study = _section_study(doc, cap.start, idx)
+        if study is None:
+            m = re.search(r"\(Study ([A-Z][\w/-]*)\)", cap.stripped)
+            study = idx.resolve(m.group(1)) if m else None
+        j = i + 1
+        while j < len(lines) and not _is_row(lines[j].stripped):
+            j += 1
+        cols = _ae_columns(lines[i + 1:j], idx, study)
+        if cols is None:
+            issues.append(Issue("warning", "adverse-event table header not understood",
+                                doc.ref(cap.start, cap.end)))
+            continue
+        out.extend(_ae_rows(doc, lines[j:], cols, product, issues))
+    return out
+
+
+def _is_row(s: str) -> bool:
+    m = _ROW_VALUES.search(s)
+    return bool(m and m.start() > 0 and re.search(r"[A-Za-z]", s[:m.start()]))
+
+
+def _ae_rows(doc: Document, lines: list[Line], cols: list[AeColumn], product: Mention | None,
+             issues: list[Issue]) -> list[Fact]:
+    out: list[Fact] = []
+    pending: list[Line] = []
+    for ln in lines:
+        s = ln.stripped
+        if not s:
+            continue
+        if s.startswith(("*", "Table ")) or len(pending) > 3:
+            break
+        m = _ROW_VALUES.search(s)
+        is_values_only = bool(m and m.start() == 0 and len(_parse_values(s)) == len(cols))
+        if not m or not (is_values_only or _is_row(s)):
+            pending.append(ln)
+            continue
+        if is_values_only:
+            if not 1 <= len(pending) <= 2 or any(_SOC_WORDS.search(p.stripped) for p in pending):
+                issues.append(Issue("warning", "table row term unclear; row skipped",
+                                    doc.ref(ln.start, ln.end)))
+                pending = []
+                continue
+            term = join_lines([p.text for p in pending])
+            start = pending[0].start + len(pending[0].text) - len(pending[0].text.lstrip())
+        else:
+            term = s[:m.start()].strip()
+            start = ln.start + len(ln.text) - len(ln.text.lstrip())
+        pending = []
+        vals = _parse_values(m.group("vals"))
+        if len(vals) != len(cols):
+            issues.append(Issue("warning", "table row has an unexpected number of values",
+                                doc.ref(ln.start, ln.end)))
+            continue
+        if re.match(r"(All|Any) adverse events", term, re.I):
+            continue
+        end = trim_span(doc.text, ln.start, ln.end)[1]
+        for col, v in zip(cols, vals):
+            if v is None or col.study is None:
+                continue
+            out.append(AdverseEventIncidence(
+                Mention(col.study, "en", "study"), Mention(term, doc.lang, "concept"),
+                doc.ref(start, end), arm=col.arm, grade_scope=col.grade, patient_count=v[0],
+                percent=v[1], denominator=col.n, product=product))
+    return out
+
+
+# ---- dose modification
+
+_DOSE_TABLE_EN = re.compile(r"^Guidelines for dose interruption\b.*")
+_INTERRUPT_EN = re.compile(r"Decreased\s+to\s+<\s*(?P<v>[\d,]+)\s*/[μµu]L")
+_RESUME_EN = re.compile(r"[Ii]f\s+(?P<p>platelet|neutrophil)\s+count\s+(?:returns|returned|has\s+increased|"
+                        r"increases)\s+to\s+≥\s*(?P<v>[\d,]+)\s*/[μµu]L|"
+                        r"(?P<p2>Platelet|Neutrophil)\s+count\s+returns\s+to\s+≥\s*(?P<v2>[\d,]+)\s*/[μµu]L")
+_REDUCE_EN = re.compile(r"For\s+(?P<p>platelet|neutrophil)\s+count\s+decreased\s+to\s+<\s*(?P<v>[\d,]+)\s*/[μµu]L")
+_DOSE_LEVEL_EN = re.compile(r"^(?P<lvl>Starting dose|Dose level \d+)\s+(?P<text>Oral dose of .*)$")
+
+
+def _population(doc: Document, cap: Line) -> str:
+    """The caption's "in patients with …" text, which may wrap to the next line."""
+    text = cap.stripped
+    nxt = next((x for x in doc.text[cap.end + 1:cap.end + 300].split("\n") if x.strip()), "")
+    if text.endswith("with") and nxt:
+        text += " " + nxt.strip()
+    m = re.search(r"in patients with\s+(.*)$", text)
+    return m.group(1).strip() if m else ""
+
+
+def _en_dose_rules(doc: Document, product: Mention, indications: list[Indication],
+                   issues: list[Issue]) -> list[Fact]:
+    lines = list(iter_lines(doc.text))
+    caps = [i for i, ln in enumerate(lines) if _DOSE_TABLE_EN.match(ln.stripped)]
+    rules: list[Fact] = []
+    for k, i in enumerate(caps):
+        cap = lines[i]
+        end = lines[caps[k + 1]].start if k + 1 < len(caps) else len(doc.text)
+        ind = _match_indication(_population(doc, cap), indications)
+        if ind is None:
+            issues.append(Issue("warning", "dose-interruption table for an unknown population",
+                                doc.ref(cap.start, cap.end)))
+        rules.extend(_rules_in(doc, product, ind, cap.end, end))
+        rules.extend(_dose_levels(doc, product, ind, cap.end, end))
+    return dedupe(rules)
+
+
+def _rules_in(doc: Document, product: Mention, ind: str | None, start: int, end: int) -> list[Fact]:
+    out: list[Fact] = []
+    body = doc.text[start:end]
+    stops = [m.start() for m in _INTERRUPT_EN.finditer(body)] + [len(body)]
+    for n, m in enumerate(_INTERRUPT_EN.finditer(body)):
+        row = body[m.start():stops[n + 1]]
+        if "Interrupt" not in row:
+            continue
+        r = _RESUME_EN.search(row)
+        if not r:
+            continue
+        param = (r.group("p") or r.group("p2")).lower() + " count"
+        pm = Mention(param, "en", "concept")
+        s0 = start + m.start()
+        out.append(DoseModificationRule(product, pm, "interrupt", span_text(doc, s0, start + m.end()),
+                                        doc.ref(s0, start + m.end()), comparator="<",
+                                        threshold_value=_num(m.group("v")), threshold_unit="/uL",
+                                        indication=ind))
+        rs, re_ = start + m.start() + r.start(), start + m.start() + r.end()
+        out.append(DoseModificationRule(product, pm, "resume", span_text(doc, rs, re_),
+                                        doc.ref(rs, re_), comparator=">=",
+                                        threshold_value=_num(r.group("v") or r.group("v2")),
+                                        threshold_unit="/uL", indication=ind))
+        red = _REDUCE_EN.search(row)
+        if red:
+            rs, re_ = start + m.start() + red.start(), start + m.start() + red.end()
+            out.append(DoseModificationRule(product, Mention(red.group("p") + " count", "en", "concept"),
+                                            "reduce", span_text(doc, rs, re_), doc.ref(rs, re_),
+                                            comparator="<", threshold_value=_num(red.group("v")),
+                                            threshold_unit="/uL", indication=ind))
+    return out
+
+
+def _dose_levels(doc: Document, product: Mention, ind: str | None, start: int, end: int) -> list[Fact]:
+    """The dose-level table under a dose-interruption table: one regimen per level."""
+    out: list[Fact] = []
+    for ln in iter_lines(doc.text, start, end):
+        m = _DOSE_LEVEL_EN.match(ln.stripped)
+        if not m:
+            continue
+        d = re.match(r"Oral dose of (\d+(?:\.\d+)?\s*mg) (once daily|twice daily)$", m.group("text"))
+        if not d:
+            continue
+        q = values.parse_quantity(d.group(1))
+        if q is None:
+            continue
+        s, e = trim_span(doc.text, ln.start, ln.end)
+        lvl = "starting" if m.group("lvl") == "Starting dose" else m.group("lvl").split()[-1]
+        out.append(DosageRegimen(product, span_text(doc, s, e), doc.ref(s, e), indication=ind,
+                                 dose_value=q.value, dose_unit=q.unit, route="oral",
+                                 frequency=d.group(2), dose_level=lvl))
+    return out
+
+
+# ---- risk management plan (draft)
+
+_BULLET = re.compile(r"•\s*")
+
+
+def bullet_items(doc: Document, start: int, end: int) -> list[list[tuple[str, int, int]]]:
+    """Per line, the bullet items it starts (text, start, end); a line without a bullet
+    continues the last item of the previous line."""
+    rows: list[list[tuple[str, int, int]]] = []
+    for ln in iter_lines(doc.text, start, end):
+        s = ln.stripped
+        if not s:
+            continue
+        parts = [m.start() for m in _BULLET.finditer(ln.text)]
+        if not parts:
+            if rows and rows[-1]:
+                t, a, _ = rows[-1][-1]
+                e = trim_span(doc.text, ln.start, ln.end)[1]
+                rows[-1][-1] = (span_text(doc, a, e), a, e)
+            else:
+                rows.append([])
+            continue
+        row = []
+        for k, p in enumerate(parts):
+            a = ln.start + p + len(_BULLET.match(ln.text, p).group())  # type: ignore[union-attr]
+            e = ln.start + (parts[k + 1] if k + 1 < len(parts) else len(ln.text))
+            a, e = trim_span(doc.text, a, e)
+            row.append((span_text(doc, a, e), a, e))
+        rows.append(row)
+    return rows
+
+
+def safety_spec(doc: Document, product: Mention, start: int, end: int,
+                issues: list[Issue]) -> list[Fact]:
+    """Three-column safety specification flattened into bullet lines.
+
+    A line with three bullets gives one item per column; single-bullet lines before any
+    multi-bullet line belong to the first column (the others are still empty). Once the
+    later columns have started, a single bullet could be in any column: it is skipped."""
+    cats = ("identified", "potential", "missing")
+    out: list[Fact] = []
+    opened = 1
+    for row in bullet_items(doc, start, end):
+        if not row:
+            continue
+        if len(row) == 1 and opened == 1:
+            cols = [0]
+        elif len(row) == 3:
+            cols, opened = [0, 1, 2], 3
+        elif len(row) == 2 and opened == 1:
+            cols, opened = [1, 2], 3
+        else:
+            issues.append(Issue("warning", "safety specification item in an unknown column; skipped",
+                                doc.ref(row[0][1], row[-1][2])))
+            continue
+        for col, (text, a, e) in zip(cols, row):
+            out.append(SafetyConcern(product, cats[col], text, doc.ref(a, e),  # type: ignore[arg-type]
+                                     Mention(text, doc.lang, "concept")))
+    return out
+
+
+_PV_WORDS = re.compile(r"surveillance|study|survey|registry|調査|試験", re.I)
+_RM_WORDS = re.compile(r"distribution|materials?|information|website|education|資材|情報提供|"
+                       r"管理手順|流通", re.I)
+
+
+def activities(doc: Document, product: Mention, start: int, end: int,
+               issues: list[Issue]) -> list[Fact]:
+    """Additional PV and RM activities of a two-column table printed column after column:
+    an item's kind is read from what it is (a survey or study is pharmacovigilance,
+    materials and distribution control are risk minimisation) and must keep the column
+    order (all PV items first); anything else is skipped with an issue."""
+    out: list[Fact] = []
+    seen_rm = False
+    for row in bullet_items(doc, start, end):
+        for text, a, e in row:
+            pv, rm = bool(_PV_WORDS.search(text)), bool(_RM_WORDS.search(text))
+            if pv and not rm and not seen_rm:
+                kind = "pv"
+            elif rm and not pv:
+                kind, seen_rm = "rm", True
+            else:
+                issues.append(Issue("warning", "activity of unclear kind; skipped", doc.ref(a, e)))
+                continue
+            code = STUDY_CODE.search(text) if kind == "pv" else None
+            out.append(Activity(kind, product, text, "additional", doc.ref(a, e),  # type: ignore[arg-type]
+                                study_code=code.group() if code else None))
+    return out
+
+
+_SPEC_CAP_EN = re.compile(r"^Table \d+\.\s+Safety and efficacy specifications\b")
+_ACT_CAP_EN = re.compile(r"^Table \d+\.\s+Summary of additional pharmacovigilance activities\b")
+_PMS_CAP_EN = re.compile(r"^Table \d+\.\s+Outline of post-marketing surveillance plan\b")
+
+
+def _en_rmp(doc: Document, product: Mention, issues: list[Issue]) -> list[Fact]:
+    lines = list(iter_lines(doc.text))
+    out: list[Fact] = []
+    for i, ln in enumerate(lines):
+        s = ln.stripped
+        nxt = next((x.start for x in lines[i + 1:] if x.stripped.startswith("Table ")), len(doc.text))
+        if _SPEC_CAP_EN.match(s):
+            body_start = next((x.end for x in lines[i + 1:i + 8]
+                               if x.stripped.startswith("Important identified risks")), None)
+            stop = doc.text.find("Efficacy specification", ln.end, nxt)
+            if body_start is None:
+                issues.append(Issue("warning", "safety specification header not found",
+                                    doc.ref(ln.start, ln.end)))
+                continue
+            out.extend(safety_spec(doc, product, body_start, stop if stop > 0 else nxt, issues))
+        elif _ACT_CAP_EN.match(s):
+            body_start = next((x.end for x in lines[i + 1:i + 8]
+                               if x.stripped.startswith("Additional pharmacovigilance")), None)
+            stop = doc.text.find("Underline denotes", ln.end, nxt)
+            if body_start is not None:
+                out.extend(activities(doc, product, body_start, stop if stop > 0 else nxt, issues))
+        elif _PMS_CAP_EN.match(s):
+            out.extend(_en_pms(doc, product, ln, nxt))
+    return out
+
+
+def _en_pms(doc: Document, product: Mention, cap: Line, end: int) -> list[Fact]:
+    """The post-marketing surveillance plan outline: sample size and follow-up period."""
+    body = doc.text[cap.end:end]
+    size = re.search(r"^\s*Planned sample size\s+(\d[\d,]*)\s*$", body, re.M)
+    period = re.search(r"^\s*(?:Follow-up|Observation) period\s+(.+?)\s*$", body, re.M)
+    if not size and not period:
+        return []
+    label = re.sub(r"^Table \d+\.\s+Outline of\s+", "", cap.stripped)
+    label = label[0].upper() + label[1:]
+    last = max(m.end() for m in (size, period) if m)
+    a, e = trim_span(doc.text, cap.start, cap.end + last)
+    return [Activity("pv", product, label, "additional", doc.ref(a, e),
+                     target_sample_size=int(_num(size.group(1)) or 0) if size else None,
+                     period=period.group(1) if period else None)]
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def extract(doc: Document) -> ExtractionResult:
+    """Read one review report (English or Japanese) into typed facts."""
+    if doc.lang == "ja":
+        from extract.extractors.review_report_ja import extract_ja
+
+        return extract_ja(doc)
+    issues: list[Issue] = []
+    header = read_header(doc)
+    pf = _en_product(doc, header, issues)
+    idx = _en_study_index(doc, issues)
+    sections = _en_study_sections(doc)
+    studies = _en_studies(doc, idx, sections, pf.product if pf else None)
+    facts: list[Fact] = []
+    facts += _en_efficacy(doc, idx, sections, issues)
+    facts += _en_ae_tables(doc, idx, pf.product if pf else None, issues)
+    if pf is not None:
+        p = pf.product
+        inds = _en_indications(doc, p, issues)
+        facts += inds
+        facts += _en_dosage(doc, p, inds, issues)
+        facts += [ApprovalCondition(p, t, doc.ref(a, e)) for t, a, e in _en_listed(doc, _COND_EN)]
+        facts += [UseRequirement(p, "warning", t, doc.ref(a, e)) for t, a, e in _en_listed(doc, _WARN_EN)]
+        facts += [UseRequirement(p, "contraindication", t, doc.ref(a, e))
+                  for t, a, e in _en_listed(doc, _CONTRA_EN)]
+        facts += _en_dose_rules(doc, p, inds, issues)
+        facts += _en_rmp(doc, p, issues)
+    _redaction_issues(doc, issues)
+    title = "Review Report" if re.search(r"^\s*Review Report\s*$", doc.text, re.M) else None
+    info = DocumentInfo(title=title, issued=header.report_date,
+                        products=(pf.product,) if pf else (), ref=pf.ref if pf else None)
+    return ExtractionResult(info, (pf,) if pf else (), tuple(studies), tuple(dedupe(facts)),
+                            tuple(issues))
+
+
+_REDACTED = re.compile(r"\*\*[ \t]+\*\*(?:,[ \t]*\d*\*+)?|■+")  # "** **, 20**": masked date
+
+
+def _redaction_issues(doc: Document, issues: list[Issue]) -> None:
+    """Record masked passages (``** **, 20**``, ``■``) so a reader knows text is missing."""
+    for m in _REDACTED.finditer(doc.text):
+        issues.append(Issue("warning", "redacted passage", doc.ref(m.start(), m.end())))
