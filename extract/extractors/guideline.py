@@ -182,6 +182,14 @@ def _row_texts(row: tuple[_Cell | None, ...]) -> tuple[str, ...]:
     return tuple(c.text if c else "" for c in row)
 
 
+def _same_header(a: tuple[_Cell | None, ...], b: tuple[_Cell | None, ...]) -> bool:
+    """Same header row, or the same stub-column title (器官別大分類 …) with the same width:
+    a repeated header may drop a detail such as "N=225"."""
+    if _row_texts(a) == _row_texts(b):
+        return True
+    return len(a) == len(b) and a[0] is not None and b[0] is not None and a[0].text == b[0].text
+
+
 def _merge_continued(doc: Document, grids: list[_Grid]) -> list[_Grid]:
     """Join a table continued on the next page (same first header row, no new "表 N"
     caption in between) to its first part; the repeated header rows are dropped later."""
@@ -189,7 +197,7 @@ def _merge_continued(doc: Document, grids: list[_Grid]) -> list[_Grid]:
     for grid in grids:
         prev = out[-1] if out else None
         if (prev is not None and grid.rows and prev.rows
-                and _row_texts(grid.rows[0]) == _row_texts(prev.rows[0])
+                and _same_header(grid.rows[0], prev.rows[0])
                 and not _CAPTION.search(doc.text, prev.end, grid.start)):
             out[-1] = _Grid(prev.rows + grid.rows, prev.start, grid.end)
         else:
@@ -639,7 +647,7 @@ def _efficacy(doc: Document, grid: _Grid, study: Mention, caption: tuple[str, in
         context = _endpoint_in(label) or context
         kind = _row_kind(label)
         if kind == "count":
-            orr_counts = {c: cell for c, cell in enumerate(row) if c and cell is not None}
+            orr_counts = {c: cell for c, cell in enumerate(row) if cell is not None}
             continue
         if kind is None:
             continue
@@ -649,12 +657,19 @@ def _efficacy(doc: Document, grid: _Grid, study: Mention, caption: tuple[str, in
                 continue
             arm, n = _arm(labels[c])
             fact = _efficacy_cell(doc, kind, head, cell, study, arm, n, cutoff, context,
-                                  orr_counts.get(c), grid, row, c, labels)
+                                  _count_pair(orr_counts, c), row, c, labels)
             if fact is not None:
                 out.append(fact)
             elif kind in ("median", "hr") and not cell.text.startswith("NE"):
                 issues.append(Issue("warning", f"unread {kind} cell {cell.text!r}", doc.ref(cell.start, cell.end)))
     return _attach_ci(doc, grid, out, headers)
+
+
+def _count_pair(counts: dict[int, _Cell], c: int) -> tuple[_Cell, _Cell] | None:
+    """(row label, cell) of the responder-count row for column ``c``."""
+    if 0 in counts and c in counts:
+        return counts[0], counts[c]
+    return None
 
 
 def _row_kind(label: str) -> str | None:
@@ -673,7 +688,7 @@ def _row_kind(label: str) -> str | None:
 
 def _efficacy_cell(doc: Document, kind: str, head: _Cell, cell: _Cell, study: Mention,
                    arm: str | None, n: int | None, cutoff: dt.date | None, context: str | None,
-                   count: _Cell | None, grid: _Grid, row: tuple[_Cell | None, ...], c: int,
+                   count: tuple[_Cell, _Cell] | None, row: tuple[_Cell | None, ...], c: int,
                    labels: list[list[_Cell]]) -> EfficacyResult | None:
     ref = doc.ref(head.start, cell.end)
     if kind == "response":
@@ -691,8 +706,10 @@ def _efficacy_cell(doc: Document, kind: str, head: _Cell, cell: _Cell, study: Me
     if kind == "orr":
         if value is None:
             return None
-        k = int(count.text) if count is not None and count.text.isdigit() else None
-        start = min(head.start, count.start) if count is not None else head.start
+        # The responder count (奏効 row above) is read only when it is a plain integer:
+        # "2*4" carries a footnote marker and is left out.
+        k = int(count[1].text) if count is not None and count[1].text.isdigit() else None
+        start = count[0].start if count is not None else head.start
         return EfficacyResult(study, "ORR", doc.ref(start, cell.end), value, "%", lo, hi, arm,
                               cutoff, k, n)
     if context is None or value is None:
@@ -932,7 +949,10 @@ def _units(doc: Document, span: tuple[int, int]) -> list[tuple[str, int, int, in
     out: list[tuple[str, int, int, int]] = []
     for i, m in enumerate(marks):
         stop = marks[i + 1].start() if i + 1 < len(marks) else span[1]
-        out.append((re.sub(r"\s+", "", m.group("num")), m.start(), m.end(), stop))
+        # A heading that is a whole sentence (① -2 …医師が…配置されていること。) is itself
+        # the requirement, so the body starts at its title.
+        body = m.start("title") if m.group("title").rstrip().endswith("。") else m.end()
+        out.append((re.sub(r"\s+", "", m.group("num")), m.start(), body, stop))
     return out
 
 
@@ -962,7 +982,9 @@ def _patients(doc: Document, product: Mention, span: tuple[int, int]) -> list[Us
     are one requirement each."""
     out: list[UseRequirement] = []
     for _num, head, body, end in _units(doc, span):
-        lead = doc.text[head:body]
+        line_end = doc.text.find("\n", head)
+        lead = doc.text[head:line_end if 0 <= line_end < end else end]
+        body = max(body, head + len(lead))
         stop = _body_end(doc, body, end)
         if "禁忌" in lead:
             out.extend(_bullets(doc, product, "contraindication", body, stop))
