@@ -157,7 +157,7 @@ _SIGNED = rf"-?{_NUM}"
 # "450×106" (group ``flat``; accepted only by the caller's context rule).
 _VALUE = (
     rf"(?P<man>{_SIGNED})"
-    rf"(?:\s*[×xX*]\s*10\s*(?:\^\s*\(?\s*(?P<exp>[-+]?\d{{1,2}})\s*\)?|(?P<flat>\d{{1,2}})(?![\d.,])))?"
+    rf"(?:\s*[×xX]\s*10\s*(?:\^\s*\(?\s*(?P<exp>[-+]?\d{{1,2}})\s*\)?|(?P<flat>\d{{1,2}})(?![\d.,])))?"
 )
 _VALUE_RE = re.compile(rf"(?<![A-Za-z0-9.,_^/\-])(?:{_VALUE})")
 _POW_ONLY_RE = re.compile(r"10\s*\^\s*\(?\s*(?P<exp>[-+]?\d{1,2})\s*\)?")
