@@ -1,0 +1,696 @@
+"""Product information: package inserts (添付文書 / 電子添文), brochures and proper-use guides.
+
+What every such document shares, and what this module keys on:
+
+* bracketed headings of the label (【警告】, 【禁忌・禁止】 / 【禁忌(…)】, 【承認条件】 /
+  【承認条件及び期限】, 【効能・効果】 / 【効能又は効果】 / 【効能、効果又は性能】, 【用法・用量】 …) or
+  the numbered headings of the 2019 format (``1. 警告``, ``2. 禁忌…``), each followed by
+  numbered items (``1.`` or ``2.1``);
+* the standard sentence form of a dosage (``通常、成人には…として…を…投与する。``,
+  continued by ``なお、…``; pre-treatment drugs as ``Xとして Nmg/m2を1日1回…点滴静注する。``);
+* serious adverse reactions (重大な副作用) as ``(n) term(12.3%):description`` items;
+* the adverse-reaction overview ``…第II相試験において、本品が投与された137例中…主な副作用は、
+  term(84.7%)、…``;
+* brochures: ``…第II相試験(CODE試験/NICKNAME試験)`` study headers and ``label:value`` study
+  summaries (目的, 試験デザイン, 対象, 主要評価項目, 副次評価項目), and result sentences
+  ``…目標用量が<dose>投与で<endpoint>中央値は<value>ヵ月(95%CI:<lo>-<hi>)``.
+
+Serious-adverse-reaction frequencies of a label usually pool several studies (the section's own
+footnote says so), so they are recorded against the product's label, as the pseudo-study
+``"<product> 添付文書"`` (with ``product`` set), never against one study. The overview sentence
+that names one study gives incidences for that study.
+
+Layout text may print a section label after its content (two-column pages); where a label has
+no body after it, the paragraph before it is read and an Issue says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterator
+
+from extract.model import (AdverseEventIncidence, ApprovalCondition, DocumentInfo, Document, DosageRegimen,
+                           EfficacyResult, ExtractionResult, Fact, Indication, Issue, Lang, Mention,
+                           ProductFact, RequirementKind, StudyFact, UseRequirement)
+from extract.normalize.values import find_dates, find_quantities, parse_range, unflatten_power
+
+DOSE_UNITS = {"mg", "mg/m2", "mg/kg", "cells", "cells/kg", "μg", "ug", "g", "mg/body"}
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+def lines_of(text: str) -> list[Line]:
+    out: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        lead = len(raw) - len(raw.lstrip("\f"))
+        out.append(Line(pos + lead, pos + len(raw), raw[lead:]))
+        pos += len(raw) + 1
+    return out
+
+
+@dataclass(frozen=True)
+class Para:
+    """Lines joined as ``join_lines`` joins them, with each character's offset in the
+    document, so a match in the joined text maps back to an exact span."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> "Para":
+        chars: list[str] = []
+        offs: list[int] = []
+        for ln in lines:
+            body = ln.text.strip()
+            if not body:
+                continue
+            lead = ln.text.find(body[0])
+            if chars and chars[-1].isascii() and body[0].isascii() and chars[-1] not in "([" \
+                    and body[0] not in ")],.;:":
+                chars.append(" ")  # only between two Latin words: Japanese joins without a space
+                offs.append(offs[-1] + 1)
+            chars.extend(body)
+            offs.extend(range(ln.start + lead, ln.start + lead + len(body)))
+        return cls("".join(chars), tuple(offs))
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        return self.offsets[i], self.offsets[j - 1] + 1
+
+    @property
+    def whole(self) -> tuple[int, int]:
+        return self.span(0, len(self.text))
+
+
+def paragraphs(lines: list[Line]) -> list[list[Line]]:
+    """Runs of non-blank lines."""
+    out: list[list[Line]] = []
+    run: list[Line] = []
+    for ln in lines:
+        if ln.blank:
+            if run:
+                out.append(run)
+            run = []
+        else:
+            run.append(ln)
+    if run:
+        out.append(run)
+    return out
+
+
+def sentences(p: Para) -> Iterator[tuple[int, int]]:
+    """Character ranges of the ``。``-terminated sentences of a paragraph."""
+    start = 0
+    for m in re.finditer("。", p.text):
+        yield start, m.end()
+        start = m.end()
+    if p.text[start:].strip():
+        yield start, len(p.text)
+
+
+_FOOTNOTE = re.compile(r"\*\d*|注\d+\)|\d+,?\d*\)$")
+
+
+def strip_marks(text: str) -> str:
+    """Remove footnote markers (``*3``, ``注1)``) and trailing ``など``/``等``."""
+    text = re.sub(r"[*＊]\d*", "", text)
+    text = re.sub(r"注\d+\)", "", text)
+    return re.sub(r"(?:など|等)$", "", text.strip()).strip()
+
+
+def split_top(text: str, sep: str = "、") -> list[str]:
+    """Split at ``sep`` outside parentheses."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch in "([（［" and 1 or 0
+        depth -= ch in ")]）］" and 1 or 0
+        if ch == sep and depth <= 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return [p.strip() for p in parts if p.strip()]
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass
+class Ctx:
+    doc: Document
+    lines: list[Line]
+    product: Mention
+    facts: list[Fact]
+    issues: list[Issue]
+
+    @property
+    def lang(self) -> Lang:
+        return self.doc.lang
+
+    def warn(self, message: str, span: tuple[int, int] | None = None) -> None:
+        self.issues.append(Issue("warning", message, self.doc.ref(*span) if span else None))
+
+    def ref(self, span: tuple[int, int]):  # type: ignore[no-untyped-def]
+        return self.doc.ref(*span)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def extract(doc: Document) -> ExtractionResult:
+    """Read the label sections and the brochure's study summaries of one document."""
+    lines = lines_of(doc.text)
+    issues: list[Issue] = []
+    product = find_product(doc, lines)
+    if product is None:
+        issues.append(Issue("error", "no product name found (販売名 / brand name / title)"))
+        return ExtractionResult(info=DocumentInfo(), issues=tuple(issues))
+    ctx = Ctx(doc, lines, product[0], [], issues)
+    studies = find_studies(ctx)
+    read_numbered_sections(ctx)
+    read_indications(ctx)
+    read_dosage(ctx)
+    read_serious_reactions(ctx)
+    read_reaction_overview(ctx, studies)
+    read_efficacy(ctx, studies)
+    info = DocumentInfo(title=product[1], products=(ctx.product,), ref=doc.ref(*product[2]))
+    pf = ProductFact(product=ctx.product, ref=doc.ref(*product[2]), names=(ctx.product.text,),
+                     approval_number=tuple(find_approval_numbers(doc)),
+                     holder=find_holder(ctx))
+    return ExtractionResult(info=info, products=(pf,), studies=tuple(s for s, _ in studies),
+                            facts=tuple(dedupe(ctx.facts)), issues=tuple(issues))
+
+
+def dedupe(facts: list[Fact]) -> list[Fact]:
+    """Brochures repeat label pages: keep the first of facts equal but for their ref."""
+    seen: set[tuple[object, ...]] = set()
+    out: list[Fact] = []
+    for f in facts:
+        key = (type(f).__name__,) + tuple(_loose(getattr(f, s)) for s in f.__slots__ if s != "ref")
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _loose(value: object) -> object:
+    """Text compared without whitespace: the same sentence broken at other places is equal."""
+    return re.sub(r"\s+", "", value) if isinstance(value, str) else value
+
+
+# --------------------------------------------------------------------------- product
+
+
+_BRAND_FIELD = re.compile(r"^\s*(?:【)?(?:販売名|Brand Name)(?:】)?\s*[:：]?\s*(\S.*)$", re.I)
+_BROCHURE_TITLE = re.compile(r"^\s*([^\s、。の]{2,20})の有効性(?:と|及び|および)安全性")
+_APPROVAL_NO = re.compile(r"承認番号\s*[:：]?\s*(\d{5}[A-Z]{3}\d{5,8})")
+_HOLDER = re.compile(r"(?:製造販売元|製造販売業者|製造販売)\s*[:：]?\s*(\S*株式会社\S*|\S+ (?:K\.K\.|Inc\.))")
+
+
+def find_product(doc: Document, lines: list[Line]) -> tuple[Mention, str, tuple[int, int]] | None:
+    """``(mention, title, span)``: the 販売名 field, else a brochure title ``Xの有効性と安全性``."""
+    for ln in lines:
+        m = _BRAND_FIELD.match(ln.text)
+        if m:
+            name = m.group(1).strip()
+            return Mention(name, doc.lang, "product"), name, (ln.start + m.start(1), ln.start + m.end(1))
+    for i, ln in enumerate(lines[:60]):
+        m = _BROCHURE_TITLE.match(ln.text)
+        if m:
+            title_lines = [ln]
+            if i and lines[i - 1].text.rstrip().endswith("に対する"):
+                title_lines.insert(0, lines[i - 1])
+            title = Para.of(title_lines).text
+            lead = ln.text.find(m.group(1))
+            return (Mention(m.group(1), doc.lang, "product"), title,
+                    (ln.start + lead, ln.start + lead + len(m.group(1))))
+    return None
+
+
+def find_approval_numbers(doc: Document) -> list[str]:
+    return list(dict.fromkeys(m.group(1) for m in _APPROVAL_NO.finditer(doc.text)))
+
+
+def find_holder(ctx: Ctx) -> Mention | None:
+    m = _HOLDER.search(ctx.doc.text)
+    return Mention(m.group(1), ctx.lang, "organization") if m else None
+
+
+# --------------------------------------------------------------------------- numbered sections
+
+# heading name (after NFKC) -> what its numbered items are
+_BRACKET_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^警告"), "warning"),
+    (re.compile(r"^禁忌"), "contraindication"),
+    (re.compile(r"^承認条件"), "approval"),
+)
+_BRACKET = re.compile(r"^\s*【([^】]{2,40})】")
+_NUMBERED_HEAD = re.compile(r"^\s*(\d{1,2})\.\s*(警告|禁忌)(?:\(.*\))?\s*$")
+
+
+def section_heads(ctx: Ctx) -> Iterator[tuple[int, str, str | None]]:
+    """``(line index, kind, major number)`` of every warning / contraindication / approval
+    condition heading, bracketed or numbered."""
+    for i, ln in enumerate(ctx.lines):
+        m = _BRACKET.match(ln.text)
+        if m:
+            for pattern, kind in _BRACKET_KINDS:
+                if pattern.match(m.group(1)):
+                    yield i, kind, None
+            continue
+        n = _NUMBERED_HEAD.match(ln.text)
+        if n:
+            yield i, "warning" if n.group(2) == "警告" else "contraindication", n.group(1)
+
+
+def numbered_items(lines: list[Line], major: str | None) -> list[list[Line]]:
+    """The numbered items after a heading: ``1.``, ``2.`` … in sequence (or ``2.1``, ``2.2`` under
+    a numbered heading). An item runs to the next number in sequence or a blank line; the
+    first paragraph that is not an item ends the list."""
+    item_re = (re.compile(rf"^\s*{major}\.(\d{{1,2}})(?!\d)\s*") if major
+               else re.compile(r"^\s*(\d{1,2})[.．](?![\d.])\s*"))
+    items: list[list[Line]] = []
+    expected = 1
+    after_blank = False
+    for ln in lines:
+        if _BRACKET.match(ln.text) or (major is None and _NUMBERED_HEAD.match(ln.text) and items):
+            break
+        m = item_re.match(ln.text)
+        if m and int(m.group(1)) == expected:
+            items.append([ln])
+            expected += 1
+            after_blank = False
+        elif ln.blank:
+            after_blank = True
+        elif items and not after_blank:
+            items[-1].append(ln)
+        else:
+            break
+    return [[ln for ln in it if not ln.blank] for it in items]
+
+
+def item_text(item: list[Line]) -> tuple[str, tuple[int, int]]:
+    """Item text without its number, and the span of that text."""
+    p = Para.of(item)
+    m = re.match(r"\s*\d{1,2}(?:\.\d{1,2})?[.．]?\s*", p.text)
+    i = m.end() if m else 0
+    return p.text[i:], p.span(i, len(p.text))
+
+
+def read_numbered_sections(ctx: Ctx) -> None:
+    for idx, kind, major in section_heads(ctx):
+        items = numbered_items(ctx.lines[idx + 1:], major)
+        if not items:
+            ctx.warn(f"{kind} heading without numbered items", (ctx.lines[idx].start, ctx.lines[idx].end))
+        for item in items:
+            text, span = item_text(item)
+            if not text:
+                continue
+            if kind == "approval":
+                ctx.facts.append(ApprovalCondition(ctx.product, text, ctx.ref(span)))
+            else:
+                req: RequirementKind = "warning" if kind == "warning" else "contraindication"
+                ctx.facts.append(UseRequirement(ctx.product, req, text, ctx.ref(span)))
+
+
+# --------------------------------------------------------------------------- indications
+
+_INDICATION_LABEL = re.compile(r"^\s*(?:【(効能・効果|効能又は効果|効能、効果又は性能)】|"
+                               r"(?:\d{1,2}\.\s*)?(効能・効果|効能又は効果|効能、効果又は性能))\s*$")
+_ANY_LABEL = re.compile(r"^\s*(?:【[^】]+】|《[^》]+》|<[^>]+>|(?:\d{1,2}\.\s*)?(?:効能・効果|効能又は効果|"
+                        r"効能、効果又は性能|用法・用量|用法及び用量|用法及び用量又は使用方法|"
+                        r"使用上の注意|臨床成績))\s*(?:\(抜粋\))?\s*$")
+
+
+def read_indications(ctx: Ctx) -> None:
+    for i, ln in enumerate(ctx.lines):
+        if not _INDICATION_LABEL.match(ln.text):
+            continue
+        body = _body_after(ctx.lines, i)
+        if body is None:
+            body = _body_before(ctx.lines, i)
+            if body is None:
+                ctx.warn("indication heading without a readable body", (ln.start, ln.end))
+                continue
+            ctx.warn("indication label printed after its text: read the paragraph before it",
+                     (ln.start, ln.end))
+        _indication(ctx, body)
+
+
+def _body_after(lines: list[Line], i: int) -> list[Line] | None:
+    paras = paragraphs(lines[i + 1:i + 40])
+    if not paras or _ANY_LABEL.match(paras[0][0].text):
+        return None
+    return paras[0]
+
+
+def _body_before(lines: list[Line], i: int) -> list[Line] | None:
+    """Paragraphs between the previous label and this one; the indication is the first that is
+    not an instruction (precautions end in ``こと。``)."""
+    j = i - 1
+    while j >= 0 and not _ANY_LABEL.match(lines[j].text) and i - j < 40:
+        j -= 1
+    for para in paragraphs(lines[j + 1:i]):
+        if not Para.of(para).text.endswith("こと。"):
+            return para
+    return None
+
+
+def _indication(ctx: Ctx, body: list[Line]) -> None:
+    """One indication paragraph: the disease is its first sentence; ``・`` lines after
+    ``…場合に限る`` are eligibility conditions."""
+    p = Para.of(body)
+    first = p.text.split("。", 1)[0]
+    disease = Mention(first, ctx.lang, "concept") if 2 <= len(first) <= 60 and "、" not in first else None
+    ctx.facts.append(Indication(ctx.product, p.text, ctx.ref(p.whole), disease))
+    if "場合に限る" not in p.text:
+        return
+    for m in re.finditer(r"・([^・]+)", p.text):
+        text = m.group(1).strip()
+        span = p.span(m.start(1), m.start(1) + len(text))
+        ctx.facts.append(UseRequirement(ctx.product, "patient-eligible", text, ctx.ref(span)))
+
+
+# --------------------------------------------------------------------------- dosage
+
+_DOSE_SENTENCE = re.compile(r"(?:投与|静注|注射|内服|服用)(?:する|できる)。$")
+_ROUTES = (("静脈内", "intravenous"), ("点滴静注", "intravenous"), ("静注", "intravenous"),
+           ("経口", "oral"), ("内服", "oral"), ("皮下", "subcutaneous"))
+_FREQS = (("単回", "single dose"), ("1日1回", "once daily"), ("1日2回", "twice daily"),
+          ("週1回", "once weekly"), ("2週間に1回", "every 2 weeks"), ("2週間間隔", "every 2 weeks"),
+          ("3週間に1回", "every 3 weeks"), ("3週間間隔", "every 3 weeks"))
+_AS = re.compile(r"([^\s、。()]+?)(?:\([^()]*\))?として")
+_RANGE = re.compile(r"\d[\d.,]*(?:\s*×\s*10\^?\d{1,2})?\s*~\s*\d[\d.,]*(?:\s*×\s*10\^?\d{1,2})?\s*"
+                    r"(?:個|mg/m2|mg/kg|mg|μg)")
+
+
+def read_dosage(ctx: Ctx) -> None:
+    """Dosage sentences anywhere: the label's present-tense form (``…投与する。``) is kept
+    apart from study descriptions (past tense) by the sentence ending itself."""
+    for para in paragraphs(ctx.lines):
+        p = Para.of(para)
+        owner_is_product = False
+        for s, e in sentences(p):
+            sent = p.text[s:e]
+            if not _DOSE_SENTENCE.search(sent):
+                owner_is_product = "通常" in sent
+                continue
+            continued = sent.startswith("なお")
+            if "通常" in sent or (continued and owner_is_product):
+                owner_is_product = True
+                _regimen(ctx, p, s, e, None)
+            elif "として" in sent and not continued:
+                owner_is_product = False
+                for seg_s, seg_e, name in _segments(sent):
+                    _regimen(ctx, p, s + seg_s, s + seg_e, name, whole=(s, e))
+
+
+def _segments(sent: str) -> list[tuple[int, int, str]]:
+    """``Xとして…及びYとして…`` -> one segment per substance."""
+    ms = list(_AS.finditer(sent))
+    out = []
+    starts: list[tuple[int, str]] = []
+    for m in ms:
+        name = re.sub(r"^.*(?:及び|並びに|、)", "", m.group(1))
+        starts.append((m.end(1) - len(name), name))
+    for k, (start, name) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(sent)
+        out.append((start, end, name))
+    return out
+
+
+def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
+             whole: tuple[int, int] | None = None) -> None:
+    seg = p.text[s:e]
+    value: Decimal | None = None
+    low = high = None
+    unit: str | None = None
+    rng = _RANGE.search(seg)
+    if rng:
+        parsed = parse_range(unflatten_power(rng.group()))
+        left, right = rng.group().split("~", 1)
+        if parsed and parsed[0].unit in DOSE_UNITS and ("×10" in left) == ("×10" in right):
+            low, high, unit = parsed[0].value, parsed[1].value, parsed[0].unit
+        else:
+            ctx.warn(f"dose range not read: {rng.group()}", p.span(s, e))
+    if low is None:
+        doses = [q for q, _, _ in find_quantities(seg) if q.unit in DOSE_UNITS]
+        if len(doses) != 1:
+            if doses:
+                ctx.warn("dosage sentence with several doses not read", p.span(s, e))
+            return
+        value, unit = doses[0].value, doses[0].unit
+    ws, we = whole or (s, e)
+    text = p.text[ws:we]
+    route = next((r for key, r in _ROUTES if key in seg), None)
+    freq = next((f for key, f in _FREQS if key in seg), None)
+    ctx.facts.append(DosageRegimen(
+        ctx.product, text, ctx.ref(p.span(s, e)), dose_value=value, dose_min=low, dose_max=high,
+        dose_unit=unit, route=route, frequency=freq,
+        substance=Mention(substance, ctx.lang, "substance") if substance else None))
+
+
+# --------------------------------------------------------------------------- serious reactions
+
+_SERIOUS_HEAD = re.compile(r"^\s*(?:\d+\)|\(\d+\)|\d+\.\d+)?\s*重大な副作用")
+_OTHER_HEAD = re.compile(r"^\s*(?:\d+\)|\(\d+\)|\d+\.\d+)?\s*その他の(?:副作用|不具合)")
+_ITEM = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\.\d{1,2}\.\d{1,2})\s*")
+_TERM_FREQ = re.compile(r"([^、。:()]+?)\((\d+(?:\.\d+)?)%\)")
+_QUALIFIER = re.compile(r"^(?:また、|さらに、)?(?:重度の|重篤な)?")
+
+
+def read_serious_reactions(ctx: Ctx) -> None:
+    for i, ln in enumerate(ctx.lines):
+        if _SERIOUS_HEAD.match(ln.text):
+            for item in _serious_items(ctx.lines[i + 1:]):
+                _serious_item(ctx, Para.of(item))
+
+
+def _serious_items(lines: list[Line]) -> list[list[Line]]:
+    items: list[list[Line]] = []
+    for ln in lines:
+        if _OTHER_HEAD.match(ln.text) or _BRACKET.match(ln.text):
+            break
+        if _ITEM.match(ln.text):
+            items.append([ln])
+        elif ln.blank:
+            continue
+        elif items:
+            items[-1].append(ln)
+        else:
+            break
+    return items
+
+
+def _serious_item(ctx: Ctx, p: Para) -> None:
+    """``(1) term(81.9%)、term2(頻度不明):description with term3(2.5%)…``."""
+    lead = _ITEM.match(p.text)
+    start = lead.end() if lead else 0
+    colon = p.text.find(":", start)
+    head_end = colon if colon >= 0 else len(p.text)
+    label_study = Mention(f"{ctx.product.text} 添付文書", ctx.lang, "study")
+    for m in _TERM_FREQ.finditer(p.text, start):
+        term = m.group(1)
+        if m.start() < head_end:
+            term = term.lstrip("、 ")
+        else:
+            term = _QUALIFIER.sub("", term.split("、")[-1].strip())
+        if not term or len(term) > 40:
+            continue
+        ctx.facts.append(AdverseEventIncidence(
+            study=label_study, concept=Mention(term, ctx.lang, "concept"),
+            ref=ctx.ref(p.span(m.start(), m.end())), grade_scope="all",
+            percent=Decimal(m.group(2)), product=ctx.product))
+
+
+# --------------------------------------------------------------------------- studies
+
+_STUDY_HEADER = re.compile(r"((?:国際共同|国内|海外)?第([IVX]+(?:/[IVX]+)?)相試験)\s*\(([^()]*試験[^()]*)\)")
+_CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d{3,}$")
+_FIELD = re.compile(r"^\s*((?:\S\s*){2,8}?)\s*:\s*(.*)$")
+_FIELDS = ("目的", "試験デザイン", "対象", "主要評価項目", "副次評価項目")
+
+
+def find_studies(ctx: Ctx) -> list[tuple[StudyFact, str]]:
+    """``(StudyFact, descriptor)`` per study header ``…第II相試験(CODE試験/NAME試験)``, most
+    often named first; the descriptor (``国際共同第II相試験``) is how the label refers to the
+    study. A study named several times gathers its aliases and summary fields from all."""
+    headers = list(_STUDY_HEADER.finditer(ctx.doc.text))
+    seen: dict[str, list[re.Match[str]]] = {}
+    for m in headers:
+        names = [re.sub(r"\s+", "", n).removesuffix("試験") for n in m.group(3).split("/")]
+        ids = [n for n in names if _CODE.match(n)]
+        if ids:
+            seen.setdefault(ids[0], []).append(m)
+    out: list[tuple[StudyFact, str]] = []
+    for code, matches in sorted(seen.items(), key=lambda kv: -len(kv[1])):
+        names = [re.sub(r"\s+", "", n).removesuffix("試験") for m in matches for n in m.group(3).split("/")]
+        ids = tuple(dict.fromkeys(n for n in names if _CODE.match(n)))
+        aliases = tuple(dict.fromkeys(n for n in names if n and not _CODE.match(n)))
+        fields: dict[str, str] = {}
+        for m in matches:
+            nxt = next((h.start() for h in headers if h.start() > m.start()), len(ctx.doc.text))
+            for label, value in _study_fields(ctx, m.end(), nxt).items():
+                fields.setdefault(label, value)
+        first = matches[0]
+        study = StudyFact(
+            identifiers=ids, ref=ctx.doc.ref(first.start(), first.end()), aliases=aliases,
+            phase=first.group(2), enrollment=_enrolled(fields.get("対象")),
+            design=fields.get("試験デザイン"),
+            primary_endpoints=tuple(_endpoints(fields.get("主要評価項目"))),
+            secondary_endpoints=tuple(_endpoints(fields.get("副次評価項目"))))
+        out.append((study, first.group(1)))
+    return out
+
+
+def _study_fields(ctx: Ctx, after: int, limit: int) -> dict[str, str]:
+    """``label:value`` lines between a study header and the next one; a value runs on to the
+    next label line."""
+    fields: dict[str, list[Line]] = {}
+    current: list[Line] | None = None
+    for ln in ctx.lines:
+        if ln.start < after:
+            continue
+        if ln.start >= limit:
+            break
+        m = _FIELD.match(ln.text)
+        label = re.sub(r"\s+", "", m.group(1)) if m else None
+        if m and label in _FIELDS:
+            current = None
+            if label not in fields:
+                current = fields[label] = [Line(ln.start + m.start(2), ln.end, m.group(2))]
+        elif m and label:
+            current = None
+        elif current is not None and not ln.blank and len(current) < 8:
+            current.append(ln)
+    return {k: Para.of(v).text for k, v in fields.items()}
+
+
+def _enrolled(text: str | None) -> int | None:
+    m = re.search(r"(\d+)例\(登録時", text or "") or re.search(r"登録(?:例|症例|患者)(?:数)?\D{0,3}(\d+)例", text or "")
+    return int(m.group(1)) if m else None
+
+
+def _endpoints(text: str | None) -> list[str]:
+    return [e for e in (strip_marks(x) for x in split_top(text or "")) if e]
+
+
+# --------------------------------------------------------------------------- reaction overview
+
+_OVERVIEW = re.compile(r"((?:国際共同|国内|海外)?第[IVX]+(?:/[IVX]+)?相試験)において、[^。]*?(\d+)例"
+                       r"(?:\([^()]*\))?中(\d+)例\(([\d.]+)%\)に副作用")
+_MAIN = re.compile(r"主な副作用は、(.*?)等であった")
+
+
+def read_reaction_overview(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
+    """``…第II相試験において、本品が投与されたN例…中M例(x%)に副作用…主な副作用は、A(x%)、…`` ->
+    incidences for that study (only when the document names the study's code)."""
+    by_descriptor: dict[str, list[StudyFact]] = {}
+    for study, descriptor in studies:
+        by_descriptor.setdefault(descriptor, []).append(study)
+    for para in paragraphs(ctx.lines):
+        p = Para.of(para)
+        for m in _OVERVIEW.finditer(p.text):
+            match = by_descriptor.get(m.group(1), [])
+            if len(match) != 1:
+                ctx.warn(f"adverse reactions of {m.group(1)}: study not identified by code in this "
+                         "document, not recorded", p.span(m.start(), m.end()))
+                continue
+            study = Mention(match[0].identifiers[0], ctx.lang, "study")
+            denominator = int(m.group(2))
+            main = _MAIN.search(p.text, m.end())
+            if not main:
+                continue
+            for t in _TERM_FREQ.finditer(p.text, main.start(1), main.end(1)):
+                term = t.group(1).lstrip("、 ")
+                ctx.facts.append(AdverseEventIncidence(
+                    study=study, concept=Mention(term, ctx.lang, "concept"),
+                    ref=ctx.ref(p.span(t.start(), t.end())), grade_scope="all",
+                    percent=Decimal(t.group(2)), denominator=denominator, product=ctx.product))
+
+
+# --------------------------------------------------------------------------- efficacy
+
+_ENDPOINT = r"(ORR|CRR|PFS|OS|DOR|TTR|TTP|CR率|奏効率)"
+_VALUE = r"(\d+(?:\.\d+)?)(%|ヵ月|カ月|か月)"
+_CI = r"\(95%CI:\s*([\d.]+)\s*-\s*([\d.]+|NE)\)"
+# …目標用量が<arm>投与の<population>における<endpoint>は<value>(95%CI:<lo>-<hi>)
+_RESULT_A = re.compile(r"が([^、。]{2,30}?)投与の([^、。]{2,20}?)における" + _ENDPOINT + r"(?:中央値)?は" + _VALUE + _CI)
+# <population>における<endpoint>中央値は、…が<arm>投与で<value>(95%CI:…)、<arm2>投与で…
+_RESULT_B = re.compile(r"([^、。]{2,20}?)における" + _ENDPOINT + r"中央値は、")
+_ARM_VALUE = re.compile(r"(?:が|、)([^、。]{2,30}?)投与で" + _VALUE + _CI)
+# 同様に、<endpoint>は<value>(95%CI:…): same arm as the result before it in the paragraph
+_RESULT_SAME = re.compile(r"同様に、" + _ENDPOINT + r"(?:中央値)?は" + _VALUE + _CI)
+_POPULATION = re.compile(r"(日本人患者|外国人患者|全体|全患者)")
+_UNITS = {"%": "%", "ヵ月": "months", "カ月": "months", "か月": "months"}
+_CUTOFF = re.compile(r"データカットオフ日?\s*:\s*(\S+)")
+
+
+def read_efficacy(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
+    """Result sentences of a brochure that describes one study; the data cut-off is the one
+    printed next after the sentence (brochure pages close with it)."""
+    if not studies:
+        return
+    if len(studies) > 1 and _mentions(ctx, studies[1][0]) >= _mentions(ctx, studies[0][0]):
+        ctx.warn("no study is the document's main one: result sentences not attributed")
+        return
+    study = Mention(studies[0][0].identifiers[0], ctx.lang, "study")
+    for para in paragraphs(ctx.lines):
+        p = Para.of(para)
+        for m in _RESULT_A.finditer(p.text):
+            arm = _arm(m.group(2), m.group(1))
+            _result(ctx, study, p, m.start(), m.end(), m.group(3), arm, *m.group(4, 5, 6, 7))
+            same = _RESULT_SAME.search(p.text, m.end())
+            nxt = _RESULT_A.search(p.text, m.end())
+            if same and (nxt is None or same.start() < nxt.start()) and same.start() - m.end() < 200:
+                _result(ctx, study, p, same.start(), same.end(), same.group(1), arm, *same.group(2, 3, 4, 5))
+        for head in _RESULT_B.finditer(p.text):
+            stop = p.text.find("。", head.end())
+            stop = len(p.text) if stop < 0 else stop
+            for v in _ARM_VALUE.finditer(p.text, head.end() - 1, stop):
+                arm = _arm(head.group(1), v.group(1))
+                _result(ctx, study, p, v.start(1), v.end(), head.group(2), arm, *v.group(2, 3, 4, 5))
+
+
+def _arm(population: str, dose: str) -> str:
+    """``外国人患者 150~450×10^6個``: the population named, and the dose after its last ``が``."""
+    pop = _POPULATION.findall(population)
+    dose = re.sub(r"\s+", "", unflatten_power(dose.split("が")[-1]))
+    return f"{pop[-1]} {dose}" if pop else dose
+
+
+def _mentions(ctx: Ctx, study: StudyFact) -> int:
+    return sum(ctx.doc.text.count(i) for i in study.identifiers)
+
+
+def _result(ctx: Ctx, study: Mention, p: Para, s: int, e: int, endpoint: str, arm: str, value: str,
+            unit: str, lo: str, hi: str) -> None:
+    span = p.span(s, e)
+    ctx.facts.append(EfficacyResult(
+        study=study, endpoint=endpoint, ref=ctx.ref(span), value=Decimal(value), unit=_UNITS[unit],
+        ci_lower=Decimal(lo), ci_upper=None if hi == "NE" else Decimal(hi), arm=arm,
+        data_cutoff=_cutoff_after(ctx, span[1])))
+
+
+def _cutoff_after(ctx: Ctx, offset: int) -> dt.date | None:
+    m = _CUTOFF.search(ctx.doc.text, offset, min(len(ctx.doc.text), offset + 3000))
+    if not m:
+        return None
+    dates = find_dates(m.group(1))
+    return dates[0][0] if dates else None

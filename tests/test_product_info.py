@@ -1,0 +1,181 @@
+"""Product-information extractor: values read by hand from seed 004 (a brochure with
+package-insert sections) and from the project's own fictional package insert."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extract.extractors.product_info import extract
+from extract.load import load_document
+from extract.model import (AdverseEventIncidence, ApprovalCondition, Document, DosageRegimen, EfficacyResult,
+                           ExtractionResult, Indication, UseRequirement)
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SAMPLE = ROOT / "corpus" / "samples" / "package_insert_ja.txt"
+M = 10**6
+
+
+@pytest.fixture(scope="module")
+def seed004() -> tuple[Document, ExtractionResult]:
+    if not SEEDS.is_dir():
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    doc = load_document(SEEDS / "004_a050315df33648bf.txt")
+    return doc, extract(doc)
+
+
+def _of(result: ExtractionResult, cls: type) -> list:  # type: ignore[type-arg]
+    return [f for f in result.facts if isinstance(f, cls)]
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+# --------------------------------------------------------------------------- seed 004
+
+
+def test_seed_product_and_document(seed004: tuple[Document, ExtractionResult]) -> None:
+    _, r = seed004
+    assert r.info.products[0].text == "アベクマ"
+    assert r.info.title is not None and r.info.title.endswith("アベクマの有効性と安全性")
+    assert r.products[0].approval_number == ("30400FZX00002000",)
+
+
+@pytest.mark.parametrize(("field", "expected"), [
+    ("identifiers", ("BB2121-MM-001",)),
+    ("aliases", ("KarMMa",)),
+    ("phase", "II"),
+    ("enrollment", 149),
+    ("design", "オープンラベル、単群、多施設共同、第II相試験"),
+    ("primary_endpoints", ("全奏効割合(ORR)",)),
+])
+def test_seed_pivotal_study(seed004: tuple[Document, ExtractionResult], field: str, expected: object) -> None:
+    study = seed004[1].studies[0]
+    assert getattr(study, field) == expected
+
+
+@pytest.mark.parametrize("endpoint", ["完全奏効割合(CRR)", "奏効持続期間(DOR)", "無増悪生存期間(PFS)",
+                                      "無増悪期間(TTP)", "全生存期間(OS)", "安全性", "健康関連QOL(HRQoL)"])
+def test_seed_secondary_endpoints(seed004: tuple[Document, ExtractionResult], endpoint: str) -> None:
+    assert endpoint in seed004[1].studies[0].secondary_endpoints
+
+
+def test_seed_footnoted_phase1_study(seed004: tuple[Document, ExtractionResult]) -> None:
+    other = seed004[1].studies[1]
+    assert other.identifiers == ("CRB-401",) and other.phase == "I"
+
+
+@pytest.mark.parametrize(("kind", "number", "starts", "ends"), [
+    ("warning", 0, "本品は、緊急時に十分対応できる", "同意を得てから投与を開始すること。"),
+    ("warning", 1, "重度のサイトカイン放出症候群が", "重大な副作用」の項参照)"),
+    ("warning", 2, "重度又は生命を脅かす神経系事象", "重大な副作用」の項参照)"),
+    ("contraindication", 0, "再使用禁止", "再使用禁止"),
+    ("contraindication", 1, "本品の成分に対し過敏症の", "既往歴のある患者"),
+    ("contraindication", 2, "原材料として用いる", "本人以外に投与しないこと。"),
+    ("patient-eligible", 0, "BCMA抗原を標的とした", "治療歴がない"),
+    ("patient-eligible", 1, "免疫調節薬、プロテアソーム阻害剤", "治療後に再発した"),
+])
+def test_seed_use_requirements(seed004: tuple[Document, ExtractionResult], kind: str, number: int,
+                               starts: str, ends: str) -> None:
+    reqs = [f for f in _of(seed004[1], UseRequirement) if f.kind == kind]
+    assert len(reqs) == (2 if kind == "patient-eligible" else 3)  # repeated pages give one fact
+    assert reqs[number].text.startswith(starts) and reqs[number].text.endswith(ends)
+
+
+def test_seed_approval_conditions(seed004: tuple[Document, ExtractionResult]) -> None:
+    conds = _of(seed004[1], ApprovalCondition)
+    assert len(conds) == 2
+    assert conds[0].text.startswith("緊急時に十分対応できる医療施設") and conds[0].text.endswith("本品を使用すること。")
+    assert conds[1].text.endswith("必要な措置を講じること。")
+
+
+def test_seed_indication(seed004: tuple[Document, ExtractionResult]) -> None:
+    (ind,) = _of(seed004[1], Indication)
+    assert ind.disease is not None and ind.disease.text == "再発又は難治性の多発性骨髄腫"
+    assert ind.text.startswith("再発又は難治性の多発性骨髄腫。ただし、")
+
+
+@pytest.mark.parametrize(("substance", "value", "low", "high", "unit", "route", "freq"), [
+    (None, Decimal(450 * M), None, None, "cells", "intravenous", "single dose"),  # flattened 450×106個
+    (None, None, Decimal(280 * M), Decimal(540 * M), "cells", None, None),       # 280×106~540×106個
+    ("シクロホスファミド", Decimal(300), None, None, "mg/m2", "intravenous", "once daily"),
+    ("フルダラビンリン酸エステル", Decimal(30), None, None, "mg/m2", "intravenous", "once daily"),
+])
+def test_seed_dosage(seed004: tuple[Document, ExtractionResult], substance: str | None, value: Decimal | None,
+                     low: Decimal | None, high: Decimal | None, unit: str, route: str | None,
+                     freq: str | None) -> None:
+    found = [d for d in _of(seed004[1], DosageRegimen)
+             if (d.substance.text if d.substance else None) == substance and d.dose_value == value
+             and d.dose_min == low and d.dose_max == high]
+    assert len(found) == 1
+    assert (found[0].dose_unit, found[0].route, found[0].frequency) == (unit, route, freq)
+
+
+@pytest.mark.parametrize(("concept", "percent"), [
+    ("サイトカイン放出症候群", "81.9"), ("神経系事象", "32.7"), ("感染症", "18.6"), ("血球減少", "61.8"),
+    ("低γグロブリン血症", "10.1"), ("Infusion reaction", "1.0"), ("腫瘍崩壊症候群", "0.5"),
+    ("血球貪食性リンパ組織球症", "2.5"), ("錯乱状態", "7.0"), ("発熱性好中球減少症", "7.0"),
+    ("好中球減少", "54.8"), ("振戦", "3.5"),
+])
+def test_seed_serious_reactions(seed004: tuple[Document, ExtractionResult], concept: str, percent: str) -> None:
+    doc, r = seed004
+    found = [a for a in _of(r, AdverseEventIncidence) if a.concept.text == concept and a.study.text == "アベクマ 添付文書"]
+    assert len(found) == 1
+    assert found[0].percent == Decimal(percent) and found[0].grade_scope == "all"
+    assert found[0].product is not None and found[0].product.text == "アベクマ"
+    assert f"({percent}%)" in _squash(doc.text[found[0].ref.start:found[0].ref.end])
+
+
+@pytest.mark.parametrize(("study", "concept", "percent", "denominator"), [
+    ("BB2121-MM-001", "サイトカイン放出症候群", "84.7", 137),
+    ("BB2121-MM-001", "好中球減少症", "59.9", 137),
+    ("BB2121-MM-001", "発熱", "10.2", 137),
+    ("CRB-401", "サイトカイン放出症候群", "75.8", 62),
+    ("CRB-401", "上気道感染", "11.3", 62),
+])
+def test_seed_reaction_overview(seed004: tuple[Document, ExtractionResult], study: str, concept: str,
+                                percent: str, denominator: int) -> None:
+    found = [a for a in _of(seed004[1], AdverseEventIncidence)
+             if a.study.text == study and a.concept.text == concept]
+    assert [(a.percent, a.denominator) for a in found] == [(Decimal(percent), denominator)]
+
+
+@pytest.mark.parametrize(("endpoint", "arm", "value", "lo", "hi", "cutoff"), [
+    ("ORR", "外国人患者 150~450×10^6個", "73.4", "65.8", "81.1", dt.date(2019, 10, 16)),
+    ("CRR", "外国人患者 150~450×10^6個", "31.3", "23.2", "39.3", dt.date(2019, 10, 16)),
+    ("DOR", "外国人患者 150~450×10^6個", "10.94", "9.03", "11.43", dt.date(2020, 12, 21)),
+    ("DOR", "外国人患者 450×10^6個", "11.33", "10.25", "16.92", dt.date(2020, 12, 21)),
+    ("PFS", "外国人患者 300×10^6個", "5.78", "4.21", "8.94", dt.date(2020, 12, 21)),
+    ("PFS", "外国人患者 450×10^6個", "12.22", "8.57", "13.14", dt.date(2020, 12, 21)),
+    ("OS", "外国人患者 150~450×10^6個", "24.80", "19.88", "31.24", dt.date(2020, 12, 21)),
+    ("OS", "外国人患者 450×10^6個", "24.80", "20.21", None, dt.date(2020, 12, 21)),  # upper bound NE
+])
+def test_seed_efficacy(seed004: tuple[Document, ExtractionResult], endpoint: str, arm: str, value: str,
+                       lo: str, hi: str | None, cutoff: dt.date) -> None:
+    found = [e for e in _of(seed004[1], EfficacyResult) if e.endpoint == endpoint and e.arm == arm]
+    assert len(found) == 1
+    e = found[0]
+    assert (e.value, e.ci_lower, e.ci_upper, e.data_cutoff) == (
+        Decimal(value), Decimal(lo), Decimal(hi) if hi else None, cutoff)
+    assert e.study.text == "BB2121-MM-001" and e.unit == ("%" if endpoint in ("ORR", "CRR") else "months")
+
+
+def test_seed_evidence_spans_are_exact(seed004: tuple[Document, ExtractionResult]) -> None:
+    doc, r = seed004
+    for fact in r.facts:
+        evidence = _squash(doc.text[fact.ref.start:fact.ref.end])
+        assert evidence, fact
+        if isinstance(fact, (UseRequirement, ApprovalCondition, Indication)):
+            assert evidence == _squash(fact.text)
+
+
+def test_seed_no_footnote_or_table_numbers_as_doses(seed004: tuple[Document, ExtractionResult]) -> None:
+    units = {d.dose_unit for d in _of(seed004[1], DosageRegimen)}
+    assert units <= {"cells", "mg/m2"}
+    assert len(_of(seed004[1], DosageRegimen)) == 4
