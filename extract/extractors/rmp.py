@@ -799,19 +799,31 @@ _STUDY_CODE = re.compile(r"\(([A-Z][A-Z0-9]{1,9}-?[0-9]{2,}[A-Z0-9-]*)\)$")
 
 
 def split_names(region: Compact, start: int, end: int, hints: tuple[str, ...] = ()) -> list[tuple[str, int, int]]:
-    """Cut a run of activity names into names: a known name (hint) where one starts,
-    else up to the closing parenthesis (continuing while another ``(`` follows), else up
-    to the next column gap."""
+    """Cut a run of activity names into names: with hints (table cells), a known name
+    where one starts, else up to the closing parenthesis (continuing while another ``(``
+    follows), else up to the next column gap; without hints (a list), per wrapped line."""
     out: list[tuple[str, int, int]] = []
     i = start
     text = region.text
     while i < end:
-        j = _name_end(region, i, end, hints)
+        j = _name_end(region, i, end, hints) if hints else _list_name_end(region, i, end)
         if j <= i:
             break
         out.append((text[i:j], i, j))
         i = j
     return out
+
+
+def _list_name_end(region: Compact, i: int, end: int) -> int:
+    """In a list of names one per (wrapped) line: a line break or column gap ends a name
+    when its parentheses are closed and no ``(`` follows."""
+    depth = 0
+    for j in range(i, end):
+        if j > i and depth == 0 and (j in region.breaks or j in region.gaps) and region.text[j] != "(":
+            return j
+        depth += region.text[j] == "("
+        depth -= region.text[j] == ")"
+    return end
 
 
 def _name_end(region: Compact, i: int, end: int, hints: tuple[str, ...]) -> int:
@@ -929,12 +941,14 @@ def _activities(st: _State, parts: Parts, summary: _Summary, concerns: list[Fact
     if rows is None:
         for kind, hints in (("pv", hints_pv), ("rm", hints_rm)):
             for name in hints:
-                out.append(_activity(st, kind, name, None, None, parts, blocks, per_concern, labels))
+                out.append(_activity(st, kind, name, None, None, (*hints_pv, *hints_rm), parts, blocks,
+                                     per_concern, labels))
         if hints_pv or hints_rm:
             st.issue("error", "section 5 (activity tables) not found: activity status not read")
         return out
+    all_names = tuple(row.name for _, row, _ in rows)
     for kind, row, span in rows:
-        out.append(_activity(st, kind, row.name, row, span, parts, blocks, per_concern, labels))
+        out.append(_activity(st, kind, row.name, row, span, all_names, parts, blocks, per_concern, labels))
     return out
 
 
@@ -1013,7 +1027,7 @@ def _section5_rows(st: _State, parts: Parts, hints_pv: tuple[str, ...],
 
 
 def _activity(st: _State, kind: str, name: str, row: Row | None, span: tuple[int, int] | None,
-              parts: Parts, blocks: list[ConcernBlock], per_concern: dict[str, dict[str, tuple[str, list[str]]]],
+              all_names: tuple[str, ...], parts: Parts, blocks: list[ConcernBlock], per_concern: dict[str, dict[str, tuple[str, list[str]]]],
               labels: list[str]) -> Activity:
     assert st.product is not None
     status = None
@@ -1021,7 +1035,7 @@ def _activity(st: _State, kind: str, name: str, row: Row | None, span: tuple[int
         status = _STATUS.get(row.status_word)
         if status is None:
             st.issue("warning", f"unknown status word {row.status_word!r} for {name}", *(span or (0, 0)))
-    detail = _plan_block(st, parts, kind, name)
+    detail = _plan_block(st, parts, kind, name, all_names)
     addresses = list(dict.fromkeys(
         b.fact.label for b in blocks
         if any(compact_key(n) == name or n.startswith(name) for n in per_concern.get(kind if kind != "efficacy" else "pv", {}).get(b.fact.label, ("", []))[1])))
@@ -1072,7 +1086,10 @@ class _Detail:
         return self.region.text[self.start:self.end]
 
 
-def _plan_block(st: _State, parts: Parts, kind: str, name: str) -> _Detail | None:
+def _plan_block(st: _State, parts: Parts, kind: str, name: str, all_names: tuple[str, ...]) -> _Detail | None:
+    """The activity's block in plan section 2 (PV, efficacy) or 4 (RM): from its name to
+    the next activity's name (a known name, or the line just above the next activity's
+    first bracketed field)."""
     sec = parts.sec2 if kind != "rm" else parts.sec4
     if sec is None:
         return None
@@ -1080,36 +1097,24 @@ def _plan_block(st: _State, parts: Parts, kind: str, name: str) -> _Detail | Non
     pos = region.text.find(name)
     if pos < 0:
         return None
-    # the block runs to the next activity name: the next line that is followed by a
-    # bracketed field and is not itself a field value, approximated by the next name
-    # of a known activity type or the section end
-    ends = [region.text.find(k, pos + len(name)) for k in _NAME_TYPES]
-    ends += [m.start() for m in re.finditer(r"(?<=[。\)】])(?=[^【。]{4,60}?【安全性検討事項】)", region.text[pos + len(name):])]
-    ends = [e if e < pos + len(name) else e for e in ends]
-    stops = [e for e in ends if e > pos + len(name)]
-    nxt_field_name = _next_name_start(region.text, pos + len(name))
-    stops.append(nxt_field_name)
+    after = pos + len(name)
+    stops = [region.text.find(other, after) for other in all_names if other != name and name not in other]
+    stops = [x for x in stops if x >= after]
+    stops.append(_next_name_start(region, after))
     return _Detail(region, pos, min(stops))
 
 
-def _next_name_start(text: str, pos: int) -> int:
-    """Start of the next activity heading: text that ends right before 【安全性検討事項】 or
-    【実施期間】 and starts after a sentence end or a closing bracket."""
-    m = re.search(r"【(?:安全性検討事項|実施期間)】", text[pos:])
-    if not m:
+def _next_name_start(region: Compact, pos: int) -> int:
+    """Start of the line above the next activity's first field (``【安全性検討事項】`` or
+    ``【実施期間】``), skipping the activity's own first field right after its name."""
+    text = region.text
+    fields = [m.start() for m in re.finditer(r"【(?:安全性検討事項|実施期間)】", text[pos:])]
+    fields = [pos + f for f in fields if pos + f != text.find("【", pos)]
+    if not fields:
         return len(text)
-    first_field = text.find("【", pos)
-    if first_field == pos + m.start():  # our own first field
-        m2 = re.search(r"【(?:安全性検討事項|実施期間)】", text[pos + m.end():])
-        if not m2:
-            return len(text)
-        at = pos + m.end() + m2.start()
-    else:
-        at = pos + m.start()
-    back = max(text.rfind("。", pos, at), text.rfind("】", pos, at - 1))
-    cut = back + 1 if back >= 0 else at
-    # skip a field value that is a short label line (e.g. a time such as 2カ月以内)
-    return cut
+    at = fields[0]
+    line_starts = [b for b in region.breaks if pos < b < at]
+    return max(line_starts) if line_starts else at
 
 
 def _field_text(detail: _Detail, label: str) -> str | None:

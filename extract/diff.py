@@ -1,0 +1,482 @@
+"""What changed between two versions of one product's RMP.
+
+``diff_rmp(old, new)`` compares two ``ExtractionResult``s of the RMP extractor and returns an
+``RmpDiff`` of typed, frozen change records. Things are matched by what they are, not by
+where they are printed, so renumbered sections and tables split differently across pages
+make no difference:
+
+* safety concerns by their linked concept (the linker's key when links are given, else a
+  normalised label: NFKC, no spaces, no parenthetical, no trailing ``症``/``等``), then by
+  close spelling, so ``血球減少`` → ``血球減少症`` is a rename, not a removal plus an addition;
+* activities by kind and normalised name, or by study code.
+
+Changes of long texts (reasons for a concern) are ``WordingChanged`` records, which a
+caller can hide (``ignore_wording``). Renderers give text (English headings, values as
+written), JSON and Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Literal, Mapping, Union
+
+from extract.model import (Activity, ApprovalCondition, DosageRegimen, ExtractionResult, Indication,
+                           Link, Mention, ProductFact, SafetyConcern)
+
+Links = Mapping[Mention, Link]
+
+
+class ProductMismatchError(ValueError):
+    """The two RMPs are about different products."""
+
+
+# --------------------------------------------------------------------------- change records
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernAdded:
+    label: str
+    category: str
+    kind: Literal["concern_added"] = "concern_added"
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernRemoved:
+    label: str
+    category: str
+    kind: Literal["concern_removed"] = "concern_removed"
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernRecategorised:
+    label: str
+    old_category: str
+    new_category: str
+    kind: Literal["concern_recategorised"] = "concern_recategorised"
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernRenamed:
+    old_label: str
+    new_label: str
+    kind: Literal["concern_renamed"] = "concern_renamed"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityAdded:
+    activity_kind: str  # pv | rm | efficacy
+    label: str
+    status: str | None
+    kind: Literal["activity_added"] = "activity_added"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRemoved:
+    activity_kind: str
+    label: str
+    status: str | None
+    kind: Literal["activity_removed"] = "activity_removed"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityChanged:
+    activity_kind: str
+    label: str
+    field: str  # status | target_sample_size | milestones | period | report_due | addresses | label
+    old: str | None
+    new: str | None
+    kind: Literal["activity_changed"] = "activity_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class ProductChanged:
+    field: str  # names | substances | holder | approval_number | approval_date | reexamination_years
+    old: str | None
+    new: str | None
+    kind: Literal["product_changed"] = "product_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicationChanged:
+    change: Literal["added", "removed"]
+    text: str
+    kind: Literal["indication_changed"] = "indication_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class DosageChanged:
+    change: Literal["added", "removed"]
+    text: str  # a one-line description of the regimen step
+    kind: Literal["dosage_changed"] = "dosage_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionChanged:
+    change: Literal["added", "removed"]
+    text: str
+    kind: Literal["condition_changed"] = "condition_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class WordingChanged:
+    subject: str  # the concern label the text belongs to
+    field: str    # reason
+    old: str | None
+    new: str | None
+    kind: Literal["wording_changed"] = "wording_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class DatesOfVersions:
+    old_issued: dt.date | None
+    new_issued: dt.date | None
+    old_previous: dt.date | None
+    new_previous: dt.date | None
+
+
+Change = Union[ConcernAdded, ConcernRemoved, ConcernRecategorised, ConcernRenamed, ActivityAdded,
+               ActivityRemoved, ActivityChanged, ProductChanged, IndicationChanged, DosageChanged,
+               ConditionChanged, WordingChanged]
+
+
+@dataclass(frozen=True, slots=True)
+class RmpDiff:
+    product: str
+    lang: str
+    dates: DatesOfVersions
+    changes: tuple[Change, ...] = field(default=())
+
+    def without_wording(self) -> "RmpDiff":
+        return RmpDiff(self.product, self.lang, self.dates,
+                       tuple(c for c in self.changes if not isinstance(c, WordingChanged)))
+
+    @property
+    def identical(self) -> bool:
+        return not self.changes
+
+    def of_kind(self, kind: type) -> list[Change]:
+        return [c for c in self.changes if isinstance(c, kind)]
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def normalise_label(label: str) -> str:
+    """A matching key for a concern label written slightly differently across versions."""
+    s = unicodedata.normalize("NFKC", label)
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"\([^()]*\)", "", s)
+    s = re.sub(r"[症等]+$", "", s)
+    return s.lower()
+
+
+def normalise_name(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def _concept_key(concern: SafetyConcern, links: Links | None) -> str:
+    if links and concern.concept is not None and concern.concept in links:
+        link = links[concern.concept]
+        if not link.unlinked:
+            return "link:" + link.key
+    return "label:" + normalise_label(concern.label)
+
+
+def _product_key(result: ExtractionResult, links: Links | None) -> str | None:
+    if not result.info.products:
+        return None
+    mention = result.info.products[0]
+    if links and mention in links and not links[mention].unlinked:
+        return links[mention].key
+    return normalise_name(mention.text).lower()
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def diff_rmp(old: ExtractionResult, new: ExtractionResult, *, old_links: Links | None = None,
+             new_links: Links | None = None) -> RmpDiff:
+    """Typed changes from ``old`` to ``new`` (both RMP extraction results of one product).
+    Raises ``ProductMismatchError`` when they are about different products."""
+    _check_same_product(old, new, old_links, new_links)
+    product = new.info.products[0].text if new.info.products else "?"
+    lang = new.info.products[0].lang if new.info.products else "ja"
+    dates = DatesOfVersions(old.info.issued, new.info.issued, old.info.previous_version_date,
+                            new.info.previous_version_date)
+    changes: list[Change] = []
+    changes += _product_changes(old.products, new.products)
+    changes += _set_changes(_texts(old, Indication), _texts(new, Indication), IndicationChanged)
+    changes += _set_changes(_dosages(old), _dosages(new), DosageChanged)
+    changes += _set_changes(_texts(old, ApprovalCondition), _texts(new, ApprovalCondition), ConditionChanged)
+    pairs, concern_changes = _match_concerns(_facts(old, SafetyConcern), _facts(new, SafetyConcern),
+                                             old_links, new_links)
+    changes += concern_changes
+    changes += _activity_changes(_facts(old, Activity), _facts(new, Activity), pairs)
+    return RmpDiff(product, lang, dates, tuple(changes))
+
+
+def _check_same_product(old: ExtractionResult, new: ExtractionResult, old_links: Links | None,
+                        new_links: Links | None) -> None:
+    a, b = _product_key(old, old_links), _product_key(new, new_links)
+    if a is None or b is None:
+        raise ProductMismatchError("an RMP without a product name cannot be compared")
+    if a == b:
+        return
+    subs_a = {normalise_label(s.text) for p in old.products for s in p.substances}
+    subs_b = {normalise_label(s.text) for p in new.products for s in p.substances}
+    if subs_a and subs_a == subs_b and _names_overlap(old, new):
+        return
+    raise ProductMismatchError(f"the two RMPs are about different products: "
+                               f"{old.info.products[0].text} and {new.info.products[0].text}")
+
+
+def _names_overlap(old: ExtractionResult, new: ExtractionResult) -> bool:
+    a = {normalise_name(n) for p in old.products for n in p.names}
+    b = {normalise_name(n) for p in new.products for n in p.names}
+    return bool(a & b)
+
+
+def _facts(result: ExtractionResult, cls: type) -> list:  # type: ignore[type-arg]
+    return [f for f in result.facts if isinstance(f, cls)]
+
+
+def _texts(result: ExtractionResult, cls: type) -> dict[str, str]:
+    return {normalise_name(f.text): f.text for f in _facts(result, cls)}
+
+
+def _dosages(result: ExtractionResult) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for d in _facts(result, DosageRegimen):
+        out[_dosage_line(d)] = _dosage_line(d)
+    return out
+
+
+def _dosage_line(d: DosageRegimen) -> str:
+    """One line per regimen step, built from its structured fields (so a rewording of the
+    surrounding sentence is not a dosage change)."""
+    dose = (f"{_num(d.dose_value)} {d.dose_unit}" if d.dose_value is not None
+            else f"{_num(d.dose_min)}-{_num(d.dose_max)} {d.dose_unit}")
+    parts = [f"[{d.indication}]" if d.indication else "", d.route or "",
+             f"cycle {d.cycle_number}" if d.cycle_number else "",
+             f"day {d.cycle_days}" if d.cycle_days else "", dose,
+             f"every {d.cycle_length_days} days" if d.cycle_length_days else "",
+             "with " + ", ".join(m.text for m in d.combination_with) if d.combination_with else ""]
+    return " ".join(p for p in parts if p)
+
+
+def _num(v: Decimal | None) -> str:
+    return "?" if v is None else format(v.normalize(), "f")
+
+
+def _set_changes(old: dict[str, str], new: dict[str, str], cls: type) -> list[Change]:
+    out: list[Change] = [cls("removed", old[k]) for k in old if k not in new]
+    out += [cls("added", new[k]) for k in new if k not in old]
+    return out
+
+
+def _product_changes(old: tuple[ProductFact, ...], new: tuple[ProductFact, ...]) -> list[Change]:
+    def values(products: tuple[ProductFact, ...], name: str) -> list[str]:
+        found: list[str] = []
+        for p in products:
+            v = getattr(p, name)
+            items = v if isinstance(v, tuple) else (v,)
+            for item in items:
+                if item is None:
+                    continue
+                text = item.text if isinstance(item, Mention) else str(item)
+                if text not in found:
+                    found.append(text)
+        return found
+
+    out: list[Change] = []
+    for name in ("names", "substances", "holder", "approval_number", "approval_date",
+                 "reexamination_years", "therapeutic_category"):
+        a, b = values(old, name), values(new, name)
+        if {normalise_name(x) for x in a} != {normalise_name(x) for x in b}:
+            out.append(ProductChanged(name, ", ".join(a) or None, ", ".join(b) or None))
+    return out
+
+
+def _match_concerns(old: list[SafetyConcern], new: list[SafetyConcern], old_links: Links | None,
+                    new_links: Links | None) -> tuple[dict[str, str], list[Change]]:
+    """Pair concerns across versions; returns old label → new label and the changes."""
+    changes: list[Change] = []
+    pairs: dict[str, str] = {}
+    new_by_key = {_concept_key(c, new_links): c for c in new}
+    left: list[SafetyConcern] = []
+    for c in old:
+        match = new_by_key.pop(_concept_key(c, old_links), None)
+        if match is None:
+            left.append(c)
+        else:
+            pairs[c.label] = match.label
+            changes += _concern_pair(c, match)
+    right = list(new_by_key.values())
+    for c in left:
+        best = max(right, key=lambda n: _similar(c.label, n.label), default=None)
+        if best is not None and _similar(c.label, best.label) >= 0.75:
+            right.remove(best)
+            pairs[c.label] = best.label
+            changes += _concern_pair(c, best)
+        else:
+            changes.append(ConcernRemoved(c.label, c.category))
+    changes += [ConcernAdded(c.label, c.category) for c in right]
+    return pairs, changes
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, normalise_label(a), normalise_label(b)).ratio()
+
+
+def _concern_pair(old: SafetyConcern, new: SafetyConcern) -> list[Change]:
+    out: list[Change] = []
+    if normalise_name(old.label) != normalise_name(new.label):
+        out.append(ConcernRenamed(old.label, new.label))
+    if old.category != new.category:
+        out.append(ConcernRecategorised(new.label, old.category, new.category))
+    if normalise_name(old.reason or "") != normalise_name(new.reason or ""):
+        out.append(WordingChanged(new.label, "reason", old.reason, new.reason))
+    return out
+
+
+def _activity_key(a: Activity) -> str:
+    return f"{a.kind}/{a.scope}/{normalise_name(a.label)}"
+
+
+def _activity_changes(old: list[Activity], new: list[Activity], pairs: dict[str, str]) -> list[Change]:
+    out: list[Change] = []
+    new_left = list(new)
+    for a in old:
+        match = next((b for b in new_left if _activity_key(b) == _activity_key(a)), None)
+        if match is None and a.study_code:
+            match = next((b for b in new_left if b.kind == a.kind and b.study_code == a.study_code), None)
+        if match is None:
+            out.append(ActivityRemoved(a.kind, a.label, a.status))
+            continue
+        new_left.remove(match)
+        out += _activity_pair(a, match, pairs)
+    out += [ActivityAdded(b.kind, b.label, b.status) for b in new_left]
+    return out
+
+
+def _activity_pair(a: Activity, b: Activity, pairs: dict[str, str]) -> list[Change]:
+    out: list[Change] = []
+
+    def changed(name: str, old: object, new: object) -> None:
+        if old != new:
+            out.append(ActivityChanged(b.kind, b.label, name, _show(old), _show(new)))
+
+    if normalise_name(a.label) != normalise_name(b.label):
+        changed("label", a.label, b.label)
+    changed("status", a.status, b.status)
+    changed("target_sample_size", a.target_sample_size, b.target_sample_size)
+    changed("milestones", tuple(map(normalise_name, a.milestones)), tuple(map(normalise_name, b.milestones)))
+    changed("period", _norm_opt(a.period), _norm_opt(b.period))
+    changed("report_due", _norm_opt(a.report_due), _norm_opt(b.report_due))
+    old_addr = sorted(pairs.get(x, x) for x in a.addresses)
+    changed("addresses", tuple(old_addr), tuple(sorted(b.addresses)))
+    return out
+
+
+def _norm_opt(s: str | None) -> str | None:
+    return normalise_name(s) if s else None
+
+
+def _show(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, tuple):
+        return ", ".join(map(str, v)) if v else None
+    return str(v)
+
+
+# --------------------------------------------------------------------------- renderers
+
+_HEADINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Product", ("product_changed",)),
+    ("Indications", ("indication_changed",)),
+    ("Dosage", ("dosage_changed",)),
+    ("Approval conditions", ("condition_changed",)),
+    ("Safety concerns", ("concern_added", "concern_removed", "concern_recategorised", "concern_renamed")),
+    ("Activities", ("activity_added", "activity_removed", "activity_changed")),
+    ("Wording", ("wording_changed",)),
+)
+
+
+def describe(c: Change) -> str:
+    """One line for a change: English frame, values as written in the document."""
+    if isinstance(c, ConcernAdded):
+        return f"added ({c.category}): {c.label}"
+    if isinstance(c, ConcernRemoved):
+        return f"removed ({c.category}): {c.label}"
+    if isinstance(c, ConcernRecategorised):
+        return f"moved {c.old_category} -> {c.new_category}: {c.label}"
+    if isinstance(c, ConcernRenamed):
+        return f"renamed: {c.old_label} -> {c.new_label}"
+    if isinstance(c, ActivityAdded):
+        return f"added {c.activity_kind.upper()} ({c.status or 'no status'}): {c.label}"
+    if isinstance(c, ActivityRemoved):
+        return f"removed {c.activity_kind.upper()} ({c.status or 'no status'}): {c.label}"
+    if isinstance(c, ActivityChanged):
+        return f"{c.activity_kind.upper()} {c.label}: {c.field} {c.old} -> {c.new}"
+    if isinstance(c, ProductChanged):
+        return f"{c.field}: {c.old} -> {c.new}"
+    if isinstance(c, (IndicationChanged, DosageChanged, ConditionChanged)):
+        return f"{c.change}: {c.text}"
+    return f"{c.subject}: {c.field} changed\n    old: {c.old}\n    new: {c.new}"
+
+
+def _date(d: dt.date | None) -> str:
+    return d.isoformat() if d else "?"
+
+
+def render_text(diff: RmpDiff) -> str:
+    d = diff.dates
+    lines = [f"RMP diff: {diff.product}",
+             f"Old version: issued {_date(d.old_issued)} (previous {_date(d.old_previous)})",
+             f"New version: issued {_date(d.new_issued)} (previous {_date(d.new_previous)})"]
+    if diff.identical:
+        lines.append("No differences.")
+    for heading, kinds in _HEADINGS:
+        items = [c for c in diff.changes if c.kind in kinds]
+        if items:
+            lines.append("")
+            lines.append(f"{heading}:")
+            lines += [f"  - {describe(c)}" for c in items]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(diff: RmpDiff) -> str:
+    d = diff.dates
+    lines = [f"# RMP diff: {diff.product}", "",
+             "| version | issued | previous version |", "|---|---|---|",
+             f"| old | {_date(d.old_issued)} | {_date(d.old_previous)} |",
+             f"| new | {_date(d.new_issued)} | {_date(d.new_previous)} |"]
+    if diff.identical:
+        lines += ["", "No differences."]
+    for heading, kinds in _HEADINGS:
+        items = [c for c in diff.changes if c.kind in kinds]
+        if items:
+            lines += ["", f"## {heading}", ""]
+            lines += ["- " + describe(c).replace("\n    ", "<br>").replace("|", "\\|") for c in items]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(diff: RmpDiff) -> str:
+    def default(o: object) -> str:
+        if isinstance(o, (dt.date, Decimal)):
+            return str(o)
+        raise TypeError(type(o).__name__)
+
+    payload = {"product": diff.product, "identical": diff.identical, "dates": asdict(diff.dates),
+               "changes": [asdict(c) for c in diff.changes]}
+    return json.dumps(payload, ensure_ascii=False, indent=2, default=default) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": to_json, "markdown": render_markdown}
