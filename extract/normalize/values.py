@@ -99,8 +99,21 @@ def _char_norm(ch: str) -> str:
     return "".join(_AFTER_NFKC.get(c, c) for c in out)
 
 
+_ONE_TO_ONE = str.maketrans({k: v for k, v in _AFTER_NFKC.items() if len(v) == 1})
+_SLOW_CHARS = re.compile(
+    "[" + "".join(_SUPERSCRIPT_DIGITS) + "".join(_SUBSCRIPT_DIGITS)
+    + "".join(k for k, v in _AFTER_NFKC.items() if len(v) != 1) + "\\\\$]"
+)
+
+
 def _normalize(s: str) -> _Norm:
-    """Normalise ``s`` (NFKC, powers as ``^6``, LaTeX stripped) keeping an offset map."""
+    """Normalise ``s`` (NFKC, powers as ``^6``, LaTeX stripped) keeping an offset map.
+
+    Text that went through ``clean_text`` is already NFKC: then only look-alikes are folded,
+    one character for one, and the offsets are the identity (the common, fast case).
+    """
+    if not _SLOW_CHARS.search(s) and unicodedata.is_normalized("NFKC", s):
+        return _Norm(s.translate(_ONE_TO_ONE), tuple(range(len(s))), tuple(range(1, len(s) + 1)))
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -159,7 +172,7 @@ _VALUE = (
     rf"(?P<man>{_SIGNED})"
     rf"(?:\s*[×xX]\s*10\s*(?:\^\s*\(?\s*(?P<exp>[-+]?\d{{1,2}})\s*\)?|(?P<flat>\d{{1,2}})(?![\d.,])))?"
 )
-_VALUE_RE = re.compile(rf"(?<![A-Za-z0-9.,_^/\-])(?:{_VALUE})")
+_VALUE_RE = re.compile(rf"(?<![A-Za-z0-9.,_^\-])(?:{_VALUE})")
 _POW_ONLY_RE = re.compile(r"10\s*\^\s*\(?\s*(?P<exp>[-+]?\d{1,2})\s*\)?")
 
 _FOOTNOTE = r"(?:\^?\d{1,2}\)|\*+\d*\)?|注\s*\d+\)?|[†‡§¶#]+\d*)"
@@ -235,7 +248,7 @@ _UNITS: list[tuple[str, str]] = [
     (r"g\s*/\s*dL(?![A-Za-z])", "g/dL"),
     (r"g\s*/\s*m\s*\^?2", "g/m2"),
     (r"kg\s*/\s*m\s*\^?2", "kg/m2"),
-    (r"/\s*(?:μL|uL|mm\^?3)(?![A-Za-z0-9])", "/uL"),
+    (r"/\s*(?:μL|uL|mm\^?3)(?![A-Za-z])", "/uL"),
     (r"/\s*L(?![A-Za-z])", "/L"),
     (r"mg(?![A-Za-z])", "mg"),
     (r"(?:μg|ug|mcg)(?![A-Za-z])", "ug"),
@@ -244,7 +257,7 @@ _UNITS: list[tuple[str, str]] = [
     (r"g(?![A-Za-z])", "g"),
     (r"%", "%"),
     (r"\s*[×xX]\s*ULN(?![A-Za-z])", "xULN"),
-    (r"(?:[カヵケヶか箇]\s*月|months?(?![A-Za-z]))", "months"),
+    (r"(?:[カヵケヶか箇]\s*月間?|months?(?![A-Za-z]))", "months"),
     (r"(?:週間|週|weeks?(?![A-Za-z])|wks?(?![A-Za-z]))", "weeks"),
     (r"(?:日間|日|days?(?![A-Za-z]))", "days"),
     (r"(?:時間|hours?(?![A-Za-z])|hrs?(?![A-Za-z])|h(?![A-Za-z]))", "hours"),
@@ -317,9 +330,18 @@ def _hit(t: str, value: Decimal, start: int, end: int, exponent: int | None) -> 
     name, unit_end = unit
     if name.startswith("cells") and _BARE_PIECE_RE.match(t, end) and exponent is None:
         return None
-    if _COMPOUND_TAIL_RE.match(t, unit_end):
+    if _COMPOUND_TAIL_RE.match(t, unit_end) and not _same_unit_follows(t, unit_end, name):
         return None
     return _Hit(Quantity(value, name), start, unit_end, exponent)
+
+
+def _same_unit_follows(t: str, pos: int, unit: str) -> bool:
+    """``2.5 mg/5 mg``: a slash between two strengths in the same unit is a list, not a unit."""
+    m = re.compile(rf"\s*/\s*{_NUM}").match(t, pos)
+    if not m:
+        return False
+    after = _match_unit(t, m.end())
+    return after is not None and after[0] == unit
 
 
 def _quantity_at(t: str, m: re.Match[str]) -> _Hit | None:
@@ -378,6 +400,7 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
     return out
 
 
+_CI_LABEL_AFTER_RE = re.compile(r"\s*(?:CI|C\.I\.|信頼区間|confidence)")
 _ORDINAL_BEFORE_RE = re.compile(r"第\s*(?:\d+\s*[~-]\s*)?$")
 _MONTH_BEFORE_RE = re.compile(r"月\s*$")
 _DAY_NOT_DURATION_RE = re.compile(r"\s*(?:目|\d+\s*回)")
@@ -387,10 +410,13 @@ def _not_a_measure(t: str, hit: _Hit) -> bool:
     """Numbers with a unit word that are not measures in running text.
 
     ``第 7 サイクル`` / ``第 1 日`` are ordinals, ``3月23日`` is a date, ``1 日目`` is a day
-    number and ``1 日 1 回`` a frequency ("once a day"), not durations.
+    number and ``1 日 1 回`` a frequency ("once a day"), not durations; the ``95%`` of
+    ``95% CI`` is a label.
     """
     before = t[max(0, hit.start - 12):hit.start]
     if _ORDINAL_BEFORE_RE.search(before):
+        return True
+    if hit.quantity.unit == "%" and _CI_LABEL_AFTER_RE.match(t, hit.end):
         return True
     if hit.quantity.unit != "days":
         return False
