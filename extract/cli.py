@@ -260,6 +260,24 @@ def stats(store: Optional[Path] = StoreOpt) -> None:
         typer.echo(f"  {name:<32} {n}")
 
 
+@app.command("diff-rmp")
+def diff_rmp_cmd(old: Path = typer.Argument(..., help="the earlier RMP (PDF or text)"),
+                 new: Path = typer.Argument(..., help="the later RMP (PDF or text)"),
+                 fmt: str = typer.Option("text", "--format", help="text | json | markdown"),
+                 ignore_wording: bool = typer.Option(False, "--ignore-wording",
+                                                     help="hide wording-only changes of long texts")) -> None:
+    """What changed between two versions of one product's RMP (exit 0 identical, 1 different, 2 error)."""
+    from extract.diff import ProductMismatchError, diff_files
+    from extract.errors import InputError
+
+    try:
+        output, code = diff_files(str(old), str(new), fmt=fmt, ignore_wording=ignore_wording)
+    except (InputError, ProductMismatchError, ValueError) as exc:
+        _fail(str(exc), 2)
+    typer.echo(output, nl=False)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     app()
 

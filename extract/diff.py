@@ -480,3 +480,34 @@ def to_json(diff: RmpDiff) -> str:
 
 
 RENDERERS = {"text": render_text, "json": to_json, "markdown": render_markdown}
+
+
+# --------------------------------------------------------------------------- files
+
+
+def load_rmp(path: str) -> ExtractionResult:
+    """Load and extract one RMP file; ``InputError`` when it is not an RMP at all."""
+    from extract.errors import InputError
+    from extract.extractors.rmp import extract, find_parts
+    from extract.load import load_document
+
+    doc = load_document(path)
+    parts = find_parts(doc.text)
+    if parts.summary is None and parts.plan is None or "リスク管理計画" not in doc.text:
+        raise InputError(path, "not a Risk Management Plan (no RMP summary or plan form found)")
+    result = extract(doc)
+    if not result.info.products:
+        raise InputError(path, "RMP without a readable product name (販売名)")
+    return result
+
+
+def diff_files(old_path: str, new_path: str, *, fmt: str = "text",
+               ignore_wording: bool = False) -> tuple[str, int]:
+    """The ``yakuji diff-rmp`` behaviour: rendered output and exit code (0 identical,
+    1 different). Raises ``InputError`` / ``ProductMismatchError`` for exit code 2."""
+    if fmt not in RENDERERS:
+        raise ValueError(f"unknown format {fmt!r}; one of: {', '.join(RENDERERS)}")
+    diff = diff_rmp(load_rmp(old_path), load_rmp(new_path))
+    if ignore_wording:
+        diff = diff.without_wording()
+    return RENDERERS[fmt](diff), 0 if diff.identical else 1

@@ -777,7 +777,7 @@ def _concerns(st: _State, span: tuple[int, int]) -> list[Fact]:
         if not _NONE.match(nxt) and category not in cats:
             st.issue("error", f"heading 重要な{head.group(1)} has entries that could not be read",
                      ln.start, ln.end)
-    eff = _find_line(text, r"(?:\d\s*\.\s*)?\(\s*2\s*\)\s*有効性に関する検討事項", *span)
+    eff = _find_line(text, r"(?:\d\s*\.\s*)?(?:\(\s*\d\s*\)\s*)?有効性に関する検討事項", *span)
     if eff:
         after = [ln.stripped for ln in lines_of(text, eff.end(), span[1]) if ln.stripped]
         if after and not _NONE.match(after[0]):
@@ -995,9 +995,10 @@ def _section5_rows(st: _State, parts: Parts, hints_pv: tuple[str, ...],
         return None
     text = st.doc.text
     s5 = parts.sec5
-    tables = [("pv", r"(?:\d\s*\.\s*)?\(\s*1\s*\)\s*医薬品安全性監視計画の一覧", r"追加の医薬品安全性監視活動", hints_pv, False),
-              ("efficacy", r"(?:\d\s*\.\s*)?\(\s*2\s*\)\s*有効性に関する調査", None, (), False),
-              ("rm", r"(?:\d\s*\.\s*)?\(\s*3\s*\)\s*リスク最小化計画の一覧", r"追加のリスク最小化活動", hints_rm, True)]
+    num = r"(?:\d\s*\.\s*)?(?:\(\s*\d\s*\)\s*)?"
+    tables = [("pv", num + r"医薬品安全性監視計画の一覧", r"追加の医薬品安全性監視活動", hints_pv, False),
+              ("efficacy", num + r"有効性に関する調査\s*[・･]\s*試験の計画の一覧", None, (), False),
+              ("rm", num + r"リスク最小化計画の一覧", r"追加のリスク最小化活動", hints_rm, True)]
     heads = [(kind, _find_line(text, pat, *s5), add, hints, last) for kind, pat, add, hints, last in tables]
     out: list[tuple[str, Row, tuple[int, int]]] = []
     for k, (kind, head, add, hints, last) in enumerate(heads):
