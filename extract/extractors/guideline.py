@@ -928,8 +928,7 @@ def _recommended(text: str) -> list[str]:
         if name in _NOT_A_DRUG or any(name.endswith(w) for w in _NOT_A_DRUG):
             continue
         after = text[m.end():m.end() + 25]
-        if re.match(r"\s*(?:\([^)]*?\d|\d|を(?:再度)?投与|の(?:静脈内)?投与|の用量|に切り替え|を投与)", after) \
-                or re.match(r"\s*\(\s*\d", after):
+        if re.match(r"\s*(?:\(\s*\d|\d|を(?:再度)?投与|の静脈内投与|の用量|に切り替え)", after):
             found.append(name)
     return list(dict.fromkeys(found))
 

@@ -1,0 +1,364 @@
+"""Optimal-use guideline extractor: values read by hand from seed 002 (Abecma guideline,
+markdown-like text) and from the project's fictional sample corpus/samples/guideline_ja.txt."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extract.extractors.guideline import extract
+from extract.load import load_document
+from extract.model import (AdverseEventIncidence, Document, DosageRegimen, EfficacyResult,
+                           ExtractionResult, Indication, ManagementRule, UseRequirement)
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[Document, ExtractionResult]:
+    if not SEEDS.is_dir():
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    doc = load_document(SEEDS / "002_1b142aeaa985d70d.txt")
+    return doc, extract(doc)
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[Document, ExtractionResult]:
+    doc = load_document(SAMPLES / "guideline_ja.txt")
+    return doc, extract(doc)
+
+
+def _of(result: ExtractionResult, kind: type) -> list:
+    return [f for f in result.facts if isinstance(f, kind)]
+
+
+def _efficacy(result: ExtractionResult, study: str, endpoint: str, arm_part: str,
+              cutoff: dt.date | None, unit: str) -> EfficacyResult:
+    found = [f for f in _of(result, EfficacyResult)
+             if f.study.text == study and f.endpoint == endpoint and f.unit == unit
+             and f.arm is not None and arm_part in f.arm and f.data_cutoff == cutoff]
+    assert len(found) == 1, [(f.arm, f.value) for f in found]
+    return found[0]
+
+
+def _incidence(result: ExtractionResult, study: str, concept: str, arm: str | None,
+               scope: str) -> AdverseEventIncidence:
+    found = [f for f in _of(result, AdverseEventIncidence)
+             if f.study.text == study and f.concept.text == concept and f.arm == arm
+             and f.grade_scope == scope]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --------------------------------------------------------------------------- seed 002
+
+
+def test_seed_document_product_and_date(seed: tuple[Document, ExtractionResult]) -> None:
+    _doc, r = seed
+    assert r.info.issued == dt.date(2023, 12, 1)  # 令和5年12月, day unknown
+    assert r.info.title is not None and r.info.title.startswith("最適使用推進ガイドライン")
+    (product,) = r.products
+    assert product.product.text == "アベクマ点滴静注"
+    assert [s.text for s in product.substances] == ["イデカブタゲン ビクルユーセル"]
+    assert r.info.products == (product.product,)
+
+
+def test_seed_indication_keeps_conditions(seed: tuple[Document, ExtractionResult]) -> None:
+    _doc, r = seed
+    (ind,) = _of(r, Indication)
+    assert ind.text.startswith("再発又は難治性の多発性骨髄腫。")
+    assert "2 つ以上の前治療歴" in ind.text and "治療歴がない" in ind.text
+    assert ind.disease is not None and ind.disease.text == "再発又は難治性の多発性骨髄腫"
+
+
+@pytest.mark.parametrize("substance,value,unit,frequency", [
+    ("シクロホスファミド", D("300"), "mg/m2", "once daily"),
+    ("フルダラビンリン酸エステル", D("30"), "mg/m2", "once daily"),
+    ("トシリズマブ(遺伝子組換え)", D("8"), "mg/kg", None),
+    ("トシリズマブ(遺伝子組換え)", D("12"), "mg/kg", None),
+])
+def test_seed_pretreatment_and_supportive_doses(seed: tuple[Document, ExtractionResult], substance: str,
+                                                value: Decimal, unit: str, frequency: str | None) -> None:
+    _doc, r = seed
+    (reg,) = [d for d in _of(r, DosageRegimen)
+              if d.substance is not None and d.substance.text == substance and d.dose_value == value]
+    assert (reg.dose_unit, reg.route, reg.frequency) == (unit, "intravenous", frequency)
+
+
+def test_seed_product_dose_is_target_with_range(seed: tuple[Document, ExtractionResult]) -> None:
+    doc, r = seed
+    (reg,) = [d for d in _of(r, DosageRegimen) if d.substance is None]
+    assert (reg.dose_value, reg.dose_min, reg.dose_max) == (D("450000000"), D("280000000"), D("540000000"))
+    assert (reg.dose_unit, reg.route, reg.frequency) == ("cells", "intravenous", "single dose")
+    assert reg.product.text == "アベクマ点滴静注"
+    assert doc.text[reg.ref.start:reg.ref.end] == reg.text
+
+
+@pytest.mark.parametrize("code,alias,phase,enrollment", [
+    ("BB2121-MM-001", "MM-001 試験", "II", None),  # enrolment not stated in the guideline
+    ("CRB-401", "CRB-401 試験", "I", None),
+    ("BB2121-MM-003", "MM-003 試験", "III", 386),  # ITT: 本品群 254 + 標準治療群 132
+])
+def test_seed_studies(seed: tuple[Document, ExtractionResult], code: str, alias: str, phase: str,
+                      enrollment: int | None) -> None:
+    _doc, r = seed
+    (study,) = [s for s in r.studies if s.identifiers == (code,)]
+    assert alias in study.aliases
+    assert (study.phase, study.enrollment) == (phase, enrollment)
+
+
+def test_seed_missing_enrolment_is_reported(seed: tuple[Document, ExtractionResult]) -> None:
+    _doc, r = seed
+    assert any("BB2121-MM-001" in i.message for i in r.issues)
+
+
+@pytest.mark.parametrize("study,endpoint,arm,cutoff,unit,value,lo,hi,count,n", [
+    ("BB2121-MM-001", "ORR", "150×10^6 ~ 450×10^6 個 128 例", dt.date(2019, 10, 16), "%",
+     D("73.4"), D("65.8"), D("81.1"), 94, 128),
+    ("BB2121-MM-001", "ORR", "外国人コホート / 450×10^6 個 54 例", dt.date(2019, 10, 16), "%",
+     D("81.5"), D("68.6"), D("90.7"), 44, 54),
+    ("BB2121-MM-001", "ORR", "日本人 コホート", dt.date(2020, 12, 21), "%",
+     D("88.9"), D("51.8"), D("99.7"), 8, 9),
+    ("BB2121-MM-001", "ORR", "全体集団", dt.date(2020, 12, 21), "%", D("74.5"), D("67.1"), D("81.8"), 102, None),
+    ("BB2121-MM-001", "sCR", "外国人コホート / 300×10^6 個 70 例", dt.date(2019, 10, 16), "%",
+     D("27.1"), None, None, 19, 70),
+    ("BB2121-MM-001", "VGPR", "日本人 コホート", dt.date(2020, 12, 21), "%", D("33.3"), None, None, 3, 9),
+    ("CRB-401", "ORR", "全体 62 例", dt.date(2020, 4, 7), "%", D("74.2"), D("61.5"), D("84.5"), 46, 62),
+    ("CRB-401", "ORR", "800×10^6 個 3 例", dt.date(2020, 4, 7), "%", D("100"), D("29.2"), D("100"), 3, 3),
+    ("CRB-401", "PR", "50×10^6 個 3 例", dt.date(2020, 4, 7), "%", D("33.3"), None, None, 1, 3),
+    ("BB2121-MM-003", "PFS", "本品群 254 例 vs 標準治療群 132 例", dt.date(2022, 4, 18), "hazard ratio",
+     D("0.493"), D("0.365"), D("0.666"), None, None),
+    ("BB2121-MM-003", "PFS", "本品群 254 例", dt.date(2022, 4, 18), "months", D("13.3"), D("11.8"), D("16.1"), None, None),
+    ("BB2121-MM-003", "PFS", "標準治療群 132 例", dt.date(2022, 4, 18), "months", D("4.4"), D("3.4"), D("5.9"), None, None),
+    ("BB2121-MM-003", "OS", "本品群 254 例 vs", dt.date(2023, 4, 28), "hazard ratio",
+     D("1.012"), D("0.731"), D("1.400"), None, None),
+    ("BB2121-MM-003", "OS", "本品群 254 例", dt.date(2023, 4, 28), "months", D("41.4"), D("30.9"), None, None, None),
+    ("BB2121-MM-003", "PFS", "3レジメン / 本品群 95例 vs", dt.date(2022, 4, 18), "hazard ratio",
+     D("0.445"), D("0.292"), D("0.678"), None, None),
+    ("BB2121-MM-003", "ORR", "全体 / 本品群 254例", dt.date(2022, 4, 18), "%", D("71.3"), D("65.7"), D("76.8"), 181, 254),
+    ("BB2121-MM-003", "ORR", "2レジメン / 標準治療群 39例", dt.date(2022, 4, 18), "%", D("51.3"), D("35.6"), D("67.0"), 20, 39),
+])
+def test_seed_efficacy(seed: tuple[Document, ExtractionResult], study: str, endpoint: str, arm: str,
+                       cutoff: dt.date, unit: str, value: Decimal, lo: Decimal | None, hi: Decimal | None,
+                       count: int | None, n: int | None) -> None:
+    doc, r = seed
+    f = _efficacy_exact_or_part(r, study, endpoint, arm, cutoff, unit)
+    assert (f.value, f.ci_lower, f.ci_upper, f.patient_count, f.denominator) == (value, lo, hi, count, n)
+    assert str(value) in doc.text[f.ref.start:f.ref.end]
+
+
+def _efficacy_exact_or_part(r: ExtractionResult, study: str, endpoint: str, arm: str,
+                            cutoff: dt.date, unit: str) -> EfficacyResult:
+    exact = [f for f in _of(r, EfficacyResult) if f.study.text == study and f.endpoint == endpoint
+             and f.unit == unit and f.arm == arm and f.data_cutoff == cutoff]
+    return exact[0] if len(exact) == 1 else _efficacy(r, study, endpoint, arm, cutoff, unit)
+
+
+def test_seed_footnoted_count_is_not_a_number(seed: tuple[Document, ExtractionResult]) -> None:
+    """The Japanese subgroup's responder count is printed "2*4": no count is read from it."""
+    _doc, r = seed
+    f = _efficacy(r, "BB2121-MM-003", "ORR", "日本人集団 / 本品群 4 例", dt.date(2022, 4, 18), "%")
+    assert (f.value, f.ci_lower, f.ci_upper, f.patient_count) == (D("50.0"), D("1.0"), D("99.0"), None)
+
+
+@pytest.mark.parametrize("study,concept,arm,scope,count,percent,n", [
+    ("BB2121-MM-001", "サイトカイン放出症候群", "全体 137 例", "all", 116, D("84.7"), 137),
+    ("BB2121-MM-001", "サイトカイン放出症候群", "全体 137 例", ">=3", 7, D("5.1"), 137),
+    ("BB2121-MM-001", "サイトカイン放出症候群", "450×10^6 個 63 例", "all", 61, D("96.8"), 63),
+    ("BB2121-MM-001", "好中球減少症", "450×10^6 個 63 例", ">=3", 45, D("71.4"), 63),
+    ("BB2121-MM-001", "低血圧", "全体 137 例", "all", 7, D("5.1"), 137),  # after the repeated header
+    ("BB2121-MM-001", "疲労", "150×10^6 個 4 例", "all", 0, D("0"), 4),
+    ("CRB-401", "サイトカイン放出症候群", "全体 62例", "all", 47, D("75.8"), 62),
+    ("CRB-401", "頻脈", "450×10^6 個 38例", "all", 4, D("10.5"), 38),
+    ("BB2121-MM-003", "サイトカイン放出症候群", None, "all", 197, D("87.6"), 225),
+    ("BB2121-MM-003", "低血圧", None, ">=3", 3, D("1.3"), 225),  # second part of the split table
+    ("BB2121-MM-003", "頻脈", None, "all", 20, D("8.9"), 225),
+])
+def test_seed_adverse_reactions(seed: tuple[Document, ExtractionResult], study: str, concept: str,
+                                arm: str | None, scope: str, count: int, percent: Decimal, n: int) -> None:
+    doc, r = seed
+    f = _incidence(r, study, concept, arm, scope)
+    assert (f.patient_count, f.percent, f.denominator) == (count, percent, n)
+    assert doc.text[f.ref.start:f.ref.end].startswith(concept)
+
+
+def test_seed_adverse_tables_skip_header_and_total_rows(seed: tuple[Document, ExtractionResult]) -> None:
+    _doc, r = seed
+    concepts = {f.concept.text for f in _of(r, AdverseEventIncidence)}
+    assert not any("器官別" in c or c.startswith("全副作用") for c in concepts)
+
+
+@pytest.mark.parametrize("concept,grade,recommends,phrase,dose", [
+    ("CRS", 1, ("トシリズマブ",), "72 時間未満", "8 mg/kg"),
+    ("CRS", 1, (), "72 時間以上", None),
+    ("CRS", 2, ("トシリズマブ",), "8 mg/kg の静脈内投与", "8 mg/kg"),
+    ("CRS", 2, ("デキサメタゾン",), "12~24 時間ごと", "10 mg"),
+    ("CRS", 2, ("メチルプレドニゾロン",), "急速な悪化が継続", "2 mg/kg"),  # row continued after the page break
+    ("CRS", 4, ("デキサメタゾン",), "6 時間ごと", "20 mg"),
+    ("神経系事象", 1, ("デキサメタゾン",), "72 時間未満", "10 mg"),
+    ("神経系事象", 3, ("メチルプレドニゾロン", "シクロホスファミド"), "脳浮腫", "1~2 g"),
+    ("神経系事象", 4, ("デキサメタゾン",), "20 mg を 6 時間ごと", "20 mg"),
+])
+def test_seed_management_rules(seed: tuple[Document, ExtractionResult], concept: str, grade: int,
+                               recommends: tuple[str, ...], phrase: str, dose: str | None) -> None:
+    doc, r = seed
+    found = [m for m in _of(r, ManagementRule) if m.concept.text == concept and m.grade == grade
+             and phrase in m.text and tuple(s.text for s in m.recommends) == recommends]
+    assert found, [(m.grade, m.text[:30]) for m in _of(r, ManagementRule) if m.concept.text == concept]
+    assert found[0].dose_text == dose
+    assert doc.text[found[0].ref.start:found[0].ref.end] == found[0].text
+
+
+@pytest.mark.parametrize("kind,phrase", [
+    ("facility", "ICU"),
+    ("facility", "患者登録システム"),
+    ("facility", "情報管理に従事する担当者"),
+    ("physician", "講習を修了した医師"),
+    ("physician", "6年以上の臨床経験"),
+    ("physician", "同種造血細胞移植の診療実績"),
+    ("patient-eligible", "60 日以内に PD"),
+    ("patient-excluded", "同種造血幹細胞移植の治療歴のある患者。"),
+    ("patient-excluded", "ECOG Performance Status"),
+    ("contraindication", "一度解凍した本品を再凍結した場合"),
+    ("contraindication", "過敏症の既往歴"),
+    ("warning", "腫瘍崩壊症候群"),
+])
+def test_seed_use_requirements(seed: tuple[Document, ExtractionResult], kind: str, phrase: str) -> None:
+    doc, r = seed
+    found = [u for u in _of(r, UseRequirement) if u.kind == kind and phrase in u.text]
+    assert len(found) == 1
+    assert doc.text[found[0].ref.start:found[0].ref.end] == found[0].text
+
+
+def test_seed_every_text_fact_is_its_evidence(seed: tuple[Document, ExtractionResult]) -> None:
+    doc, r = seed
+    for f in r.facts:
+        evidence = doc.text[f.ref.start:f.ref.end]
+        assert evidence and evidence == evidence.strip()
+        text = getattr(f, "text", None)
+        if text is not None:
+            assert text == evidence
+
+
+# --------------------------------------------------------------------------- fictional sample
+
+
+def test_sample_header(sample: tuple[Document, ExtractionResult]) -> None:
+    _doc, r = sample
+    assert r.info.issued == dt.date(2025, 3, 1)
+    (product,) = r.products
+    assert product.product.text == "フィクタセル点滴静注"
+    assert [s.text for s in product.substances] == ["フィクタゲン オートルユーセル"]
+    (ind,) = _of(r, Indication)
+    assert "自家移植の適応とならない" in ind.text
+
+
+@pytest.mark.parametrize("substance,value,vmin,vmax,unit,frequency", [
+    ("ベンダムスチン塩酸塩", D("90"), None, None, "mg/m2", "once daily"),
+    (None, D("200000000"), D("100000000"), D("250000000"), "cells", "single dose"),
+    ("トシリズマブ(遺伝子組換え)", D("8"), None, None, "mg/kg", None),
+    ("トシリズマブ(遺伝子組換え)", D("12"), None, None, "mg/kg", None),
+])
+def test_sample_dosage(sample: tuple[Document, ExtractionResult], substance: str | None, value: Decimal,
+                       vmin: Decimal | None, vmax: Decimal | None, unit: str, frequency: str | None) -> None:
+    _doc, r = sample
+    (reg,) = [d for d in _of(r, DosageRegimen) if d.dose_value == value
+              and (d.substance.text if d.substance else None) == substance]
+    assert (reg.dose_min, reg.dose_max, reg.dose_unit, reg.route, reg.frequency) == \
+        (vmin, vmax, unit, "intravenous", frequency)
+
+
+@pytest.mark.parametrize("code,alias,phase,enrollment", [
+    ("FX-2101", "2101 試験", "II", 48),
+    ("FX-3001", "3001 試験", "III", 178),
+])
+def test_sample_studies(sample: tuple[Document, ExtractionResult], code: str, alias: str, phase: str,
+                        enrollment: int) -> None:
+    _doc, r = sample
+    (study,) = [s for s in r.studies if s.identifiers == (code,)]
+    assert (study.aliases, study.phase, study.enrollment) == ((alias,), phase, enrollment)
+
+
+@pytest.mark.parametrize("study,endpoint,arm,unit,value,lo,hi,count,n", [
+    ("FX-2101", "ORR", "200×10^6 個 30 例", "%", D("76.7"), D("57.7"), D("90.1"), 23, 30),
+    ("FX-2101", "ORR", "全体 42 例", "%", D("73.8"), D("58.0"), D("86.1"), 31, 42),
+    ("FX-2101", "CR", "100×10^6 個 12 例", "%", D("41.7"), None, None, 5, 12),
+    ("FX-3001", "EFS", "本品群 90 例 vs 標準治療群 88 例", "hazard ratio", D("0.412"), D("0.276"), D("0.615"), None, None),
+    ("FX-3001", "EFS", "標準治療群 88 例", "months", D("2.9"), D("2.1"), D("4.4"), None, None),
+])
+def test_sample_efficacy(sample: tuple[Document, ExtractionResult], study: str, endpoint: str, arm: str,
+                         unit: str, value: Decimal, lo: Decimal | None, hi: Decimal | None,
+                         count: int | None, n: int | None) -> None:
+    _doc, r = sample
+    (f,) = [x for x in _of(r, EfficacyResult) if x.study.text == study and x.endpoint == endpoint
+            and x.arm == arm and x.unit == unit]
+    assert (f.value, f.ci_lower, f.ci_upper, f.patient_count, f.denominator) == (value, lo, hi, count, n)
+    assert f.data_cutoff in (dt.date(2024, 6, 30), dt.date(2024, 9, 1))
+
+
+@pytest.mark.parametrize("concept,arm,scope,count,percent,page", [
+    ("サイトカイン放出症候群", "200×10^6 個 30 例", "all", 26, D("86.7"), 1),
+    ("好中球減少症", "100×10^6 個 12 例", ">=3", 7, D("58.3"), 1),
+    ("頭痛", "200×10^6 個 30 例", "all", 5, D("16.7"), 2),  # after the page break
+    ("神経系障害", "200×10^6 個 30 例", ">=3", 2, D("6.7"), 2),
+])
+def test_sample_adverse_reactions_across_pages(sample: tuple[Document, ExtractionResult], concept: str,
+                                               arm: str, scope: str, count: int, percent: Decimal,
+                                               page: int) -> None:
+    _doc, r = sample
+    f = _incidence(r, "FX-2101", concept, arm, scope)
+    assert (f.patient_count, f.percent, f.ref.page) == (count, percent, page)
+
+
+@pytest.mark.parametrize("concept,grade,recommends,phrase,dose", [
+    ("CRS", 1, ("トシリズマブ",), "48 時間未満", "8 mg/kg"),
+    ("CRS", 1, (), "48 時間以上", None),
+    ("CRS", 2, ("トシリズマブ",), "改善しない場合", None),  # grade row continued on the next page
+    ("CRS", 3, ("デキサメタゾン",), "6 時間おき", "20 mg"),
+    ("ICANS", 2, ("メチルプレドニゾロン",), "悪化した場合", "1 g"),
+])
+def test_sample_management(sample: tuple[Document, ExtractionResult], concept: str, grade: int,
+                           recommends: tuple[str, ...], phrase: str, dose: str | None) -> None:
+    _doc, r = sample
+    (m,) = [x for x in _of(r, ManagementRule) if x.concept.text == concept and x.grade == grade
+            and phrase in x.text]
+    assert (tuple(s.text for s in m.recommends), m.dose_text) == (recommends, dose)
+
+
+@pytest.mark.parametrize("kind,count", [
+    ("facility", 5), ("physician", 3), ("patient-eligible", 1), ("patient-excluded", 2),
+    ("contraindication", 2), ("warning", 3),
+])
+def test_sample_requirement_counts(sample: tuple[Document, ExtractionResult], kind: str, count: int) -> None:
+    _doc, r = sample
+    assert len([u for u in _of(r, UseRequirement) if u.kind == kind]) == count
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_not_a_guideline_gives_an_issue_and_no_facts(tmp_path: Path) -> None:
+    path = tmp_path / "other.txt"
+    path.write_text("ある文書\n\n令和6年1月\n\n本文のみで章立てがない。\n", encoding="utf-8")
+    r = extract(load_document(path))
+    assert r.status == "partial" and not r.facts
+
+
+def test_management_row_before_any_grade_is_reported(tmp_path: Path) -> None:
+    """A management table whose first body row has no grade (a span the text lost)."""
+    text = ("最適使用推進ガイドライン\n(販売名:テスト注)\n令和6年1月\n\n1. はじめに\n\n"
+            "6. 投与に際して留意すべき事項\n\n表 1: CRS 管理アルゴリズム\n\n"
+            "Grade\t対処法\tステロイド\n続きの行\tトシリズマブ 8 mg/kg を静脈内投与する。\t該当なし\n"
+            "Grade 2\tトシリズマブ 8 mg/kg を静脈内投与する。\t該当なし\n"
+            "\t様子を見る。\t\n\t経過を観察する。\t\n")
+    path = tmp_path / "g.txt"
+    path.write_text(text, encoding="utf-8")
+    r = extract(load_document(path))
+    rules = _of(r, ManagementRule)
+    assert [m.grade for m in rules] == [2, 2, 2]
+    assert any("before any grade" in i.message for i in r.issues)
