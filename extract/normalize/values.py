@@ -290,7 +290,7 @@ def _flat_is_power(t: str, m: re.Match[str]) -> bool:
 
 _COUNT_AFTER_RE = re.compile(
     rf"\s*(?:{_COUNT_UNIT}"
-    rf"|(?:~|-|to|から)\s*{_NUM}\s*[×xX*]\s*10\s*\^?\s*\d{{1,2}}\s*{_COUNT_UNIT})"
+    rf"|(?:~|-|to|から)\s*{_NUM}\s*[×xX]\s*10\s*\^?\s*\d{{1,2}}\s*{_COUNT_UNIT})"
 )
 
 
@@ -315,6 +315,7 @@ class _Hit:
 
 _COMPOUND_TAIL_RE = re.compile(r"\s*/\s*[^\s\d]|/\s*\d")
 _BARE_PIECE_RE = re.compile(r"\s*個")
+_SLASH_NUMBER_RE = re.compile(rf"\s*/\s*{_NUM}")
 
 
 def _hit(t: str, value: Decimal, start: int, end: int, exponent: int | None) -> _Hit | None:
@@ -337,7 +338,7 @@ def _hit(t: str, value: Decimal, start: int, end: int, exponent: int | None) -> 
 
 def _same_unit_follows(t: str, pos: int, unit: str) -> bool:
     """``2.5 mg/5 mg``: a slash between two strengths in the same unit is a list, not a unit."""
-    m = re.compile(rf"\s*/\s*{_NUM}").match(t, pos)
+    m = _SLASH_NUMBER_RE.match(t, pos)
     if not m:
         return False
     after = _match_unit(t, m.end())
@@ -432,19 +433,21 @@ def unflatten_power(s: str) -> str:
     out: list[str] = []
     last = 0
     for m in _FLAT_RAW_RE.finditer(s):
-        t = _normalize(s[m.start():]).text
+        # The rule only looks a short way ahead (a unit, or the far end of a range).
+        t = _normalize(s[m.start():m.end() + _FLAT_LOOKAHEAD]).text
         mm = _VALUE_RE.match(t)
         if not mm or not mm.group("flat") or not _flat_is_power(t, mm):
             continue
         out.append(s[last:m.start("flat")])
-        out.append("^" + m.group("flat"))
+        out.append("^" + unicodedata.normalize("NFKC", m.group("flat")))
         last = m.end("flat")
     out.append(s[last:])
     return "".join(out)
 
 
+_FLAT_LOOKAHEAD = 60
 _FLAT_RAW_RE = re.compile(
-    r"(?<![A-Za-z0-9.,_^\-０-９])[0-9０-９][0-9０-９,，.．]*\s*[×xX*＊]\s*[1１][0０](?P<flat>[0-9０-９]{1,2})(?![0-9０-９.,])"
+    r"(?<![A-Za-z0-9.,_^\-０-９])[0-9０-９][0-9０-９,，.．]*\s*[×xX]\s*[1１][0０](?P<flat>[0-9０-９]{1,2})(?![0-9０-９.,])"
 )
 
 
@@ -600,10 +603,6 @@ def _year_of(groups: dict[str, str | None]) -> int | None:
     return _ERAS[era][0].year + ey - 1
 
 
-def _era_of(groups: dict[str, str | None]) -> str | None:
-    return groups.get("era")
-
-
 def _month_of(groups: dict[str, str | None]) -> int | None:
     if groups.get("mname"):
         return _MONTHS.get(groups["mname"].rstrip(".").lower())  # type: ignore[union-attr]
@@ -619,7 +618,7 @@ def _date_from(groups: dict[str, str | None]) -> datetime.date | None:
         date = datetime.date(year, month, int(groups["d"]))  # type: ignore[arg-type]
     except ValueError:
         return None
-    era = _era_of(groups)
+    era = groups.get("era")
     if era and not _ERAS[era][0] <= date <= _ERAS[era][1]:
         return None
     return date
@@ -678,7 +677,7 @@ def parse_year_month(s: str) -> tuple[int, int] | None:
             year, month = _year_of(groups), _month_of(groups)
             if year is None or month is None or not 1 <= month <= 12:
                 return None
-            era = _era_of(groups)
+            era = groups.get("era")
             if era:
                 first, last = _ERAS[era]
                 if (year, month) < (first.year, first.month) or (year, month) > (last.year, last.month):
