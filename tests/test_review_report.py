@@ -271,3 +271,165 @@ def test_seed_redaction_recorded(seed):
 
 def test_seed_spans_exact(seed):
     _spans_exact(*seed)
+
+
+# --------------------------------------------------------------------------- Japanese sample (fictional)
+
+
+@pytest.mark.parametrize(("field", "expected"), [
+    ("report_date", dt.date(2024, 11, 1)),          # 令和6年11月1日
+    ("application_date", dt.date(2024, 3, 15)),     # 令和6年3月15日
+    ("deliberation_date", dt.date(2024, 11, 28)),   # 令和6年11月28日に開催された
+    ("orphan_designation", True),
+    ("reviewing_office", "新薬審査第五部"),
+    ("application_classification", "医療用医薬品(1)新有効成分含有医薬品"),
+    ("reexamination_years", 10),
+])
+def test_ja_header(ja, field, expected):
+    doc, _ = ja
+    assert getattr(read_header(doc), field) == expected
+
+
+def test_ja_product(ja):
+    _, r = ja
+    (p,) = r.products
+    assert p.product.text == "ヤクジン錠10 mg" and p.product.lang == "ja"
+    assert p.names == ("ヤクジン錠10 mg", "ヤクジン錠20 mg")  # ②同錠20 mg expanded
+    assert [s.text for s in p.substances] == ["ヤクジニブ塩酸塩"]
+    assert p.holder.text == "架空ファーマ株式会社"
+    assert r.info.title == "審査報告書" and r.info.issued == dt.date(2024, 11, 1)
+
+
+def test_ja_indications_and_dosage(ja):
+    _, r = ja
+    inds = [i.text for i in _of(r, Indication)]
+    assert inds == ["再発又は難治性の末梢性T細胞リンパ腫", "再発又は難治性の皮膚T細胞性リンパ腫"]
+    regs = {d.indication: d for d in _of(r, DosageRegimen) if d.dose_level is None}
+    ptcl, ctcl = regs[inds[0]], regs[inds[1]]
+    assert (ptcl.dose_value, ptcl.dose_unit, ptcl.route, ptcl.frequency) == (Decimal(20), "mg", "oral", "once daily")
+    assert (ptcl.cycle_length_days, ptcl.cycle_days, ptcl.combination_with) == (28, "1-21", ())
+    assert ptcl.substance.text == "ヤクジニブ"
+    assert (ctcl.dose_value, ctcl.cycle_length_days) == (Decimal(10), None)
+    assert [m.text for m in ctcl.combination_with] == ["デキサメタゾン"]
+
+
+@pytest.mark.parametrize(("level", "dose"), [("starting", 20), ("1", 15), ("2", 10)])
+def test_ja_dose_levels(ja, level, dose):
+    _, r = ja
+    (reg,) = [d for d in _of(r, DosageRegimen) if d.dose_level == level]
+    assert reg.dose_value == Decimal(dose) and reg.indication.endswith("末梢性T細胞リンパ腫")
+
+
+def test_ja_conditions_warnings_contraindications(ja):
+    _, r = ja
+    assert len(_of(r, ApprovalCondition)) == 2
+    reqs = _of(r, UseRequirement)
+    assert [u.kind for u in reqs].count("warning") == 2
+    assert [u.text for u in reqs if u.kind == "contraindication"] == [
+        "本剤の成分に対し過敏症の既往歴のある患者", "妊婦又は妊娠している可能性のある女性"]
+
+
+@pytest.mark.parametrize(("ident", "alias", "phase", "enrolled", "design"), [
+    ("YK-4471-101", "101試験", "I", 15, "非盲検非対照"),
+    ("YK-4471-201", "201試験", "II", 62, "非盲検非対照"),
+])
+def test_ja_studies(ja, ident, alias, phase, enrolled, design):
+    _, r = ja
+    (s,) = [s for s in r.studies if s.identifiers == (ident,)]
+    assert alias in s.aliases and (s.phase, s.enrollment, s.design) == (phase, enrolled, design)
+    assert s.countries == ("Japan",)
+
+
+def test_ja_efficacy(ja):
+    _, r = ja
+    (e,) = _of(r, EfficacyResult)  # printed twice (7.1.2 and 審査報告(2)), one fact
+    assert (e.study.text, e.endpoint, e.value, e.ci_lower, e.ci_upper) == (
+        "YK-4471-201", "ORR", Decimal("40.0"), Decimal("27.6"), Decimal("53.5"))
+    assert (e.patient_count, e.denominator, e.data_cutoff) == (24, 60, dt.date(2023, 6, 30))
+
+
+@pytest.mark.parametrize(("term", "grade", "n", "pct"), [
+    ("好中球減少症", "all", 30, "48.4"),
+    ("好中球減少症", ">=3", 22, "35.5"),
+    ("悪心", ">=3", 0, "0"),
+    ("発疹", ">=3", 3, "4.8"),
+])
+def test_ja_adverse_events(ja, term, grade, n, pct):
+    _, r = ja
+    (a,) = [a for a in _of(r, AdverseEventIncidence) if a.concept.text == term and a.grade_scope == grade]
+    assert (a.study.text, a.patient_count, a.percent, a.denominator) == ("YK-4471-201", n, Decimal(pct), 62)
+    assert not [a for a in _of(r, AdverseEventIncidence) if a.concept.text == "全有害事象"]
+
+
+@pytest.mark.parametrize(("param", "action", "cmp", "value"), [
+    ("好中球数", "interrupt", "<", 1000),
+    ("好中球数", "resume", ">=", 1000),
+    ("血小板数", "interrupt", "<", 50000),
+    ("血小板数", "resume", ">=", 75000),
+])
+def test_ja_dose_rules(ja, param, action, cmp, value):
+    _, r = ja
+    (d,) = [d for d in _of(r, DoseModificationRule) if d.parameter.text == param and d.action == action]
+    assert (d.comparator, d.threshold_value, d.threshold_unit) == (cmp, Decimal(value), "/uL")
+    assert d.indication == "再発又は難治性の末梢性T細胞リンパ腫"
+
+
+def test_ja_rmp(ja):
+    _, r = ja
+    cats = {c.label: c.category for c in _of(r, SafetyConcern)}
+    assert cats == {"骨髄抑制": "identified", "感染症": "identified", "腫瘍崩壊症候群": "identified",
+                    "皮膚障害": "identified", "間質性肺疾患": "potential",
+                    "肝機能障害患者における安全性": "missing"}  # 心障害: column unknown, skipped
+    acts = _of(r, Activity)
+    assert [a.kind for a in acts if a.target_sample_size is None] == ["pv", "pv", "rm", "rm"]
+    (pms,) = [a for a in acts if a.target_sample_size is not None]
+    assert (pms.target_sample_size, pms.period) == (150, "52週間")
+    assert any(i.message == "redacted passage" for i in r.issues)
+
+
+def test_ja_spans_exact(ja):
+    _spans_exact(*ja)
+
+
+# --------------------------------------------------------------------------- English sample (fictional, partial)
+
+
+def test_en_sample_partial_document(en_sample):
+    doc, r = en_sample
+    assert any("no Review Report (2)" in i.message for i in r.issues)
+    (ind,) = _of(r, Indication)
+    (reg,) = _of(r, DosageRegimen)
+    assert reg.indication == ind.text and (reg.dose_value, reg.cycle_length_days) == (Decimal(20), 28)
+    assert read_header(doc).report_date == dt.date(2024, 11, 1)
+    _spans_exact(doc, r)
+
+
+def test_en_sample_footnote_markers_are_not_numbers(en_sample):
+    """``refractory1)`` and ``20 mg2)`` are footnote markers: no value 1, 2, 12 or 202 appears."""
+    _, r = en_sample
+    numbers = {f.dose_value for f in _of(r, DosageRegimen)} | {f.value for f in _of(r, EfficacyResult)}
+    assert numbers == {Decimal(20), Decimal("40.0")}
+    (s,) = [s for s in r.studies if s.identifiers == ("YK-4471-201",)]
+    assert (s.phase, s.enrollment) == ("II", 62)
+
+
+def test_en_sample_wrapped_term(en_sample):
+    _, r = en_sample
+    (a,) = [a for a in _of(r, AdverseEventIncidence)
+            if a.concept.text == "Blood creatine phosphokinase increased" and a.grade_scope == ">=3"]
+    assert (a.patient_count, a.percent) == (2, Decimal("3.2"))
+
+
+def test_same_product_in_two_languages_not_mixed(ja, en_sample):
+    """The Japanese report and its English rendition: each result keeps its own product
+    mention (language-tagged), and no fact of one carries the other's mention."""
+    (pj,), (pe,) = ja[1].products, en_sample[1].products
+    assert pj.product != pe.product and (pj.product.lang, pe.product.lang) == ("ja", "en")
+    for res, own in ((ja[1], pj.product), (en_sample[1], pe.product)):
+        assert {f.product for f in res.facts if getattr(f, "product", None)} == {own}
+
+
+def test_seed_result_status_ok(seed):
+    """Warnings only (skipped cells, redaction): the seed is read as a complete report."""
+    _, r = seed
+    assert r.status == "ok"

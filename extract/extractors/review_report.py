@@ -152,6 +152,23 @@ def numbered_items(doc: Document, start: int, stop: re.Pattern[str],
     return items
 
 
+def paragraph_after(doc: Document, start: int, stop: re.Pattern[str]) -> tuple[int, int] | None:
+    """The unnumbered paragraph right after a heading (ends at a blank line or a heading)."""
+    first = last = None
+    for line in iter_lines(doc.text, start):
+        s = line.stripped
+        if not s:
+            if first is not None:
+                break
+            continue
+        if stop.match(s) or _NUMBERED.match(line.text):
+            break
+        if first is None:
+            first = line.start + len(line.text) - len(line.text.lstrip())
+        last = trim_span(doc.text, line.start, line.end)[1]
+    return (first, last) if first is not None and last is not None else None
+
+
 def last_heading(doc: Document, pattern: re.Pattern[str], before: int | None = None) -> Line | None:
     """The last line (before ``before``) whose stripped text matches ``pattern``: the final
     version of a list (Review Report (2) restates what the header proposed)."""
@@ -299,8 +316,13 @@ def _en_indications(doc: Document, product: Mention, issues: list[Issue]) -> lis
     if head is None:
         issues.append(Issue("warning", "no final Indications list (review report (1) only?)"))
         return []
+    items = numbered_items(doc, head.end, _EN_HEADING)
+    para = paragraph_after(doc, head.end, _EN_HEADING) if not items else None
+    if para:  # a single, unnumbered indication
+        text = span_text(doc, *para)
+        return [Indication(product, text, doc.ref(*para), Mention(text, "en", "concept"))]
     out = []
-    for it in numbered_items(doc, head.end, _EN_HEADING):
+    for it in items:
         text = span_text(doc, it.start, it.end)
         text = re.sub(r"^\d+\.\s*", "", text)
         m = re.match(r"\d+\.\s*", doc.text[it.start:it.end])
@@ -353,7 +375,8 @@ def _match_indication(title: str, indications: list[Indication]) -> str | None:
     for ind in indications:  # "relapsed or refractory multiple myeloma" -> "Multiple myeloma"
         if ind.text.lower() in t:
             return ind.text
-    return None
+    hits = [ind.text for ind in indications if t and t in ind.text.lower()]  # 〈…〉 short names
+    return hits[0] if len(hits) == 1 else None
 
 
 def _en_dosage(doc: Document, product: Mention, indications: list[Indication],
@@ -361,8 +384,16 @@ def _en_dosage(doc: Document, product: Mention, indications: list[Indication],
     head = last_heading(doc, _DOSE_HEAD_EN)
     if head is None:
         return []
+    items = numbered_items(doc, head.end, _EN_HEADING)
+    para = paragraph_after(doc, head.end, _EN_HEADING) if not items else None
+    if para:  # one regimen for the only indication
+        reg = _regimen(doc, product, indications[0].text if len(indications) == 1 else None, *para, "en")
+        if reg is None or reg.indication is None:
+            issues.append(Issue("warning", "dosage paragraph not understood", doc.ref(*para)))
+            return []
+        return [reg]
     out = []
-    for it in numbered_items(doc, head.end, _EN_HEADING):
+    for it in items:
         ind = _match_indication(it.head, indications)
         reg = _regimen(doc, product, ind, it.body_start, it.end, "en")
         if reg is None or ind is None:
@@ -388,10 +419,10 @@ def _en_listed(doc: Document, pattern: re.Pattern[str]) -> list[tuple[str, int, 
 
 # ---- studies
 
-_ABBR_STUDY = re.compile(r"^Stud(?:y|ies) (?P<alias>[A-Z][A-Za-z0-9/-]*) Stud(?:y|ies) (?P<ids>.+)$")
+_ABBR_STUDY = re.compile(r"^Stud(?:y|ies) (?P<alias>[A-Z0-9][A-Za-z0-9/-]*) Stud(?:y|ies) (?P<ids>.+)$")
 _INLINE_STUDY = re.compile(r"Study\s+(?P<id>" + STUDY_CODE.pattern + r")\s+[\[(]Study\s+"
-                           r"(?P<alias>[A-Z][A-Za-z0-9/-]*)[\])]")
-_STUDY_NAME = r"(?P<name>[A-Z][A-Za-z0-9/-]*[A-Za-z0-9])"
+                           r"(?P<alias>[A-Z0-9][A-Za-z0-9/-]*)[\])]")
+_STUDY_NAME = r"(?P<name>[A-Z0-9][A-Za-z0-9/-]*[A-Za-z0-9])"
 _PHASE_EN = re.compile(r"(?P<region>Japanese|[Ff]oreign|[Gg]lobal|[Mm]ultinational|[Oo]verseas)?\s*"
                        r"phase (?P<phase>I/II|II/III|III|II|I) study \((?:CTD [\d.]+,\s*)?Study "
                        + _STUDY_NAME)
@@ -432,9 +463,15 @@ class StudyIndex:
                 self.alias.setdefault(a, ident)
 
     def resolve(self, name: str) -> str:
-        """The identifier for an alias or code (as written when unknown)."""
+        """The identifier for an alias or code (as written when unknown); Japanese aliases
+        match with or without 試験 (``201`` and ``201試験``)."""
         name = re.sub(r"^Stud(?:y|ies)\s+", "", name.strip())
-        return name if name in self.ids else self.alias.get(name, name)
+        for cand in (name, name + "試験", name.removesuffix("試験")):
+            if cand in self.ids:
+                return cand
+            if cand in self.alias:
+                return self.alias[cand]
+        return name
 
     def mention(self, name: str, lang: Lang) -> Mention:
         return Mention(self.resolve(name), lang, "study")
@@ -523,7 +560,7 @@ _EFFICACY_EN = re.compile(
     r"\s+\[95%\s+CI\]\s*(?:\(%\)\s*)?(?:,\s*the\s+primary\s+endpoint,\s*)?(?:was|of)\s+"
     r"(?P<v>\d+(?:\.\d+)?)%\s+\[(?P<lo>\d+(?:\.\d+)?)%?,\s*(?P<hi>\d+(?:\.\d+)?)%?\]\s+"
     r"\((?P<n>\d+)\s+of\s+(?P<N>\d+)\s+patients\)")
-_STUDY_REF_EN = re.compile(r"Study\s+(?P<name>[A-Z][A-Za-z0-9/-]*[A-Za-z0-9])")
+_STUDY_REF_EN = re.compile(r"Study\s+" + _STUDY_NAME)
 
 
 def _endpoint(words: str) -> str:
@@ -572,6 +609,26 @@ _N_EQ = re.compile(r"N\s*=\s*(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
+class TableProfile:
+    """What differs between English and Japanese adverse-event tables."""
+
+    caption: re.Pattern[str]
+    unnamed: re.Pattern[str]  # header text above "N = x" that is not a group name
+    grade3: re.Pattern[str]
+    total_row: re.Pattern[str]  # "All adverse events": not a concept
+    soc: re.Pattern[str]  # system organ class lines (not part of a wrapped term)
+    subsection: re.Pattern[str]
+    study_ref: re.Pattern[str]  # group "name"
+
+
+EN_TABLES = TableProfile(
+    caption=_AE_CAPTION_EN, unnamed=re.compile(r"Number of patients|N\s*="),
+    grade3=re.compile(r"Grade\s*≥\s*3"), total_row=re.compile(r"(All|Any) adverse events", re.I),
+    soc=_SOC_WORDS, subsection=re.compile(r"^(?P<num>\d+(?:\.[\dR]+)+)\s+(?P<title>[A-Z].*)$"),
+    study_ref=_STUDY_REF_EN)
+
+
+@dataclass(frozen=True, slots=True)
 class AeColumn:
     """One value column: the study, the arm (cohort) and the grade scope."""
 
@@ -594,7 +651,8 @@ def _parse_values(s: str) -> list[tuple[int, Decimal] | None]:
     return out
 
 
-def _ae_columns(header: list[Line], idx: StudyIndex, default_study: str | None) -> list[AeColumn] | None:
+def _ae_columns(header: list[Line], idx: StudyIndex, default_study: str | None,
+                prof: TableProfile) -> list[AeColumn] | None:
     """Column groups from the header lines between caption and first row, or None."""
     groups: list[tuple[str | None, int]] = []
     texts = [ln.stripped for ln in header]
@@ -607,13 +665,13 @@ def _ae_columns(header: list[Line], idx: StudyIndex, default_study: str | None) 
         if len(ns) > 1 and len(names) != len(ns):
             return None
         for name, n in zip(names, ns):
-            if re.match(r"Number of patients|N\s*=", name):
+            if prof.unnamed.match(name):
                 name = ""
             groups.append((re.sub(r"\*\d*$", "", name).strip() or None, int(n)))
     if not groups:
         return None
     joined = " ".join(texts)
-    grades = ["all", ">=3"] if re.search(r"Grade\s*≥\s*3", joined) else ["all"]
+    grades = ["all", ">=3"] if prof.grade3.search(joined) else ["all"]
     cols = []
     for name, n in groups:
         study, arm = default_study, name
@@ -626,49 +684,50 @@ def _ae_columns(header: list[Line], idx: StudyIndex, default_study: str | None) 
     return cols
 
 
-def _section_study(doc: Document, pos: int, idx: StudyIndex) -> str | None:
+def section_study(doc: Document, pos: int, idx: StudyIndex, prof: TableProfile) -> str | None:
     """The study named in the title of the numbered subsection that contains ``pos``."""
     title = None
     for ln in iter_lines(doc.text, 0, pos):
-        if _SUBSECTION.match(ln.stripped):
+        if prof.subsection.match(ln.stripped):
             title = ln.stripped
     if title:
-        m = _STUDY_REF_EN.search(title)
+        m = prof.study_ref.search(title)
         if m:
             return idx.resolve(m.group("name"))
     return None
 
 
-def _en_ae_tables(doc: Document, idx: StudyIndex, product: Mention | None,
-                  issues: list[Issue]) -> list[Fact]:
+def ae_tables(doc: Document, idx: StudyIndex, product: Mention | None, issues: list[Issue],
+              prof: TableProfile = EN_TABLES) -> list[Fact]:
+    """Adverse-event incidence tables: caption, header (groups "N = x", grade columns), rows."""
     lines = list(iter_lines(doc.text))
     out: list[Fact] = []
     for i, cap in enumerate(lines):
-        if not _AE_CAPTION_EN.match(cap.stripped):
+        if not prof.caption.match(cap.stripped):
             continue
-        study = _section_study(doc, cap.start, idx)
+        study = section_study(doc, cap.start, idx, prof)
         if study is None:
             m = re.search(r"\(Study ([A-Z][\w/-]*)\)", cap.stripped)
             study = idx.resolve(m.group(1)) if m else None
         j = i + 1
         while j < len(lines) and not _is_row(lines[j].stripped):
             j += 1
-        cols = _ae_columns(lines[i + 1:j], idx, study)
+        cols = _ae_columns(lines[i + 1:j], idx, study, prof)
         if cols is None:
             issues.append(Issue("warning", "adverse-event table header not understood",
                                 doc.ref(cap.start, cap.end)))
             continue
-        out.extend(_ae_rows(doc, lines[j:], cols, product, issues))
+        out.extend(_ae_rows(doc, lines[j:], cols, product, issues, prof))
     return out
 
 
 def _is_row(s: str) -> bool:
     m = _ROW_VALUES.search(s)
-    return bool(m and m.start() > 0 and re.search(r"[A-Za-z]", s[:m.start()]))
+    return bool(m and m.start() > 0 and re.search(r"[^\W\d_]", s[:m.start()]))
 
 
 def _ae_rows(doc: Document, lines: list[Line], cols: list[AeColumn], product: Mention | None,
-             issues: list[Issue]) -> list[Fact]:
+             issues: list[Issue], prof: TableProfile) -> list[Fact]:
     out: list[Fact] = []
     pending: list[Line] = []
     for ln in lines:
@@ -683,7 +742,7 @@ def _ae_rows(doc: Document, lines: list[Line], cols: list[AeColumn], product: Me
             pending.append(ln)
             continue
         if is_values_only:
-            if not 1 <= len(pending) <= 2 or any(_SOC_WORDS.search(p.stripped) for p in pending):
+            if not 1 <= len(pending) <= 2 or any(prof.soc.search(p.stripped) for p in pending):
                 issues.append(Issue("warning", "table row term unclear; row skipped",
                                     doc.ref(ln.start, ln.end)))
                 pending = []
@@ -699,14 +758,14 @@ def _ae_rows(doc: Document, lines: list[Line], cols: list[AeColumn], product: Me
             issues.append(Issue("warning", "table row has an unexpected number of values",
                                 doc.ref(ln.start, ln.end)))
             continue
-        if re.match(r"(All|Any) adverse events", term, re.I):
+        if prof.total_row.match(term):
             continue
         end = trim_span(doc.text, ln.start, ln.end)[1]
         for col, v in zip(cols, vals):
             if v is None or col.study is None:
                 continue
             out.append(AdverseEventIncidence(
-                Mention(col.study, "en", "study"), Mention(term, doc.lang, "concept"),
+                Mention(col.study, doc.lang, "study"), Mention(term, doc.lang, "concept"),
                 doc.ref(start, end), arm=col.arm, grade_scope=col.grade, patient_count=v[0],
                 percent=v[1], denominator=col.n, product=product))
     return out
@@ -806,7 +865,7 @@ def _dose_levels(doc: Document, product: Mention, ind: str | None, start: int, e
 
 # ---- risk management plan (draft)
 
-_BULLET = re.compile(r"•\s*")
+_BULLET = re.compile(r"(?:(?<=\s)|^)[•・]\s*")
 
 
 def bullet_items(doc: Document, start: int, end: int) -> list[list[tuple[str, int, int]]]:
@@ -958,7 +1017,7 @@ def extract(doc: Document) -> ExtractionResult:
     studies = _en_studies(doc, idx, sections, pf.product if pf else None)
     facts: list[Fact] = []
     facts += _en_efficacy(doc, idx, sections, issues)
-    facts += _en_ae_tables(doc, idx, pf.product if pf else None, issues)
+    facts += ae_tables(doc, idx, pf.product if pf else None, issues)
     if pf is not None:
         p = pf.product
         inds = _en_indications(doc, p, issues)
@@ -971,11 +1030,20 @@ def extract(doc: Document) -> ExtractionResult:
         facts += _en_dose_rules(doc, p, inds, issues)
         facts += _en_rmp(doc, p, issues)
     _redaction_issues(doc, issues)
+    partial_issues(doc, (r"^\s*Review Report \(1\)\s*$", r"^\s*Review Report \(2\)\s*$"), issues)
     title = "Review Report" if re.search(r"^\s*Review Report\s*$", doc.text, re.M) else None
     info = DocumentInfo(title=title, issued=header.report_date,
                         products=(pf.product,) if pf else (), ref=pf.ref if pf else None)
     return ExtractionResult(info, (pf,) if pf else (), tuple(studies), tuple(dedupe(facts)),
                             tuple(issues))
+
+
+def partial_issues(doc: Document, parts: tuple[str, ...], issues: list[Issue]) -> None:
+    """Record each expected part (Review Report (1), (2)) the document lacks."""
+    for pattern in parts:
+        if not re.search(pattern, doc.text, re.M):
+            name = pattern.strip("^$").replace("\\s*", "").replace("\\", "")
+            issues.append(Issue("warning", f"partial document: no {name}; final lists may be provisional"))
 
 
 _REDACTED = re.compile(r"\*\*[ \t]+\*\*(?:,[ \t]*\d*\*+)?|■+")  # "** **, 20**": masked date

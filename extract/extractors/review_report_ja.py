@@ -1,0 +1,506 @@
+"""Japanese review reports (審議結果報告書 + 審査報告書 + 別紙 審査報告(1)/(2)).
+
+The Japanese report keys on bracketed, often letter-spaced header labels (``［販 売 名］``,
+``【一般名】``; NFKC turns ``［`` into ``[``), numbered products sharing fields by number
+(``①〇〇錠10 mg、②同錠20 mg``), ``〈疾患名〉`` sub-headings in 用法及び用量, ``表N`` captions,
+``第II相試験(CTD …:201試験<…>)`` study titles and the 略語等一覧 (abbreviation list). The
+final labelling is the last ``[効能又は効果]`` / ``[用法及び用量]`` / ``[承認条件]`` /
+``[警告]`` / ``[禁忌]`` block, printed in 審査報告(2)'s 総合評価.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from extract.extractors.review_report import (
+    STUDY_CODE, HeaderField, Line, ReviewHeader, StudyIndex, StudyInfo, TableProfile, activities,
+    ae_tables, dedupe, iter_lines, merge_study_info, numbered_items, safety_spec, span_text,
+    partial_issues, trim_span, _match_indication, _redaction_issues)
+from extract.model import (Activity, ApprovalCondition, Document, DocumentInfo,
+                           DoseModificationRule, DosageRegimen, EfficacyResult, ExtractionResult,
+                           Fact, Indication, Issue, Mention, ProductFact, StudyFact, UseRequirement)
+from extract.normalize import values
+
+_LABEL = re.compile(r"^\s*[\[【]\s*(?P<label>[^\]】]+?)\s*[\]】]\s*(?P<value>.*)$")
+_CIRCLED = re.compile(r"[①-⑳]")
+
+
+def _label(raw: str) -> str:
+    """``販 売 名`` → ``販売名``; ``効能・効果`` and ``効能又は効果`` stay as written."""
+    return re.sub(r"\s+", "", raw)
+
+
+def header_fields(doc: Document) -> dict[str, HeaderField]:
+    """First occurrence of each bracketed label with its value (value lines continue until
+    the next label or a blank line)."""
+    out: dict[str, HeaderField] = {}
+    lines = list(iter_lines(doc.text))
+    for i, line in enumerate(lines):
+        m = _LABEL.match(line.text)
+        if not m:
+            continue
+        label = _label(m.group("label"))
+        if label in out:
+            continue
+        start, end = line.start + m.start("value"), line.start + m.end("value")
+        if m.group("value").strip():
+            for nxt in lines[i + 1:i + 6]:
+                if not nxt.stripped or _LABEL.match(nxt.text):
+                    break
+                end = nxt.end
+        start, end = trim_span(doc.text, start, end)
+        if end > start:
+            out[label] = HeaderField(label, span_text(doc, start, end), start, end)
+    return out
+
+
+def _field(f: dict[str, HeaderField], *labels: str) -> HeaderField | None:
+    return next((f[x] for x in labels if x in f), None)
+
+
+_DATE_LINE = re.compile(r"^(?:令和|平成)\s*(?:\d+|元)\s*年\s*\d+\s*月\s*\d+\s*日$|^\d{4}\s*年\s*\d+\s*月\s*\d+\s*日$")
+
+
+def _date_after(doc: Document, heading: str) -> dt.date | None:
+    lines = list(iter_lines(doc.text))
+    for i, line in enumerate(lines):
+        if line.stripped == heading:
+            for nxt in lines[i + 1:i + 6]:
+                if _DATE_LINE.match(nxt.stripped):
+                    return values.parse_date(nxt.stripped)
+            return None
+    return None
+
+
+def read_header_ja(doc: Document) -> ReviewHeader:
+    f = header_fields(doc)
+    app = _field(f, "申請年月日")
+    special = _field(f, "特記事項")
+    meeting = re.search(r"((?:令和|平成)\s*(?:\d+|元)\s*年\s*\d+\s*月\s*\d+\s*日)に開催された", doc.text)
+    years = re.search(r"再審査期間は\s*(\d+)\s*年", doc.text)
+    cls, office = _field(f, "申請区分"), _field(f, "審査担当部")
+    return ReviewHeader(
+        report_date=_date_after(doc, "審査報告書"),
+        application_date=values.parse_date(app.value) if app else None,
+        deliberation_date=values.parse_date(meeting.group(1)) if meeting else None,
+        application_classification=cls.value if cls else None,
+        special_mention=special.value if special else None,
+        orphan_designation=bool(special and "希少疾病用医薬品" in special.value),
+        reviewing_office=office.value if office else None,
+        reexamination_years=int(years.group(1)) if years else None)
+
+
+def split_products(value: str) -> list[str]:
+    """``①ヤクジン錠10 mg、②同錠20 mg`` → both full names (``同`` = the first name's stem)."""
+    parts = [p.strip() for p in re.split(r"[、,]\s*(?=[①-⑳])", value) if p.strip()]
+    names = [_CIRCLED.sub("", p).strip() for p in parts]
+    out: list[str] = []
+    for n in names:
+        if n.startswith("同") and out:
+            rest = n[1:]
+            k = out[0].find(rest[:1]) if rest else -1
+            n = out[0][:k] + rest if k > 0 else n
+        out.append(n)
+    return out
+
+
+def _product(doc: Document, header: ReviewHeader, issues: list[Issue]) -> ProductFact | None:
+    f = header_fields(doc)
+    brand = _field(f, "販売名")
+    if brand is None:
+        issues.append(Issue("error", "no [販売名] field: not a review report or a partial one"))
+        return None
+    names = split_products(brand.value)
+    product = Mention(names[0], "ja", "product")
+    subst = _field(f, "一般名")
+    substances = tuple(Mention(s, "ja", "substance")
+                       for s in dict.fromkeys(_CIRCLED.sub("", x).strip()
+                                              for x in re.split(r"[、,]\s*(?=[①-⑳])", subst.value))
+                       if s) if subst else ()
+    holder = _field(f, "申請者", "申請者名")
+    return ProductFact(product, doc.ref(brand.start, brand.end), names=tuple(names),
+                       substances=substances,
+                       holder=Mention(holder.value, "ja", "organization") if holder else None,
+                       reexamination_years=header.reexamination_years)
+
+
+# --------------------------------------------------------------------------- labelling
+
+_STOP = re.compile(r"^([\[【]|表\s*\d+|別紙|審査報告|\d+(?:\.[\dR]+)+\s|(?:\(|（)(?:下線|取消線))")
+
+
+def _final_block(doc: Document, labels: tuple[str, ...]) -> tuple[int, int] | None:
+    """Span of the body under the last bracketed heading among ``labels``."""
+    found: Line | None = None
+    for line in iter_lines(doc.text):
+        m = _LABEL.match(line.text)
+        if m and _label(m.group("label")) in labels and not m.group("value").strip():
+            found = line
+    if found is None:
+        return None
+    end = found.end
+    for line in iter_lines(doc.text, found.end + 1):
+        if _STOP.match(line.stripped) or _LABEL.match(line.text):
+            break
+        if line.stripped:
+            end = line.end
+    return found.end + 1, end
+
+
+_MARK = re.compile(r"^\s*(?:[○◯●・]|[①-⑳]|\d+\.)\s*")
+
+
+def _indications(doc: Document, product: Mention, issues: list[Issue]) -> list[Indication]:
+    span = _final_block(doc, ("効能又は効果", "効能・効果"))
+    if span is None:
+        issues.append(Issue("warning", "no final [効能又は効果] block"))
+        return []
+    lines = [ln for ln in iter_lines(doc.text, *span) if ln.stripped]
+    marked = [ln for ln in lines if _MARK.match(ln.text)]
+    if not marked:  # one indication, maybe wrapped
+        a, e = trim_span(doc.text, *span)
+        text = span_text(doc, a, e)
+        return [Indication(product, text, doc.ref(a, e), Mention(text, "ja", "concept"))]
+    if len(marked) != len(lines):
+        issues.append(Issue("warning", "indication list with unmarked lines; read marked lines only",
+                            doc.ref(*span)))
+    out = []
+    for ln in marked:
+        a = ln.start + _MARK.match(ln.text).end()  # type: ignore[union-attr]
+        a, e = trim_span(doc.text, a, ln.end)
+        text = doc.text[a:e]
+        out.append(Indication(product, text, doc.ref(a, e), Mention(text, "ja", "concept")))
+    return out
+
+
+_ROUTE = {"経口": "oral", "点滴静注": "intravenous", "静脈内": "intravenous", "皮下": "subcutaneous"}
+_REGIMEN = re.compile(
+    r"(?:には|は)(?P<subst>[^\s、。]+?)として1日(?P<times>[12])回(?P<dose>\d+(?:\.\d+)?\s*mg(?:/m2|/kg)?)を"
+    r"(?:(?P<on>\d+)日間)?(?P<route>経口|点滴静注|静脈内|皮下)投与(?:した後、(?P<off>\d+)日間休薬)?")
+_COMBO = re.compile(r"(?P<p>[^\s、。]+?)との併用において")
+_SUBHEAD = re.compile(r"^\s*〈(?P<name>[^〉]+)〉\s*$")
+
+
+def regimen_ja(doc: Document, product: Mention, indication: str | None, start: int,
+               end: int) -> DosageRegimen | None:
+    """One structured regimen from a Japanese 用法及び用量 paragraph."""
+    text = span_text(doc, start, end)
+    m = _REGIMEN.search(text)
+    if not m:
+        return None
+    q = values.parse_quantity(m.group("dose"))
+    if q is None:
+        return None
+    cycle_len = cycle_days = None
+    if m.group("on") and m.group("off"):
+        on, off = int(m.group("on")), int(m.group("off"))
+        cycle_len, cycle_days = on + off, f"1-{on}"
+    combo = _COMBO.search(text)
+    partners = tuple(Mention(p, "ja", "substance")
+                     for p in re.split(r"及び|並びに|、", combo.group("p"))) if combo else ()
+    return DosageRegimen(product, text, doc.ref(start, end), indication=indication,
+                         dose_value=q.value, dose_unit=q.unit, route=_ROUTE[m.group("route")],
+                         frequency="once daily" if m.group("times") == "1" else "twice daily",
+                         cycle_length_days=cycle_len, cycle_days=cycle_days,
+                         combination_with=partners, substance=Mention(m.group("subst"), "ja", "substance"))
+
+
+def _dosage(doc: Document, product: Mention, inds: list[Indication],
+            issues: list[Issue]) -> list[DosageRegimen]:
+    span = _final_block(doc, ("用法及び用量", "用法・用量"))
+    if span is None:
+        return []
+    parts: list[tuple[str | None, int, int]] = []  # (indication, start, end)
+    cur: list[object] | None = None
+    for ln in iter_lines(doc.text, *span):
+        sub = _SUBHEAD.match(ln.text)
+        if sub:
+            cur = [_match_indication(sub.group("name"), inds), None, None]
+            parts.append(cur)  # type: ignore[arg-type]
+            continue
+        if not ln.stripped:
+            continue
+        if cur is None:
+            cur = [inds[0].text if len(inds) == 1 else None, None, None]
+            parts.append(cur)  # type: ignore[arg-type]
+        a, e = trim_span(doc.text, ln.start, ln.end)
+        cur[1] = cur[1] if cur[1] is not None else a
+        cur[2] = e
+    out = []
+    for ind, a, e in parts:
+        if a is None or e is None:
+            continue
+        reg = regimen_ja(doc, product, ind, a, e)
+        if reg is None or ind is None:
+            issues.append(Issue("warning", "用法及び用量 paragraph not understood", doc.ref(a, e)))
+            continue
+        out.append(reg)
+    return out
+
+
+_NUM_JA = re.compile(r"^\s*(\d{1,2})[.)]\s*(\S.*)$")
+
+
+def _listed(doc: Document, labels: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Items of the last bracketed list among ``labels`` (numbered, or one paragraph)."""
+    span = _final_block(doc, labels)
+    if span is None:
+        return []
+    items = numbered_items(doc, span[0] - 1, _STOP, _NUM_JA)
+    if not items:
+        a, e = trim_span(doc.text, *span)
+        return [(span_text(doc, a, e), a, e)] if e > a else []
+    out = []
+    for it in items:
+        m = re.match(r"\d+[.)]\s*", doc.text[it.start:it.end])
+        a = it.start + (m.end() if m else 0)
+        out.append((span_text(doc, a, it.end), a, it.end))
+    return out
+
+
+# --------------------------------------------------------------------------- studies
+
+_ABBR = re.compile(r"^(?P<alias>\S+試験)\s+(?P<rest>.*)$")
+_PHASE = re.compile(r"(?P<region>国内|海外|国際共同)?第(?P<phase>I/II|II/III|III|II|I)相試験\("
+                    r"(?:CTD\s*[\d.]+\s*[:;]\s*)?(?P<name>[A-Za-z0-9-]+)試験")
+_SUB_JA = re.compile(r"^(?P<num>\d+(?:\.[\dR]+)+)\s*(?P<title>\S.*)$")
+
+
+def _study_index(doc: Document) -> StudyIndex:
+    idx = StudyIndex()
+    for line in iter_lines(doc.text):
+        m = _ABBR.match(line.stripped)
+        if m:
+            codes = list(dict.fromkeys(STUDY_CODE.findall(m.group("rest"))))
+            if len(codes) == 1 and codes[0] not in m.group("alias"):
+                idx.add(codes[0], m.group("alias"), line.start)
+    return idx
+
+
+def _resolve(idx: StudyIndex, name: str) -> str:
+    """``201`` / ``201試験`` → the identifier the abbreviation list gives it."""
+    return idx.resolve(name)
+
+
+def _study_sections(doc: Document, idx: StudyIndex) -> list[StudyInfo]:
+    heads = [ln for ln in iter_lines(doc.text) if _SUB_JA.match(ln.stripped)]
+    out = []
+    for i, ln in enumerate(heads):
+        m = _PHASE.search(ln.stripped)
+        if not m:
+            continue
+        end = heads[i + 1].start if i + 1 < len(heads) else len(doc.text)
+        body = doc.text[ln.start:end]
+        flat = span_text(doc, ln.start, end)
+        cut = re.search(r"データ\s*カットオフ日\s*[::]\s*(\d{4}\s*年\s*\d+\s*月\s*\d+\s*日|"
+                        r"(?:令和|平成)\s*\d+\s*年\s*\d+\s*月\s*\d+\s*日)", flat)
+        design = re.search(r"(非盲検非対照|非盲検無作為化|二重盲検無作為化|非盲検|二重盲検)試験", flat)
+        enrolled = re.search(r"登録された\s*(\d+)\s*例", body)
+        out.append(StudyInfo(_resolve(idx, m.group("name")), ln.start, end, m.group("phase"),
+                             design.group(1) if design else None,
+                             int(enrolled.group(1)) if enrolled else None,
+                             values.parse_date(cut.group(1)) if cut else None,
+                             "Japan" if m.group("region") == "国内" else None))
+    return out
+
+
+def _studies(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
+             product: Mention | None) -> list[StudyFact]:
+    info: dict[str, StudyInfo] = {}
+    for s in sections:
+        info[s.name] = merge_study_info(info[s.name], s) if s.name in info else s
+    out = []
+    for ident, aliases in idx.ids.items():
+        s = info.get(ident)
+        where = s.start if s else idx.first[ident]
+        line_end = doc.text.find("\n", where)
+        out.append(StudyFact((ident,), doc.ref(where, line_end if line_end > 0 else len(doc.text)),
+                             aliases=tuple(aliases), phase=s.phase if s else None,
+                             enrollment=s.enrollment if s else None,
+                             products=(product,) if product and s else (),
+                             countries=(s.region,) if s and s.region else (),
+                             design=s.design if s else None))
+    return out
+
+
+_EFFICACY = re.compile(
+    r"(?P<ep>完全奏効率|奏効率)\s*\[95\s*%\s*信頼区間\]\s*\(%\)\s*(?:は|:)?\s*、?\s*"
+    r"(?P<v>\d+(?:\.\d+)?)\s*\[(?P<lo>\d+(?:\.\d+)?)\s*,\s*(?P<hi>\d+(?:\.\d+)?)\]\s*"
+    r"\((?P<n>\d+)\s*/\s*\n?\s*(?P<N>\d+)\s*例\)")
+_STUDY_REF = re.compile(r"(?P<name>[A-Za-z0-9-]+)試験")
+
+
+def _efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
+              issues: list[Issue]) -> list[Fact]:
+    out: list[Fact] = []
+    for m in _EFFICACY.finditer(doc.text):
+        sec = next((s for s in sections if s.start <= m.start() < s.end), None)
+        name = sec.name if sec else None
+        if name is None:
+            refs = list(_STUDY_REF.finditer(doc.text, max(0, m.start() - 300), m.start()))
+            name = _resolve(idx, refs[-1].group("name")) if refs else None
+        if name is None:
+            issues.append(Issue("warning", "efficacy result without a study", doc.ref(m.start(), m.end())))
+            continue
+        cut = next((s.cutoff for s in sections if s.name == name and s.cutoff), None)
+        out.append(EfficacyResult(
+            Mention(name, "ja", "study"), "CRR" if m.group("ep") == "完全奏効率" else "ORR",
+            doc.ref(m.start(), m.end()), value=values.parse_number(m.group("v")), unit="%",
+            ci_lower=values.parse_number(m.group("lo")), ci_upper=values.parse_number(m.group("hi")),
+            data_cutoff=cut, patient_count=int(m.group("n")), denominator=int(m.group("N"))))
+    return out
+
+
+JA_TABLES = TableProfile(
+    caption=re.compile(r"^表\s*\d+\s+.*有害事象"), unnamed=re.compile(r"例数|N\s*="),
+    grade3=re.compile(r"Grade\s*3\s*以上|Grade\s*≥\s*3"), total_row=re.compile(r"全有害事象|すべての有害事象"),
+    soc=re.compile(r"障害$|臨床検査$|寄生虫症$|新生物|合併症$"), subsection=_SUB_JA,
+    study_ref=_STUDY_REF)
+
+
+# --------------------------------------------------------------------------- dose rules, RMP
+
+_RULE_CAP = re.compile(r"^表\s*\d+\s+(?:(?P<pop>.+?)患者における)?.*(休薬|減量|中止).*基準")
+_PARAM = re.compile(r"(?P<p>好中球数|血小板数)")
+_BELOW = re.compile(r"(?P<v>[\d,]+)\s*/\s*[μµu]L\s*未満")
+_RECOVER = re.compile(r"(?P<v>[\d,]+)\s*/\s*[μµu]L\s*以上に回復")
+_LEVEL = re.compile(r"^(?P<lvl>開始用量|(?P<n>\d+)段階減量)\s+(?P<dose>\d+(?:\.\d+)?\s*mg)\s+1日(?P<t>[12])回$")
+
+
+def _table_end(doc: Document, lines: list[Line], i: int) -> int:
+    """A table ends at the next caption, numbered heading or blank line after a row."""
+    for ln in lines[i + 1:]:
+        if not ln.stripped or re.match(r"^(表\s*\d+|\d+(?:\.[\dR]+)+\s)", ln.stripped):
+            return ln.start
+    return len(doc.text)
+
+
+def _dose_rules(doc: Document, product: Mention, inds: list[Indication],
+                issues: list[Issue]) -> list[Fact]:
+    lines = list(iter_lines(doc.text))
+    out: list[Fact] = []
+    ind: str | None = None
+    for i, cap in enumerate(lines):
+        m = _RULE_CAP.match(cap.stripped)
+        if m:
+            ind = _match_indication(m.group("pop") or "", inds) if m.group("pop") else (
+                inds[0].text if len(inds) == 1 else None)
+            if ind is None:
+                issues.append(Issue("warning", "休薬・減量基準 table for an unknown population",
+                                    doc.ref(cap.start, cap.end)))
+            out.extend(_rules_ja(doc, product, ind, cap.end, _table_end(doc, lines, i)))
+        elif cap.stripped.startswith("表") and "減量" in cap.stripped:
+            out.extend(_levels_ja(doc, product, ind, cap.end, _table_end(doc, lines, i)))
+    return dedupe(out)
+
+
+def _rules_ja(doc: Document, product: Mention, ind: str | None, start: int, end: int) -> list[Fact]:
+    out: list[Fact] = []
+    body = doc.text[start:end]
+    params = list(_PARAM.finditer(body))
+    for k, p in enumerate(params):
+        row_end = params[k + 1].start() if k + 1 < len(params) else len(body)
+        row = body[p.start():row_end]
+        pm = Mention(p.group("p"), "ja", "concept")
+        below, recover = _BELOW.search(row), _RECOVER.search(row)
+        if below and "休薬" in row:
+            a, e = start + p.start() + below.start(), start + p.start() + below.end()
+            out.append(DoseModificationRule(product, pm, "interrupt", span_text(doc, a, e), doc.ref(a, e),
+                                            comparator="<", threshold_value=values.parse_number(below.group("v")),
+                                            threshold_unit="/uL", indication=ind))
+        if recover:
+            a, e = start + p.start() + recover.start(), start + p.start() + recover.end()
+            out.append(DoseModificationRule(product, pm, "resume", span_text(doc, a, e), doc.ref(a, e),
+                                            comparator=">=",
+                                            threshold_value=values.parse_number(recover.group("v")),
+                                            threshold_unit="/uL", indication=ind))
+    return out
+
+
+def _levels_ja(doc: Document, product: Mention, ind: str | None, start: int, end: int) -> list[Fact]:
+    out: list[Fact] = []
+    for ln in iter_lines(doc.text, start, end):
+        m = _LEVEL.match(ln.stripped)
+        q = values.parse_quantity(m.group("dose")) if m else None
+        if not m or q is None:
+            continue
+        a, e = trim_span(doc.text, ln.start, ln.end)
+        out.append(DosageRegimen(product, doc.text[a:e], doc.ref(a, e), indication=ind,
+                                 dose_value=q.value, dose_unit=q.unit,
+                                 frequency="once daily" if m.group("t") == "1" else "twice daily",
+                                 dose_level="starting" if m.group("lvl") == "開始用量" else m.group("n")))
+    return out
+
+
+def _rmp(doc: Document, product: Mention, issues: list[Issue]) -> list[Fact]:
+    lines = list(iter_lines(doc.text))
+    out: list[Fact] = []
+    for i, ln in enumerate(lines):
+        s = ln.stripped
+        if not s.startswith("表"):
+            continue
+        nxt = next((x.start for x in lines[i + 1:] if re.match(r"^(表\s*\d+|\d+\.\s*\S)", x.stripped)),
+                   len(doc.text))
+        if "安全性検討事項" in s:
+            head = next((x for x in lines[i + 1:i + 6] if x.stripped.startswith("重要な特定されたリスク")), None)
+            stop = doc.text.find("有効性に関する検討事項", ln.end + 1, nxt)
+            if head is None:
+                issues.append(Issue("warning", "安全性検討事項 header not found", doc.ref(ln.start, ln.end)))
+                continue
+            out.extend(safety_spec(doc, product, head.end, stop if stop > 0 else nxt, issues))
+        elif "追加の医薬品安全性監視活動" in s:
+            head = next((x for x in lines[i + 1:i + 6] if x.stripped.startswith("追加の医薬品安全性監視活動")), None)
+            if head is not None:
+                out.extend(activities(doc, product, head.end, nxt, issues))
+        elif re.search(r"調査計画の骨子", s):
+            out.extend(_pms(doc, product, ln, nxt))
+    return out
+
+
+def _pms(doc: Document, product: Mention, cap: Line, end: int) -> list[Fact]:
+    body = doc.text[cap.end:end]
+    size = re.search(r"^\s*予\s*定\s*症\s*例\s*数\s+(\d[\d,]*)\s*例", body, re.M)
+    period = re.search(r"^\s*観\s*察\s*期\s*間\s+(\S.*?)\s*$", body, re.M)
+    if not size and not period:
+        return []
+    label = re.sub(r"^表\s*\d+\s*", "", cap.stripped)
+    last = max(m.end() for m in (size, period) if m)
+    a, e = trim_span(doc.text, cap.start, cap.end + last)
+    n = values.parse_number(size.group(1)) if size else None
+    return [Activity("pv", product, label, "additional", doc.ref(a, e),
+                     target_sample_size=int(n) if n is not None else None,
+                     period=period.group(1) if period else None)]
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def extract_ja(doc: Document) -> ExtractionResult:
+    issues: list[Issue] = []
+    header = read_header_ja(doc)
+    pf = _product(doc, header, issues)
+    idx = _study_index(doc)
+    sections = _study_sections(doc, idx)
+    product = pf.product if pf else None
+    facts: list[Fact] = []
+    facts += _efficacy(doc, idx, sections, issues)
+    facts += ae_tables(doc, idx, product, issues, JA_TABLES)
+    if pf is not None:
+        p = pf.product
+        inds = _indications(doc, p, issues)
+        facts += inds
+        facts += _dosage(doc, p, inds, issues)
+        facts += [ApprovalCondition(p, t, doc.ref(a, e)) for t, a, e in _listed(doc, ("承認条件",))]
+        facts += [UseRequirement(p, "warning", t, doc.ref(a, e)) for t, a, e in _listed(doc, ("警告",))]
+        facts += [UseRequirement(p, "contraindication", t, doc.ref(a, e))
+                  for t, a, e in _listed(doc, ("禁忌",))]
+        facts += _dose_rules(doc, p, inds, issues)
+        facts += _rmp(doc, p, issues)
+    _redaction_issues(doc, issues)
+    partial_issues(doc, (r"^\s*審査報告\(1\)\s*$", r"^\s*審査報告\(2\)\s*$"), issues)
+    title = "審査報告書" if re.search(r"^\s*審査報告書\s*$", doc.text, re.M) else None
+    info = DocumentInfo(title=title, issued=header.report_date, products=(product,) if product else (),
+                        ref=pf.ref if pf else None)
+    return ExtractionResult(info, (pf,) if pf else (), tuple(_studies(doc, idx, sections, product)),
+                            tuple(dedupe(facts)), tuple(issues))
