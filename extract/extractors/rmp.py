@@ -32,7 +32,7 @@ from extract.normalize.values import find_dates, parse_date, parse_quantity
 # --------------------------------------------------------------------------- text helpers
 
 _KATA = re.compile(r"[\u30a0-\u30ffー]")
-_ALNUM = re.compile(r"[A-Za-z0-9]")
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _BLANK_LINE = re.compile(r"\n[ \t\u3000]*(?=\n)")
 
 
@@ -56,12 +56,11 @@ def tidy(s: str) -> str:
 
 def _join_pair(left: str, right: str, *, line_break: bool) -> str:
     a, b = left[-1], right[0]
-    if _KATA.match(a) and _KATA.match(b) and not line_break:
-        return left + " " + right
-    if _ALNUM.match(a) and _ALNUM.match(b) and (not line_break or a.isascii() and b.isascii()
-                                                 and a.isalpha() and b.isalpha()):
-        return left + " " + right
-    return left + right
+    if _KATA.match(a) and _KATA.match(b):
+        return left + right if line_break else left + " " + right
+    if _CJK.match(a) or _CJK.match(b):
+        return left + right
+    return left + " " + right
 
 
 def compact_key(s: str) -> str:
@@ -879,7 +878,6 @@ def table_rows(st: _State, region: Compact, start: int, end: int, hints: tuple[s
     text = region.text
     rows: list[Row] = []
     i = start
-    known = tuple(hints) + _NAME_TYPES
     while i < end:
         n_end = _name_end(region, i, end, hints)
         name = text[i:n_end]
@@ -893,21 +891,22 @@ def table_rows(st: _State, region: Compact, start: int, end: int, hints: tuple[s
         if status_last:
             row_end = nxt_status[1]
         else:
-            row_end = _next_row_start(region, nxt_status[1], end, known, statuses)
+            row_end = _next_row_start(region, nxt_status[1], end, hints, statuses)
         rows.append(Row(name, (i, n_end), between, nxt_status[2], text[nxt_status[1]:row_end], row_end))
         i = row_end
     return rows
 
 
-def _next_row_start(region: Compact, pos: int, end: int, known: tuple[str, ...],
+def _next_row_start(region: Compact, pos: int, end: int, hints: tuple[str, ...],
                     statuses: list[tuple[int, int, str]]) -> int:
     """Where the next row begins after a status cell: the first known name or activity
     type that starts a line and is itself followed by a status (so ``市販直後調査終了から…``
     in a report-due cell is not taken for a new row)."""
     text = region.text
-    candidates = sorted({i for k in known for i in _all_positions(text, k, pos, end)})
-    for c in candidates:
-        if c in region.breaks and any(s[0] > c for s in statuses):
+    named = {i for k in hints for i in _all_positions(text, k, pos, end)}
+    typed = {i for k in _NAME_TYPES for i in _all_positions(text, k, pos, end)}
+    for c in sorted(named | typed):
+        if c in region.breaks and (c in named or any(s[0] > c for s in statuses)):
             return c
     return end
 
@@ -960,7 +959,8 @@ def _routine_span(st: _State, parts: Parts, kind: str) -> tuple[int, int] | None
     if not m:
         return None
     nxt = _find_line(st.doc.text, _ADDITIONAL[kind], m.end(), sec[1])
-    return m.start(), (nxt.start() if nxt else m.end())
+    end = nxt.start() if nxt else m.end()
+    return m.start(), m.start() + len(st.doc.text[m.start():end].rstrip())
 
 
 def _per_concern_lists(st: _State, blocks: list[ConcernBlock], kind: str) -> dict[str, tuple[str, list[str]]]:

@@ -1,0 +1,285 @@
+"""RMP extractor: facts read by hand from seed 003 and from the project's fictional RMPs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extract.extractors.rmp import Compact, extract, numbered_items, tidy
+from extract.load import load_document
+from extract.model import Activity, ApprovalCondition, DosageRegimen, ExtractionResult, Indication, SafetyConcern
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_RMP = SEEDS / "003_033988a1d9a37a3d.txt"
+SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
+V1 = SAMPLES / "rmp_solarista_v1.txt"
+V2 = SAMPLES / "rmp_solarista_v2.txt"
+
+
+@pytest.fixture(scope="module")
+def seed() -> ExtractionResult:
+    if not SEEDS.is_dir():
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    return extract(load_document(SEED_RMP))
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    if not SEEDS.is_dir():
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    return load_document(SEED_RMP).text
+
+
+@pytest.fixture(scope="module")
+def v1() -> ExtractionResult:
+    return extract(load_document(V1))
+
+
+def _of(result: ExtractionResult, cls: type) -> list:  # type: ignore[type-arg]
+    return [f for f in result.facts if isinstance(f, cls)]
+
+
+def _activity(result: ExtractionResult, *words: str) -> Activity:
+    found = [a for a in _of(result, Activity) if all(w in a.label for w in words)]
+    assert len(found) == 1, [a.label for a in _of(result, Activity)]
+    return found[0]
+
+
+# --------------------------------------------------------------------------- seed 003
+
+
+def test_seed_document_info(seed: ExtractionResult) -> None:
+    assert seed.info.issued == dt.date(2026, 3, 23)
+    assert seed.info.previous_version_date == dt.date(2026, 2, 25)
+    assert [m.text for m in seed.info.products] == ["ルンスミオ"]
+    assert not [i for i in seed.issues if i.level == "error"]
+
+
+def test_seed_product(seed: ExtractionResult) -> None:
+    (p,) = seed.products
+    assert p.product.text == "ルンスミオ"
+    assert p.names == ("ルンスミオ®点滴静注1mg", "ルンスミオ®点滴静注30mg", "ルンスミオ®皮下注5mg",
+                       "ルンスミオ®皮下注45mg")
+    assert [s.text for s in p.substances] == ["モスネツズマブ(遺伝子組換え)"]
+    assert p.holder is not None and p.holder.text == "中外製薬株式会社"
+    assert p.approval_number == ("30600AMX00306000", "30600AMX00307000", "30700AMX00256000",
+                                 "30700AMX00257000")
+    assert p.approval_date == (dt.date(2024, 12, 27), dt.date(2025, 12, 22))
+    assert p.reexamination_years == 8
+    assert p.therapeutic_category == "87429"
+
+
+@pytest.mark.parametrize("label", ["サイトカイン放出症候群",
+                                   "神経学的事象(免疫エフェクター細胞関連神経毒性症候群含む)",
+                                   "感染症", "腫瘍フレア", "腫瘍崩壊症候群", "血球減少"])
+def test_seed_identified_risks(seed: ExtractionResult, seed_text: str, label: str) -> None:
+    (c,) = [c for c in _of(seed, SafetyConcern) if c.label == label]
+    assert c.category == "identified"
+    assert c.concept is not None and c.concept.text == label
+    assert c.reason is not None and c.reason.endswith("重要な特定されたリスクとした。") or \
+        c.reason is not None and c.reason.endswith("報告されている。")
+    evidence = seed_text[c.ref.start:c.ref.end]
+    assert evidence.startswith(label) and "とした理由" in evidence
+    assert "全Grade" not in c.reason and "例)" not in c.reason  # the incidence table is not reason text
+
+
+def test_seed_concern_counts(seed: ExtractionResult) -> None:
+    cats = [c.category for c in _of(seed, SafetyConcern)]
+    assert cats == ["identified"] * 6  # no potential risks, no missing information
+    assert not [i for i in seed.issues if "有効性" in i.message]  # no efficacy concerns
+
+
+@pytest.mark.parametrize("words, kind, status, target, code", [
+    (("市販直後調査(", "点滴静注製剤"), "pv", "completed", None, None),
+    (("市販直後調査(", "皮下注製剤"), "pv", "ongoing", None, None),
+    (("LUN2501",), "pv", "ongoing", 120, "LUN2501"),
+    (("情報提供", "点滴静注製剤"), "rm", "completed", None, None),
+    (("情報提供", "皮下注製剤"), "rm", "ongoing", None, None),
+    (("適正使用ガイド",), "rm", "ongoing", None, None),
+    (("患者ハンドブック",), "rm", "ongoing", None, None),
+    (("使用条件の設定",), "rm", "ongoing", None, None),
+])
+def test_seed_additional_activities(seed: ExtractionResult, words: tuple[str, ...], kind: str,
+                                    status: str, target: int | None, code: str | None) -> None:
+    a = _activity(seed, *words)
+    assert (a.kind, a.scope, a.status, a.target_sample_size, a.study_code) == \
+        (kind, "additional", status, target, code)
+
+
+def test_seed_activity_details(seed: ExtractionResult) -> None:
+    lun = _activity(seed, "LUN2501")
+    assert lun.label == "特定使用成績調査(再発又は難治性の濾胞性リンパ腫,点滴静注製剤)(LUN2501)"
+    assert lun.addresses == ("サイトカイン放出症候群",)
+    assert lun.milestones == ("安全性定期報告時", "中間報告書の作成時", "最終報告書の作成時")
+    assert lun.period == "2025年4月~2027年5月31日(予定)"
+    assert _activity(seed, "使用条件の設定").addresses == ("サイトカイン放出症候群",)
+    assert len(_activity(seed, "適正使用ガイド").addresses) == 6
+    assert _activity(seed, "市販直後調査(", "点滴静注製剤").report_due == "作成済(2025年11月提出)"
+    assert _activity(seed, "市販直後調査(", "皮下注製剤").period == "販売開始後6カ月間"
+    routine = [a for a in _of(seed, Activity) if a.scope == "routine"]
+    assert sorted((a.kind, a.label, len(a.addresses)) for a in routine) == [
+        ("pv", "通常の医薬品安全性監視活動", 6), ("rm", "通常のリスク最小化活動", 6)]
+    assert len(_of(seed, Activity)) == 10
+
+
+def test_seed_indications_and_conditions(seed: ExtractionResult) -> None:
+    texts = [i.text for i in _of(seed, Indication)]
+    assert texts[0] == "再発又は難治性の濾胞性リンパ腫"
+    assert texts[1].startswith("以下の再発又は難治性の大細胞型B細胞リンパ腫")
+    assert [i.disease.text for i in _of(seed, Indication)][1] == "再発又は難治性の大細胞型B細胞リンパ腫"
+    conditions = _of(seed, ApprovalCondition)
+    assert len(conditions) == 2
+    assert conditions[0].text == "医薬品リスク管理計画を策定の上,適切に実施すること。"
+
+
+@pytest.mark.parametrize("route, cycle, day, dose, combined", [
+    ("intravenous", "1", "1", "1", False),
+    ("intravenous", "1", "8", "2", False),
+    ("intravenous", "1", "15", "60", False),
+    ("intravenous", "2", "1", "60", False),
+    ("intravenous", ">=3", "1", "30", False),
+    ("subcutaneous", "1", "1", "5", False),
+    ("subcutaneous", "1", "8", "45", False),
+    ("subcutaneous", "1", "15", "45", False),
+    ("subcutaneous", ">=2", "1", "45", False),
+    ("subcutaneous", "1", "1", "5", True),
+    ("subcutaneous", "1", "15", "45", True),
+    ("subcutaneous", ">=2", "1", "45", True),
+])
+def test_seed_dosage_steps(seed: ExtractionResult, route: str, cycle: str, day: str, dose: str,
+                           combined: bool) -> None:
+    steps = [d for d in _of(seed, DosageRegimen) if (d.route, d.cycle_number, d.cycle_days) == (route, cycle, day)
+             and bool(d.combination_with) == combined]
+    assert len(steps) == 1
+    d = steps[0]
+    assert (d.dose_value, d.dose_unit, d.cycle_length_days) == (Decimal(dose), "mg", 21)
+    if combined:
+        assert [m.text for m in d.combination_with] == ["ポラツズマブ ベドチン(遺伝子組換え)"]
+        assert d.indication is None  # the block covers two indications: not guessed
+    else:
+        assert d.indication == "再発又は難治性の濾胞性リンパ腫"
+
+
+def test_seed_dosage_count(seed: ExtractionResult) -> None:
+    assert len(_of(seed, DosageRegimen)) == 13
+
+
+def test_seed_spans_exact(seed: ExtractionResult, seed_text: str) -> None:
+    for fact in seed.facts:
+        evidence = seed_text[fact.ref.start:fact.ref.end]
+        assert evidence and evidence == evidence.strip(), fact
+    for d in _of(seed, DosageRegimen):
+        assert tidy(seed_text[d.ref.start:d.ref.end]).replace(" ", "") == d.text.replace(" ", "")
+
+
+# --------------------------------------------------------------------------- fictional samples
+
+
+def test_sample_v1_facts(v1: ExtractionResult) -> None:
+    assert v1.info.issued == dt.date(2025, 4, 10)
+    assert v1.info.previous_version_date == dt.date(2024, 10, 1)
+    assert [(c.category, c.label) for c in _of(v1, SafetyConcern)] == [
+        ("identified", "サイトカイン放出症候群"), ("identified", "感染症"), ("identified", "血球減少"),
+        ("potential", "間質性肺疾患"), ("potential", "進行性多巣性白質脳症"), ("missing", "肝機能障害患者への投与")]
+    trial = _activity(v1, "ABC-2002")
+    assert (trial.status, trial.target_sample_size, trial.study_code, trial.addresses) == \
+        ("planned", 50, "ABC-2002", ("肝機能障害患者への投与",))
+    assert _activity(v1, "ABC1001").milestones == ("安全性定期報告時", "最終報告書作成時")
+    assert _activity(v1, "適正使用ガイド").addresses == ("サイトカイン放出症候群", "感染症")
+    assert not v1.issues
+
+
+def _variant(tmp_path: Path, source: Path, edits: list[tuple[str, str]]) -> ExtractionResult:
+    text = source.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "variant.txt"
+    path.write_text(text, encoding="utf-8")
+    return extract(load_document(path))
+
+
+@pytest.mark.parametrize("word", ["中止", "休止"])
+def test_unknown_status_is_not_invented(tmp_path: Path, word: str) -> None:
+    r = _variant(tmp_path, V1, [("試験終了時 計画中", f"試験終了時 {word}")])
+    assert _activity(r, "ABC-2002").status is None
+    assert any("ABC-2002" in i.message for i in r.issues)
+
+
+def test_summary_only(tmp_path: Path) -> None:
+    text = V1.read_text(encoding="utf-8")
+    path = tmp_path / "summary.txt"
+    path.write_text(text[:text.index("（別紙様式１）")], encoding="utf-8")
+    r = extract(load_document(path))
+    assert r.status == "partial"
+    assert r.info.issued == dt.date(2025, 4, 10)
+    assert r.products[0].names == ("ソラリスタ®点滴静注2mg", "ソラリスタ®点滴静注100mg")
+    assert not _of(r, SafetyConcern)  # the layout table's columns cannot be told apart
+    assert {a.label for a in _of(r, Activity)} >= {"一般使用成績調査(ABC1001)", "市販直後調査"}
+    assert all(a.status is None for a in _of(r, Activity))
+
+
+def test_plan_only(tmp_path: Path) -> None:
+    text = V1.read_text(encoding="utf-8")
+    path = tmp_path / "plan.txt"
+    path.write_text(text[text.index("（別紙様式１）"):], encoding="utf-8")
+    r = extract(load_document(path))
+    assert r.info.products[0].text == "ソラリスタ"
+    assert len(_of(r, SafetyConcern)) == 6
+    assert _activity(r, "ABC1001").status == "ongoing"
+    assert any("summary" in i.message for i in r.issues)
+
+
+def test_truncated_before_section_5(tmp_path: Path) -> None:
+    text = V1.read_text(encoding="utf-8")
+    path = tmp_path / "cut.txt"
+    path.write_text(text[:text.index("５. 医薬品安全性監視計画，")], encoding="utf-8")
+    r = extract(load_document(path))
+    assert r.status == "partial"
+    assert len(_of(r, SafetyConcern)) == 6
+    assert all(a.status is None for a in _of(r, Activity))
+
+
+def test_not_an_rmp(tmp_path: Path) -> None:
+    path = tmp_path / "other.txt"
+    path.write_text("添付文書\n用法及び用量\n通常，1日1回投与する。\n", encoding="utf-8")
+    r = extract(load_document(path))
+    assert r.status == "partial" and not r.facts
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("21 日間を 1\nサイクルとし", "21日間を1サイクルとし"),
+    ("ポラツズマブ ベドチン（遺伝子組換え）", "ポラツズマブ ベドチン(遺伝子組換え)"),
+    ("大細胞型 B 細胞リンパ腫", "大細胞型B細胞リンパ腫"),
+    ("3L+ FL", "3L+ FL"),
+])
+def test_tidy(raw: str, expected: str) -> None:
+    from extract.normalize.text import clean_text
+
+    assert tidy(clean_text(raw)) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1.2. 2024 年 1 月 5 日\n3.4. 2025 年 2 月 6 日", [(1, 2), (3, 4)]),
+    ("1, 2:通常\n3, 4:\n本文", [(1, 2), (3, 4)]),
+    ("①②: A\n③: B", [(1, 2), (3,)]),
+    ("8 年", [()]),
+    ("1. 1 バイアル中\n2. 1 バイアル中", [(1,), (2,)]),
+])
+def test_numbered_items(value: str, expected: list[tuple[int, ...]]) -> None:
+    assert [i.numbers for i in numbered_items(value, 0, len(value), 4)] == expected
+
+
+def test_compact_maps_offsets() -> None:
+    text = "市販直後調査(再発又\n  は難治性) 実施中"
+    c = Compact.of(text, 0, len(text))
+    assert c.text == "市販直後調査(再発又は難治性)実施中"
+    s, e = c.span(0, c.text.index(")") + 1)
+    assert text[s:e] == "市販直後調査(再発又\n  は難治性)"
+    assert c.text.index("実") in c.gaps and c.text.index("は") in c.breaks
