@@ -1,0 +1,297 @@
+"""PDF bytes to a ``Document``: the package's only pdfplumber import.
+
+One pass per page: pdfplumber gives the text lines (reading order, spaces kept as printed, so
+indentation and column gaps survive) and the ruled tables; each ruled table's rows replace the
+text lines inside its box as tab-separated lines (the same shape as the markdown text loader),
+and the page's objects are released before the next page is read (``page.close()``), so memory
+stays flat however long the document is.
+
+Pages whose text is not real text are never passed on as text (facts must not be read from
+garbage); the page is kept, blank, with status ``"unreadable"`` and the reason:
+
+- ``(cid:N)`` tokens (a font without a ToUnicode map): up to ``MAX_STRAY_SHARE`` of the page's
+  characters and ``MAX_STRAY`` tokens are tolerated (a bullet from a symbol font) and replaced by
+  U+FFFD; more makes the page unreadable. The same limits apply to private-use characters.
+- an implausible mix of scripts (Arabic, Hebrew, Canadian syllabics… in a Japanese or English
+  regulatory document): what pdfium and MuPDF produce from the same broken fonts.
+- image-only pages (no characters, at least one image): scanned.
+
+For a broken-font page pypdfium2's text is tried first and kept only if it passes the same
+checks. Image-only or still-broken pages are OCR'd with Tesseract when ``tesseract`` is on PATH
+and ``ocr`` is not ``"never"`` (status ``"ocr"``); ``ocr="always"`` OCRs every page.
+
+Limits: at most ``MAX_BYTES`` (200 MB) of input and ``MAX_PAGES`` (2,000) pages; Tesseract gets
+``OCR_TIMEOUT_S`` seconds per page. Bad documents raise ``InputError`` naming the file and the
+reason: not a PDF, truncated or corrupt, encrypted without (or with a wrong) password, zero
+pages, too large, or no readable text on any page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from extract.errors import InputError, missing_dependency
+from extract.load.layout import RawPage, RawTable, build_document
+from extract.model import Document
+from extract.normalize.text import join_lines
+
+MAX_BYTES = 200 * 1024 * 1024
+MAX_PAGES = 2000
+OCR_TIMEOUT_S = 300
+OCR_DPI = 300
+OCR_MODES = ("auto", "always", "never")
+TESSERACT_INSTALL = "apt-get install tesseract-ocr tesseract-ocr-jpn"
+
+MAX_STRAY = 10           # (cid:N) tokens or private-use characters tolerated on a page …
+MAX_STRAY_SHARE = 0.02   # … and as a share of its visible characters
+MAX_FOREIGN_SHARE = 0.05  # letters from scripts these documents never use, as a share of letters
+MIN_FOREIGN = 5
+
+# pdfplumber text settings: keep printed spaces (indentation, column gaps); tolerances well
+# below a line's height so lines never merge.
+TEXT_SETTINGS: dict[str, Any] = {"keep_blank_chars": True, "x_tolerance": 3, "y_tolerance": 3}
+RULED_TABLES: dict[str, Any] = {
+    "vertical_strategy": "lines", "horizontal_strategy": "lines",
+    "text_keep_blank_chars": True,
+}
+
+_CID = re.compile(r"\(cid:\d+\)")
+_PUA = re.compile(r"[\ue000-\uf8ff]")
+# First word of the Unicode name of letters that belong in Japanese/English documents.
+_USUAL_SCRIPTS = frozenset({
+    "LATIN", "CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "GREEK", "FULLWIDTH", "HALFWIDTH", "IDEOGRAPHIC",
+    "MICRO", "KANGXI", "CIRCLED", "PARENTHESIZED", "SQUARED", "MODIFIER", "FEMININE",
+    "MASCULINE", "SCRIPT", "DOUBLE-STRUCK", "BLACK-LETTER", "PLANCK", "ANGSTROM", "KELVIN",
+    "OHM", "NUMERO", "MATHEMATICAL", "SMALL", "ROMAN",
+})
+
+
+def load_pdf(data: bytes, path: str, *, password: str | None = None, ocr: str = "auto") -> Document:
+    """Read a PDF's pages into a ``Document`` (``source_format="pdf"``, ``shape="pdf"``)."""
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {OCR_MODES}, not {ocr!r}")
+    if len(data) > MAX_BYTES:
+        raise InputError(path, f"PDF larger than {MAX_BYTES // 2**20} MB")
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(path, "not a PDF (no %PDF header)")
+    if ocr == "always" and not shutil.which("tesseract"):
+        raise missing_dependency("tesseract (for --ocr always)", TESSERACT_INSTALL)
+    reader = _PdfReader(data, path, password, ocr)
+    pages = reader.read_pages()
+    _require_text(pages, path)
+    return build_document(data=data, path=path, source_format="pdf", shape="pdf", pages=pages)
+
+
+def _require_text(pages: list[RawPage], path: str) -> None:
+    if any(p.status != "unreadable" and any(line.strip() for line in p.lines) for p in pages):
+        return
+    reasons = sorted({p.reason for p in pages if p.reason})
+    if not reasons:
+        raise InputError(path, f"no text on any of its {len(pages)} page(s)")
+    raise InputError(path, f"no readable text on any of its {len(pages)} page(s): "
+                     + "; ".join(reasons))
+
+
+class _PdfReader:
+    """One open PDF, read page by page. pypdfium2 is opened only when a page needs it."""
+
+    def __init__(self, data: bytes, path: str, password: str | None, ocr: str) -> None:
+        self.data, self.path, self.password, self.ocr = data, path, password, ocr
+        self._pdfium: Any = None
+
+    def read_pages(self) -> list[RawPage]:
+        pdf = _open(self.data, self.path, self.password)
+        try:
+            n = _page_count(pdf, self.path)
+            return [self._page(pdf, i) for i in range(n)]
+        finally:
+            pdf.close()
+            if self._pdfium is not None:
+                self._pdfium.close()
+
+    def _page(self, pdf: Any, index: int) -> RawPage:
+        from pdfminer.psexceptions import PSException
+        from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+        number = index + 1
+        try:
+            page = pdf.pages[index]
+        except (PdfminerException, MalformedPDFException, PSException) as exc:
+            return RawPage(number, (), (), "unreadable", f"cannot parse page: {_why(exc)}")
+        try:
+            if self.ocr == "always":
+                return self._ocr(page, number, "OCR requested for every page")
+            lines, tables, has_images = _read_plumber(page, number)
+            problem = text_problem(lines)
+            if problem is None and (lines or not has_images):
+                return RawPage(number, tuple(_replace_cids(lines)), tables)
+            reason = problem or "image-only page (scanned)"
+            if problem is not None:
+                recovered = self._pdfium_lines(index)
+                if recovered is not None:
+                    return RawPage(number, recovered, (), "ok",
+                                   f"text from pypdfium2 (pdfplumber: {problem})")
+            return self._ocr(page, number, reason)
+        except (PdfminerException, MalformedPDFException, PSException) as exc:
+            return RawPage(number, (), (), "unreadable", f"cannot parse page: {_why(exc)}")
+        finally:
+            page.close()
+
+    def _pdfium_lines(self, index: int) -> tuple[str, ...] | None:
+        """The page's text by pdfium, or None when it is no better (same checks)."""
+        import pypdfium2
+
+        try:
+            if self._pdfium is None:
+                self._pdfium = pypdfium2.PdfDocument(self.data, password=self.password)
+            page = self._pdfium[index]
+            textpage = page.get_textpage()
+            text = textpage.get_text_bounded()
+            textpage.close()
+            page.close()
+        except pypdfium2.PdfiumError:
+            return None
+        lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        if not any(ln.strip() for ln in lines) or text_problem(lines) is not None:
+            return None
+        return tuple(_replace_cids(lines))
+
+    def _ocr(self, page: Any, number: int, reason: str) -> RawPage:
+        if self.ocr == "never":
+            return RawPage(number, (), (), "unreadable", f"{reason}; OCR disabled (--ocr never)")
+        if not shutil.which("tesseract"):
+            return RawPage(number, (), (), "unreadable",
+                           f"{reason}; OCR needs Tesseract: {TESSERACT_INSTALL}")
+        lines, error = _tesseract(page)
+        if error:
+            return RawPage(number, (), (), "unreadable", f"{reason}; OCR failed: {error}")
+        if text_problem(lines) is not None or not any(ln.strip() for ln in lines):
+            return RawPage(number, (), (), "unreadable", f"{reason}; OCR found no usable text")
+        return RawPage(number, tuple(lines), (), "ocr", f"{reason}; text by OCR (Tesseract)")
+
+
+def _why(exc: BaseException) -> str:
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    return f"{type(inner).__name__}: {inner}".rstrip(": ")
+
+
+def _open(data: bytes, path: str, password: str | None) -> Any:
+    """Open with pdfplumber, turning its and pdfminer's errors into ``InputError``."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    try:
+        return pdfplumber.open(io.BytesIO(data), password=password or "")
+    except (PdfminerException, MalformedPDFException, PSException) as exc:
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+        if isinstance(inner, PDFPasswordIncorrect):
+            if password:
+                raise InputError(path, "encrypted PDF: wrong password") from exc
+            raise InputError(path, "encrypted PDF: password required (use --password)") from exc
+        if isinstance(inner, PDFEncryptionError):
+            raise InputError(path, f"encrypted PDF: unsupported encryption ({inner})") from exc
+        raise InputError(path, f"corrupt or truncated PDF ({_why(exc)})") from exc
+
+
+def _page_count(pdf: Any, path: str) -> int:
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    try:
+        n = len(pdf.pages)
+    except (PdfminerException, MalformedPDFException, PSException) as exc:
+        raise InputError(path, f"corrupt or truncated PDF: no readable page tree ({_why(exc)})") from exc
+    if n == 0:
+        raise InputError(path, "PDF has no pages (corrupt, truncated or empty page tree)")
+    if n > MAX_PAGES:
+        raise InputError(path, f"PDF has {n} pages, more than the limit of {MAX_PAGES}")
+    return n
+
+
+# --------------------------------------------------------------------------- one page
+
+
+def _read_plumber(page: Any, number: int) -> tuple[list[str], tuple[RawTable, ...], bool]:
+    """Lines and ruled tables of one page. Text inside a ruled table is replaced by its rows,
+    one tab-separated line per row at the row's height, so cells never interleave."""
+    tables = page.find_tables(RULED_TABLES) if page.edges else []
+    body = page
+    for table in tables:
+        body = body.outside_bbox(table.bbox)
+    placed: list[tuple[float, str]] = [
+        (line["top"], line["text"].rstrip())
+        for line in body.extract_text_lines(strip=False, return_chars=False, **TEXT_SETTINGS)
+    ]
+    raw_tables: list[RawTable] = []
+    for table in tables:
+        rows = table.extract(keep_blank_chars=True)
+        cleaned = tuple(tuple(None if c is None else _cell(c) for c in row) for row in rows)
+        raw_tables.append(RawTable(cleaned, number, header_rows=1))
+        for row_obj, row in zip(table.rows, cleaned):
+            placed.append((row_obj.bbox[1], "\t".join(c for c in row if c is not None)))
+    placed.sort(key=lambda item: item[0])
+    has_images = bool(page.images)
+    return [text for _, text in placed], tuple(raw_tables), has_images
+
+
+def _cell(text: str) -> str:
+    """A cell's lines joined as one (no space between Japanese characters); a one-line cell
+    is kept as printed, spaces included."""
+    return join_lines(text.split("\n")) if "\n" in text else text.rstrip()
+
+
+def text_problem(lines: list[str]) -> str | None:
+    """Why this text is not real text, or None when it reads as Japanese/English."""
+    text = "\n".join(lines)
+    cids = len(_CID.findall(text))
+    pua = len(_PUA.findall(text))
+    visible = sum(1 for ch in _CID.sub("x", text) if not ch.isspace())
+    for count, what in ((cids, "(cid:N) glyph codes: font without a Unicode map"),
+                        (pua, "private-use characters: font without a Unicode map")):
+        if count and (count > MAX_STRAY or count > MAX_STRAY_SHARE * visible):
+            return f"{count} {what}"
+    letters = [ch for ch in text if ch.isalpha()]
+    foreign = [ch for ch in letters if _script(ch) not in _USUAL_SCRIPTS]
+    if len(foreign) >= MIN_FOREIGN and len(foreign) > MAX_FOREIGN_SHARE * len(letters):
+        scripts = sorted({_script(ch) for ch in foreign})[:4]
+        return (f"{len(foreign)} of {len(letters)} letters in unexpected scripts "
+                f"({', '.join(s.title() for s in scripts)}): font without a Unicode map")
+    return None
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "UNKNOWN").split(" ")[0]
+
+
+def _replace_cids(lines: list[str] | tuple[str, ...]) -> list[str]:
+    """A tolerated stray ``(cid:N)`` becomes U+FFFD, never a digit an extractor could read."""
+    return [_CID.sub("\ufffd", line) for line in lines]
+
+
+def _tesseract(page: Any) -> tuple[list[str], str]:
+    """OCR one page with the ``tesseract`` command (Japanese + English). (lines, error)."""
+    image = page.to_image(resolution=OCR_DPI).original
+    with tempfile.TemporaryDirectory() as tmp:
+        png = Path(tmp) / "page.png"
+        image.save(png)
+        try:
+            done = subprocess.run(["tesseract", str(png), "stdout", "-l", "jpn+eng"],
+                                  capture_output=True, text=True, timeout=OCR_TIMEOUT_S,
+                                  check=False)
+        except subprocess.TimeoutExpired:
+            return [], f"Tesseract took longer than {OCR_TIMEOUT_S} s"
+        except OSError as exc:
+            return [], f"cannot run Tesseract: {exc}"
+    if done.returncode != 0:
+        first = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return [], f"Tesseract exit {done.returncode}: {first}"
+    return [ln.rstrip() for ln in done.stdout.splitlines()], ""

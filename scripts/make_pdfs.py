@@ -1,0 +1,449 @@
+"""Render text documents into real PDFs, and build the bad-input PDFs the tests need.
+
+Why: extractors must give the same facts from a PDF as from its text, so every text document
+(``corpus/samples/*`` and, when present, ``../shared/seeds/*.txt``) gets a PDF rendition whose
+text equals the text loader's view of it, line for line:
+
+- ONE SOURCE LINE = ONE PDF LINE. Long lines get a smaller font (down to ``MIN_SIZE``) and, past
+  that, a wider page; they are never wrapped. Spaces are drawn as characters, so indentation and
+  runs of spaces survive extraction.
+- About ``LINES_PER_PAGE`` lines per page; form feeds in the source start a new page too.
+- A run of tab-separated lines (the markdown shape's tables) is drawn as a RULED table (grid
+  lines), one table row per source line, so pdfplumber's table finder finds it.
+- Fonts: IPAex Gothic embedded as TrueType (``fonts-ipaexfont-gothic``), DejaVu Sans for the few
+  symbols IPAex lacks (≥, ≤); without IPAex, reportlab's built-in HeiseiKakuGo-W5 CID font.
+
+Bad inputs (``make_bad_inputs``): truncated, encrypted with an empty and with a real user
+password, an image-only (scanned) page, a font without a ToUnicode map (hand-written PDF whose
+Type0/Identity-H font pdfminer can only show as ``(cid:N)``), zero pages, and a non-PDF.
+
+Usage: ``python scripts/make_pdfs.py [OUT_DIR] [--seeds DIR] [--bad]`` (default ``corpus/pdf/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = ROOT / "corpus" / "pdf"
+DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLES = ROOT / "corpus" / "samples"
+
+LINES_PER_PAGE = 50
+BASE_SIZE = 9.0
+MIN_SIZE = 3.0
+LEADING = 14.0  # points between baselines; y_tolerance in the loader must stay well below it
+MARGIN = 40.0
+A4 = (595.28, 841.89)
+CELL_PAD = 3.0
+
+_IPAEX_PATHS = (
+    "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+    "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
+)
+_FALLBACK_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Registered reportlab font names: the main one, then fallbacks tried per character."""
+
+    names: tuple[str, ...]
+    glyphs: tuple[frozenset[int] | None, ...]  # None = assume every character is covered
+
+    def font_for(self, ch: str) -> str:
+        for name, cover in zip(self.names, self.glyphs):
+            if cover is None or ord(ch) in cover:
+                return name
+        return self.names[0]
+
+
+def _find_ipaex() -> str | None:
+    for path in _IPAEX_PATHS:
+        if Path(path).is_file():
+            return path
+    try:
+        out = subprocess.run(["fc-list", ":lang=ja", "file"], capture_output=True, text=True,
+                             check=False).stdout
+    except OSError:
+        return None
+    for line in out.splitlines():
+        path = line.split(":")[0].strip()
+        if "ipaex" in path.lower() and path.endswith(".ttf"):
+            return path
+    return None
+
+
+@lru_cache(maxsize=1)
+def fonts() -> Fonts:
+    """Register the fonts once per process (reportlab keeps a global registry)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    names: list[str] = []
+    glyphs: list[frozenset[int] | None] = []
+    ipaex = _find_ipaex()
+    if ipaex:
+        font = TTFont("IPAexGothic", ipaex)
+        pdfmetrics.registerFont(font)
+        names.append("IPAexGothic")
+        glyphs.append(frozenset(font.face.charToGlyph))
+    for i, path in enumerate(p for p in _FALLBACK_PATHS if Path(p).is_file()):
+        font = TTFont(f"Fallback{i}", path)
+        pdfmetrics.registerFont(font)
+        names.append(f"Fallback{i}")
+        glyphs.append(frozenset(font.face.charToGlyph))
+    if not ipaex:
+        pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+        names.insert(0, "HeiseiKakuGo-W5")
+        glyphs.insert(0, None)
+    return Fonts(tuple(names), tuple(glyphs))
+
+
+def _runs(text: str, f: Fonts) -> list[tuple[str, str]]:
+    """Split a line into (font, text) runs so every character gets a font that has it."""
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        name = f.font_for(ch)
+        if runs and runs[-1][0] == name:
+            runs[-1] = (name, runs[-1][1] + ch)
+        else:
+            runs.append((name, ch))
+    return runs
+
+
+def text_width(text: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    f = fonts()
+    return sum(stringWidth(run, name, size) for name, run in _runs(text, f))
+
+
+def _draw(canvas: object, x: float, y: float, text: str, size: float) -> None:
+    t = canvas.beginText(x, y)  # type: ignore[attr-defined]
+    for name, run in _runs(text, fonts()):
+        t.setFont(name, size)
+        t.textOut(run)
+    canvas.drawText(t)  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing on a page: a text line, or a table (rows of cells), each one line high per row."""
+
+    lines: tuple[str, ...]
+    table: bool
+
+    @property
+    def height(self) -> int:
+        return len(self.lines)
+
+
+def split_items(lines: Sequence[str]) -> list[Item]:
+    """Group consecutive tab-separated lines into tables; every other line stands alone."""
+    items: list[Item] = []
+    run: list[str] = []
+    for line in [*lines, None]:
+        if line is not None and "\t" in line:
+            run.append(line)
+            continue
+        if run:
+            items.append(Item(tuple(run), True))
+            run = []
+        if line is not None:
+            items.append(Item((line,), False))
+    return items
+
+
+def paginate(text: str, per_page: int = LINES_PER_PAGE) -> list[list[Item]]:
+    """Pages of items: a form feed always breaks; otherwise break every ``per_page`` lines
+    (a table may be split across pages; each part is drawn as its own ruled table)."""
+    pages: list[list[Item]] = []
+    for chunk in text.split("\f"):
+        lines = chunk.split("\n")
+        for start in range(0, max(len(lines), 1), per_page):
+            pages.append(split_items(lines[start:start + per_page]))
+    return pages
+
+
+def _fit(width: float, avail: float) -> float:
+    return BASE_SIZE if width <= avail else max(MIN_SIZE, BASE_SIZE * avail / width)
+
+
+def _table_geometry(rows: Sequence[str], avail: float) -> tuple[float, list[float], list[list[str]]]:
+    cells = [row.split("\t") for row in rows]
+    n_cols = max(len(r) for r in cells)
+    widths = [0.0] * n_cols
+    for row in cells:
+        for c, cell in enumerate(row):
+            widths[c] = max(widths[c], text_width(cell, BASE_SIZE))
+    total = sum(widths) + 2 * CELL_PAD * n_cols
+    size = _fit(total, avail)
+    col_w = [max(w * size / BASE_SIZE + 2 * CELL_PAD, 2 * CELL_PAD + 2) for w in widths]
+    return size, col_w, cells
+
+
+def _item_width(item: Item) -> float:
+    """Width needed at the smallest font size (used to widen a page for very long lines)."""
+    if item.table:
+        _, col_w, _ = _table_geometry(item.lines, float("inf"))
+        return sum(col_w) * MIN_SIZE / BASE_SIZE
+    return text_width(item.lines[0], MIN_SIZE)
+
+
+def _page_width(items: Sequence[Item]) -> float:
+    need = max((_item_width(i) for i in items), default=0.0)
+    return max(A4[0], need + 2 * MARGIN + 2)
+
+
+def _draw_table(canvas: object, top: float, rows: Sequence[str], left: float, avail: float) -> None:
+    """Each row is one ``LEADING`` high. A row with fewer cells than the table lets its last
+    cell span the remaining columns (no vertical rule there: pdfplumber sees a merged cell)."""
+    size, col_w, cells = _table_geometry(rows, avail)
+    xs = [left]
+    for w in col_w:
+        xs.append(xs[-1] + w)
+    ys = [top - LEADING * i for i in range(len(cells) + 1)]
+    for y in ys:
+        canvas.line(xs[0], y, xs[-1], y)  # type: ignore[attr-defined]
+    for r, row in enumerate(cells):
+        y_top, y_bot = ys[r], ys[r + 1]
+        bounds = [*range(len(row)), len(col_w)]
+        for c in bounds:
+            canvas.line(xs[c], y_top, xs[c], y_bot)  # type: ignore[attr-defined]
+        for c, cell in enumerate(row):
+            _draw(canvas, xs[c] + CELL_PAD, y_bot + (LEADING - size) / 2 + size * 0.15, cell, size)
+
+
+def render_text(text: str, out: Path, *, title: str = "") -> Path:
+    """Render cleaned document text (pages split by ``\\f``) to ``out``; returns ``out``."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    canvas = Canvas(str(out), pagesize=A4, pageCompression=1, invariant=1)
+    canvas.setTitle(title)
+    canvas.setLineWidth(0.5)
+    for items in paginate(text):
+        width = _page_width(items)
+        canvas.setPageSize((width, A4[1]))
+        avail = width - 2 * MARGIN
+        y = A4[1] - MARGIN - LEADING
+        for item in items:
+            if item.table:
+                _draw_table(canvas, y + LEADING * 0.75, item.lines, MARGIN, avail)
+            elif item.lines[0].strip():
+                line = item.lines[0]
+                size = _fit(text_width(line, BASE_SIZE), avail)
+                _draw(canvas, MARGIN, y, line, size)
+            y -= LEADING * item.height
+        canvas.showPage()
+    canvas.save()
+    return out
+
+
+def render_document(src: Path, out_dir: Path) -> Path:
+    """Render one text document as the text loader reads it (markup stripped, NFKC applied)."""
+    from extract.load.text import load_text
+
+    doc = load_text(src.read_bytes(), str(src))
+    return render_text(doc.text, out_dir / (src.stem + ".pdf"), title=src.stem)
+
+
+def sources(seeds: Path | None = DEFAULT_SEEDS) -> list[Path]:
+    """The sample documents and, when the folder exists, the seed documents."""
+    found = sorted(p for p in SAMPLES.glob("*") if p.is_file() and p.suffix in {".txt", ".md", ""})
+    if seeds is not None and seeds.is_dir():
+        found += sorted(p for p in seeds.glob("*.txt") if p.name.lower() != "readme.txt")
+    return found
+
+
+def render_corpus(out_dir: Path = DEFAULT_OUT, paths: Iterable[Path] | None = None) -> list[Path]:
+    return [render_document(p, out_dir) for p in (sources() if paths is None else paths)]
+
+
+# --------------------------------------------------------------------------- bad inputs
+
+SAMPLE_LINES = (
+    "1. 効能又は効果",
+    "再発又は難治性の成人T細胞白血病リンパ腫 (fictional product Zentolimab 25 mg)",
+    "",
+    "2. Dosage and Administration",
+    "The usual adult dosage is 25 mg orally once daily.",
+)
+SAMPLE_TABLE = (
+    "項目\t値\t単位",
+    "好中球数\t1,000\t/μL",
+    "Platelets\t25,000\t/uL",
+)
+PASSWORD = "yakuji-secret"
+
+
+def make_sample(out: Path, *, pages: int = 1) -> Path:
+    """A clean Japanese + English PDF with a ruled table, ``pages`` pages long."""
+    body = "\n".join([*SAMPLE_LINES, "", *SAMPLE_TABLE, "", "以上"])
+    text = "\f".join(body.replace("1. ", f"{n}. ", 1) if n > 1 else body for n in range(1, pages + 1))
+    return render_text(text, out, title="sample")
+
+
+def make_truncated(out: Path) -> Path:
+    """A real PDF cut at 55 % of its bytes (no xref, no trailer, a stream cut mid-way)."""
+    full = make_sample(out.with_name(out.stem + "_full.pdf"), pages=3)
+    data = full.read_bytes()
+    full.unlink()
+    out.write_bytes(data[: int(len(data) * 0.55)])
+    return out
+
+
+def make_encrypted(out: Path, user_password: str) -> Path:
+    """RC4-128 encryption via reportlab; an empty ``user_password`` opens without asking."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen.canvas import Canvas
+
+    enc = StandardEncryption(user_password, ownerPassword="owner-" + PASSWORD, canPrint=1,
+                             canModify=0, canCopy=1, canAnnotate=0, strength=128)
+    canvas = Canvas(str(out), pagesize=A4, encrypt=enc, invariant=1)
+    fonts()
+    for i, line in enumerate(SAMPLE_LINES):
+        _draw(canvas, MARGIN, A4[1] - MARGIN - LEADING * (i + 1), line, BASE_SIZE)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
+def make_image_only(out: Path) -> Path:
+    """A scanned-looking page: one PNG of text, no text objects at all."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    img = Image.new("L", (1240, 400), 255)
+    draw = ImageDraw.Draw(img)
+    ipaex = _find_ipaex()
+    font = ImageFont.truetype(ipaex, 40) if ipaex else ImageFont.load_default()
+    for i, line in enumerate(SAMPLE_LINES[:2]):
+        draw.text((40, 40 + 60 * i), line, fill=0, font=font)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    buf.seek(0)
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    canvas.drawImage(ImageReader(buf), MARGIN, A4[1] - MARGIN - 200, width=A4[0] - 2 * MARGIN,
+                     height=200)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """Serialise numbered objects (1-based) into a PDF with a correct xref table."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _stream(content: bytes) -> bytes:
+    packed = zlib.compress(content)
+    return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+
+
+def make_no_tounicode(out: Path, *, good_first_page: bool = True) -> Path:
+    """Page 1 (optional): plain Helvetica text that reads fine. Last page: text in a Type0
+    font with Identity-H encoding and NO ToUnicode map, as MS-Mincho PDFs from Acrobat
+    Distiller often are; pdfminer can only show its glyphs as ``(cid:N)``."""
+    good = b"BT /F0 12 Tf 72 760 Td (Readable page: Zentolimab 25 mg once daily.) Tj ET"
+    broken = (b"BT /F1 12 Tf 72 760 Td <0F4B0F5C0F6D0F7E0F8F0FA00FB10FC2> Tj "
+              b"0 -16 Td <10211032104310541065> Tj ET")
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    fonts_res = (b"<< /Font << /F0 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+                 b"/Encoding /WinAnsiEncoding >> /F1 %d 0 R >> >>")
+    font_obj = 3
+    objects += [
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /MS-Mincho /Encoding /Identity-H "
+        b"/DescendantFonts [4 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /MS-Mincho /CIDSystemInfo "
+        b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 5 0 R "
+        b"/DW 1000 >>",
+        b"<< /Type /FontDescriptor /FontName /MS-Mincho /Flags 4 /FontBBox [0 -140 1000 880] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
+    ]
+    contents = ([good] if good_first_page else []) + [broken]
+    for content in contents:
+        objects.append(_stream(content))
+        stream_no = len(objects)
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+                       + fonts_res % font_obj + b" /Contents %d 0 R >>" % stream_no)
+        kids.append(len(objects))
+    objects[1] = (b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids)
+                  + b"] /Count %d >>" % len(kids))
+    out.write_bytes(_pdf(objects))
+    return out
+
+
+def make_zero_pages(out: Path) -> Path:
+    out.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                          b"<< /Type /Pages /Kids [] /Count 0 >>"]))
+    return out
+
+
+def make_not_pdf(out: Path) -> Path:
+    out.write_bytes(b"This is a plain text note saved with a .pdf name.\n")
+    return out
+
+
+BAD_INPUTS = {
+    "truncated.pdf": make_truncated,
+    "encrypted_empty_password.pdf": lambda p: make_encrypted(p, ""),
+    "encrypted_password.pdf": lambda p: make_encrypted(p, PASSWORD),
+    "image_only.pdf": make_image_only,
+    "no_tounicode.pdf": make_no_tounicode,
+    "no_tounicode_only.pdf": lambda p: make_no_tounicode(p, good_first_page=False),
+    "zero_pages.pdf": make_zero_pages,
+    "not_a_pdf.pdf": make_not_pdf,
+}
+
+
+def make_bad_inputs(out_dir: Path) -> dict[str, Path]:
+    """Every bad-input PDF, by file name."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return {name: build(out_dir / name) for name, build in BAD_INPUTS.items()}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS,
+                        help="folder of seed .txt documents (skipped when absent)")
+    parser.add_argument("--bad", action="store_true", help="also write the bad-input PDFs")
+    args = parser.parse_args(argv)
+    for path in render_corpus(args.out, sources(args.seeds)):
+        print(path)
+    if args.bad:
+        for path in make_bad_inputs(args.out / "bad").values():
+            print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""Shared pytest fixtures: PDF renditions of the text documents, and the bad-input PDFs.
+
+Both are generated once per test session into a temporary folder by ``scripts/make_pdfs.py``
+(never committed), so any test module can ingest the PDF form of a sample or seed document.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _load_make_pdfs() -> ModuleType:
+    """``scripts/`` is not a package: import ``make_pdfs.py`` by path."""
+    name = "yakuji_make_pdfs"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / "make_pdfs.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def make_pdfs() -> ModuleType:
+    """The fixture-builder module (render_text, make_sample, make_bad_inputs, …)."""
+    pytest.importorskip("reportlab")
+    return _load_make_pdfs()
+
+
+@pytest.fixture(scope="session")
+def pdf_renditions(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """PDF rendition of every sample text document and (when present) every seed, by the
+    source file's name: ``{"000_….txt": Path(".../000_….pdf"), …}``."""
+    out = tmp_path_factory.mktemp("pdf_renditions")
+    sources = make_pdfs.sources(SEEDS if SEEDS.is_dir() else None)
+    return {src.name: make_pdfs.render_document(src, out) for src in sources}
+
+
+@pytest.fixture(scope="session")
+def bad_pdfs(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every bad-input PDF by name (see ``make_pdfs.BAD_INPUTS``)."""
+    return make_pdfs.make_bad_inputs(tmp_path_factory.mktemp("bad_pdfs"))
