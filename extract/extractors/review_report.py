@@ -372,7 +372,7 @@ def _match_indication(title: str, indications: list[Indication]) -> str | None:
     for ind in indications:
         if ind.text.lower() == t:
             return ind.text
-    for ind in indications:  # "relapsed or refractory multiple myeloma" -> "Multiple myeloma"
+    for ind in indications:  # a narrower population named in a caption -> its indication
         if ind.text.lower() in t:
             return ind.text
     hits = [ind.text for ind in indications if t and t in ind.text.lower()]  # 〈…〉 short names
