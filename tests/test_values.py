@@ -107,6 +107,8 @@ def test_parse_number(text: str, expected: Decimal | None) -> None:
         ("450×106個", Q(450000000, "cells")),  # flattened superscript
         ("150×10 ⁶ 個", Q(150000000, "cells")),
         ("$450 \\times 10^6$ 個", Q(450000000, "cells")),
+        ("450×10<sup>6</sup>個", Q(450000000, "cells")),    # HTML superscript
+        ("300 mg/m<sup>2</sup>", Q(300, "mg/m2")),
         ("300×10^6 細胞", Q(300000000, "cells")),
         ("2.0×10^6 CAR+ T cells/kg", Q(2000000, "cells/kg")),
         ("1.0×10⁶個/kg", Q(1000000, "cells/kg")),

@@ -2,7 +2,8 @@
 
 Every extractor parses values through this module so that one rule decides what a string means.
 Inputs may be raw (full-width digits, ``10⁶``, ``～``, ``（45.6%）``, LaTeX leftovers such as
-``$300\\text{mg}/\\text{m}^2$``) or already passed through ``clean_text``; both read the same.
+``$300\\text{mg}/\\text{m}^2$``, HTML ``10<sup>6</sup>``) or already passed through
+``clean_text``; both read the same, and spans returned by ``find_*`` index the string as given.
 
 Rules worth knowing:
 
@@ -22,7 +23,6 @@ Rules worth knowing:
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 import unicodedata
@@ -69,6 +69,7 @@ _LATEX_TOKEN = re.compile(
     r"|\\(?:times|cdot|sim|mu|pm|leq|geq|le|ge|%|,|;|:|!|\s)"
     r"|[{}$]"
 )
+_HTML_TOKEN = re.compile(r"<(/?)(sup|sub)\s*>", re.IGNORECASE)
 _LATEX_REPLACEMENT = {
     "\\times": "×", "\\cdot": "×", "\\sim": "~", "\\mu": "μ", "\\pm": "±",
     "\\leq": "≤", "\\le": "≤", "\\geq": "≥", "\\ge": "≥", "\\%": "%",
@@ -102,7 +103,7 @@ def _char_norm(ch: str) -> str:
 _ONE_TO_ONE = str.maketrans({k: v for k, v in _AFTER_NFKC.items() if len(v) == 1})
 _SLOW_CHARS = re.compile(
     "[" + "".join(_SUPERSCRIPT_DIGITS) + "".join(_SUBSCRIPT_DIGITS)
-    + "".join(k for k, v in _AFTER_NFKC.items() if len(v) != 1) + "\\\\$]"
+    + "".join(k for k, v in _AFTER_NFKC.items() if len(v) != 1) + "\\\\$<]"
 )
 
 
@@ -125,9 +126,18 @@ def _normalize(s: str) -> _Norm:
             ends.append(b)
 
     latex = "\\" in s or "$" in s
+    html = "<" in s
     i = 0
     prev_super = False
     while i < len(s):
+        if html:
+            m = _HTML_TOKEN.match(s, i)
+            if m:  # 10<sup>6</sup> is 10^6; the tags themselves are dropped
+                opening_sup = not m.group(1) and m.group(2).lower() == "sup"
+                emit("^" if opening_sup else "", i, m.end())
+                i = m.end()
+                prev_super = False
+                continue
         if latex:
             m = _LATEX_TOKEN.match(s, i)
             if m:
@@ -261,7 +271,9 @@ _UNITS: list[tuple[str, str]] = [
     (r"(?:週間|週|weeks?(?![A-Za-z])|wks?(?![A-Za-z]))", "weeks"),
     (r"(?:日間|日|days?(?![A-Za-z]))", "days"),
     (r"(?:時間|hours?(?![A-Za-z])|hrs?(?![A-Za-z])|h(?![A-Za-z]))", "hours"),
-    (r"(?:分間|分(?![のけ割類布析子画泌離娩野担量解岐散])|minutes?(?![A-Za-z])|min(?![A-Za-z]))", "minutes"),
+    # 分 alone is also the first character of many words (分布, 分析, 3分の1 ...).
+    (r"(?:分間|分(?![のけ割類布析子画泌離娩野担量解岐散])|minutes?(?![A-Za-z])|min(?![A-Za-z]))",
+     "minutes"),
     (r"(?:年間|歳|years?(?![A-Za-z]))", "years"),
     (r"(?:サイクル|cycles?(?![A-Za-z]))", "cycles"),
 ]
@@ -447,7 +459,8 @@ def unflatten_power(s: str) -> str:
 
 _FLAT_LOOKAHEAD = 60
 _FLAT_RAW_RE = re.compile(
-    r"(?<![A-Za-z0-9.,_^\-０-９])[0-9０-９][0-9０-９,，.．]*\s*[×xX]\s*[1１][0０](?P<flat>[0-9０-９]{1,2})(?![0-9０-９.,])"
+    r"(?<![A-Za-z0-9.,_^\-０-９])[0-9０-９][0-9０-９,，.．]*\s*[×xX]\s*[1１][0０]"
+    r"(?P<flat>[0-9０-９]{1,2})(?![0-9０-９.,])"
 )
 
 
@@ -513,7 +526,11 @@ def parse_count_percent(s: str) -> tuple[int, Decimal] | None:
     return int(n), p
 
 
-_CI_LABEL = r"(?:\d{1,2}(?:\.\d+)?\s*%\s*(?:CI|C\.I\.|confidence\s+interval|信頼区間)(?:\s*\*+\s*\^?\d?)?\s*:?)"
+# "95% CI", "95%CI*1:", "95%信頼区間" (a footnote star may follow the label).
+_CI_LABEL = (
+    r"(?:\d{1,2}(?:\.\d+)?\s*%\s*(?:CI|C\.I\.|confidence\s+interval|信頼区間)"
+    r"(?:\s*\*+\s*\^?\d?)?\s*:?)"
+)
 _CI_NUM = rf"(?P<NAME>{_SIGNED})\s*%?"
 _CI_RE = re.compile(
     rf"(?:{_CI_LABEL}\s*)?[\[(]?\s*(?:{_CI_LABEL}\s*)?"
