@@ -473,33 +473,67 @@ _PAGE_NUMBER = re.compile(r"^(?:-\s?)?(\d{1,3})(?:\s?-)?$|^(\d{1,3})\s?/\s?\d{1,
 
 
 def find_furniture(lines: list[Line], page_count: int) -> set[int]:
-    """Line indices that are page furniture: bare page numbers, and running headers/footers
-    (the same line at the top or bottom of many pages, digits ignored)."""
-    found: set[int] = set()
-    last_page = 0
-    for i, ln in enumerate(lines):
-        m = _PAGE_NUMBER.match(ln.text.strip())
-        if not m:
-            continue
-        value = int(next(g for g in m.groups() if g))
-        before = i == 0 or not lines[i - 1].text.strip() or lines[i - 1].page_index != ln.page_index
-        after = i + 1 == len(lines) or not lines[i + 1].text.strip() or lines[i + 1].page_index != ln.page_index
-        if before and after and value > last_page:
-            found.add(i)
-            last_page = value
-    if page_count >= 3:
-        found |= _running_lines(lines, page_count)
-    return found
+    """Line indices that are page furniture.
+
+    With real pages (form feeds, PDF): a bare page number among the first or last two lines of
+    a page, and running headers/footers (the same line, digits ignored, at the edge of many
+    pages). Without pages: isolated bare numbers only when at least three of them rise at a
+    steady pace through the document, as page numbers do (a lone number may be a table cell
+    or a chart label)."""
+    if page_count >= 2:
+        edges = _page_edges(lines)
+        found = {i for idx in edges.values() for i in idx if _page_number(lines[i].text) is not None}
+        if page_count >= 3:
+            found |= _running_lines(lines, edges, page_count)
+        return found
+    return _page_number_chain(lines)
 
 
-def _running_lines(lines: list[Line], page_count: int) -> set[int]:
-    edges: dict[int, list[int]] = {}
+def _page_number(text: str) -> int | None:
+    m = _PAGE_NUMBER.match(text.strip())
+    return int(next(g for g in m.groups() if g)) if m else None
+
+
+def _page_edges(lines: list[Line]) -> dict[int, list[int]]:
+    """For each page, the indices of its first two and last two non-blank lines."""
+    by_page: dict[int, list[int]] = {}
     for i, ln in enumerate(lines):
         if ln.text.strip():
-            edges.setdefault(ln.page_index, []).append(i)
+            by_page.setdefault(ln.page_index, []).append(i)
+    return {p: sorted(set(idx[:2] + idx[-2:])) for p, idx in by_page.items()}
+
+
+def _page_number_chain(lines: list[Line]) -> set[int]:
+    isolated: list[tuple[int, int]] = []  # (line index, value)
+    for i, ln in enumerate(lines):
+        value = _page_number(ln.text)
+        if value is None:
+            continue
+        before = i == 0 or not lines[i - 1].text.strip()
+        after = i + 1 == len(lines) or not lines[i + 1].text.strip()
+        if before and after:
+            isolated.append((i, value))
+    best: list[tuple[int, int]] = []
+    for k in range(len(isolated)):
+        chain = [isolated[k]]
+        for item in isolated[k + 1:]:
+            if item[1] > chain[-1][1]:
+                chain.append(item)
+        if len(chain) > len(best) and _steady(chain):
+            best = chain
+    return {i for i, _ in best} if len(best) >= 3 else set()
+
+
+def _steady(chain: list[tuple[int, int]]) -> bool:
+    """Lines per page between successive numbers stay within a factor of two."""
+    paces = [(b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(chain, chain[1:])]
+    return bool(paces) and min(paces) >= 10 and max(paces) <= 2 * min(paces)
+
+
+def _running_lines(lines: list[Line], edges: dict[int, list[int]], page_count: int) -> set[int]:
     keyed: dict[str, list[int]] = {}
     for idx in edges.values():
-        for i in set(idx[:2] + idx[-2:]):
+        for i in idx:
             keyed.setdefault(re.sub(r"\d+", "#", lines[i].text.strip()), []).append(i)
     need = max(3, int(page_count * 0.3))
     pages_of = Counter({k: len({lines[i].page_index for i in v}) for k, v in keyed.items()})
