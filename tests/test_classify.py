@@ -1,0 +1,99 @@
+"""The document-type classifier on the seeds and on small fictional texts of every kind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extract.classify import THRESHOLD, classify, score_all
+from extract.errors import InputError
+from extract.load import load_document
+from extract.load.text import load_text
+from extract.model import DocType
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.mark.parametrize("prefix, doc_type, lang, cue", [
+    ("000", DocType.REVIEW_REPORT, "en", "head: Reviewing Office"),
+    ("001", DocType.TRIAL_RECORD, "en", "head: DRUG:"),
+    ("002", DocType.GUIDELINE, "ja", "head: title: 最適使用推進ガイドライン"),
+    ("003", DocType.RMP, "ja", "head: 医薬品リスク管理計画書"),
+    ("004", DocType.PRODUCT_INFO, "ja", "head: 【警告】"),
+])
+def test_seeds_are_classified(prefix: str, doc_type: DocType, lang: str, cue: str) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    result = classify(load_document(next(SEEDS.glob(f"{prefix}_*.txt"))))
+    assert (result.doc_type, result.lang) == (doc_type, lang)
+    assert THRESHOLD <= result.score <= 1
+    assert cue in result.evidence
+
+
+SAMPLES = {
+    "review_en": ("Report on the Deliberation Results\n\nBrand Name Examplix Tablets 10 mg\n"
+                  "Reviewing Office Office of New Drug I\n\nReview Report\nResults of Review\n"),
+    "review_ja": "審議結果報告書\n\n販売名 エグザンプル錠10mg\n\n審査報告書\n審査担当部 新薬審査第一部\n審査結果\n",
+    "rmp_ja": ("(別紙様式2)\nエグザンプルに係る\n医薬品リスク管理計画書\n\n1.1 安全性検討事項\n"
+               "【重要な特定されたリスク】\n架空の副作用\n2. 医薬品安全性監視計画の概要\n"),
+    "rmp_en": ("Risk Management Plan for Examplix\n\nPart II: Safety Specification\n"
+               "Part III: Pharmacovigilance Plan\nRisk minimisation measures\n"),
+    "guideline_ja": "\n最適使用推進ガイドライン\nエグザンプルマブ\n~架空疾患~\n令和7年1月\n厚生労働省\n",
+    "guideline_en": "Optimal Use Promotion Guidelines\nExamplimab (Brand name: Examplio)\nMinistry of Health\n",
+    "pi_ja": ("2025年1月改訂(第2版)\n電子添文\n【警告】\n1. 架空の警告。\n【禁忌(次の患者には投与しないこと)】\n"
+              "効能又は効果\n用法及び用量\n使用上の注意\n重大な副作用\n"),
+    "pi_en": ("PACKAGE INSERT\nExamplix Tablets\nWARNINGS\n1. A fictional warning.\n"
+              "CONTRAINDICATIONS\n1. Hypersensitivity.\n"),
+    "registry": ("A Phase 2 Study of Examplix in Examplitis\nTo assess the response rate\n"
+                 "Chronic Examplitis|Acute Examplitis\nDRUG: Examplix\nPHASE2\n"),
+    "xml": ('<?xml version="1.0" encoding="UTF-8"?>\n<clinical_study>\n <id_info><nct_id>NCT00000001</nct_id>'
+            "</id_info>\n <brief_title>Examplix study</brief_title>\n</clinical_study>\n"),
+    "json": json.dumps({"protocolSection": {"identificationModule": {"nctId": "NCT00000001",
+                                                                     "briefTitle": "Examplix study"}}}),
+}
+
+
+@pytest.mark.parametrize("name, doc_type, lang", [
+    ("review_en", DocType.REVIEW_REPORT, "en"),
+    ("review_ja", DocType.REVIEW_REPORT, "ja"),
+    ("rmp_ja", DocType.RMP, "ja"),
+    ("rmp_en", DocType.RMP, "en"),
+    ("guideline_ja", DocType.GUIDELINE, "ja"),
+    ("guideline_en", DocType.GUIDELINE, "en"),
+    ("pi_ja", DocType.PRODUCT_INFO, "ja"),
+    ("pi_en", DocType.PRODUCT_INFO, "en"),
+    ("registry", DocType.TRIAL_RECORD, "en"),
+    ("xml", DocType.TRIAL_RECORD, "en"),
+    ("json", DocType.TRIAL_RECORD, "en"),
+])
+def test_fictional_samples_of_every_kind(name: str, doc_type: DocType, lang: str) -> None:
+    result = classify(load_text(SAMPLES[name].encode("utf-8"), f"{name}.txt"))
+    assert (result.doc_type, result.lang) == (doc_type, lang)
+    assert result.evidence
+
+
+def test_a_citation_deep_in_the_body_does_not_outweigh_the_title() -> None:
+    """A brochure that mentions the guideline and the RMP near its end is still product info."""
+    filler = "本剤の臨床成績を示す。\n" * 300
+    text = "製品情報\n【警告】\n1. 架空の警告。\n使用上の注意\n" + filler + "最適使用推進ガイドライン対象品目\n医薬品リスク管理計画\n"
+    assert classify(load_text(text.encode("utf-8"), "b.txt")).doc_type is DocType.PRODUCT_INFO
+
+
+@pytest.mark.parametrize("text", [
+    "今日は良い天気です。散歩に行きました。\n",
+    "Minutes of the garden club meeting.\nWe discussed roses.\n",
+])
+def test_unknown_documents_are_refused_with_the_best_guess(text: str) -> None:
+    with pytest.raises(InputError) as err:
+        classify(load_text(text.encode("utf-8"), "u.txt"))
+    assert err.value.path == "u.txt"
+    assert "unknown document type (best guess:" in err.value.reason
+    assert "score 0.00" in err.value.reason
+
+
+def test_scores_are_between_zero_and_one_for_every_kind() -> None:
+    scores = score_all(load_text(SAMPLES["pi_ja"].encode("utf-8"), "p.txt"))
+    assert set(scores) == set(DocType)
+    assert all(0 <= score <= 1 for score, _ in scores.values())
