@@ -322,6 +322,9 @@ def test_parse_year_month(text: str, expected: tuple[int, int] | None) -> None:
         ("第 1~3 サイクル", []),
         ("1 日目から", []),
         ("1 日 1 回投与", []),
+        ("2 サイクル目以降", []),
+        ("8 週目の評価", []),
+        ("1 日量として", []),
         ("Study MM-001 enrolled", []),
         ("説明変数が 5 個", []),
         ("200 mg/24 h 以上", [(Q(24, "hours"), "24 h")]),   # "mg/24 h" is no unit of ours: no 200 mg

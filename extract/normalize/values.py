@@ -13,7 +13,8 @@ Rules worth knowing:
   cells. A ``×10`` followed by one or two digits *without* ``^`` is read as a power only when
   (a) a cell/count unit follows (``個``, ``細胞``, ``cells``, ``/μL``, ``/L``, ``/mm3``), directly or
   through a range whose right end has such a unit, and (b) the exponent is plausible for such
-  counts (3 to 12). Otherwise the text is left alone, and ``parse_number("3×106")`` is ``None``:
+  counts (3 to 12) with a mantissa below 10000 (``5×101個`` is not 5×10¹ cells).
+  Otherwise the text is left alone, and ``parse_number("3×106")`` is ``None``:
   a product of two numbers is not one number, and guessing would be a wrong fact.
 * **Units** come out canonical: ``mg``, ``mg/m2``, ``mg/kg``, ``cells``, ``cells/kg``, ``/uL``
   (``/mm3`` is the same volume), ``/L``, ``%``, ``months``, ``days``, ``hours``, ``weeks``,
@@ -392,8 +393,9 @@ def parse_quantity(s: str) -> Quantity | None:
 def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
     """Every number-with-unit in ``text``, with its span in ``text`` as given.
 
-    Bare numbers are left out (they are counts, footnotes, table cells: the caller knows better).
-    ``23日`` right after ``月`` is a date, not a duration, and is skipped too.
+    Bare numbers are left out (they are counts, footnotes, table cells: the caller knows better),
+    and so are numbers whose unit word is not a measure there: ordinals (``第 7 サイクル``,
+    ``1 日目``), dates (``3月23日``), frequencies (``1 日 1 回``), labels (``95% CI``).
     """
     norm = _normalize(text)
     t = norm.text
@@ -416,18 +418,19 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
 _CI_LABEL_AFTER_RE = re.compile(r"\s*(?:CI|C\.I\.|信頼区間|confidence)")
 _ORDINAL_BEFORE_RE = re.compile(r"第\s*(?:\d+\s*[~-]\s*)?$")
 _MONTH_BEFORE_RE = re.compile(r"月\s*$")
-_DAY_NOT_DURATION_RE = re.compile(r"\s*(?:目|\d+\s*回)")
+_ORDINAL_AFTER_RE = re.compile(r"\s*目")
+_DAY_NOT_DURATION_RE = re.compile(r"\s*(?:量|あたり|当たり|\d+\s*回)")
 
 
 def _not_a_measure(t: str, hit: _Hit) -> bool:
     """Numbers with a unit word that are not measures in running text.
 
-    ``第 7 サイクル`` / ``第 1 日`` are ordinals, ``3月23日`` is a date, ``1 日目`` is a day
-    number and ``1 日 1 回`` a frequency ("once a day"), not durations; the ``95%`` of
-    ``95% CI`` is a label.
+    ``第 7 サイクル`` / ``1 日目`` / ``2 サイクル目`` are ordinals, ``3月23日`` is a date,
+    ``1 日 1 回`` a frequency ("once a day") and ``1 日量`` a daily amount, not durations;
+    the ``95%`` of ``95% CI`` is a label.
     """
     before = t[max(0, hit.start - 12):hit.start]
-    if _ORDINAL_BEFORE_RE.search(before):
+    if _ORDINAL_BEFORE_RE.search(before) or _ORDINAL_AFTER_RE.match(t, hit.end):
         return True
     if hit.quantity.unit == "%" and _CI_LABEL_AFTER_RE.match(t, hit.end):
         return True
