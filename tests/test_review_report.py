@@ -435,3 +435,24 @@ def test_seed_result_status_ok(seed):
     """Warnings only (skipped cells, redaction): the seed is read as a complete report."""
     _, r = seed
     assert r.status == "ok"
+
+
+# --------------------------------------------------------------------------- PDF renditions
+
+
+def _fact_keys(result: ExtractionResult) -> set[tuple]:
+    return {(type(f).__name__,) + tuple(getattr(f, n) for n in f.__slots__ if n != "ref")
+            for f in result.facts}
+
+
+@pytest.mark.parametrize("name", [SEED.name, "review_report_ja.txt", "review_report_en.txt"])
+def test_pdf_rendition_gives_the_same_facts(pdf_renditions, name):
+    if name not in pdf_renditions:
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    src = SEED if name == SEED.name else SAMPLES / name
+    from_text = extract(load_document(src))
+    from_pdf = extract(load_document(pdf_renditions[name]))
+    assert _fact_keys(from_pdf) == _fact_keys(from_text)
+    assert [s.identifiers for s in from_pdf.studies] == [s.identifiers for s in from_text.studies]
+    assert from_pdf.products[0].names == from_text.products[0].names
+    assert all(f.ref.page is not None and f.ref.page >= 1 for f in from_pdf.facts)
