@@ -290,7 +290,9 @@ class _State:
     concern_blocks: list["ConcernBlock"] = field(default_factory=list)
 
     def issue(self, level: str, message: str, start: int | None = None, end: int | None = None) -> None:
-        ref = self.doc.ref(start, end if end is not None else start) if start is not None else None
+        ref = None
+        if start is not None:
+            ref = self.doc.ref(start, max(start, end if end is not None else start))
         self.issues.append(Issue(level, message, ref))  # type: ignore[arg-type]
 
 
@@ -995,7 +997,7 @@ def _section5_rows(st: _State, parts: Parts, hints_pv: tuple[str, ...],
         return None
     text = st.doc.text
     s5 = parts.sec5
-    num = r"(?:\d\s*\.\s*)?(?:\(\s*\d\s*\)\s*)?"
+    num = r"(?:\d\s*\.\s*)?\(\s*\d\s*\)\s*"  # 5.(1): the number may change, not its form
     tables = [("pv", num + r"医薬品安全性監視計画の一覧", r"追加の医薬品安全性監視活動", hints_pv, False),
               ("efficacy", num + r"有効性に関する調査\s*[・･]\s*試験の計画の一覧", None, (), False),
               ("rm", num + r"リスク最小化計画の一覧", r"追加のリスク最小化活動", hints_rm, True)]
