@@ -155,6 +155,10 @@ def test_japanese_offsets_know_their_section(phrase: str, section: str) -> None:
     ("1. Intro\n1.1 Scope\n2.5 mg once daily\n1.2 Next\n", ["1.", "1.1", "1.2"]),
     # a sentence is not a heading
     ("1. Intro\n1.1 Scope\n2. The patient should take the tablet.\n", ["1.", "1.1"]),
+    # "etc." ends a heading without making it a sentence
+    ("1. Intro\n1.1 Scope\n1.2 Development history, etc.\nBody.\n", ["1.", "1.1", "1.2"]),
+    # a table-of-contents line in layout text is not a heading
+    ("Contents\n1. Intro ........ 3\n\n1. Intro\n1.1 Scope\nBody.\n", ["1.", "1.1"]),
     # circled numbers and their sub-items
     ("① 施設について\n本文。\n① -1 要件\n本文。\n② 体制\n本文。\n", ["①", "① -1", "②"]),
     # Japanese table captions, but not a sentence that mentions a table
@@ -206,6 +210,7 @@ def test_isolated_numbers_are_furniture_only_when_they_rise_like_page_numbers() 
 
 @pytest.mark.parametrize("number, title", [
     ("1.", "Origin or History of Discovery, Use in Foreign Countries, and Other Information"),
+    ("1.2", "Development history, etc."),
     ("3.1.1.1", "In vitro (CTD 4.2.1.1.1)"),
     ("3.R.1", "Mechanism of action and efficacy of lenalidomide against ATLL"),
     ("6.1.1", "Assay"),

@@ -97,6 +97,7 @@ def test_json_and_xml_records_keep_their_text_verbatim() -> None:
     ("<p><選択基準></p>", " <選択基準> "),
     ("p 値 <0.0001", "p 値 <0.0001"),
     ("A &amp; B", "A & B"),
+    ("## 3. 臨床成績", "3. 臨床成績"),
 ])
 def test_strip_markup_keeps_words_and_numbers(line: str, expected: str) -> None:
     assert strip_markup(line) == expected

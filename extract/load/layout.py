@@ -225,8 +225,17 @@ class _Candidate:
     title: str
 
 
+_ABBREVIATION_END = re.compile(r"(?:\betc|\be\.g|\bi\.e|\bvs|\bInc|\bLtd|\bCo|\bNo)\.$")
+
+
 def _is_sentence(title: str) -> bool:
-    return title.rstrip().endswith(("。", ".")) or bool(re.search(r"[.。]\s+\S", title))
+    """Headings do not end a sentence (``etc.`` aside) nor hold a sentence break."""
+    title = title.rstrip()
+    if title.endswith("。") or "。" in title[:-1]:
+        return True
+    if title.endswith(".") and not _ABBREVIATION_END.search(title):
+        return True
+    return bool(re.search(r"(?<!etc)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bNo)\.\s+[A-Z]", title))
 
 
 def _candidate(index: int, text: str) -> _Candidate | None:
@@ -234,7 +243,7 @@ def _candidate(index: int, text: str) -> _Candidate | None:
     if "\t" in text or not text:
         return None
     m = _DECIMAL.match(text)
-    if m:
+    if m and not _TOC_TAIL.search(text):
         number = m.group("num")
         title = m.group("title").strip()
         parts = tuple(p for p in re.split(r"\.|(?=\()", number) if p)

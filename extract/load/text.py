@@ -144,15 +144,16 @@ def _is_trial_json(text: str) -> bool:
 
 
 _HTML_TAG = re.compile(r"</?(?:p|ul|ol|li|br|div|span|b|i|strong|em|sup|sub|table|tr|td|th|thead|tbody)\b[^>]*>", re.I)
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 _LATEX_TEXT = re.compile(r"\\(?:text|mathrm|mathit|textrm)\{([^{}]*)\}")
 _LATEX_SYMBOLS = (("\\times", "×"), ("\\sim", "~"), ("\\%", "%"), ("\\leq", "≤"), ("\\geq", "≥"),
                   ("\\le", "≤"), ("\\ge", "≥"), ("\\pm", "±"), ("\\mu", "μ"), ("\\cdot", "·"))
 
 
 def strip_markup(line: str) -> str:
-    """Remove HTML tags and LaTeX wrappers, keep the words and numbers:
+    """Remove HTML tags, markdown heading marks and LaTeX wrappers, keep the words and numbers:
     ``$300\\text{mg}/\\text{m}^2$`` reads ``300mg/m^2``."""
-    line = _HTML_TAG.sub(" ", line)
+    line = _MD_HEADING.sub("", _HTML_TAG.sub(" ", line))
     if "&" in line:
         line = html.unescape(line)
     if "$" in line:
