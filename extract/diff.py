@@ -308,10 +308,11 @@ def _match_concerns(old: list[SafetyConcern], new: list[SafetyConcern], old_link
     """Pair concerns across versions; returns old label → new label and the changes."""
     changes: list[Change] = []
     pairs: dict[str, str] = {}
-    new_by_key = {_concept_key(c, new_links): c for c in new}
+    old_keys, new_keys = _keys(old, old_links), _keys(new, new_links)
+    new_by_key = {new_keys[i]: c for i, c in enumerate(new)}
     left: list[SafetyConcern] = []
-    for c in old:
-        match = new_by_key.pop(_concept_key(c, old_links), None)
+    for i, c in enumerate(old):
+        match = new_by_key.pop(old_keys[i], None)
         if match is None:
             left.append(c)
         else:
@@ -328,6 +329,13 @@ def _match_concerns(old: list[SafetyConcern], new: list[SafetyConcern], old_link
             changes.append(ConcernRemoved(c.label, c.category))
     changes += [ConcernAdded(c.label, c.category) for c in right]
     return pairs, changes
+
+
+def _keys(concerns: list[SafetyConcern], links: Links | None) -> list[str]:
+    """Matching keys; where the linker gives two concerns of one version the same concept,
+    their labels are used instead, so neither is lost."""
+    keys = [_concept_key(c, links) for c in concerns]
+    return [k if keys.count(k) == 1 else "label:" + normalise_label(c.label) for k, c in zip(keys, concerns)]
 
 
 def _similar(a: str, b: str) -> float:
@@ -485,11 +493,12 @@ RENDERERS = {"text": render_text, "json": to_json, "markdown": render_markdown}
 # --------------------------------------------------------------------------- files
 
 
-def load_rmp(path: str) -> ExtractionResult:
-    """Load and extract one RMP file; ``InputError`` when it is not an RMP at all."""
+def load_rmp(path: str) -> tuple[ExtractionResult, Links]:
+    """Load, extract and link one RMP file; ``InputError`` when it is not an RMP at all."""
     from extract.errors import InputError
     from extract.extractors.rmp import extract, find_parts
     from extract.load import load_document
+    from extract.normalize.linker import link
 
     doc = load_document(path)
     parts = find_parts(doc.text)
@@ -498,7 +507,7 @@ def load_rmp(path: str) -> ExtractionResult:
     result = extract(doc)
     if not result.info.products:
         raise InputError(path, "RMP without a readable product name (販売名)")
-    return result
+    return result, link(result, doc)
 
 
 def diff_files(old_path: str, new_path: str, *, fmt: str = "text",
@@ -507,7 +516,8 @@ def diff_files(old_path: str, new_path: str, *, fmt: str = "text",
     1 different). Raises ``InputError`` / ``ProductMismatchError`` for exit code 2."""
     if fmt not in RENDERERS:
         raise ValueError(f"unknown format {fmt!r}; one of: {', '.join(RENDERERS)}")
-    diff = diff_rmp(load_rmp(old_path), load_rmp(new_path))
+    (old, old_links), (new, new_links) = load_rmp(old_path), load_rmp(new_path)
+    diff = diff_rmp(old, new, old_links=old_links, new_links=new_links)
     if ignore_wording:
         diff = diff.without_wording()
     return RENDERERS[fmt](diff), 0 if diff.identical else 1
