@@ -147,19 +147,17 @@ def unlinked_key(text: str, lang: Lang) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _sudachi_tokenizer():  # type: ignore[no-untyped-def]
-    from sudachipy import Dictionary
-    return Dictionary(dict="core").create()
+    from sudachipy import Dictionary, SplitMode
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
 
 def sudachi_key(text: str) -> str:
     """The normalised form of a Japanese name: Sudachi mode C normalized_form of each token,
     then ``normalize_label``. Input is one name (far below Sudachi's ~49 KB limit)."""
-    from sudachipy import SplitMode
-
     s = unicodedata.normalize("NFKC", text).strip()
     if not s:
         return ""
-    tokens = _sudachi_tokenizer().tokenize(s[:4000], SplitMode.C)
+    tokens = _sudachi_tokenizer().tokenize(s[:4000])
     return normalize_label("".join(t.normalized_form() for t in tokens), "ja")
 
 
@@ -254,8 +252,8 @@ def phrase_match(text: str, lang: Lang, lexicon: Lexicon,
 
 # ------------------------------------------------------------------------- abbreviations
 
-_JA_DEF = re.compile(r"([^\s()「」『』、。,:;]{2,60}?)\s*\(\s*以下、?\s*[「『]\s*([^」』()]{1,20}?)\s*[」』]"
-                     r"\s*(?:という|と略す|と記載する)?\s*\)")
+_JA_DEF = re.compile(r"([^\s()（）「」『』、。,:;]{2,60}?)\s*[(（]\s*以下[、,]?\s*[「『]\s*([^」』()（）]{1,20}?)"
+                     r"\s*[」』]\s*(?:という|と略す|と記載する)?\s*[)）]")
 _EN_DEF = re.compile(r"([A-Za-z][A-Za-z0-9'\- ]{2,120}?)\s*\(\s*([A-Z][A-Za-z0-9\-]{1,11})\s*\)")
 _JA_TAIL = re.compile(r"[\u30a0-\u30ff\u3400-\u9fffA-Za-z0-9\-γ]+$")
 
