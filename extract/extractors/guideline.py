@@ -72,6 +72,12 @@ def _lines(doc: Document, start: int, end: int) -> list[_Line]:
     return out
 
 
+def _flat(text: str) -> str:
+    """A fact's text: the evidence without blank lines or page breaks, so that the PDF and
+    the text rendition of a document give the same fact (the evidence stays verbatim)."""
+    return re.sub(r"\s*[\n\f]\s*", "\n", text)
+
+
 def _strip_span(doc: Document, start: int, end: int) -> tuple[int, int]:
     """Shrink a span so it neither starts nor ends with whitespace (evidence stays exact)."""
     while start < end and doc.text[start].isspace():
@@ -92,7 +98,7 @@ _CHAPTER_WORDS: tuple[tuple[str, str], ...] = (
     ("patients", "投与対象"),
     ("notes", "留意"),
 )
-_CHAPTER_LINE = re.compile(r"^\d{1,2}\.\s*([^\t\n]+)$", re.M)
+_CHAPTER_LINE = re.compile(r"(?<![^\n\f])\d{1,2}\.\s*([^\t\n\f]+)(?![^\n\f])", re.M)
 
 
 def _chapters(doc: Document) -> dict[str, tuple[int, int]]:
@@ -190,15 +196,22 @@ def _same_header(a: tuple[_Cell | None, ...], b: tuple[_Cell | None, ...]) -> bo
     return len(a) == len(b) and a[0] is not None and b[0] is not None and a[0].text == b[0].text
 
 
+def _continues(doc: Document, prev: _Grid, grid: _Grid) -> bool:
+    """Whether ``grid`` is the rest of ``prev``: its header repeated with no new caption in
+    between, or nothing but a page break between two tables of the same width."""
+    if _same_header(grid.rows[0], prev.rows[0]):
+        return not _CAPTION.search(doc.text, prev.end, grid.start)
+    gap = doc.text[prev.end:grid.start]
+    return "\f" in gap and not gap.strip() and grid.n_cols == prev.n_cols
+
+
 def _merge_continued(doc: Document, grids: list[_Grid]) -> list[_Grid]:
     """Join a table continued on the next page (same first header row, no new "表 N"
     caption in between) to its first part; the repeated header rows are dropped later."""
     out: list[_Grid] = []
     for grid in grids:
         prev = out[-1] if out else None
-        if (prev is not None and grid.rows and prev.rows
-                and _same_header(grid.rows[0], prev.rows[0])
-                and not _CAPTION.search(doc.text, prev.end, grid.start)):
+        if prev is not None and grid.rows and prev.rows and _continues(doc, prev, grid):
             out[-1] = _Grid(prev.rows + grid.rows, prev.start, grid.end)
         else:
             out.append(grid)
@@ -229,7 +242,7 @@ def _first_row_start(text: str, rows: list[list[str]], cursor: int) -> int | Non
     return None
 
 
-_CAPTION = re.compile(r"表\s*\d+\s*[::]?\s*[^\n]*")
+_CAPTION = re.compile(r"表\s*\d+\s*[::]?\s*[^\n\f]*")
 
 
 def _caption(doc: Document, grid: _Grid, floor: int) -> tuple[str, int, int] | None:
@@ -244,7 +257,7 @@ def _caption(doc: Document, grid: _Grid, floor: int) -> tuple[str, int, int] | N
     if found is None:
         return None
     start, end = found.start(), found.end()
-    nxt = re.match(r"\n\s*(\([^\n]*\))[ \t]*(?=\n)", doc.text[end:grid.start])
+    nxt = re.match(r"\n\s*(\([^\n\f]*\))[ \t]*(?=\n)", doc.text[end:grid.start])
     if nxt:
         end += nxt.end()
     return doc.text[start:end], start, end
@@ -337,9 +350,9 @@ class _Product:
     fact: ProductFact
 
 
-_BRAND = re.compile(r"販売名\s*[::]\s*([^)\n]+)")
-_GENERIC = re.compile(r"^(?P<brand>[^\n(]+?)\s*\(一般名\s*[::]\s*(?P<inn>[^)\n]+)\)", re.M)
-_TARGET_LABEL = re.compile(r"^対象となる(?P<what>[^::\n]{1,20})[::]\s*$", re.M)
+_BRAND = re.compile(r"販売名\s*[::]\s*([^)\n\f]+)")
+_GENERIC = re.compile(r"(?<![^\n\f])(?P<brand>[^\n\f(]+?)\s*\(一般名\s*[::]\s*(?P<inn>[^)\n\f]+)\)", re.M)
+_TARGET_LABEL = re.compile(r"(?<![^\n\f])対象となる(?P<what>[^::\n\f]{1,20})[::]\s*(?![^\n\f])", re.M)
 
 
 def _cover(doc: Document, end: int, issues: list[Issue]) -> DocumentInfo:
@@ -410,20 +423,20 @@ def _indications(doc: Document, product: Mention, span: tuple[int, int]) -> list
     text = doc.text[start:end]
     first = re.split(r"[。\n]", text, maxsplit=1)[0]
     disease = Mention(first.strip(), doc.lang, "concept") if first.strip() else None
-    return [Indication(product, text, doc.ref(start, end), disease)]
+    return [Indication(product, _flat(text), doc.ref(start, end), disease)]
 
 
 # --------------------------------------------------------------------------- dosage
 
 _DRUG = re.compile(
     r"(?P<drug>[ァ-ヶー][ァ-ヶー・]{2,}(?:(?:リン|塩|硫|酢|クエン|マレイン)?酸(?:エステル|塩)?|水和物)?"
-    r"(?:\(遺伝子組換え\))?)(?:\([^()\n]*\))?\s*として")
+    r"(?:\(遺伝子組換え\))?)(?:\([^()\n\f]*\))?\s*として")
 _DOSE_UNITS = frozenset({"mg", "mg/m2", "mg/kg", "cells", "g", "g/m2", "ug", "ug/kg", "μg", "μg/kg"})
 _NUMBER_PART = r"\d[\d,.]*(?:\s*×\s*10\s*\^?\s*\d+)?"
 _UNIT_PART = r"(?:mg/m\s*\^?2|mg/kg|g/m\s*\^?2|μg/kg|mg|μg|g|個)"
 _RANGE = re.compile(_NUMBER_PART + r"\s*(?:" + _UNIT_PART + r"\s*)?~\s*" + _NUMBER_PART + r"\s*" + _UNIT_PART)
 _QTY = re.compile(_NUMBER_PART + r"\s*" + _UNIT_PART)
-_SENTENCE = re.compile(r"[^。\n]+。?")
+_SENTENCE = re.compile(r"[^。\n\f]+。?")
 
 
 def _route(text: str) -> str | None:
@@ -474,7 +487,7 @@ def _dosages(doc: Document, product: Mention, span: tuple[int, int],
         rng = _cell_range(sentence)
         if own is not None and rng is not None and not _doses(sentence.replace(rng[2], "")):
             widened = DosageRegimen(
-                product, doc.text[own.ref.start:e], doc.ref(own.ref.start, e),
+                product, _flat(doc.text[own.ref.start:e]), doc.ref(own.ref.start, e),
                 dose_value=own.dose_value, dose_min=rng[0], dose_max=rng[1], dose_unit=own.dose_unit,
                 route=own.route, frequency=own.frequency)
             out[out.index(own)] = widened
@@ -526,8 +539,8 @@ def _drug_regimens(doc: Document, product: Mention, s: int, sentence: str,
 # --------------------------------------------------------------------------- studies
 
 _STUDY_HEADING = re.compile(
-    r"^\d+\.\d+\.?\s*(?P<title>[^\n]*?第\s*(?P<phase>I{1,3}|IV|I\s*/\s*II|II\s*/\s*III|[1-4])\s*相試験"
-    r"[^\n]*?[((]\s*(?P<code>[A-Za-z0-9][A-Za-z0-9-]*)\s*試験\s*[))])\s*$", re.M)
+    r"(?<![^\n\f])\d+\.\d+\.?\s*(?P<title>[^\n\f]*?第\s*(?P<phase>I{1,3}|IV|I\s*/\s*II|II\s*/\s*III|[1-4])\s*相試験"
+    r"[^\n\f]*?[((]\s*(?P<code>[A-Za-z0-9][A-Za-z0-9-]*)\s*試験\s*[))])\s*(?![^\n\f])", re.M)
 _ALIAS = re.compile(r"以下、「([^」]+?試験)」")
 _ARABIC_PHASE = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
@@ -545,7 +558,7 @@ def _study_sections(doc: Document, span: tuple[int, int]) -> list[_StudySection]
     out: list[_StudySection] = []
     for i, h in enumerate(heads):
         stop = heads[i + 1].start() if i + 1 < len(heads) else span[1]
-        marker = re.search(r"\n【[^】\n]*】", doc.text[h.end():stop])
+        marker = re.search(r"\n【[^】\n\f]*】", doc.text[h.end():stop])
         if marker:
             stop = h.end() + marker.start()
         out.append(_StudySection(h.group("code"), h.start(), stop))
@@ -935,9 +948,9 @@ def _recommended(text: str) -> list[str]:
 
 # --------------------------------------------------------------------------- requirements
 
-_CIRCLED_UNIT = re.compile(r"^(?:-\s*)?(?P<num>[①-⑳](?:\s*-\s*\d+)?)\s*(?P<title>[^\n]*)$", re.M)
-_ITEM = re.compile(r"^\((?P<n>\d+)\)\s*", re.M)
-_BULLET = re.compile(r"^\s*[-•・]\s*(?P<body>\S[^\n]*)$", re.M)
+_CIRCLED_UNIT = re.compile(r"(?<![^\n\f])(?:-\s*)?(?P<num>[①-⑳](?:\s*-\s*\d+)?)\s*(?P<title>[^\n\f]*)(?![^\n\f])", re.M)
+_ITEM = re.compile(r"(?<![^\n\f])\((?P<n>\d+)\)\s*", re.M)
+_BULLET = re.compile(r"(?<![^\n\f])\s*[-•・]\s*(?P<body>\S[^\n\f]*)(?![^\n\f])", re.M)
 _POINTER = re.compile(r"(?:下記|以下)の\s*\(\d+\)")
 _PHYSICIAN = re.compile(r"医師(?:が|を)[^。]*配置")
 
@@ -967,11 +980,11 @@ def _facility(doc: Document, product: Mention, span: tuple[int, int]) -> list[Us
         lead = [ln for ln in _lines(doc, body, lead_end) if not re.match(r"^表\s*\d+", ln.text)]
         if lead and not (items and _POINTER.search(" ".join(ln.text for ln in lead))):
             s, e = lead[0].start, lead[-1].end
-            out.append(UseRequirement(product, kind, doc.text[s:e], doc.ref(s, e)))
+            out.append(UseRequirement(product, kind, _flat(doc.text[s:e]), doc.ref(s, e)))
         for i, item in enumerate(items):
             stop = items[i + 1].start() if i + 1 < len(items) else end
             s, e = _strip_span(doc, item.start(), stop)
-            out.append(UseRequirement(product, kind, doc.text[s:e], doc.ref(s, e)))
+            out.append(UseRequirement(product, kind, _flat(doc.text[s:e]), doc.ref(s, e)))
     return out
 
 
@@ -981,8 +994,8 @@ def _patients(doc: Document, product: Mention, span: tuple[int, int]) -> list[Us
     are one requirement each."""
     out: list[UseRequirement] = []
     for _num, head, body, end in _units(doc, span):
-        line_end = doc.text.find("\n", head)
-        lead = doc.text[head:line_end if 0 <= line_end < end else end]
+        eol = re.compile(r"[\n\f]").search(doc.text, head, end)
+        lead = doc.text[head:eol.start() if eol else end]
         body = max(body, head + len(lead))
         stop = _body_end(doc, body, end)
         if "禁忌" in lead:
@@ -992,13 +1005,13 @@ def _patients(doc: Document, product: Mention, span: tuple[int, int]) -> list[Us
         elif "有効性が確認" in lead:
             s, e = _strip_span(doc, body, stop)
             if e > s:
-                out.append(UseRequirement(product, "patient-eligible", doc.text[s:e], doc.ref(s, e)))
+                out.append(UseRequirement(product, "patient-eligible", _flat(doc.text[s:e]), doc.ref(s, e)))
     return out
 
 
 def _body_end(doc: Document, body: int, end: int) -> int:
     """A unit's text stops at a 【…】 marker, a footnote (^13) …) or a table."""
-    m = re.search(r"\n\s*(?:【|\^\d+\)|[^\n]*\t)", doc.text[body:end])
+    m = re.search(r"\n\s*(?:【|\^\d+\)|[^\n\f]*\t)", doc.text[body:end])
     return body + m.start() if m else end
 
 
@@ -1006,7 +1019,7 @@ def _bullets(doc: Document, product: Mention, kind: str, start: int, end: int) -
     out: list[UseRequirement] = []
     for m in _BULLET.finditer(doc.text, start, end):
         s, e = m.start("body"), m.end("body")
-        out.append(UseRequirement(product, kind, doc.text[s:e], doc.ref(s, e)))  # type: ignore[arg-type]
+        out.append(UseRequirement(product, kind, _flat(doc.text[s:e]), doc.ref(s, e)))  # type: ignore[arg-type]
     return out
 
 
@@ -1022,7 +1035,7 @@ def _warnings(doc: Document, product: Mention, span: tuple[int, int], grids: lis
         if body.endswith("について") or len(body) < 15:
             continue  # a heading bullet (③ 主な副作用のマネジメントについて)
         s = e - len(body)
-        out.append(UseRequirement(product, "warning", doc.text[s:e], doc.ref(s, e)))
+        out.append(UseRequirement(product, "warning", _flat(doc.text[s:e]), doc.ref(s, e)))
     return out
 
 
