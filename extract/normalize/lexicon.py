@@ -137,9 +137,10 @@ def read_tsv(path: Path) -> list[Entry]:
 # ------------------------------------------------------------------------- lexicon
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
-    """All records, indexed by exact name, normalised name and abbreviation (per kind)."""
+    """All records, indexed by exact name, normalised name and abbreviation (per kind).
+    Compared and hashed by identity, so matchers built from it can be cached."""
 
     entries: tuple[Entry, ...]
     _by_id: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
