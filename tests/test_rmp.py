@@ -284,3 +284,26 @@ def test_compact_maps_offsets() -> None:
     s, e = c.span(0, c.text.index(")") + 1)
     assert text[s:e] == "市販直後調査(再発又\n  は難治性)"
     assert c.text.index("実") in c.gaps and c.text.index("は") in c.breaks
+
+
+# --------------------------------------------------------------------------- PDF renditions
+
+
+def _comparable(result: ExtractionResult) -> tuple[object, ...]:
+    """Everything but provenance offsets (which differ between a PDF and its text)."""
+    def strip(obj: object) -> dict[str, object]:
+        return {k: getattr(obj, k) for k in obj.__slots__ if k != "ref"}  # type: ignore[attr-defined]
+
+    return (result.info.issued, result.info.previous_version_date, result.info.products,
+            [strip(p) for p in result.products], [strip(f) for f in result.facts])
+
+
+@pytest.mark.parametrize("source", ["seed", "sample"])
+def test_pdf_rendition_gives_the_same_facts(make_pdfs, tmp_path: Path, source: str) -> None:  # type: ignore[no-untyped-def]
+    if source == "seed" and not SEEDS.is_dir():
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    path = SEED_RMP if source == "seed" else V2
+    pdf = make_pdfs.render_document(path, tmp_path)
+    from_pdf, from_text = extract(load_document(pdf)), extract(load_document(path))
+    assert _comparable(from_pdf) == _comparable(from_text)
+    assert not from_pdf.issues

@@ -124,9 +124,10 @@ class Line:
 
 
 def lines_of(text: str, start: int, end: int) -> list[Line]:
+    """Lines of ``text[start:end]``; a page break (``\f``) ends a line too."""
     out: list[Line] = []
     pos = start
-    for raw in text[start:end].split("\n"):
+    for raw in re.split(r"[\n\f]", text[start:end]):
         out.append(Line(pos, pos + len(raw), raw))
         pos += len(raw) + 1
     return out
