@@ -112,7 +112,7 @@ class _PdfReader:
             n = _page_count(pdf, self.path)
             return [self._page(pdf, i) for i in range(n)]
         finally:
-            pdf.close()
+            _close(pdf)
             if self._pdfium is not None:
                 self._pdfium.close()
 
@@ -200,6 +200,18 @@ def _open(data: bytes, path: str, password: str | None) -> Any:
         if isinstance(inner, PDFEncryptionError):
             raise InputError(path, f"encrypted PDF: unsupported encryption ({inner})") from exc
         raise InputError(path, f"corrupt or truncated PDF ({_why(exc)})") from exc
+
+
+def _close(pdf: Any) -> None:
+    """Close, even when the page tree is broken (pdfplumber's close walks the pages again;
+    the stream is in memory, so nothing is left open when that fails)."""
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    try:
+        pdf.close()
+    except (PdfminerException, MalformedPDFException, PSException):
+        pdf.stream.close()
 
 
 def _page_count(pdf: Any, path: str) -> int:
