@@ -278,6 +278,71 @@ def diff_rmp_cmd(old: Path = typer.Argument(..., help="the earlier RMP (PDF or t
     raise typer.Exit(code)
 
 
+@app.command()
+def validate(store: Optional[Path] = StoreOpt) -> None:
+    """Check every document graph against the SHACL shapes (exit 1 when any violation)."""
+    from extract.rdf.validate import validate_store
+    from extract.store import Store
+
+    try:
+        with Store(_store_path(store), read_only=True) as st:
+            found = validate_store(st)
+    except FileNotFoundError as exc:
+        _fail(str(exc), 1)
+    by_doc: dict[str, list[Any]] = {}
+    for v in found:
+        by_doc.setdefault(v.document or "(unknown document)", []).append(v)
+    for doc, items in sorted(by_doc.items()):
+        typer.echo(doc)
+        for v in items:
+            typer.echo(f"  {v}")
+    typer.echo(f"{len(found)} violation(s)")
+    raise typer.Exit(1 if found else 0)
+
+
+lexicon_app = typer.Typer(no_args_is_help=True, help="The bilingual lexicon.")
+app.add_typer(lexicon_app, name="lexicon")
+
+
+@lexicon_app.command("gaps")
+def lexicon_gaps(paths: Optional[list[Path]] = typer.Argument(
+                     None, help="documents to link (default: the concepts in the store)"),
+                 store: Optional[Path] = StoreOpt) -> None:
+    """Mentions no lexicon entry matched, for a curator to add to ontology/lexicon/."""
+    if paths:
+        from extract.classify import classify
+        from extract.errors import InputError
+        from extract.extractors import get_extractor
+        from extract.load import load_document
+        from extract.normalize.linker import gaps, link
+
+        links: dict[Any, Any] = {}
+        for path in paths:
+            try:
+                doc = load_document(path)
+                result = get_extractor(classify(doc).doc_type)(doc)
+            except InputError as exc:
+                typer.echo(f"yakuji: {exc}", err=True)
+                continue
+            links.update(link(result, doc))
+        rows = [(g.kind, g.key, " | ".join(f"{t}@{lang}" for lang, t in g.labels)) for g in gaps(links)]
+    else:
+        from extract.store import Store
+
+        sparql = ("SELECT ?c ?l WHERE { ?c a yk:MedicalConcept ; yk:unlinked true ; "
+                  "skos:prefLabel ?l } ORDER BY ?l")
+        try:
+            with Store(_store_path(store), read_only=True) as st:
+                found = st.select(sparql)
+        except FileNotFoundError as exc:
+            _fail(str(exc), 1)
+        rows = sorted({("concept", r["c"].value.rsplit("/", 1)[-1],
+                        f"{r['l'].value}@{r['l'].language}") for r in found})
+    for kind, key, labels in rows:
+        typer.echo(f"{kind}\t{key}\t{labels}")
+    typer.echo(f"{len(rows)} gap(s)", err=True)
+
+
 def main() -> None:
     app()
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from extract.store import Store
+
 Severity = Literal["violation", "warning", "info"]
 
 
@@ -66,6 +68,25 @@ def validate(data_graph: "Graph", ontology_graph: "Graph | None" = None,
     return _validate_one(data_graph, shapes_graph, ontology_graph, None)
 
 
+def validate_store(store: "Store") -> list[Violation]:
+    """Validate every document graph of a store (the ontology graph gives sh:class its
+    subclass axioms)."""
+    import io
+
+    from rdflib import Graph
+
+    from extract.resources import ontology_dir
+
+    ontology = Graph().parse(ontology_dir() / "yakuji.ttl", format="turtle")
+    found: list[Violation] = []
+    for iri in store.document_graphs():
+        buf = io.BytesIO()
+        store.export("ntriples", buf, graph=iri)
+        graph = Graph().parse(data=buf.getvalue().decode("utf-8"), format="nt")
+        found.extend(_validate_one(graph, load_shapes(), ontology, iri))
+    return found
+
+
 def _validate_one(graph: "Graph", shapes: "Graph", ontology: "Graph | None",
                   document: str | None) -> list[Violation]:
     import pyshacl
@@ -110,4 +131,4 @@ def _severity(node: object) -> Severity:
     return "warning" if name == "warning" else "info" if name == "info" else "violation"
 
 
-__all__ = ["Violation", "validate", "load_shapes"]
+__all__ = ["Violation", "validate", "validate_store", "load_shapes"]
