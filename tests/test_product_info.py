@@ -179,3 +179,120 @@ def test_seed_no_footnote_or_table_numbers_as_doses(seed004: tuple[Document, Ext
     units = {d.dose_unit for d in _of(seed004[1], DosageRegimen)}
     assert units <= {"cells", "mg/m2"}
     assert len(_of(seed004[1], DosageRegimen)) == 4
+
+
+# --------------------------------------------------------------------------- fictional sample
+
+
+@pytest.fixture(scope="module")
+def sample() -> ExtractionResult:
+    return extract(load_document(SAMPLE))
+
+
+def test_sample_product(sample: ExtractionResult) -> None:
+    pf = sample.products[0]
+    assert pf.product.text == "ゾルテニブカプセル10mg"
+    assert pf.names == ("ゾルテニブカプセル10mg", "ゾルテニブカプセル20mg")
+    assert [s.text for s in pf.substances] == ["ゾルテニブ塩酸塩"]
+    assert pf.holder is not None and pf.holder.text == "架空製薬株式会社"
+    assert pf.approval_number == ("30600AMX00901000", "30600AMX00902000")
+
+
+@pytest.mark.parametrize(("kind", "texts"), [
+    ("warning", ["本剤は、緊急時に", "間質性肺疾患があらわれ、"]),
+    ("contraindication", ["本剤の成分に対し過敏症の既往歴のある患者", "妊婦又は妊娠している可能性のある女性"]),
+])
+def test_sample_requirements(sample: ExtractionResult, kind: str, texts: list[str]) -> None:
+    reqs = [f for f in _of(sample, UseRequirement) if f.kind == kind]
+    assert len(reqs) == len(texts)
+    assert all(r.text.startswith(t) for r, t in zip(reqs, texts))
+
+
+def test_sample_label_facts(sample: ExtractionResult) -> None:
+    (ind,) = _of(sample, Indication)
+    assert ind.disease is not None and ind.disease.text == "ALK融合遺伝子陽性の切除不能な進行・再発の非小細胞肺癌"
+    (cond,) = _of(sample, ApprovalCondition)
+    assert cond.text == "医薬品リスク管理計画を策定の上、適切に実施すること。"  # unnumbered single item
+    (dose,) = _of(sample, DosageRegimen)
+    assert (dose.dose_value, dose.dose_unit, dose.route, dose.frequency) == (Decimal(20), "mg", "oral", "twice daily")
+    assert dose.text.startswith("通常、成人には")  # the heading on the line before is not evidence
+
+
+@pytest.mark.parametrize(("study", "concept", "percent", "denominator"), [
+    ("ゾルテニブカプセル10mg 添付文書", "間質性肺疾患", "4.2", None),
+    ("ゾルテニブカプセル10mg 添付文書", "肝機能障害", "8.3", None),
+    ("ゾルテニブカプセル10mg 添付文書", "QT間隔延長", "2.5", None),
+    ("ZT-1001-LC-002", "悪心", "45.0", 120),
+    ("ZT-1001-LC-002", "発疹", "20.8", 120),
+])
+def test_sample_reactions(sample: ExtractionResult, study: str, concept: str, percent: str,
+                          denominator: int | None) -> None:
+    found = [a for a in _of(sample, AdverseEventIncidence) if a.concept.text == concept]
+    assert [(a.study.text, a.percent, a.denominator) for a in found] == [(study, Decimal(percent), denominator)]
+
+
+def test_sample_frequency_unknown_is_not_a_number(sample: ExtractionResult) -> None:
+    assert not [a for a in _of(sample, AdverseEventIncidence) if a.concept.text == "肝炎"]
+
+
+def test_sample_study_and_result(sample: ExtractionResult) -> None:
+    (study,) = sample.studies
+    assert (study.identifiers, study.aliases, study.phase, study.enrollment) == (
+        ("ZT-1001-LC-002",), ("ZEPHYR-2",), "II", 126)
+    assert study.primary_endpoints == ("奏効率(ORR)",)  # footnote marker *1 dropped
+    assert study.secondary_endpoints == ("無増悪生存期間(PFS)", "全生存期間(OS)", "安全性")
+    (res,) = _of(sample, EfficacyResult)
+    assert (res.endpoint, res.value, res.ci_lower, res.ci_upper, res.data_cutoff) == (
+        "ORR", Decimal("65.0"), Decimal("55.8"), Decimal("73.4"), dt.date(2023, 6, 30))
+
+
+# --------------------------------------------------------------------------- 2019 format, bad input
+
+NEW_FORMAT = """販売名 テストミブ錠5mg
+1. 警告
+1.1 本剤は、十分な知識・経験を持つ医師のもとで投与すること。
+2. 禁忌(次の患者には投与しないこと)
+2.1 本剤の成分に対し過敏症の既往歴のある患者
+2.2 重度の肝機能障害のある患者
+4. 効能又は効果
+再発又は難治性の多発性骨髄腫
+6. 用法及び用量
+通常、成人にはテストミブとして1日1回5mgを21日間連日経口投与する。
+11.1 重大な副作用
+11.1.1 好中球減少(35.2%)、血小板減少(22.1%)
+11.1.2 ショック(頻度不明)
+11.2 その他の副作用
+"""
+
+
+def test_numbered_2019_format(tmp_path: Path) -> None:
+    path = tmp_path / "insert.txt"
+    path.write_text(NEW_FORMAT, encoding="utf-8")
+    r = extract(load_document(path))
+    assert r.info.products[0].text == "テストミブ錠5mg"
+    kinds = [(u.kind, u.text[:8]) for u in _of(r, UseRequirement)]
+    assert kinds == [("warning", "本剤は、十分な知"), ("contraindication", "本剤の成分に対し"),
+                     ("contraindication", "重度の肝機能障害")]
+    assert [i.text for i in _of(r, Indication)] == ["再発又は難治性の多発性骨髄腫"]
+    (dose,) = _of(r, DosageRegimen)
+    assert (dose.dose_value, dose.dose_unit, dose.frequency, dose.route) == (Decimal(5), "mg", "once daily", "oral")
+    assert {(a.concept.text, a.percent) for a in _of(r, AdverseEventIncidence)} == {
+        ("好中球減少", Decimal("35.2")), ("血小板減少", Decimal("22.1"))}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("ただの文章です。製品名はありません。\n", "no product name"),
+])
+def test_no_product_is_an_issue(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text(text, encoding="utf-8")
+    r = extract(load_document(path))
+    assert r.status == "partial" and message in r.issues[0].message and r.facts == ()
+
+
+def test_footnote_marker_is_not_a_dose(tmp_path: Path) -> None:
+    path = tmp_path / "insert.txt"
+    path.write_text("販売名 テストミブ錠5mg\n【用法・用量】\n通常、成人にはテストミブとして1日1回25mg1)を"
+                    "経口投与する。\n", encoding="utf-8")
+    (dose,) = _of(extract(load_document(path)), DosageRegimen)
+    assert (dose.dose_value, dose.dose_unit) == (Decimal(25), "mg")

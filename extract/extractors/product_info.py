@@ -113,6 +113,33 @@ def paragraphs(lines: list[Line]) -> list[list[Line]]:
     return out
 
 
+_NUMBERED_LINE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){0,2}\.?\s+\S[^。]{0,28}$")
+
+
+def is_heading(line: Line) -> bool:
+    """A label line (【…】, <…>, 《…》, a known section name) or a short numbered heading."""
+    return bool(_ANY_LABEL.match(line.text) or _NUMBERED_LINE.match(line.text)
+                or _SERIOUS_HEAD.match(line.text) or _OTHER_HEAD.match(line.text))
+
+
+def blocks(lines: list[Line]) -> list[list[Line]]:
+    """Paragraphs, also cut at heading lines (which belong to none): text without blank lines
+    around its headings still falls apart into its sections."""
+    out: list[list[Line]] = []
+    for para in paragraphs(lines):
+        run: list[Line] = []
+        for ln in para:
+            if is_heading(ln):
+                if run:
+                    out.append(run)
+                run = []
+            else:
+                run.append(ln)
+        if run:
+            out.append(run)
+    return out
+
+
 def sentences(p: Para) -> Iterator[tuple[int, int]]:
     """Character ranges of the ``。``-terminated sentences of a paragraph."""
     start = 0
@@ -190,8 +217,8 @@ def extract(doc: Document) -> ExtractionResult:
     read_reaction_overview(ctx, studies)
     read_efficacy(ctx, studies)
     info = DocumentInfo(title=product[1], products=(ctx.product,), ref=doc.ref(*product[2]))
-    pf = ProductFact(product=ctx.product, ref=doc.ref(*product[2]), names=(ctx.product.text,),
-                     approval_number=tuple(find_approval_numbers(doc)),
+    pf = ProductFact(product=ctx.product, ref=doc.ref(*product[2]), names=find_names(lines, ctx.product),
+                     substances=find_substances(ctx), approval_number=tuple(find_approval_numbers(doc)),
                      holder=find_holder(ctx))
     return ExtractionResult(info=info, products=(pf,), studies=tuple(s for s, _ in studies),
                             facts=tuple(dedupe(ctx.facts)), issues=tuple(issues))
@@ -228,7 +255,7 @@ def find_product(doc: Document, lines: list[Line]) -> tuple[Mention, str, tuple[
     for ln in lines:
         m = _BRAND_FIELD.match(ln.text)
         if m:
-            name = m.group(1).strip()
+            name = re.split(r"\s{2,}", m.group(1).strip())[0]
             return Mention(name, doc.lang, "product"), name, (ln.start + m.start(1), ln.start + m.end(1))
     for i, ln in enumerate(lines[:60]):
         m = _BROCHURE_TITLE.match(ln.text)
@@ -243,8 +270,35 @@ def find_product(doc: Document, lines: list[Line]) -> tuple[Mention, str, tuple[
     return None
 
 
+def find_names(lines: list[Line], product: Mention) -> tuple[str, ...]:
+    """Every trade name of the 販売名 field (a table row: names apart by two or more spaces)."""
+    for ln in lines:
+        m = _BRAND_FIELD.match(ln.text)
+        if m:
+            return tuple(n for n in re.split(r"\s{2,}", m.group(1).strip()) if n)
+    return (product.text,)
+
+
+_GENERIC = re.compile(r"^\s*(?:【)?(?:一般名|Non-proprietary Name)(?:】)?\s*[:：]?\s*([^\s(]+)", re.I)
+
+
+def find_substances(ctx: Ctx) -> tuple[Mention, ...]:
+    """The 一般名 field, as written (salt and hydrate kept: the linker strips them)."""
+    for ln in ctx.lines:
+        m = _GENERIC.match(ln.text)
+        if m:
+            return (Mention(m.group(1), ctx.lang, "substance"),)
+    return ()
+
+
 def find_approval_numbers(doc: Document) -> list[str]:
-    return list(dict.fromkeys(m.group(1) for m in _APPROVAL_NO.finditer(doc.text)))
+    """Every number on a 承認番号 line (one per strength, as a table row)."""
+    found: list[str] = []
+    for m in _APPROVAL_NO.finditer(doc.text):
+        line_end = doc.text.find("\n", m.start())
+        row = doc.text[m.start():line_end if line_end >= 0 else len(doc.text)]
+        found.extend(re.findall(r"\d{5}[A-Z]{3}\d{5,8}", row))
+    return list(dict.fromkeys(found))
 
 
 def find_holder(ctx: Ctx) -> Mention | None:
@@ -317,7 +371,11 @@ def read_numbered_sections(ctx: Ctx) -> None:
     for idx, kind, major in section_heads(ctx):
         items = numbered_items(ctx.lines[idx + 1:], major)
         if not items:
-            ctx.warn(f"{kind} heading without numbered items", (ctx.lines[idx].start, ctx.lines[idx].end))
+            paras = paragraphs(ctx.lines[idx + 1:idx + 30])
+            if paras and not _ANY_LABEL.match(paras[0][0].text):
+                items = [paras[0]]  # a single unnumbered item
+            else:
+                ctx.warn(f"{kind} heading without items", (ctx.lines[idx].start, ctx.lines[idx].end))
         for item in items:
             text, span = item_text(item)
             if not text:
@@ -354,10 +412,11 @@ def read_indications(ctx: Ctx) -> None:
 
 
 def _body_after(lines: list[Line], i: int) -> list[Line] | None:
-    paras = paragraphs(lines[i + 1:i + 40])
-    if not paras or _ANY_LABEL.match(paras[0][0].text):
+    following = lines[i + 1:i + 40]
+    first = next((ln for ln in following if not ln.blank), None)
+    if first is None or is_heading(first):
         return None
-    return paras[0]
+    return blocks(following)[0]
 
 
 def _body_before(lines: list[Line], i: int) -> list[Line] | None:
@@ -403,7 +462,7 @@ _RANGE = re.compile(r"\d[\d.,]*(?:\s*×\s*10\^?\d{1,2})?\s*~\s*\d[\d.,]*(?:\s*×
 def read_dosage(ctx: Ctx) -> None:
     """Dosage sentences anywhere: the label's present-tense form (``…投与する。``) is kept
     apart from study descriptions (past tense) by the sentence ending itself."""
-    for para in paragraphs(ctx.lines):
+    for para in blocks(ctx.lines):
         p = Para.of(para)
         owner_is_product = False
         for s, e in sentences(p):
@@ -468,9 +527,10 @@ def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
 
 # --------------------------------------------------------------------------- serious reactions
 
-_SERIOUS_HEAD = re.compile(r"^\s*(?:\d+\)|\(\d+\)|\d+\.\d+)?\s*重大な副作用")
+# the heading alone on its line (a cross-reference 「…重大な副作用」の項参照 is not one)
+_SERIOUS_HEAD = re.compile(r"^\s*(?:\d+\)|\(\d+\)|\d+\.\d+)?\s*重大な(?:副作用|不具合)\s*(?:注\d+\))?\s*$")
 _OTHER_HEAD = re.compile(r"^\s*(?:\d+\)|\(\d+\)|\d+\.\d+)?\s*その他の(?:副作用|不具合)")
-_ITEM = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\.\d{1,2}\.\d{1,2})\s*")
+_ITEM = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\)|\d{1,2}\.\d{1,2}\.\d{1,2})\s*")
 _TERM_FREQ = re.compile(r"([^、。:()]+?)\((\d+(?:\.\d+)?)%\)")
 _QUALIFIER = re.compile(r"^(?:また、|さらに、)?(?:重度の|重篤な)?")
 
@@ -564,11 +624,18 @@ def _study_fields(ctx: Ctx, after: int, limit: int) -> dict[str, str]:
     next label line."""
     fields: dict[str, list[Line]] = {}
     current: list[Line] | None = None
+    after_blank = False
     for ln in ctx.lines:
         if ln.start < after:
             continue
-        if ln.start >= limit:
+        if ln.start >= limit or _BRACKET.match(ln.text):
             break
+        if ln.blank:
+            after_blank = True
+            continue
+        if after_blank and not ln.text.lstrip().startswith("("):
+            current = None  # a value goes on past a blank line only into a broken "(…)"
+        after_blank = False
         m = _FIELD.match(ln.text)
         label = re.sub(r"\s+", "", m.group(1)) if m else None
         if m and label in _FIELDS:
@@ -577,7 +644,7 @@ def _study_fields(ctx: Ctx, after: int, limit: int) -> dict[str, str]:
                 current = fields[label] = [Line(ln.start + m.start(2), ln.end, m.group(2))]
         elif m and label:
             current = None
-        elif current is not None and not ln.blank and len(current) < 8:
+        elif current is not None and len(current) < 8:
             current.append(ln)
     return {k: Para.of(v).text for k, v in fields.items()}
 
@@ -593,7 +660,7 @@ def _endpoints(text: str | None) -> list[str]:
 
 # --------------------------------------------------------------------------- reaction overview
 
-_OVERVIEW = re.compile(r"((?:国際共同|国内|海外)?第[IVX]+(?:/[IVX]+)?相試験)において、[^。]*?(\d+)例"
+_OVERVIEW = re.compile(r"((?:国際共同|国内|海外)?第[IVX]+(?:/[IVX]+)?相試験)(?:\(([^()]*)\))?において、[^。]*?(\d+)例"
                        r"(?:\([^()]*\))?中(\d+)例\(([\d.]+)%\)に副作用")
 _MAIN = re.compile(r"主な副作用は、(.*?)等であった")
 
@@ -607,13 +674,15 @@ def read_reaction_overview(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> No
     for para in paragraphs(ctx.lines):
         p = Para.of(para)
         for m in _OVERVIEW.finditer(p.text):
-            match = by_descriptor.get(m.group(1), [])
+            named = [re.sub(r"\s+", "", n).removesuffix("試験") for n in (m.group(2) or "").split("/")]
+            match = ([s for s, _ in studies if set(named) & set(s.identifiers)]
+                     or by_descriptor.get(m.group(1), []))
             if len(match) != 1:
                 ctx.warn(f"adverse reactions of {m.group(1)}: study not identified by code in this "
                          "document, not recorded", p.span(m.start(), m.end()))
                 continue
             study = Mention(match[0].identifiers[0], ctx.lang, "study")
-            denominator = int(m.group(2))
+            denominator = int(m.group(3))
             main = _MAIN.search(p.text, m.end())
             if not main:
                 continue
