@@ -252,37 +252,59 @@ def phrase_match(text: str, lang: Lang, lexicon: Lexicon,
 
 # ------------------------------------------------------------------------- abbreviations
 
-_JA_DEF = re.compile(r"([^\s()（）「」『』、。,:;]{2,60}?)\s*[(（]\s*以下[、,]?\s*[「『]\s*([^」』()（）]{1,20}?)"
-                     r"\s*[」』]\s*(?:という|と略す|と記載する)?\s*[)）]")
-_EN_DEF = re.compile(r"([A-Za-z][A-Za-z0-9'\- ]{2,120}?)\s*\(\s*([A-Z][A-Za-z0-9\-]{1,11})\s*\)")
+_JA_DEF = re.compile(r"[(（]\s*以下[、,]?\s*[「『]\s*([^」』()（）]{1,20}?)\s*[」』]"
+                     r"\s*(?:という|と略す|と記載する)?\s*[)）]")
+_EN_DEF = re.compile(r"\(\s*([A-Z][A-Za-z0-9\-]{1,11})\s*\)")
+_JA_BEFORE = re.compile(r"[^\s()（）「」『』、。,:;]{2,60}$")
+_EN_BEFORE = re.compile(r"[A-Za-z0-9'\- ]{2,150}$")
 _JA_TAIL = re.compile(r"[\u30a0-\u30ff\u3400-\u9fffA-Za-z0-9\-γ]+$")
 
 
 def learn_abbreviations(text: str, lexicon: Lexicon) -> dict[str, str]:
     """Abbreviations a document defines, abbreviation -> expansion as written.
 
-    The expansion is the longest tail of the text before the definition that is a lexicon
-    name; failing that, for Japanese, the noun compound ending there (the run of kanji/
-    katakana after the last hiragana), for English, the words whose initials spell the
-    abbreviation. Undecidable definitions are skipped."""
+    Finds each definition (``(以下、「CRS」という)``, ``(CRS)``) and looks at the text just
+    before it (line breaks removed: PDF text breaks lines inside words). The expansion is
+    the longest tail of that text that is a lexicon name starting with the abbreviation's
+    first letter (English) ; failing that, for Japanese, the noun compound ending there
+    (the run of kanji/katakana after the last hiragana), for English, the words whose
+    initials spell the abbreviation. Undecidable definitions are skipped."""
     found: dict[str, str] = {}
     for m in _JA_DEF.finditer(text):
-        abbr, before = m.group(2).strip(), m.group(1)
-        expansion = _known_tail(before, lexicon) or _ja_compound(before)
+        abbr = m.group(1).strip()
+        before = _JA_BEFORE.search(_unbreak(text[max(0, m.start() - 120):m.start()], "ja"))
+        if not before:
+            continue
+        expansion = _known_tail(before.group(0), lexicon) or _ja_compound(before.group(0))
         if expansion and abbr != expansion:
             found.setdefault(abbr, expansion)
     for m in _EN_DEF.finditer(text):
-        abbr, before = m.group(2), m.group(1)
-        expansion = _known_tail(before, lexicon, words=True) or _initials(before, abbr)
+        abbr = m.group(1)
+        before = _EN_BEFORE.search(_unbreak(text[max(0, m.start() - 200):m.start()], "en"))
+        if not before:
+            continue
+        expansion = _known_tail(before.group(0), lexicon, abbr=abbr) or _initials(before.group(0), abbr)
         if expansion:
             found.setdefault(abbr, expansion)
     return found
 
 
-def _known_tail(before: str, lexicon: Lexicon, words: bool = False) -> str | None:
-    if words:
+def _unbreak(s: str, lang: Lang) -> str:
+    """Rejoin text broken across lines: ``leukemia-\nlymphoma`` -> ``leukemia-lymphoma``."""
+    s = re.sub(r"-[ \t]*\n\s*", "-", s.rstrip())
+    return re.sub(r"\s*\n\s*", "" if lang == "ja" else " ", s)
+
+
+def _known_tail(before: str, lexicon: Lexicon, abbr: str | None = None) -> str | None:
+    """The longest tail of ``before`` that is one lexicon concept; for an English
+    abbreviation the tail must start with its first letter and have at least as many words
+    as it has letters less one (``lymphoma`` is not ``ATLL``)."""
+    if abbr is not None:
         parts = before.split()
         tails = [" ".join(parts[i:]) for i in range(len(parts))]
+        letters = [c for c in abbr if c.isalpha()]
+        tails = [t for t in tails if t[:1].lower() == letters[0].lower()
+                 and len(re.split(r"[\s\-]+", t)) >= len(letters) - 1]
     else:
         tails = [before[i:] for i in range(len(before) - 1)]
     for tail in tails:  # longest first
