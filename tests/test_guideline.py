@@ -388,3 +388,75 @@ def test_management_row_before_any_grade_is_reported(tmp_path: Path) -> None:
     rules = _of(r, ManagementRule)
     assert [m.grade for m in rules] == [2, 2, 2]
     assert any("before any grade" in i.message for i in r.issues)
+
+
+# --------------------------------------------------------------------------- a second, antibody-shaped fictional guideline
+
+ANTIBODY = "\n".join([
+    "最適使用推進ガイドライン",
+    "テストリマブ(遺伝子組換え)",
+    "(販売名:テストリマ点滴静注 100 mg、テストリマ点滴静注 20 mg)",
+    "令和6年10月1日",
+    "厚生労働省",
+    "1.\tはじめに\t1", "2.\t本剤の特徴、作用機序\t2", "3.\t臨床成績\t2", "4.\t施設について\t3",
+    "5.\t投与対象となる患者\t3", "6.\t投与に際して留意すべき事項\t3",
+    "1. はじめに",
+    "架空の抗体医薬品の例である。",
+    "対象となる医薬品:",
+    "テストリマ点滴静注 100 mg(一般名:テストリマブ(遺伝子組換え))",
+    "対象となる効能又は効果:",
+    "切除不能な架空腫瘍",
+    "がん化学療法後に増悪した架空肉腫",
+    "対象となる用法及び用量:",
+    "通常、成人にはテストリマブ(遺伝子組換え)として、1 回 200 mg を 3 週間間隔で点滴静注する。",
+    "2. 本剤の特徴、作用機序",
+    "架空の作用機序。",
+    "3. 臨床成績",
+    "(1) 国際共同第 III 相試験(TEST 301 試験)",
+    "架空の無作為化試験(以下、「301 試験」)で、計 600 例が無作為化された。",
+    "表 1 有効性の結果(2023 年 5 月 31 日データカットオフ)",
+    "\t本剤群 300 例\t対照群 300 例",
+    "OS 中央値 [95%CI] (カ月)\t20.1 [17.0, 23.5]\t14.2 [12.1, 16.0]",
+    "OS ハザード比 [95%CI]\t0.70 [0.58, 0.84]\t",
+    "4. 施設について",
+    "① 施設要件",
+    "(1) がん診療連携拠点病院であること。",
+    "5. 投与対象となる患者",
+    "6. 投与に際して留意すべき事項",
+])
+
+
+@pytest.fixture(scope="module")
+def antibody(tmp_path_factory: pytest.TempPathFactory) -> ExtractionResult:
+    path = tmp_path_factory.mktemp("guideline") / "antibody.txt"
+    path.write_text(ANTIBODY, encoding="utf-8")
+    return extract(load_document(path))
+
+
+def test_antibody_header_and_indications(antibody: ExtractionResult) -> None:
+    r = antibody
+    assert r.info.issued == dt.date(2024, 10, 1)
+    (product,) = r.products
+    assert product.names == ("テストリマ点滴静注 100 mg", "テストリマ点滴静注 20 mg")
+    assert [s.text for s in product.substances] == ["テストリマブ(遺伝子組換え)"]
+    assert [i.disease.text for i in _of(r, Indication) if i.disease] == ["切除不能な架空腫瘍", "がん化学療法後に増悪した架空肉腫"]
+
+
+def test_antibody_own_substance_is_the_product_regimen(antibody: ExtractionResult) -> None:
+    (reg,) = _of(antibody, DosageRegimen)
+    assert (reg.substance, reg.dose_value, reg.dose_unit, reg.frequency, reg.route) == \
+        (None, D("200"), "mg", "every 3 weeks", "intravenous")
+
+
+@pytest.mark.parametrize("unit,arm,value,lo,hi", [
+    ("months", "本剤群 300 例", D("20.1"), D("17.0"), D("23.5")),
+    ("months", "対照群 300 例", D("14.2"), D("12.1"), D("16.0")),
+    ("hazard ratio", "本剤群 300 例 vs 対照群 300 例", D("0.70"), D("0.58"), D("0.84")),
+])
+def test_antibody_study_and_results(antibody: ExtractionResult, unit: str, arm: str, value: Decimal,
+                                    lo: Decimal, hi: Decimal) -> None:
+    (study,) = antibody.studies
+    assert (study.identifiers, study.aliases, study.phase, study.enrollment) == (("TEST 301",), ("301 試験",), "III", 600)
+    (f,) = [x for x in _of(antibody, EfficacyResult) if x.unit == unit and x.arm == arm]
+    assert (f.study.text, f.endpoint, f.value, f.ci_lower, f.ci_upper, f.data_cutoff) == \
+        ("TEST 301", "OS", value, lo, hi, dt.date(2023, 5, 31))

@@ -351,7 +351,7 @@ class _Product:
 
 
 _BRAND = re.compile(r"販売名\s*[::]\s*([^)\n\f]+)")
-_GENERIC = re.compile(r"(?<![^\n\f])(?P<brand>[^\n\f(]+?)\s*\(一般名\s*[::]\s*(?P<inn>[^)\n\f]+)\)", re.M)
+_GENERIC = re.compile(r"(?<![^\n\f])(?P<brand>[^\n\f(]+?)\s*\(一般名\s*[::]\s*(?P<inn>(?:[^()\n\f]|\([^()\n\f]*\))+)\)", re.M)
 _TARGET_LABEL = re.compile(r"(?<![^\n\f])対象となる(?P<what>[^::\n\f]{1,20})[::]\s*(?![^\n\f])", re.M)
 
 
@@ -417,13 +417,22 @@ def _product(doc: Document, info_end: int, blocks: dict[str, tuple[int, int]],
 
 
 def _indications(doc: Document, product: Mention, span: tuple[int, int]) -> list[Indication]:
-    """The whole indication block, conditions included (ただし、以下のいずれも満たす…):
-    users need the prior-therapy requirement as much as the disease."""
-    start, end = span
-    text = doc.text[start:end]
-    first = re.split(r"[。\n]", text, maxsplit=1)[0]
-    disease = Mention(first.strip(), doc.lang, "concept") if first.strip() else None
-    return [Indication(product, _flat(text), doc.ref(start, end), disease)]
+    """One indication per line of the block, with the bullet conditions under it
+    (ただし、以下のいずれも満たす… - …): users need the prior-therapy requirement as much
+    as the disease, so the conditions stay in the indication's text."""
+    groups: list[list[_Line]] = []
+    for line in _lines(doc, *span):
+        if groups and re.match(r"[-•・]", line.text):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    out: list[Indication] = []
+    for group in groups:
+        start, end = group[0].start, group[-1].end
+        first = re.split(r"。", group[0].text, maxsplit=1)[0].strip()
+        disease = Mention(first, doc.lang, "concept") if first else None
+        out.append(Indication(product, _flat(doc.text[start:end]), doc.ref(start, end), disease))
+    return out
 
 
 # --------------------------------------------------------------------------- dosage
@@ -453,9 +462,13 @@ def _frequency(text: str) -> str | None:
     if "単回" in text:
         return "single dose"
     for pattern, value in ((r"1\s*日\s*1\s*回", "once daily"), (r"1\s*日\s*2\s*回", "twice daily"),
-                           (r"週\s*1\s*回", "once weekly"), (r"2\s*週(?:間)?\s*(?:に|ごとに)\s*1\s*回", "every 2 weeks")):
+                           (r"週\s*1\s*回", "once weekly")):
         if re.search(pattern, text):
             return value
+    weeks = re.search(r"(\d+)\s*週間?\s*(?:間隔|ごと|毎)", text)
+    if weeks:
+        n = int(weeks.group(1))
+        return "once weekly" if n == 1 else f"every {n} weeks"
     return None
 
 
@@ -469,8 +482,8 @@ def _doses(text: str) -> list[tuple[Decimal, str, int, int]]:
     return out
 
 
-def _dosages(doc: Document, product: Mention, span: tuple[int, int],
-             issues: list[Issue]) -> list[DosageRegimen]:
+def _dosages(doc: Document, product: Mention, span: tuple[int, int], issues: list[Issue],
+             own_names: tuple[str, ...] = ()) -> list[DosageRegimen]:
     """Regimens in the 用法 block: "<drug>として <dose> を … <route>" clauses give the
     pre-treatment and supportive drugs (substance set); a sentence with a dose but no
     drug clause is the product's own dose, and a following "A ~ B の範囲" sentence
@@ -482,7 +495,7 @@ def _dosages(doc: Document, product: Mention, span: tuple[int, int],
         sentence = doc.text[s:e]
         drugs = list(_DRUG.finditer(sentence))
         if drugs:
-            out.extend(_drug_regimens(doc, product, s, sentence, drugs))
+            out.extend(_drug_regimens(doc, product, s, sentence, drugs, own_names))
             continue
         rng = _cell_range(sentence)
         if own is not None and rng is not None and not _doses(sentence.replace(rng[2], "")):
@@ -504,6 +517,10 @@ def _dosages(doc: Document, product: Mention, span: tuple[int, int],
     return out
 
 
+def _bare(name: str) -> str:
+    return re.sub(r"\s|\(遺伝子組換え\)", "", name)
+
+
 def _cell_range(sentence: str) -> tuple[Decimal, Decimal, str] | None:
     m = _RANGE.search(sentence)
     if not m:
@@ -515,7 +532,7 @@ def _cell_range(sentence: str) -> tuple[Decimal, Decimal, str] | None:
 
 
 def _drug_regimens(doc: Document, product: Mention, s: int, sentence: str,
-                   drugs: list[re.Match[str]]) -> list[DosageRegimen]:
+                   drugs: list[re.Match[str]], own: tuple[str, ...]) -> list[DosageRegimen]:
     """One regimen per dose of each drug clause; a clause giving doses by body weight
     (体重 30kg 以上は 8mg/kg、未満は 12mg/kg) yields one regimen per dose, each keeping
     the clause as its text so the condition stays with it."""
@@ -527,7 +544,9 @@ def _drug_regimens(doc: Document, product: Mention, s: int, sentence: str,
         # "…3 日間点滴静注及び" : the joining particle belongs to neither clause.
         trimmed = re.sub(r"(?:及び|並びに|、)\s*$", "", clause.rstrip())
         clause_end = clause_start + len(trimmed)
-        substance = Mention(d.group("drug"), doc.lang, "substance")
+        # The product's own substance (一般名) is the product's regimen, not another drug's.
+        name = d.group("drug")
+        substance = None if _bare(name) in {_bare(o) for o in own} else Mention(name, doc.lang, "substance")
         route, freq = _route(trimmed), _frequency(trimmed)
         ref = doc.ref(s + clause_start, s + clause_end)
         for value, unit, _a, _b in _doses(trimmed):
@@ -539,8 +558,10 @@ def _drug_regimens(doc: Document, product: Mention, s: int, sentence: str,
 # --------------------------------------------------------------------------- studies
 
 _STUDY_HEADING = re.compile(
-    r"(?<![^\n\f])\d+\.\d+\.?\s*(?P<title>[^\n\f]*?第\s*(?P<phase>I{1,3}|IV|I\s*/\s*II|II\s*/\s*III|[1-4])\s*相試験"
-    r"[^\n\f]*?[((]\s*(?P<code>[A-Za-z0-9][A-Za-z0-9-]*)\s*試験\s*[))])\s*(?![^\n\f])", re.M)
+    r"(?<![^\n\f])(?:(?:\d+\.)+\d*|\(\d+\)|[①-⑳])?\s*"
+    r"(?P<title>[^\n\f]*?第\s*(?P<phase>I{1,3}|IV|I\s*/\s*II|II\s*/\s*III|[1-4])\s*相試験"
+    r"[^\n\f]*?[((]\s*(?P<code>[A-Za-z0-9][A-Za-z0-9./-]*(?: [A-Za-z0-9][A-Za-z0-9./-]*)?)\s*試験\s*[))])"
+    r"\s*(?![^\n\f])", re.M)
 _ALIAS = re.compile(r"以下、「([^」]+?試験)」")
 _ARABIC_PHASE = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
@@ -692,9 +713,9 @@ def _row_kind(label: str) -> str | None:
         return "count"
     if "奏効割合" in label or label.startswith("ORR"):
         return "orr"
-    if label.startswith("中央値"):
+    if "中央値" in label:
         return "median"
-    if label.startswith("ハザード比"):
+    if "ハザード比" in label or label.startswith("HR"):
         return "hr"
     return None
 
@@ -1064,7 +1085,8 @@ def extract(doc: Document) -> ExtractionResult:
     else:
         issues.append(Issue("warning", "no 対象となる効能 block"))
     if "dosage" in blocks:
-        facts.extend(_dosages(doc, p, blocks["dosage"], issues))
+        own_names = tuple(m.text for m in product.fact.substances)
+        facts.extend(_dosages(doc, p, blocks["dosage"], issues, own_names))
     else:
         issues.append(Issue("warning", "no 対象となる用法 block"))
     studies: list[StudyFact] = []
