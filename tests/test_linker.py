@@ -294,3 +294,14 @@ def test_seed_safety_and_serious_reaction_coverage_is_at_least_95_percent() -> N
     report = module.coverage(SEEDS)
     assert report.total >= 10
     assert report.percent >= 95.0, report.gaps
+
+
+@pytest.mark.parametrize("text,abbr,expansion", [
+    ("Patients with adult T-cell leukemia-\nlymphoma (ATLL) were enrolled.", "ATLL",
+     "adult T-cell leukemia-lymphoma"),
+    ("a history of acute myeloid leukaemia (AML) was excluded", "AML", "acute myeloid leukaemia"),
+    ("本剤によりサイトカイン放出\n症候群（以下、「CRS」）が起こる。", "CRS", "サイトカイン放出症候群"),
+])
+def test_abbreviation_expansions_respect_line_breaks_and_initials(text: str, abbr: str,
+                                                                  expansion: str) -> None:
+    assert learn_abbreviations(text, default_lexicon())[abbr] == expansion
