@@ -484,8 +484,30 @@ class ManagementRule:
     rdf_class = "ManagementRule"
 
 
+@dataclass(frozen=True, slots=True)
+class PkParameter:
+    """One cell of a pharmacokinetic parameter table (review reports): ``Cmax`` 493 ± 72.6
+    ng/mL after 25 mg on Day 1, N = 9. ``statistic`` says what value ± dispersion mean."""
+
+    product: Mention = field(metadata=_p("product", key=True))
+    parameter: str = field(metadata=_p("pkParameter", key=True))  # as written: "Cmax", "t1/2, z"
+    ref: SourceRef = field(metadata=_p(""))
+    study: Mention | None = field(default=None, metadata=_p("study", key=True))
+    value: Decimal | None = field(default=None, metadata=_p("value", key=True))
+    unit: str | None = field(default=None, metadata=_p("unit", key=True))  # as written: "ng/mL"
+    dispersion: Decimal | None = field(default=None, metadata=_p("dispersion", key=True))
+    statistic: str | None = field(default=None, metadata=_p("statistic", key=True))  # "mean ± SD"
+    dose_value: Decimal | None = field(default=None, metadata=_p("doseValue", key=True))
+    dose_unit: str | None = field(default=None, metadata=_p("doseUnit", key=True))
+    day: int | None = field(default=None, metadata=_p("studyDay", key=True))
+    arm: str | None = field(default=None, metadata=_p("arm", lang=True, key=True))
+    denominator: int | None = field(default=None, metadata=_p("denominator", key=True))
+    rdf_class = "PharmacokineticParameter"
+
+
 Fact = Union[Indication, DosageRegimen, DoseModificationRule, SafetyConcern, Activity,
-             EfficacyResult, AdverseEventIncidence, ApprovalCondition, UseRequirement, ManagementRule]
+             EfficacyResult, AdverseEventIncidence, ApprovalCondition, UseRequirement, ManagementRule,
+             PkParameter]
 
 
 # --------------------------------------------------------------------------- results

@@ -13,7 +13,7 @@ from extract.extractors.review_report import extract, read_header
 from extract.load import load_document
 from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, Document,
                            DoseModificationRule, DosageRegimen, EfficacyResult, ExtractionResult,
-                           Indication, SafetyConcern, UseRequirement)
+                           Indication, PkParameter, SafetyConcern, UseRequirement)
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
@@ -209,6 +209,34 @@ def test_seed_pooled_column_skipped(seed):
     assert not [a for a in _of(r, AdverseEventIncidence) if a.concept.text.startswith("All ")]
 
 
+# --------------------------------------------------------------------------- seed 000: PK tables
+
+
+@pytest.mark.parametrize(("param", "dose", "day", "arm", "value", "sd", "unit", "n"), [
+    ("Cmax", 25, 1, None, "493", "72.6", "ng/mL", 9),
+    ("Cmax", 35, 8, None, "853", "436", "ng/mL", 4),
+    ("AUC24h", 25, 8, None, "2782", "1010", "ng∙h/mL", 8),
+    ("t1/2, z", 35, 1, None, "2.74", "0.75", "h", 4),
+    ("Fe24h", 25, 1, None, "80.2", "15.5", "%", 9),
+    ("CLr", 35, 8, None, "124", "42.2", "mL/min", 4),  # row after a blank line
+    ("Vz/F", 25, None, "Patients with MM", "42.0", "8.52", "L", 6),  # Table 2
+])
+def test_seed_pk(seed, param, dose, day, arm, value, sd, unit, n):
+    _, r = seed
+    (p,) = [p for p in _of(r, PkParameter) if p.parameter == param and p.dose_value == Decimal(dose)
+            and p.day == day and p.arm == arm]
+    assert (p.value, p.dispersion, p.unit, p.denominator, p.statistic) == (
+        Decimal(value), Decimal(sd), unit, n, "mean ± SD")
+
+
+def test_seed_pk_skips_median_and_not_applicable(seed):
+    _, r = seed
+    pk = _of(r, PkParameter)
+    assert not [p for p in pk if p.parameter.startswith("tmax") or p.parameter == "*"]
+    assert len([p for p in pk if p.parameter == "AUC∞" and p.day == 8]) == 0  # "-" cells
+    assert {p.study.text for p in pk if p.day is not None} == {"CC-5013-ATLL-001"}
+
+
 # --------------------------------------------------------------------------- seed 000: dose rules
 
 
@@ -389,6 +417,19 @@ def test_ja_rmp(ja):
     assert any(i.message == "redacted passage" for i in r.issues)
 
 
+@pytest.mark.parametrize(("param", "dose", "value", "sd", "n"), [
+    ("Cmax", 10, "210", "55.1", 6),
+    ("AUC24h", 20, "3720", "910", 9),
+    ("t1/2", 10, "6.2", "1.4", 6),
+])
+def test_ja_pk(ja, param, dose, value, sd, n):
+    _, r = ja
+    (p,) = [p for p in _of(r, PkParameter) if p.parameter == param and p.dose_value == Decimal(dose)]
+    assert (p.value, p.dispersion, p.denominator, p.day, p.study.text) == (
+        Decimal(value), Decimal(sd), n, 1, "YK-4471-101")
+    assert not [p for p in _of(r, PkParameter) if p.parameter == "t1/2" and p.dose_value == 20]
+
+
 def test_ja_spans_exact(ja):
     _spans_exact(*ja)
 
@@ -456,3 +497,16 @@ def test_pdf_rendition_gives_the_same_facts(pdf_renditions, name):
     assert [s.identifiers for s in from_pdf.studies] == [s.identifiers for s in from_text.studies]
     assert from_pdf.products[0].names == from_text.products[0].names
     assert all(f.ref.page is not None and f.ref.page >= 1 for f in from_pdf.facts)
+
+
+def test_seed_links_to_shared_entities(seed):
+    """The review report's product, substance and studies link to the keys other documents
+    about lenalidomide use, so a query over all graphs joins them."""
+    from extract.normalize.linker import link
+
+    doc, r = seed
+    keys = {(m.kind, m.text): lk.key for m, lk in link(r, doc).items()}
+    assert keys[("product", "Revlimid Capsules 2.5 mg")] == "revlimid"
+    assert keys[("substance", "Lenalidomide Hydrate")] == "lenalidomide"
+    assert keys[("substance", "lenalidomide")] == "lenalidomide"
+    assert keys[("study", "CC-5013-ATLL-002")] == "study/CC-5013-ATLL-002"

@@ -27,7 +27,7 @@ from typing import Iterator
 from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, DocumentInfo,
                            Document, DoseModificationRule, DosageRegimen, EfficacyResult,
                            ExtractionResult, Fact, Indication, Issue, Lang, Mention,
-                           ProductFact, SafetyConcern, StudyFact, UseRequirement)
+                           PkParameter, ProductFact, SafetyConcern, StudyFact, UseRequirement)
 from extract.normalize import values
 from extract.normalize.text import join_lines
 
@@ -771,8 +771,104 @@ def _ae_rows(doc: Document, lines: list[Line], cols: list[AeColumn], product: Me
     return out
 
 
+# ---- pharmacokinetic parameter tables
+
+_PK_ROW = re.compile(r"^(?P<name>[^\W\d_][^()]*?)\s*\((?P<unit>[^()]+)\)\s+"
+                     r"(?P<vals>(?:(?:\d+(?:\.\d+)?\s*±\s*\d+(?:\.\d+)?|-)\s*)+)$")
+_PK_CELL = re.compile(r"(\d+(?:\.\d+)?)\s*±\s*(\d+(?:\.\d+)?)|-")
+_DOSES_LINE = re.compile(r"^(?:\d+(?:\.\d+)?\s*mg\s*)+$")
+_MEAN_SD = re.compile(r"^(?:Mean\s*±\s*(?:standard deviation|SD)|平均値\s*±\s*標準偏差)")
+_DAY = re.compile(r"^(?:Day\s*(\d+)|(\d+)\s*日目)$")
+
+
+@dataclass(frozen=True, slots=True)
+class PkColumn:
+    """One value column of a PK table: dose, day or arm, and N."""
+
+    n: int
+    dose: str | None
+    day: int | None
+    arm: str | None
+
+
+def _pk_columns(header: list[Line], caption: str) -> list[PkColumn] | None:
+    texts = [ln.stripped for ln in header if ln.stripped]
+    groups: list[tuple[str, int]] = []
+    doses: list[str] = []
+    for i, t in enumerate(texts):
+        if _DOSES_LINE.match(t):
+            doses = re.findall(r"\d+(?:\.\d+)?\s*mg", t)
+        ns = _N_EQ.findall(t)
+        if len(ns) == 1 and i > 0 and _N_EQ.fullmatch(t):
+            groups.append((texts[i - 1], int(ns[0])))
+        elif ns:
+            return None  # several groups on one line: names cannot be paired safely
+    if not groups:
+        return None
+    if not doses:
+        doses = re.findall(r"\((\d+(?:\.\d+)?\s*mg)\)", caption)[:1]
+    if doses and len(groups) % len(doses):
+        return None
+    per = len(groups) // len(doses) if doses else 0
+    cols = []
+    for k, (name, n) in enumerate(groups):
+        day = _DAY.match(name)
+        cols.append(PkColumn(n, doses[k // per] if doses else None,
+                             int(day.group(1) or day.group(2)) if day else None,
+                             None if day else name))
+    return cols
+
+
+def pk_tables(doc: Document, idx: StudyIndex, product: Mention, issues: list[Issue],
+              caption: re.Pattern[str], prof: TableProfile) -> list[Fact]:
+    """PK parameter tables: ``name (unit) mean ± SD …`` rows under dose/day/N column headers.
+    Median (range) rows and cells marked ``-`` are skipped."""
+    lines = list(iter_lines(doc.text))
+    out: list[Fact] = []
+    for i, cap in enumerate(lines):
+        if not caption.match(cap.stripped):
+            continue
+        j = i + 1
+        while j < len(lines) and j < i + 40 and not _PK_ROW.match(lines[j].stripped):
+            j += 1
+        cols = _pk_columns(lines[i + 1:j], cap.stripped)
+        if cols is None:
+            issues.append(Issue("warning", "PK table header not understood", doc.ref(cap.start, cap.end)))
+            continue
+        rows, stat = [], None
+        for ln in lines[j:j + 60]:
+            if _MEAN_SD.match(ln.stripped):
+                stat = "mean ± SD"
+                break
+            if ln.stripped.startswith(("Table ", "表")) or prof.subsection.match(ln.stripped):
+                break
+            m = _PK_ROW.match(ln.stripped)
+            if m and len(_PK_CELL.findall(m.group("vals"))) == len(cols):
+                rows.append((ln, m))
+        if stat is None:
+            issues.append(Issue("warning", "PK table without a mean ± SD legend; skipped",
+                                doc.ref(cap.start, cap.end)))
+            continue
+        study = section_study(doc, cap.start, idx, prof)
+        for ln, m in rows:
+            a, e = trim_span(doc.text, ln.start, ln.end)
+            for col, cell in zip(cols, _PK_CELL.finditer(m.group("vals"))):
+                if cell.group(0) == "-":
+                    continue
+                dose = values.parse_quantity(col.dose) if col.dose else None
+                out.append(PkParameter(
+                    product, m.group("name").strip(), doc.ref(a, e),
+                    study=Mention(study, doc.lang, "study") if study else None,
+                    value=_num(cell.group(1)), unit=m.group("unit").strip(),
+                    dispersion=_num(cell.group(2)), statistic=stat,
+                    dose_value=dose.value if dose else None, dose_unit=dose.unit if dose else None,
+                    day=col.day, arm=col.arm, denominator=col.n))
+    return out
+
+
 # ---- dose modification
 
+_PK_CAPTION_EN = re.compile(r"^Table \d+\.\s+PK parameters\b")
 _DOSE_TABLE_EN = re.compile(r"^Guidelines for dose interruption\b.*")
 _INTERRUPT_EN = re.compile(r"Decreased\s+to\s+<\s*(?P<v>[\d,]+)\s*/[μµu]L")
 _RESUME_EN = re.compile(r"[Ii]f\s+(?P<p>platelet|neutrophil)\s+count\s+(?:returns|returned|has\s+increased|"
@@ -1028,6 +1124,7 @@ def extract(doc: Document) -> ExtractionResult:
         facts += [UseRequirement(p, "contraindication", t, doc.ref(a, e))
                   for t, a, e in _en_listed(doc, _CONTRA_EN)]
         facts += _en_dose_rules(doc, p, inds, issues)
+        facts += pk_tables(doc, idx, p, issues, _PK_CAPTION_EN, EN_TABLES)
         facts += _en_rmp(doc, p, issues)
     _redaction_issues(doc, issues)
     partial_issues(doc, (r"^\s*Review Report \(1\)\s*$", r"^\s*Review Report \(2\)\s*$"), issues)

@@ -16,7 +16,7 @@ import re
 from extract.extractors.review_report import (
     STUDY_CODE, HeaderField, Line, ReviewHeader, StudyIndex, StudyInfo, TableProfile, activities,
     ae_tables, dedupe, iter_lines, merge_study_info, numbered_items, safety_spec, span_text,
-    partial_issues, trim_span, _match_indication, _redaction_issues)
+    partial_issues, pk_tables, trim_span, _match_indication, _redaction_issues)
 from extract.model import (Activity, ApprovalCondition, Document, DocumentInfo,
                            DoseModificationRule, DosageRegimen, EfficacyResult, ExtractionResult,
                            Fact, Indication, Issue, Mention, ProductFact, StudyFact, UseRequirement)
@@ -361,6 +361,7 @@ JA_TABLES = TableProfile(
 
 # --------------------------------------------------------------------------- dose rules, RMP
 
+_PK_CAPTION = re.compile(r"^表\s*\d+\s+.*薬物動態パラメータ")
 _RULE_CAP = re.compile(r"^表\s*\d+\s+(?:(?P<pop>.+?)患者における)?.*(休薬|減量|中止).*基準")
 _PARAM = re.compile(r"(?P<p>好中球数|血小板数)")
 _BELOW = re.compile(r"(?P<v>[\d,]+)\s*/\s*[μµu]L\s*未満")
@@ -496,6 +497,7 @@ def extract_ja(doc: Document) -> ExtractionResult:
         facts += [UseRequirement(p, "contraindication", t, doc.ref(a, e))
                   for t, a, e in _listed(doc, ("禁忌",))]
         facts += _dose_rules(doc, p, inds, issues)
+        facts += pk_tables(doc, idx, p, issues, _PK_CAPTION, JA_TABLES)
         facts += _rmp(doc, p, issues)
     _redaction_issues(doc, issues)
     partial_issues(doc, (r"^\s*審査報告\(1\)\s*$", r"^\s*審査報告\(2\)\s*$"), issues)
