@@ -142,7 +142,7 @@ def test_seed_serious_reactions(seed004: tuple[Document, ExtractionResult], conc
 def test_seed_reaction_overview(seed004: tuple[Document, ExtractionResult], study: str, concept: str,
                                 percent: str, denominator: int) -> None:
     found = [a for a in _of(seed004[1], AdverseEventIncidence)
-             if a.study.text == study and a.concept.text == concept]
+             if a.study.text == study and a.concept.text == concept and a.arm is None]
     assert [(a.percent, a.denominator) for a in found] == [(Decimal(percent), denominator)]
 
 
@@ -164,6 +164,28 @@ def test_seed_efficacy(seed004: tuple[Document, ExtractionResult], endpoint: str
     assert (e.value, e.ci_lower, e.ci_upper, e.data_cutoff) == (
         Decimal(value), Decimal(lo), Decimal(hi) if hi else None, cutoff)
     assert e.study.text == "BB2121-MM-001" and e.unit == ("%" if endpoint in ("ORR", "CRR") else "months")
+
+
+@pytest.mark.parametrize(("concept", "arm", "count", "percent", "denominator"), [
+    ("サイトカイン放出症候群", "全体", 116, "84.7", 137),
+    ("サイトカイン放出症候群", "外国人患者", 107, "83.6", 128),
+    ("サイトカイン放出症候群", "日本人患者", 9, None, 9),
+    ("好中球減少症", "全体", 126, "92.0", 137),
+    ("貧血", "外国人患者", 90, "70.3", 128),
+    ("下痢", "全体", 46, "33.6", 137),
+    ("低γグロブリン血症", "日本人患者", 4, None, 9),
+])
+def test_seed_adverse_event_table(seed004: tuple[Document, ExtractionResult], concept: str, arm: str,
+                                  count: int, percent: str | None, denominator: int) -> None:
+    found = [a for a in _of(seed004[1], AdverseEventIncidence) if a.concept.text == concept and a.arm == arm]
+    assert [(a.patient_count, a.percent, a.denominator, a.grade_scope, a.study.text) for a in found] == [
+        (count, Decimal(percent) if percent else None, denominator, "all", "BB2121-MM-001")]
+
+
+def test_seed_grade_3_4_columns_are_not_read_as_grade_3_or_more(seed004: tuple[Document, ExtractionResult]) -> None:
+    assert not [a for a in _of(seed004[1], AdverseEventIncidence) if a.grade_scope != "all"]
+    crs = [a for a in _of(seed004[1], AdverseEventIncidence) if a.concept.text == "サイトカイン放出症候群"]
+    assert not [a for a in crs if a.patient_count == 7]  # the Grade 3/4 cells of the row
 
 
 def test_seed_evidence_spans_are_exact(seed004: tuple[Document, ExtractionResult]) -> None:

@@ -216,6 +216,7 @@ def extract(doc: Document) -> ExtractionResult:
     read_serious_reactions(ctx)
     read_reaction_overview(ctx, studies)
     read_efficacy(ctx, studies)
+    read_event_tables(ctx, studies)
     info = DocumentInfo(title=product[1], products=(ctx.product,), ref=doc.ref(*product[2]))
     pf = ProductFact(product=ctx.product, ref=doc.ref(*product[2]), names=find_names(lines, ctx.product),
                      substances=find_substances(ctx), approval_number=tuple(find_approval_numbers(doc)),
@@ -763,3 +764,89 @@ def _cutoff_after(ctx: Ctx, offset: int) -> dt.date | None:
         return None
     dates = find_dates(m.group(1))
     return dates[0][0] if dates else None
+
+
+# --------------------------------------------------------------------------- adverse-event tables
+
+_GRADE_HEADER = re.compile(r"^\s*(?:(?:全Grade|All grades?)\s+Grade\s*(?:3/4|3-4|≥3|3以上)\s*){1,4}$", re.I)
+_ARM_N = re.compile(r"([^\s()]*)\s*\(([^()]*?)、?\s*n=(\d+)\*?\)")
+_CELL = r"(\d+)(?:\s*\(\s*(\d+(?:\.\d+)?)\s*\))?"
+_TOTAL_ROW = re.compile(r"有害事象$")
+
+
+def read_event_tables(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
+    """Tables headed ``全Grade Grade 3/4`` (once per arm), arms named above as ``label (n=N)``;
+    rows ``term n(%) n(%) …``. Only the all-grade columns are read (``Grade 3/4`` is not ``≥3``)
+    and a cell is kept only when n/N agrees with its percentage, so a misaligned run of cells
+    gives nothing rather than a wrong number."""
+    main = _main_study(ctx, studies)
+    if main is None:
+        return
+    for i, ln in enumerate(ctx.lines):
+        if not _GRADE_HEADER.match(ln.text):
+            continue
+        arms = _arms_above(ctx.lines, i)
+        n_cols = len(re.findall(r"全Grade|All grade", ln.text, re.I)) * 2
+        if len(arms) * 2 != n_cols:
+            ctx.warn("adverse-event table: arms above the header do not match its columns",
+                     (ln.start, ln.end))
+            continue
+        for row in ctx.lines[i + 1:i + 80]:
+            if row.blank:
+                continue
+            cells = _row_cells(row.text, n_cols)
+            if cells is None:
+                break
+            _event_row(ctx, main, row, cells, arms)
+
+
+def _main_study(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> Mention | None:
+    if not studies:
+        return None
+    if len(studies) > 1 and _mentions(ctx, studies[1][0]) >= _mentions(ctx, studies[0][0]):
+        return None
+    return Mention(studies[0][0].identifiers[0], ctx.lang, "study")
+
+
+def _arms_above(lines: list[Line], i: int) -> list[tuple[str, int]]:
+    """``(label, N)`` of the arms named in the dozen lines above a table header, in order."""
+    arms: list[tuple[str, int]] = []
+    previous = ""
+    for ln in lines[max(0, i - 12):i]:
+        for m in _ARM_N.finditer(ln.text):
+            label = m.group(2) or m.group(1) or previous
+            arms.append((label.strip(), int(m.group(3))))
+        if ln.text.strip() and not _ARM_N.search(ln.text):
+            previous = ln.text.strip()
+    return arms
+
+
+def _row_cells(text: str, n_cols: int) -> list[tuple[int, Decimal | None, int, int]] | None:
+    """``(count, percent, start, end)`` of the last ``n_cols`` cells of a row, or None."""
+    m = re.match(r"^\s*(\S.*?)((?:\s+" + _CELL + r"){" + str(n_cols) + r"})\s*$", text)
+    if not m:
+        return None
+    out = []
+    for c in re.finditer(_CELL, m.group(2)):
+        base = m.start(2)
+        out.append((int(c.group(1)), Decimal(c.group(2)) if c.group(2) else None,
+                    base + c.start(), base + c.end()))
+    return out if len(out) == n_cols else None
+
+
+def _event_row(ctx: Ctx, study: Mention, row: Line, cells: list[tuple[int, Decimal | None, int, int]],
+               arms: list[tuple[str, int]]) -> None:
+    name = row.text[:cells[0][2]].strip()
+    if not name or _TOTAL_ROW.search(name) or re.search(r"\d", name):
+        return
+    for k, (arm, n) in enumerate(arms):
+        count, pct, s, _ = cells[2 * k]
+        if pct is not None and abs(Decimal(count) * 100 / n - pct) > Decimal("0.1"):
+            ctx.warn(f"adverse-event row {name!r}: {count}/{n} does not give {pct}%, not recorded",
+                     (row.start, row.end))
+            continue
+        e = cells[2 * k][3]
+        ctx.facts.append(AdverseEventIncidence(
+            study=study, concept=Mention(name, ctx.lang, "concept"),
+            ref=ctx.ref((row.start + row.text.find(name), row.start + e)), arm=arm, grade_scope="all",
+            patient_count=count, percent=pct, denominator=n, product=ctx.product))
