@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field, replace
 
-from extract.model import (Activity, ApprovalCondition, Document, DocumentInfo, DosageRegimen,
+from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, Document, DocumentInfo, DosageRegimen,
                            ExtractionResult, Fact, Indication, Issue, Mention, ProductFact,
-                           SafetyConcern, SourceRef)
+                           SafetyConcern, SourceRef, StudyFact)
 from extract.normalize.values import find_dates, parse_date, parse_quantity
 
 # --------------------------------------------------------------------------- text helpers
@@ -41,7 +42,7 @@ def tidy(s: str) -> str:
     layout text puts around digits and Latin letters inside Japanese (``21 日間`` →
     ``21日間``), but keep a space between two katakana words (``ポラツズマブ ベドチン``)
     or two Latin words (``3L+ FL``)."""
-    parts = [p.strip() for p in s.split("\n")]
+    parts = [p.strip() for p in re.split(r"[\n\f]", s)]
     out = ""
     for part in parts:
         if not part:
@@ -331,6 +332,8 @@ def extract(doc: Document) -> ExtractionResult:
         st.issue("error", "plan section 1 (医薬品リスク管理計画の概要) not found: no safety concerns read",
                  parts.plan[0])
     facts += concerns
+    incidences, studies = _incidences(st)
+    facts += incidences
     facts += _activities(st, parts, summary, concerns)
 
     names = overview.names or summary.names
@@ -352,7 +355,8 @@ def extract(doc: Document) -> ExtractionResult:
                         ref=doc.ref(*title_span))
     if summary.issued is None:
         st.issue("warning", "submission date (提出年月日) not found")
-    return ExtractionResult(info, products=(product_fact,), facts=tuple(facts), issues=tuple(st.issues))
+    return ExtractionResult(info, products=(product_fact,), studies=tuple(studies), facts=tuple(facts),
+                            issues=tuple(st.issues))
 
 
 # --------------------------------------------------------------------------- summary
@@ -786,6 +790,173 @@ def _concerns(st: _State, span: tuple[int, int]) -> list[Fact]:
             st.issue("warning", "efficacy concerns (有効性に関する検討事項) present; not extracted",
                      eff.start(), eff.end())
     return [b.fact for b in blocks]
+
+
+# --------------------------------------------------------------------------- incidence tables
+
+_COLUMN = re.compile(r"([A-Z]{2,}[0-9]{3,}[A-Z0-9-]*)試験(.*?)\((\d+)例\)")
+_VALUE = re.compile(r"^(\d+)(?:\((\d+(?:\.\d+)?)%\))?(?:\*\d+)?$")
+_PCT = re.compile(r"^\((\d+(?:\.\d+)?)%\)(?:\*\d+)?$")
+_ALL = "\x01ALL\x01"
+_GE3 = "\x01GE3\x01"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    study: str
+    arm: str | None
+    denominator: int
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int  # document offsets
+    end: int
+
+
+def _tokens(region: Compact) -> list[Token]:
+    """Cells of a layout table as tokens: compact text cut at every column gap and line
+    break, grade markers joined (``全 / Grade`` → ALL, ``Grade / ≧ / 3`` → GE3), and a count
+    whose percentage fell on the next line (``5`` / ``(12.5%)``) rejoined."""
+    cuts = sorted({0, len(region.text), *region.gaps, *region.breaks})
+    raw = [(region.text[a:b], a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
+    joined: list[tuple[str, int, int]] = []
+    for text, a, b in raw:
+        if joined and _grade_continues(joined[-1][0], text):
+            prev, pa, _ = joined[-1]
+            joined[-1] = (prev + text, pa, b)
+        else:
+            joined.append((text, a, b))
+    out: list[Token] = []
+    for text, a, b in joined:
+        text = {"全Grade": _ALL, "Grade≧3": _GE3}.get(text, text)
+        if out and _PCT.match(text) and re.fullmatch(r"\d+", out[-1].text):
+            last = out.pop()
+            out.append(Token(last.text + text, last.start, region.span(a, b)[1]))
+            continue
+        s, e = region.span(a, b)
+        out.append(Token(text, s, e))
+    return out
+
+
+def _grade_continues(prev: str, text: str) -> bool:
+    """``全`` + ``Grade``, ``Grade`` + ``≧3``, ``Grade≧`` + ``3``: one grade label cut by layout."""
+    return (prev == "全" and text == "Grade" or prev == "Grade" and text in ("≧3", "≧")
+            or prev == "Grade≧" and text == "3")
+
+
+def _columns(header: str) -> list[Column] | None:
+    """Study/arm/denominator per column, from the compact header text; None when the
+    header cells are interleaved so that a column cannot be read safely."""
+    cols: list[Column] = []
+    for m in _COLUMN.finditer(header):
+        arm = m.group(2)
+        if "試験" in arm or "例)" in arm or re.search(r"[A-Z]{2,}[0-9]{3,}", arm):
+            return None
+        cols.append(Column(m.group(1), arm or None, int(m.group(3))))
+    return cols or None
+
+
+def _incidences(st: _State) -> tuple[list[Fact], list[StudyFact]]:
+    """AdverseEventIncidence rows of the tables under each concern in section 1, only
+    when every value of a row checks out (count ≤ N, percentage = count/N)."""
+    assert st.product is not None
+    text = st.doc.text
+    facts: list[Fact] = []
+    studies: dict[str, StudyFact] = {}
+    for block in st.concern_blocks:
+        start = block.fact.ref.end
+        pv = text.find("医薬品安全性監視活動の内容", start, block.end)
+        region = Compact.of(text, start, pv if pv >= 0 else block.end)
+        tokens = _tokens(region)
+        first = next((k for k, t in enumerate(tokens) if t.text == _ALL), None)
+        if first is None:
+            continue
+        head_end = max((k for k, t in enumerate(tokens[:first]) if t.text.endswith("例)")), default=None)
+        columns = _columns(tidy_header(text, tokens[:head_end + 1])) if head_end is not None else None
+        if columns is not None and head_end is not None and \
+                len(columns) != sum(t.text.endswith("例)") for t in tokens[:head_end + 1]):
+            columns = None  # a column header without a study code: the columns cannot be matched
+        if columns is None or head_end is None:
+            st.issue("warning", f"incidence table under {block.fact.label} not read: header cells interleaved",
+                     tokens[0].start, tokens[first].end)
+            continue
+        rows = _rows(st, tokens[head_end + 1:], columns)
+        for label, scope, values, s, e in rows:
+            for col, (count, pct) in zip(columns, values):
+                study = Mention(col.study, st.doc.lang, "study")
+                studies.setdefault(col.study, StudyFact((col.study,), st.doc.ref(s, e)))
+                facts.append(AdverseEventIncidence(
+                    study=study, concept=Mention(label, st.doc.lang, "concept"), ref=st.doc.ref(s, e),
+                    arm=col.arm, grade_scope=scope, patient_count=count, percent=pct,
+                    denominator=col.denominator, product=st.product))
+    return facts, list(studies.values())
+
+
+def tidy_header(doc_text: str, tokens: list[Token]) -> str:
+    """The header cells as written (``B11 FL RP2D``, ``ポラツズマブ ベドチン``)."""
+    return tidy(doc_text[tokens[0].start:tokens[-1].end]) if tokens else ""
+
+
+def _rows(st: _State, tokens: list[Token], columns: list[Column]
+          ) -> list[tuple[str, str, list[tuple[int, Decimal | None]], int, int]]:
+    out: list[tuple[str, str, list[tuple[int, Decimal | None]], int, int]] = []
+    label_tokens: list[Token] = []
+    label = ""
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t.text not in (_ALL, _GE3):
+            label_tokens.append(t)
+            k += 1
+            continue
+        if label_tokens:
+            label = _row_label(label_tokens)
+        scope = "all" if t.text == _ALL else ">=3"
+        cells = tokens[k + 1:k + 1 + len(columns)]
+        values = [_value(c.text, col.denominator) for c, col in zip(cells, columns)]
+        start = label_tokens[0].start if label_tokens else t.start
+        label_tokens = []
+        extra = tokens[k + 1 + len(columns)] if k + 1 + len(columns) < len(tokens) else None
+        if (len(cells) < len(columns) or any(v is None for v in values) or not label
+                or extra is not None and (_VALUE.match(extra.text) or _PCT.match(extra.text))
+                or label.count("(") != label.count(")")):
+            st.issue("warning", f"incidence row not read: {label or '?'} ({scope})", start, t.end)
+            label = ""  # the grade rows that follow belong to a row that could not be read
+            k += 1
+            continue
+        out.append((label, scope, values, start, cells[-1].end))  # type: ignore[arg-type]
+        k += 1 + len(columns)
+    return out
+
+
+def _row_label(tokens: list[Token]) -> str:
+    """The row label: the run of non-value cells just before the grade marker (cells of
+    an unread row before it are dropped); empty when it does not look like a term."""
+    run: list[str] = []
+    for t in reversed(tokens):
+        if _VALUE.match(t.text) or _PCT.match(t.text):
+            break
+        run.insert(0, t.text)
+    label = re.sub(r"\*\d+$", "", "".join(run))
+    if not label or label.count("(") != label.count(")") or re.search(r"Grade|≧|≦|\x01", label):
+        return ""
+    return label
+
+
+def _value(cell: str, denominator: int) -> tuple[int, Decimal | None] | None:
+    """``41(45.6%)`` or ``0`` when consistent with the column's N; anything else None."""
+    m = _VALUE.match(cell)
+    if not m:
+        return None
+    count = int(m.group(1))
+    pct = Decimal(m.group(2)) if m.group(2) else None
+    if count > denominator or (pct is None and count != 0):
+        return None
+    if pct is not None and abs(Decimal(count * 100) / denominator - pct) > Decimal("0.15"):
+        return None
+    return count, pct
 
 
 # --------------------------------------------------------------------------- activities
