@@ -265,13 +265,15 @@ def _caption(doc: Document, grid: _Grid, floor: int) -> tuple[str, int, int] | N
 
 def _data_cutoff(caption: str) -> dt.date | None:
     """The date the caption gives for the data cut-off (データカットオフ)."""
-    if "カットオフ" not in caption:
+    at = caption.find("カットオフ")
+    if at < 0:
         return None
-    dates = find_dates(caption)
-    return dates[-1][0] if len(dates) == 1 or dates else None
+    before = [d for d, _s, e in find_dates(caption) if e <= at]
+    return before[-1] if before else None
 
 
-def _column_labels(grid: _Grid, header_count: int) -> list[list[_Cell]]:
+def _column_labels(doc: Document, grid: _Grid, header_count: int,
+                   issues: list[Issue]) -> list[list[_Cell]]:
     """For each column, the header cells above it, outermost first.
 
     A label in a header row above the leaf row covers the columns to its right only when
@@ -280,10 +282,15 @@ def _column_labels(grid: _Grid, header_count: int) -> list[list[_Cell]]:
     that no column is given a group it may not belong to."""
     n = grid.n_cols
     labels: list[list[_Cell]] = [[] for _ in range(n)]
+    ambiguous = False
     for r in range(header_count):
         row = list(grid.rows[r]) + [None] * (n - len(grid.rows[r]))
         present = [c for c in range(1, n) if row[c] is not None]
         width = _tile_width(present, n) if r < header_count - 1 else 1
+        if width is None and len(present) > 1 and not ambiguous:
+            ambiguous = True
+            issues.append(Issue("warning", "column groups of a table header are ambiguous: each "
+                                "group label kept on its own column", doc.ref(grid.start, grid.end)))
         for c in present:
             cell = row[c]
             assert cell is not None
@@ -421,8 +428,9 @@ def _indications(doc: Document, product: Mention, span: tuple[int, int]) -> list
     (ただし、以下のいずれも満たす… - …): users need the prior-therapy requirement as much
     as the disease, so the conditions stay in the indication's text."""
     groups: list[list[_Line]] = []
+    marker = re.compile(r"[-•・]|\(\d+\)|[①-⑳]")
     for line in _lines(doc, *span):
-        if groups and re.match(r"[-•・]", line.text):
+        if groups and marker.match(line.text) and not marker.match(groups[-1][0].text):
             groups[-1].append(line)
         else:
             groups.append([line])
@@ -668,7 +676,7 @@ def _efficacy(doc: Document, grid: _Grid, study: Mention, caption: tuple[str, in
               issues: list[Issue]) -> list[EfficacyResult]:
     """Best-response, ORR, median and hazard-ratio rows of one table."""
     headers = _header_count(grid)
-    labels = _column_labels(grid, headers)
+    labels = _column_labels(doc, grid, headers, issues)
     cutoff = _data_cutoff(caption[0]) if caption else None
     context = _endpoint_in(caption[0]) if caption else None
     out: list[EfficacyResult] = []
@@ -797,7 +805,7 @@ def _adverse_events(doc: Document, grid: _Grid, study: Mention,
     """One incidence per (term row, arm, grade scope) cell; SOC and PT rows alike, since
     the text does not mark which is which. The total row (全副作用) is not a concept."""
     headers = _header_count(grid)
-    labels = _column_labels(grid, headers)
+    labels = _column_labels(doc, grid, headers, issues)
     out: list[AdverseEventIncidence] = []
     for row in grid.rows[headers:]:
         head = row[0] if row else None
