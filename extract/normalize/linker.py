@@ -191,6 +191,29 @@ def _phrase_text(text: str, lang: Lang) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+def _pattern_texts(lexicon: Lexicon, lang: Lang) -> dict[int, set[str]]:
+    """The phrase patterns as strings, per entry index (what the matcher is built from)."""
+    out: dict[int, set[str]] = {}
+    for i, e in enumerate(lexicon.of_kind("concept")):
+        names = {_phrase_text(n, lang) for n in e.names() if label_lang(n) == lang}
+        if lang == "ja":
+            names |= {normalize_label(n, "ja") for n in e.names() if label_lang(n) == "ja"}
+        out[i] = {n for n in names if n}
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _pattern_strings(lexicon: Lexicon, lang: Lang) -> tuple[str, ...]:
+    return tuple(sorted({n for names in _pattern_texts(lexicon, lang).values() for n in names}))
+
+
+def _may_contain_concept(text: str, lang: Lang, lexicon: Lexicon) -> bool:
+    """A cheap substring test that a token match needs, so spaCy (seconds to import) is
+    loaded only when a phrase match is possible."""
+    seen = _phrase_text(text, lang)
+    return any(p in seen for p in _pattern_strings(lexicon, lang))
+
+
 @functools.lru_cache(maxsize=4)
 def _phrase_matcher(lexicon: Lexicon, lang: Lang) -> _Matcher:
     """One PhraseMatcher per language over every concept name, built once."""
@@ -200,13 +223,9 @@ def _phrase_matcher(lexicon: Lexicon, lang: Lang) -> _Matcher:
     nlp = spacy.blank(lang)
     matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
     entries = tuple(lexicon.of_kind("concept"))
-    for i, e in enumerate(entries):
-        names = {_phrase_text(n, lang) for n in e.names() if label_lang(n) == lang}
-        if lang == "ja":
-            names |= {normalize_label(n, "ja") for n in e.names() if label_lang(n) == "ja"}
-        docs = [nlp.make_doc(n) for n in sorted(names) if n]
-        if docs:
-            matcher.add(str(i), docs)
+    for i, names in _pattern_texts(lexicon, lang).items():
+        if names:
+            matcher.add(str(i), [nlp.make_doc(n) for n in sorted(names)])
     return _Matcher(nlp, matcher, entries)
 
 
@@ -223,6 +242,8 @@ def phrase_match(text: str, lang: Lang, lexicon: Lexicon,
     the concept, matches inside parentheses are included sub-concepts. None unless the
     concept covers at least ``min_coverage`` of the text outside parentheses, so a long
     sentence that merely names a concept is not mistaken for it."""
+    if not _may_contain_concept(text, lang, lexicon):
+        return None
     from spacy.tokens import Span
     from spacy.util import filter_spans
 
