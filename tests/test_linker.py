@@ -305,3 +305,52 @@ def test_seed_safety_and_serious_reaction_coverage_is_at_least_95_percent() -> N
 def test_abbreviation_expansions_respect_line_breaks_and_initials(text: str, abbr: str,
                                                                   expansion: str) -> None:
     assert learn_abbreviations(text, default_lexicon())[abbr] == expansion
+
+
+# --------------------------------------------------------------------------- in the graph
+
+# Two fictional RMP fragments, one per language, naming the same risk.
+FICTION = {
+    "en": ("Risk management plan of Frobnix\n1.1 Safety specification\n"
+           "Important identified risks\ncytokine release syndrome\n"),
+    "ja": ("フロブニクスに係る医薬品リスク管理計画書\n1.1 安全性検討事項\n"
+           "【重要な特定されたリスク】\nサイトカイン放出症候群\n"),
+}
+
+
+@pytest.mark.parametrize("label,lang", [("cytokine release syndrome", "en"),
+                                        ("サイトカイン放出症候群", "ja")])
+def test_query_by_either_label_finds_the_concept_of_both_documents(
+        tmp_path: Path, label: str, lang: str) -> None:
+    from rdflib import Dataset, Literal, URIRef
+
+    from extract.load import load_document
+    from extract.model import Classification, DocType
+    from extract.rdf.build import build_graph
+
+    ds = Dataset()
+    for doc_lang, text in FICTION.items():
+        path = tmp_path / f"rmp_{doc_lang}.txt"
+        path.write_text(text, encoding="utf-8")
+        doc = load_document(path)
+        start = doc.text.index(text.splitlines()[-1])
+        product = Mention("Frobnix" if doc_lang == "en" else "フロブニクス", doc_lang, "product")  # type: ignore[arg-type]
+        concern = SafetyConcern(product, "identified", text.splitlines()[-1],
+                                doc.ref(start, start + len(text.splitlines()[-1])),
+                                concept=Mention(text.splitlines()[-1], doc_lang, "concept"))  # type: ignore[arg-type]
+        result = ExtractionResult(info=DocumentInfo(products=(product,)), facts=(concern,))
+        cls = Classification(DocType.RMP, doc_lang, 1.0, ())  # type: ignore[arg-type]
+        graph = build_graph(doc, cls, result, link(result, doc))
+        named = ds.graph(graph.identifier)
+        for triple in graph:
+            named.add(triple)
+    q = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+           PREFIX yk: <https://w3id.org/yakuji/ontology#>
+           SELECT DISTINCT ?concept ?risk WHERE {
+             GRAPH ?g1 { ?concept skos:prefLabel ?label }
+             GRAPH ?g2 { ?risk a yk:SafetyConcern ; yk:concept ?concept ;
+                               yk:concernCategory yk:ImportantIdentifiedRisk } }"""
+    rows = list(ds.query(q, initBindings={"label": Literal(label, lang=lang)}))
+    concepts = {r[0] for r in rows}
+    assert concepts == {URIRef("https://w3id.org/yakuji/id/concept/cytokine-release-syndrome")}
+    assert len({r[1] for r in rows}) == 2  # the concern of each document

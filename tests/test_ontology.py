@@ -253,3 +253,18 @@ def test_seed_corpus_graphs_have_no_violations() -> None:
         result = get_extractor(cls.doc_type)(doc)
         found.extend(validate(build_graph(doc, cls, result, link(result, doc)), onto))
     assert [str(v) for v in found] == []
+
+
+def test_a_dataset_is_validated_graph_by_graph() -> None:
+    from rdflib import Dataset
+
+    good, _ = _valid_graph()
+    bad, concern = _valid_graph()
+    bad.add((concern, YK.concernCategory, YK.ImportantPotentialRisk))
+    ds = Dataset()
+    for iri, g in ((YKID["doc/good"], good), (YKID["doc/bad"], bad)):
+        named = ds.graph(iri)
+        for t in g:
+            named.add(t)
+    found = validate(ds)
+    assert {(v.document, v.path) for v in found} == {(str(YKID["doc/bad"]), str(YK.concernCategory))}

@@ -60,7 +60,8 @@ def validate(data_graph: "Graph", ontology_graph: "Graph | None" = None,
     shapes_graph = shapes if shapes is not None else load_shapes()
     if isinstance(data_graph, (Dataset, ConjunctiveGraph)):
         found: list[Violation] = []
-        for g in data_graph.contexts():
+        graphs = data_graph.graphs() if isinstance(data_graph, Dataset) else data_graph.contexts()
+        for g in graphs:
             if g.identifier == ONTOLOGY_GRAPH or len(g) == 0:
                 continue
             found.extend(_validate_one(g, shapes_graph, ontology_graph, str(g.identifier)))
