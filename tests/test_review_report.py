@@ -156,6 +156,34 @@ def test_seed_study_design_region(seed):
     assert s.design == "open-label, uncontrolled" and s.countries == ("Japan",)
 
 
+def test_seed_primary_endpoint(seed):
+    _, r = seed
+    (s,) = [s for s in r.studies if s.identifiers == ("CC-5013-ATLL-002",)]
+    assert s.primary_endpoints == ("response rate",)
+
+
+@pytest.mark.parametrize(("value", "names"), [
+    ("Yakujin Tablets 10 mg, Yakujin Tablets 20 mg", ["Yakujin Tablets 10 mg", "Yakujin Tablets 20 mg"]),
+    ("Yakujin Tablets 10 mg, 20 mg", ["Yakujin Tablets 10 mg", "Yakujin Tablets 20 mg"]),
+    ("Fictamab for Intravenous Infusion", ["Fictamab for Intravenous Infusion"]),
+])
+def test_brand_name_split_en(value, names):
+    from extract.extractors.review_report import _split_names
+
+    assert _split_names(value) == names
+
+
+@pytest.mark.parametrize(("value", "names"), [
+    ("①ヤクジン錠10 mg、②同錠20 mg", ["ヤクジン錠10 mg", "ヤクジン錠20 mg"]),
+    ("①ヤクジン錠10mg ②同錠20mg", ["ヤクジン錠10mg", "ヤクジン錠20mg"]),
+    ("カクウマブ点滴静注100 mg", ["カクウマブ点滴静注100 mg"]),
+])
+def test_brand_name_split_ja(value, names):
+    from extract.extractors.review_report_ja import split_products
+
+    assert split_products(value) == names
+
+
 def test_seed_pooled_alias_not_linked(seed):
     _, r = seed
     pooled = [s for s in r.studies if s.identifiers[0] in ("CC-5013-MM-017", "CC-5013-MM-022")]
@@ -368,6 +396,7 @@ def test_ja_studies(ja, ident, alias, phase, enrolled, design):
     (s,) = [s for s in r.studies if s.identifiers == (ident,)]
     assert alias in s.aliases and (s.phase, s.enrollment, s.design) == (phase, enrolled, design)
     assert s.countries == ("Japan",)
+    assert s.primary_endpoints == (("独立判定委員会判定による奏効率",) if phase == "II" else ())
 
 
 def test_ja_efficacy(ja):

@@ -263,7 +263,7 @@ def read_header(doc: Document) -> ReviewHeader:
         return read_header_ja(doc)
     f = en_header_fields(doc)
     meeting = re.search(r"meeting held on ([A-Z][a-z]+ \d{1,2},\s+\d{4})", doc.text)
-    years = re.search(r"re-examination period (?:is|should be) (\d+) years", doc.text)
+    years = re.search(r"re-examination period\b[^.]{0,40}?\b(?:is|be)\s+(\d+)\s+years", doc.text)
     special = f.get("Items Warranting Special Mention")
     return ReviewHeader(
         report_date=_date_after(doc, re.compile(r"^Review Report$"), _EN_DATE_LINE),
@@ -283,7 +283,21 @@ def read_header(doc: Document) -> ReviewHeader:
 
 
 def _split_names(value: str) -> list[str]:
-    return [n.strip() for n in re.split(r",\s+(?=[A-Z])", value) if n.strip()]
+    """``Revlimid Capsules 2.5 mg, Revlimid Capsules 5 mg`` → both; ``X Tablets 10 mg, 20 mg``
+    → ``X Tablets 20 mg`` for the second (a bare strength shares the first name's stem)."""
+    parts = [n.strip() for n in re.split(r",\s+", value) if n.strip()]
+    if not parts:
+        return []
+    stem = re.sub(r"\s*\d[\d.,]*\s*(?:mg|g|mL|μg|µg|%).*$", "", parts[0])
+    out: list[str] = []
+    for p in parts:
+        if out and p[0].isdigit() and stem != parts[0]:
+            p = f"{stem} {p}"
+        elif out and not p[0].isupper():
+            out[-1] += ", " + p
+            continue
+        out.append(p)
+    return out
 
 
 def _en_product(doc: Document, header: ReviewHeader, issues: list[Issue]) -> ProductFact | None:
@@ -443,6 +457,7 @@ class StudyInfo:
     enrollment: int | None = None
     cutoff: dt.date | None = None
     region: str | None = None
+    primary_endpoint: str | None = None
 
 
 class StudyIndex:
@@ -511,19 +526,26 @@ def _en_study_sections(doc: Document) -> list[StudyInfo]:
         design = re.search(r"An? ((?:[a-z-]+,\s+)*[a-z-]+) study was conducted", body)
         enrolled = re.search(r"(?:Of|all)\s+(\d+)\s+patients\s+enrolled", body)
         region = re.search(r"study centers in ([A-Z][a-z]+)", body)
+        primary = _PRIMARY_EN.search(" ".join(body.split()))
         out.append(StudyInfo(m.group("name"), ln.start, end, m.group("phase"),
                              " ".join(design.group(1).split()) if design else None,
                              int(enrolled.group(1)) if enrolled else None,
                              values.parse_date(cut.group(1)) if cut else None,
-                             region.group(1) if region else None))
+                             region.group(1) if region else None,
+                             primary.group("ep") if primary else None))
     return out
+
+
+_PRIMARY_EN = re.compile(r"\b[Tt]he (?P<ep>[a-z][a-z -]*?), the primary endpoint,|"
+                         r"\b[Tt]he primary endpoint was the (?P<ep2>[a-z][a-z -]*?)[,.]")
 
 
 def merge_study_info(a: StudyInfo, b: StudyInfo) -> StudyInfo:
     """``a`` with its missing fields taken from ``b`` (a later section on the same study)."""
     return StudyInfo(a.name, a.start, a.end, a.phase or b.phase, a.design or b.design,
                      a.enrollment if a.enrollment is not None else b.enrollment,
-                     a.cutoff or b.cutoff, a.region or b.region)
+                     a.cutoff or b.cutoff, a.region or b.region,
+                     a.primary_endpoint or b.primary_endpoint)
 
 
 def _en_studies(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
@@ -539,6 +561,10 @@ def _en_studies(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
     for s in sections:  # several sections per study: the first non-empty value of each field
         ident = idx.resolve(s.name)
         info[ident] = merge_study_info(info[ident], s) if ident in info else s
+    primary: dict[str, str] = {}
+    for m in re.finditer(r"In Study " + _STUDY_NAME + r",\s+the\s+(?P<ep>[a-z][a-z -]*?)\s+was\s+the\s+"
+                         r"primary\s+endpoint", doc.text):
+        primary.setdefault(idx.resolve(m.group("name")), " ".join(m.group("ep").split()))
     out = []
     for ident, aliases in idx.ids.items():
         s = info.get(ident)
@@ -549,7 +575,9 @@ def _en_studies(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
             enrollment=s.enrollment if s else None,
             products=(product,) if product and s else (),
             countries=tuple(x for x in [regions.get(ident) or (s.region if s else None)] if x),
-            design=s.design if s else None))
+            design=s.design if s else None,
+            primary_endpoints=tuple(x for x in [(s.primary_endpoint if s else None)
+                                                or primary.get(ident)] if x)))
     return out
 
 

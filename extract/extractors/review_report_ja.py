@@ -93,7 +93,7 @@ def read_header_ja(doc: Document) -> ReviewHeader:
 
 def split_products(value: str) -> list[str]:
     """``①ヤクジン錠10 mg、②同錠20 mg`` → both full names (``同`` = the first name's stem)."""
-    parts = [p.strip() for p in re.split(r"[、,]\s*(?=[①-⑳])", value) if p.strip()]
+    parts = [p.strip() for p in re.split(r"(?:[、,]|\s)\s*(?=[①-⑳])", value) if p.strip()]
     names = [_CIRCLED.sub("", p).strip() for p in parts]
     out: list[str] = []
     for n in names:
@@ -297,11 +297,13 @@ def _study_sections(doc: Document, idx: StudyIndex) -> list[StudyInfo]:
                         r"(?:令和|平成)\s*\d+\s*年\s*\d+\s*月\s*\d+\s*日)", flat)
         design = re.search(r"(非盲検非対照|非盲検無作為化|二重盲検無作為化|非盲検|二重盲検)試験", flat)
         enrolled = re.search(r"登録された\s*(\d+)\s*例", body)
+        primary = re.search(r"主要評価項目(?:とされた|である)(?P<ep>[^、。\[]+?)(?:\[|は|、)", flat)
         out.append(StudyInfo(_resolve(idx, m.group("name")), ln.start, end, m.group("phase"),
                              design.group(1) if design else None,
                              int(enrolled.group(1)) if enrolled else None,
                              values.parse_date(cut.group(1)) if cut else None,
-                             "Japan" if m.group("region") == "国内" else None))
+                             "Japan" if m.group("region") == "国内" else None,
+                             primary.group("ep") if primary else None))
     return out
 
 
@@ -320,7 +322,8 @@ def _studies(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
                              enrollment=s.enrollment if s else None,
                              products=(product,) if product and s else (),
                              countries=(s.region,) if s and s.region else (),
-                             design=s.design if s else None))
+                             design=s.design if s else None,
+                             primary_endpoints=(s.primary_endpoint,) if s and s.primary_endpoint else ()))
     return out
 
 
