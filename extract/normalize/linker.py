@@ -44,6 +44,15 @@ def default_lexicon() -> Lexicon:
     return Lexicon.load()
 
 
+def warm_up(lexicon: Lexicon | None = None) -> None:
+    """Build the cached matchers now (Sudachi, spaCy for both languages: seconds, once per
+    process), so that a batch or a benchmark does not charge them to its first document."""
+    lx = lexicon if lexicon is not None else default_lexicon()
+    _sudachi_index(lx, "concept")
+    for lang in ("ja", "en"):
+        _phrase_matcher(lx, lang)  # type: ignore[arg-type]
+
+
 def link(result: ExtractionResult, doc: Document | None = None,
          lexicon: Lexicon | None = None) -> dict[Mention, Link]:
     """A Link for every mention of ``result`` (``doc`` lets it learn the document's own
@@ -503,4 +512,4 @@ def gaps(links: dict[Mention, Link] | Iterable[Link]) -> list[Gap]:
 
 __all__ = ["link", "link_mention", "link_concept", "link_entity", "learn_abbreviations",
            "brand_stem", "substance_stem", "study_norm", "gaps", "Gap", "StudyIndex",
-           "default_lexicon", "unlinked_key"]
+           "default_lexicon", "unlinked_key", "warm_up"]
