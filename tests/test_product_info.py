@@ -318,3 +318,26 @@ def test_footnote_marker_is_not_a_dose(tmp_path: Path) -> None:
                     "経口投与する。\n", encoding="utf-8")
     (dose,) = _of(extract(load_document(path)), DosageRegimen)
     assert (dose.dose_value, dose.dose_unit) == (Decimal(25), "mg")
+
+
+# --------------------------------------------------------------------------- PDF renditions
+
+
+def _comparable(result: ExtractionResult) -> tuple[object, ...]:
+    """Everything but provenance (offsets differ between a PDF and its text)."""
+    def strip(obj: object) -> dict[str, object]:
+        return {k: getattr(obj, k) for k in obj.__slots__ if k != "ref"}  # type: ignore[attr-defined]
+
+    return (result.info.title, result.info.products, [strip(p) for p in result.products],
+            [strip(s) for s in result.studies], [strip(f) for f in result.facts])
+
+
+@pytest.mark.parametrize("source", ["seed", "sample"])
+def test_pdf_rendition_gives_the_same_facts(make_pdfs, tmp_path: Path, source: str) -> None:  # type: ignore[no-untyped-def]
+    if source == "seed" and not SEEDS.is_dir():
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    path = SEEDS / "004_a050315df33648bf.txt" if source == "seed" else SAMPLE
+    pdf = make_pdfs.render_document(path, tmp_path)
+    from_pdf, from_text = extract(load_document(pdf)), extract(load_document(path))
+    assert _comparable(from_pdf) == _comparable(from_text)
+    assert len(from_text.facts) > 10

@@ -48,6 +48,7 @@ class Line:
     start: int
     end: int
     text: str
+    final: bool = False  # last line of a paragraph (see ``lines_of``)
 
     @property
     def blank(self) -> bool:
@@ -55,12 +56,21 @@ class Line:
 
 
 def lines_of(text: str) -> list[Line]:
+    """Lines (a page break ends a line too), each marked ``final`` when it is much shorter than
+    the lines around it: text drawn on a page breaks lines at the column edge, so a short line
+    ends a paragraph. Blank lines are not used for that, because PDF text has none: the text
+    of a document and its PDF rendition must fall apart into the same paragraphs."""
     out: list[Line] = []
     pos = 0
-    for raw in text.split("\n"):
-        lead = len(raw) - len(raw.lstrip("\f"))
-        out.append(Line(pos + lead, pos + len(raw), raw[lead:]))
+    for raw in re.split(r"[\n\f]", text):
+        out.append(Line(pos, pos + len(raw), raw))
         pos += len(raw) + 1
+    full = [i for i, ln in enumerate(out) if not ln.blank]
+    for k, i in enumerate(full):
+        width = max(len(out[j].text.strip()) for j in full[max(0, k - 3):k + 4])
+        body = out[i].text.strip()
+        if len(body) < 0.6 * width and not body.endswith(("、", ",")):  # a comma never ends one
+            out[i] = Line(out[i].start, out[i].end, out[i].text, True)
     return out
 
 
@@ -98,16 +108,16 @@ class Para:
 
 
 def paragraphs(lines: list[Line]) -> list[list[Line]]:
-    """Runs of non-blank lines."""
+    """Runs of lines, each ending at a ``final`` line (blank lines are skipped)."""
     out: list[list[Line]] = []
     run: list[Line] = []
     for ln in lines:
         if ln.blank:
-            if run:
-                out.append(run)
+            continue
+        run.append(ln)
+        if ln.final:
+            out.append(run)
             run = []
-        else:
-            run.append(ln)
     if run:
         out.append(run)
     return out
@@ -342,22 +352,36 @@ def numbered_items(lines: list[Line], major: str | None) -> list[list[Line]]:
                else re.compile(r"^\s*(\d{1,2})[.．](?![\d.])\s*"))
     items: list[list[Line]] = []
     expected = 1
-    after_blank = False
     for ln in lines:
+        if ln.blank:
+            continue
         if _BRACKET.match(ln.text) or (major is None and _NUMBERED_HEAD.match(ln.text) and items):
             break
         m = item_re.match(ln.text)
         if m and int(m.group(1)) == expected:
             items.append([ln])
             expected += 1
-            after_blank = False
-        elif ln.blank:
-            after_blank = True
-        elif items and not after_blank:
+        elif items and continues(items[-1][-1], ln):
             items[-1].append(ln)
         else:
             break
-    return [[ln for ln in it if not ln.blank] for it in items]
+    return items
+
+
+_NEW_BLOCK = re.compile(r"^\s*(?:\d{1,2}[.．)](?![\d.])|\(\d{1,2}\)|[<《・■※*]|注\d)")
+
+
+def continues(prev: Line, line: Line) -> bool:
+    """Whether ``line`` goes on with the paragraph ``prev`` belongs to: not after a paragraph's
+    last line, not into a heading, and not into a new numbered/bulleted/footnote block after a
+    finished sentence."""
+    if is_heading(line):
+        return False
+    if prev.text.rstrip().endswith(("、", ",")):
+        return True  # a clause cut at a comma never ends a paragraph
+    if prev.final:
+        return False
+    return not (prev.text.rstrip().endswith("。") and _NEW_BLOCK.match(line.text))
 
 
 def item_text(item: list[Line]) -> tuple[str, tuple[int, int]]:
@@ -372,8 +396,8 @@ def read_numbered_sections(ctx: Ctx) -> None:
     for idx, kind, major in section_heads(ctx):
         items = numbered_items(ctx.lines[idx + 1:], major)
         if not items:
-            paras = paragraphs(ctx.lines[idx + 1:idx + 30])
-            if paras and not _ANY_LABEL.match(paras[0][0].text):
+            paras = blocks(ctx.lines[idx + 1:idx + 30])
+            if paras and not is_heading(next(ln for ln in ctx.lines[idx + 1:] if not ln.blank)):
                 items = [paras[0]]  # a single unnumbered item
             else:
                 ctx.warn(f"{kind} heading without items", (ctx.lines[idx].start, ctx.lines[idx].end))
@@ -625,28 +649,23 @@ def _study_fields(ctx: Ctx, after: int, limit: int) -> dict[str, str]:
     next label line."""
     fields: dict[str, list[Line]] = {}
     current: list[Line] | None = None
-    after_blank = False
+    label: str | None = None
     for ln in ctx.lines:
-        if ln.start < after:
+        if ln.start < after or ln.blank:
             continue
         if ln.start >= limit or _BRACKET.match(ln.text):
             break
-        if ln.blank:
-            after_blank = True
-            continue
-        if after_blank and not ln.text.lstrip().startswith("("):
-            current = None  # a value goes on past a blank line only into a broken "(…)"
-        after_blank = False
         m = _FIELD.match(ln.text)
-        label = re.sub(r"\s+", "", m.group(1)) if m else None
-        if m and label in _FIELDS:
+        if m:
+            label = re.sub(r"\s+", "", m.group(1))
             current = None
-            if label not in fields:
-                current = fields[label] = [Line(ln.start + m.start(2), ln.end, m.group(2))]
-        elif m and label:
-            current = None
-        elif current is not None and len(current) < 8:
+            if label in _FIELDS and label not in fields:
+                current = fields[label] = [Line(ln.start + m.start(2), ln.end, m.group(2), ln.final)]
+        elif current is not None and len(current) < 8 and continues(current[-1], ln) \
+                and not (label in ("主要評価項目", "副次評価項目") and "。" in ln.text):
             current.append(ln)
+        else:
+            current = None
     return {k: Para.of(v).text for k, v in fields.items()}
 
 
