@@ -20,8 +20,15 @@ footnote says so), so they are recorded against the product's label, as the pseu
 ``"<product> 添付文書"`` (with ``product`` set), never against one study. The overview sentence
 that names one study gives incidences for that study.
 
-Layout text may print a section label after its content (two-column pages); where a label has
-no body after it, the paragraph before it is read and an Issue says so.
+Brochure adverse-event tables (``全Grade Grade 3/4`` per arm, arms named above as ``(n=N)``)
+give all-grade incidences for the document's main study (the one it names most); ``Grade 3/4``
+columns are not read, since they are not ``≥3`` (grade 5 is left out).
+
+Paragraphs come from line geometry, never from blank lines, which PDF text does not have: a
+line much shorter than its neighbours ends a paragraph (lines are broken at the column edge),
+so a document and its PDF rendition give the same facts. Layout text may print a section label
+after its content (two-column pages); where a label has no body after it, the paragraph before
+it is read and an Issue says so. Repeated pages give each fact once.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from typing import Iterator
 
 from extract.model import (AdverseEventIncidence, ApprovalCondition, DocumentInfo, Document, DosageRegimen,
                            EfficacyResult, ExtractionResult, Fact, Indication, Issue, Lang, Mention,
-                           ProductFact, RequirementKind, StudyFact, UseRequirement)
+                           ProductFact, RequirementKind, SourceRef, StudyFact, UseRequirement)
 from extract.normalize.values import find_dates, find_quantities, parse_range, unflatten_power
 
 DOSE_UNITS = {"mg", "mg/m2", "mg/kg", "cells", "cells/kg", "μg", "ug", "g", "mg/body"}
@@ -43,7 +50,7 @@ DOSE_UNITS = {"mg", "mg/m2", "mg/kg", "cells", "cells/kg", "μg", "ug", "g", "mg
 # --------------------------------------------------------------------------- text helpers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     start: int
     end: int
@@ -74,7 +81,7 @@ def lines_of(text: str) -> list[Line]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Para:
     """Lines joined as ``join_lines`` joins them, with each character's offset in the
     document, so a match in the joined text maps back to an exact span."""
@@ -160,9 +167,6 @@ def sentences(p: Para) -> Iterator[tuple[int, int]]:
         yield start, len(p.text)
 
 
-_FOOTNOTE = re.compile(r"\*\d*|注\d+\)|\d+,?\d*\)$")
-
-
 def strip_marks(text: str) -> str:
     """Remove footnote markers (``*3``, ``注1)``) and trailing ``など``/``等``."""
     text = re.sub(r"[*＊]\d*", "", text)
@@ -172,10 +176,13 @@ def strip_marks(text: str) -> str:
 
 def split_top(text: str, sep: str = "、") -> list[str]:
     """Split at ``sep`` outside parentheses."""
-    parts, depth, cur = [], 0, ""
+    parts: list[str] = []
+    depth, cur = 0, ""
     for ch in text:
-        depth += ch in "([（［" and 1 or 0
-        depth -= ch in ")]）］" and 1 or 0
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
         if ch == sep and depth <= 0:
             parts.append(cur)
             cur = ""
@@ -203,7 +210,7 @@ class Ctx:
     def warn(self, message: str, span: tuple[int, int] | None = None) -> None:
         self.issues.append(Issue("warning", message, self.doc.ref(*span) if span else None))
 
-    def ref(self, span: tuple[int, int]):  # type: ignore[no-untyped-def]
+    def ref(self, span: tuple[int, int]) -> SourceRef:
         return self.doc.ref(*span)
 
 
@@ -734,12 +741,11 @@ _CUTOFF = re.compile(r"データカットオフ日?\s*:\s*(\S+)")
 def read_efficacy(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
     """Result sentences of a brochure that describes one study; the data cut-off is the one
     printed next after the sentence (brochure pages close with it)."""
-    if not studies:
+    study = _main_study(ctx, studies)
+    if study is None:
+        if studies:
+            ctx.warn("no study is the document's main one: result sentences not attributed")
         return
-    if len(studies) > 1 and _mentions(ctx, studies[1][0]) >= _mentions(ctx, studies[0][0]):
-        ctx.warn("no study is the document's main one: result sentences not attributed")
-        return
-    study = Mention(studies[0][0].identifiers[0], ctx.lang, "study")
     for para in paragraphs(ctx.lines):
         p = Para.of(para)
         for m in _RESULT_A.finditer(p.text):
