@@ -267,12 +267,12 @@ def diff_rmp_cmd(old: Path = typer.Argument(..., help="the earlier RMP (PDF or t
                  ignore_wording: bool = typer.Option(False, "--ignore-wording",
                                                      help="hide wording-only changes of long texts")) -> None:
     """What changed between two versions of one product's RMP (exit 0 identical, 1 different, 2 error)."""
-    from extract.diff import ProductMismatchError, diff_files
+    from extract.diff import diff_files
     from extract.errors import InputError
 
     try:
         output, code = diff_files(str(old), str(new), fmt=fmt, ignore_wording=ignore_wording)
-    except (InputError, ProductMismatchError, ValueError) as exc:
+    except InputError as exc:  # not an RMP, two different products, unknown format
         _fail(str(exc), 2)
     typer.echo(output, nl=False)
     raise typer.Exit(code)

@@ -26,14 +26,18 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Literal, Mapping, Union
 
+from extract.errors import InputError
 from extract.model import (Activity, ApprovalCondition, DosageRegimen, ExtractionResult, Indication,
                            Link, Mention, ProductFact, SafetyConcern)
 
 Links = Mapping[Mention, Link]
 
 
-class ProductMismatchError(ValueError):
-    """The two RMPs are about different products."""
+class ProductMismatchError(InputError):
+    """The two RMPs are about different products (bad input for a diff)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("diff-rmp", reason)
 
 
 # --------------------------------------------------------------------------- change records
@@ -495,7 +499,6 @@ RENDERERS = {"text": render_text, "json": to_json, "markdown": render_markdown}
 
 def load_rmp(path: str) -> tuple[ExtractionResult, Links]:
     """Load, extract and link one RMP file; ``InputError`` when it is not an RMP at all."""
-    from extract.errors import InputError
     from extract.extractors.rmp import extract, find_parts
     from extract.load import load_document
     from extract.normalize.linker import link
@@ -513,9 +516,9 @@ def load_rmp(path: str) -> tuple[ExtractionResult, Links]:
 def diff_files(old_path: str, new_path: str, *, fmt: str = "text",
                ignore_wording: bool = False) -> tuple[str, int]:
     """The ``yakuji diff-rmp`` behaviour: rendered output and exit code (0 identical,
-    1 different). Raises ``InputError`` / ``ProductMismatchError`` for exit code 2."""
+    1 different). Raises ``InputError`` (also for two different products) for exit code 2."""
     if fmt not in RENDERERS:
-        raise ValueError(f"unknown format {fmt!r}; one of: {', '.join(RENDERERS)}")
+        raise InputError("--format", f"unknown format {fmt!r}; one of: {', '.join(RENDERERS)}")
     (old, old_links), (new, new_links) = load_rmp(old_path), load_rmp(new_path)
     diff = diff_rmp(old, new, old_links=old_links, new_links=new_links)
     if ignore_wording:

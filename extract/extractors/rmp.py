@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, Document, DocumentInfo, DosageRegimen,
                            ExtractionResult, Fact, Indication, Issue, Mention, ProductFact,
@@ -154,6 +154,7 @@ class Parts:
     history: tuple[int, int] | None        # 変更の履歴
     sec1: tuple[int, int] | None           # 1. 医薬品リスク管理計画の概要
     sec2: tuple[int, int] | None           # 2. 医薬品安全性監視計画の概要
+    sec3: tuple[int, int] | None           # 3. 有効性に関する調査・試験の計画の概要
     sec4: tuple[int, int] | None           # 4. リスク最小化計画の概要
     sec5: tuple[int, int] | None           # 5. …の一覧
 
@@ -186,7 +187,7 @@ def find_parts(text: str) -> Parts:
     plan = (plan_start, summary_start if summary_start is not None and summary_start > plan_start
             else len(text)) if plan_start is not None else None
     if plan is None:
-        return Parts(summary, None, None, None, None, None, None, None)
+        return Parts(summary, None, None, None, None, None, None, None, None)
     heads: dict[str, int] = {}
     cursor = plan[0]
     for name, pattern in _PLAN_HEADS.items():
@@ -203,7 +204,7 @@ def find_parts(text: str) -> Parts:
         return heads[name], (later[0] if later else plan[1])
 
     return Parts(summary, plan, span("overview"), span("history"), span("sec1"), span("sec2"),
-                 span("sec4"), span("sec5"))
+                 span("sec3"), span("sec4"), span("sec5"))
 
 
 # --------------------------------------------------------------------------- numbered items
@@ -1265,7 +1266,7 @@ def _plan_block(st: _State, parts: Parts, kind: str, name: str, all_names: tuple
     """The activity's block in plan section 2 (PV, efficacy) or 4 (RM): from its name to
     the next activity's name (a known name, or the line just above the next activity's
     first bracketed field)."""
-    sec = parts.sec2 if kind != "rm" else parts.sec4
+    sec = {"pv": parts.sec2, "efficacy": parts.sec3, "rm": parts.sec4}[kind]
     if sec is None:
         return None
     region = Compact.of(st.doc.text, *sec)
@@ -1328,12 +1329,3 @@ def _period(detail: _Detail) -> str | None:
         return m.group(1)
     span = _field_text(detail, "実施期間")
     return span or None
-
-
-def with_product(result: ExtractionResult, product: Mention) -> ExtractionResult:
-    """The same result about another product Mention (used by tests and the diff)."""
-    facts = tuple(replace(f, product=product) if hasattr(f, "product") else f for f in result.facts)
-    return replace(result, facts=facts)
-
-
-__all__ = ["extract", "tidy", "compact_key", "Compact", "find_parts", "numbered_items", "SourceRef"]
