@@ -143,3 +143,30 @@ def test_json_missing_fields_are_reported(tmp_path: Path) -> None:
     messages = [i.message for i in result.issues]
     assert any("not applicable" in m for m in messages)
     assert "record gives no enrollment" in messages and "record gives no conditions" in messages
+
+
+FIELD_EXPORT = """NCT99990004
+A Phase 2 Study of Fictionalumab in Fictional Disease
+Fictionalumab is tested in adults with fictional disease.
+Fictional Disease|Imaginary Syndrome
+DRUG: Fictionalumab|PROCEDURE: Biopsy
+Overall response rate, Proportion of responders, Up to 12 months
+Overall survival, Time to death, Up to 36 months
+PHASE1|PHASE2
+48
+"""
+
+
+def test_field_export_with_later_columns(tmp_path: Path) -> None:
+    path = tmp_path / "record.txt"
+    path.write_text(FIELD_EXPORT, encoding="utf-8")
+    result = extract(load_document(path))
+    study = result.studies[0]
+    assert study.identifiers == ("NCT99990004",)
+    assert study.title == "A Phase 2 Study of Fictionalumab in Fictional Disease"
+    assert [c.text for c in study.conditions] == ["Fictional Disease", "Imaginary Syndrome"]
+    assert [i.text for i in study.interventions] == ["Fictionalumab"]
+    assert study.primary_endpoints == ("Overall response rate [Up to 12 months]",)
+    assert study.secondary_endpoints == ("Overall survival [Up to 36 months]",)
+    assert (study.phase, study.enrollment) == ("I/II", 48)  # the phase column wins over the title
+    assert not any("phase read from the title" in i.message for i in result.issues)

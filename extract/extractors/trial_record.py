@@ -392,4 +392,21 @@ def _from_lines(doc: Document) -> ExtractionResult:
         outcome_fields.append(f)
     for f, target in zip(outcome_fields[:2], (b.primary, b.secondary)):
         target.extend(o for o in map(_outcome_item, f.items()) if o)
+    _phase_and_enrollment(b, fields[inter_at + 1 + len(outcome_fields):])
     return b.result()
+
+
+_PHASE_FIELD = re.compile(r"^(?:EARLY_PHASE1|PHASE[1-4]|NA)(?:\|(?:EARLY_PHASE1|PHASE[1-4]|NA))*$")
+
+
+def _phase_and_enrollment(b: _Builder, fields: list[_Field]) -> None:
+    """The later columns that have a shape of their own: phases (``PHASE1|PHASE2``) and, in
+    the column right after them, enrollment (a bare integer)."""
+    for k, f in enumerate(fields):
+        if _PHASE_FIELD.fullmatch(f.text.strip()):
+            b.issues = [i for i in b.issues if "phase read from the title" not in i.message]
+            _set_phase(b, f.items(), (f.start, f.end))
+            nxt = fields[k + 1] if k + 1 < len(fields) else None
+            if nxt is not None and nxt.text.strip().isdigit():
+                b.enrollment = int(nxt.text.strip())
+            return
