@@ -539,3 +539,73 @@ def test_seed_links_to_shared_entities(seed):
     assert keys[("substance", "Lenalidomide Hydrate")] == "lenalidomide"
     assert keys[("substance", "lenalidomide")] == "lenalidomide"
     assert keys[("study", "CC-5013-ATLL-002")] == "study/CC-5013-ATLL-002"
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Document:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_document(path)
+
+
+def test_deliberation_results_only(tmp_path):
+    """Only the first part of a report: product and conditions, issues for the rest."""
+    full = (SAMPLES / "review_report_en.txt").read_text(encoding="utf-8")
+    doc = _write(tmp_path, "deliberation.txt", full[:full.index(" Review Report")])
+    r = extract(doc)
+    assert r.products[0].names == ("Yakujin Tablets 10 mg", "Yakujin Tablets 20 mg")
+    assert len(_of(r, ApprovalCondition)) == 2 and not _of(r, Indication)
+    messages = " ".join(i.message for i in r.issues)
+    assert "no Review Report (1)" in messages and "no final Indications" in messages
+    assert read_header(doc).deliberation_date == dt.date(2024, 11, 28)
+
+
+def test_ja_review_report_1_without_2(tmp_path):
+    """審査報告(2) missing: the final lists come from the 審査報告書 header instead."""
+    full = (SAMPLES / "review_report_ja.txt").read_text(encoding="utf-8")
+    doc = _write(tmp_path, "rr1.txt", full[:full.index("審査報告（２）")])
+    r = extract(doc)
+    assert any("審査報告(2)" in i.message for i in r.issues)
+    assert len(_of(r, Indication)) == 2 and len(_of(r, DosageRegimen)) >= 2
+    assert not _of(r, SafetyConcern)  # the RMP (draft) is in (2)
+
+
+def test_ja_inline_label_value(tmp_path):
+    """A label with its value on the same line, and a bracketed annotation after a heading."""
+    doc = _write(tmp_path, "inline.txt", "\n".join([
+        "審査報告書", "", "令和7年2月3日", "",
+        "【販売名】カクウ錠5 mg", "【一般名】カクウニブ", "【申請者】架空製薬株式会社",
+        "【効能又は効果】 架空性疾患", "",
+        "［用法及び用量］（下線部追加）",
+        "通常、成人にはカクウニブとして1日2回5 mgを経口投与する。", ""]))
+    r = extract(doc)
+    (ind,) = _of(r, Indication)
+    (reg,) = _of(r, DosageRegimen)
+    assert ind.text == "架空性疾患" and reg.indication == "架空性疾患"
+    assert (reg.dose_value, reg.frequency, reg.route) == (Decimal(5), "twice daily", "oral")
+    assert r.info.issued == dt.date(2025, 2, 3)
+
+
+def test_table_across_page_break_and_glued_marker(tmp_path):
+    """A page number inside a table is not part of a wrapped term; ``Rash1)`` is ``Rash``."""
+    doc = _write(tmp_path, "ae.txt", "\n".join([
+        "Brand Name Fictamab Injection 100 mg", "",
+        "7.2.1 Foreign phase III study (Study FX-1-301)",
+        "Table 9. Adverse events with an incidence of >=10%", "",
+        "Number of patients (%)", "N = 40", "All Grades Grade ≥3",
+        "Rash1) 12 (30.0) 2 (5.0)", "\f12", "Injection site", "reaction", "",
+        "8 (20.0) 0", "", "1) Including rash maculo-papular", ""]))
+    r = extract(doc)
+    got = {(a.concept.text, a.grade_scope): (a.patient_count, a.percent) for a in _of(r, AdverseEventIncidence)}
+    assert got == {("Rash", "all"): (12, Decimal("30.0")), ("Rash", ">=3"): (2, Decimal("5.0")),
+                   ("Injection site reaction", "all"): (8, Decimal("20.0")),
+                   ("Injection site reaction", ">=3"): (0, Decimal(0))}
+    assert {a.study.text for a in _of(r, AdverseEventIncidence)} == {"FX-1-301"}
+
+
+def test_not_a_review_report(tmp_path):
+    doc = _write(tmp_path, "other.txt", "Some unrelated text\nwith two lines\n")
+    r = extract(doc)
+    assert r.status == "partial" and not r.facts and not r.products

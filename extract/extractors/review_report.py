@@ -630,7 +630,7 @@ def _en_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
 
 _AE_CAPTION_EN = re.compile(r"^Table \d+\.\s+Adverse events\b")
 _VALUE = r"(?:\d+\s*\(\d+(?:\.\d+)?\)|0|-)"
-_ROW_VALUES = re.compile(r"(?P<vals>(?:\s*" + _VALUE + r")+)\s*$")
+_ROW_VALUES = re.compile(r"(?:^|(?<=\s))(?P<vals>" + _VALUE + r"(?:\s+" + _VALUE + r")*)\s*$")
 _SOC_WORDS = re.compile(r"disorders|conditions|Investigations|complications|infestations|"
                         r"neoplasms|procedures|circumstances", re.I)
 _N_EQ = re.compile(r"N\s*=\s*(\d+)")
@@ -749,6 +749,9 @@ def ae_tables(doc: Document, idx: StudyIndex, product: Mention | None, issues: l
     return out
 
 
+_FOOTNOTE_TAIL = re.compile(r"(?:\*\d*|(?<=[^\W\d_])\d{1,2}\))$")
+
+
 def _is_row(s: str) -> bool:
     m = _ROW_VALUES.search(s)
     return bool(m and m.start() > 0 and re.search(r"[^\W\d_]", s[:m.start()]))
@@ -760,7 +763,7 @@ def _ae_rows(doc: Document, lines: list[Line], cols: list[AeColumn], product: Me
     pending: list[Line] = []
     for ln in lines:
         s = ln.stripped
-        if not s:
+        if not s or s.isdigit():  # blank, or a page number where a table crosses a page
             continue
         if s.startswith(("*", "Table ")) or len(pending) > 3:
             break
@@ -781,6 +784,7 @@ def _ae_rows(doc: Document, lines: list[Line], cols: list[AeColumn], product: Me
             term = s[:m.start()].strip()
             start = ln.start + len(ln.text) - len(ln.text.lstrip())
         pending = []
+        term = _FOOTNOTE_TAIL.sub("", term).strip()  # "Rash1)": the marker is not part of the term
         vals = _parse_values(m.group("vals"))
         if len(vals) != len(cols):
             issues.append(Issue("warning", "table row has an unexpected number of values",

@@ -133,19 +133,33 @@ _STOP = re.compile(r"^([\[【]|表\s*\d+|別紙|審査報告|\d+(?:\.[\dR]+)+\s|
 def _final_block(doc: Document, labels: tuple[str, ...]) -> tuple[int, int] | None:
     """Span of the body under the last bracketed heading among ``labels``."""
     found: Line | None = None
+    inline: tuple[int, int] | None = None  # "[効能又は効果] text" on the label's own line
     for line in iter_lines(doc.text):
         m = _LABEL.match(line.text)
-        if m and _label(m.group("label")) in labels and not m.group("value").strip():
+        if not m or _label(m.group("label")) not in labels:
+            continue
+        value = m.group("value").strip()
+        if not value or _ANNOTATION.match(value):
             found = line
+        else:
+            inline = (line.start + m.start("value"), line.end)
     if found is None:
-        return None
-    end = found.end
-    for line in iter_lines(doc.text, found.end + 1):
+        return _with_continuation(doc, *inline) if inline else None
+    return _with_continuation(doc, found.end + 1, found.end + 1)
+
+
+_ANNOTATION = re.compile(r"^\((?:下線|取消線|変更なし|追加|削除)[^)]*\)$")
+
+
+def _with_continuation(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """Extend ``start..end`` over the following lines up to the next label or heading."""
+    pos = end + 1 if end > start else start
+    for line in iter_lines(doc.text, pos):
         if _STOP.match(line.stripped) or _LABEL.match(line.text):
             break
         if line.stripped:
             end = line.end
-    return found.end + 1, end
+    return start, end
 
 
 _MARK = re.compile(r"^\s*(?:[○◯●・]|[①-⑳]|\d+\.)\s*")
@@ -157,6 +171,9 @@ def _indications(doc: Document, product: Mention, issues: list[Issue]) -> list[I
         issues.append(Issue("warning", "no final [効能又は効果] block"))
         return []
     lines = [ln for ln in iter_lines(doc.text, *span) if ln.stripped]
+    if not lines:
+        issues.append(Issue("warning", "empty [効能又は効果] block", doc.ref(*span)))
+        return []
     marked = [ln for ln in lines if _MARK.match(ln.text)]
     if not marked:  # one indication, maybe wrapped
         a, e = trim_span(doc.text, *span)
