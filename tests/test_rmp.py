@@ -345,3 +345,27 @@ def test_pdf_rendition_gives_the_same_facts(make_pdfs, tmp_path: Path, source: s
     from_pdf, from_text = extract(load_document(pdf)), extract(load_document(path))
     assert _comparable(from_pdf) == _comparable(from_text)
     assert [i.message for i in from_pdf.issues] == [i.message for i in from_text.issues]
+
+
+@pytest.mark.parametrize("cell, n, expected", [
+    ("41(45.6%)", 90, (41, Decimal("45.6"))),
+    ("15(16.6%)", 90, (15, Decimal("16.6"))),   # printed truncated, within rounding
+    ("0", 19, (0, None)),
+    ("0*1", 90, (0, None)),                      # footnote marker, not a number
+    ("1(5.3%)*2", 19, (1, Decimal("5.3"))),
+    ("41(55.6%)", 90, None),                     # percentage does not match the count
+    ("95(100.0%)", 90, None),                    # more patients than the column's N
+    ("5", 40, None),                             # a count whose percentage is missing
+    ("25 mg1)", 40, None),
+])
+def test_incidence_cell_validation(cell: str, n: int, expected: tuple[int, Decimal | None] | None) -> None:
+    from extract.extractors.rmp import _value
+
+    assert _value(cell, n) == expected
+
+
+@pytest.mark.parametrize("status_cell, expected", [("終了(2025年9月)", "completed"), ("実施中", "ongoing"),
+                                                   ("計画中", "planned")])
+def test_status_cell_with_note(tmp_path: Path, status_cell: str, expected: str) -> None:
+    r = _variant(tmp_path, V1, [("試験終了時 計画中", f"試験終了時 {status_cell}")])
+    assert _activity(r, "ABC-2002").status == expected

@@ -1028,7 +1028,8 @@ def _status_tokens(doc_text: str, region: Compact, start: int, end: int) -> list
     words = "|".join(sorted([*_STATUS, *_STATUS_UNKNOWN], key=len, reverse=True))
     s0 = region.offsets[start] if start < len(region.offsets) else 0
     e0 = region.offsets[end - 1] + 1 if end > start else s0
-    for m in re.finditer(r"(?<!\S)(" + words + r")(?!\S)", doc_text[s0:e0]):
+    # a status cell may carry a note in brackets: 終了(2024年3月), 実施中(登録完了)
+    for m in re.finditer(r"(?<!\S)(" + words + r")(?=\s|$|\()", doc_text[s0:e0]):
         a = region.offsets.index(s0 + m.start())
         out.append((a, a + len(m.group(1)), m.group(1)))
     return out
