@@ -242,33 +242,44 @@ def _candidate(index: int, text: str) -> _Candidate | None:
     """The heading pattern a stripped line matches, if any (before context rules)."""
     if "\t" in text or not text:
         return None
+    return _decimal_candidate(index, text) or _item_candidate(index, text) or _label_candidate(index, text)
+
+
+def _decimal_candidate(index: int, text: str) -> _Candidate | None:
+    """``1.``, ``1.1``, ``7.R.4``, ``1.(1)`` with a short title that is not a sentence."""
     m = _DECIMAL.match(text)
-    if m and not _TOC_TAIL.search(text):
-        number = m.group("num")
-        title = m.group("title").strip()
-        parts = tuple(p for p in re.split(r"\.|(?=\()", number) if p)
-        if len(parts) == 1 and not number.rstrip().endswith("."):
-            return None
-        limit = 50 if detect_lang(title) == "ja" else 110
-        if len(text) > limit or _is_sentence(title) or _NOT_TITLE_START.match(title):
-            return None
-        return _Candidate(index, "decimal", parts, number, title)
+    if not m or _TOC_TAIL.search(text):
+        return None
+    number, title = m.group("num"), m.group("title").strip()
+    parts = tuple(p for p in re.split(r"\.|(?=\()", number) if p)
+    if len(parts) == 1 and not number.endswith("."):
+        return None
+    limit = 50 if detect_lang(title) == "ja" else 110
+    if len(text) > limit or _is_sentence(title) or _NOT_TITLE_START.match(title):
+        return None
+    return _Candidate(index, "decimal", parts, number, title)
+
+
+def _item_candidate(index: int, text: str) -> _Candidate | None:
+    """``(1)`` (a short label, no commas) and ``①`` / ``①-1``."""
     m = _PAREN.match(text)
     if m:
         title = m.group("title").strip()
-        if len(title) <= 30 and not _is_sentence(title) and not _NOT_TITLE_START.match(title) \
-                and not re.search(r"[,、:]", title):
-            return _Candidate(index, "paren", (m.group("n"),), f"({m.group('n')})", title)
-        return None
-    m = _CIRCLED.match(text)
-    if m:
-        title = m.group("title").strip()
-        if len(title) > 60:
+        if len(title) > 30 or _is_sentence(title) or _NOT_TITLE_START.match(title) or re.search(r"[,、:]", title):
             return None
-        main = str(_CIRCLED_CHARS.index(m.group("c")) + 1)
-        if m.group("sub"):
-            return _Candidate(index, "circled_sub", (main, m.group("sub")), text[: m.start("title")].strip(), title)
-        return _Candidate(index, "circled", (main,), m.group("c"), title)
+        return _Candidate(index, "paren", (m.group("n"),), f"({m.group('n')})", title)
+    m = _CIRCLED.match(text)
+    if not m or len(m.group("title").strip()) > 60:
+        return None
+    title = m.group("title").strip()
+    main = str(_CIRCLED_CHARS.index(m.group("c")) + 1)
+    if m.group("sub"):
+        return _Candidate(index, "circled_sub", (main, m.group("sub")), text[: m.start("title")].strip(), title)
+    return _Candidate(index, "circled", (main,), m.group("c"), title)
+
+
+def _label_candidate(index: int, text: str) -> _Candidate | None:
+    """``【…】`` labels, the standard unnumbered headings, and table captions."""
     m = _BRACKET.match(text)
     if m:
         return _Candidate(index, "bracket", (), m.group("num"), m.group("num")[1:-1])
@@ -291,7 +302,7 @@ def _toc_titles(lines: list[Line]) -> set[str]:
         if not tail:
             continue
         head = re.match(r"^[1-9]\d?(?:\.\d{1,2})*\.?\s*(.+)$", text[: tail.start()].strip())
-        if head:
+        if head and re.search(r"[A-Za-z\u3040-\u30ff\u4e00-\u9fff]", head.group(1)):
             titles.add(_squash(head.group(1)))
     return titles
 
@@ -344,33 +355,39 @@ def _accept_decimals(cands: list[_Candidate], stripped: list[str], toc: set[str]
     decimals = [c for c in cands if c.style == "decimal"]
     accepted: set[int] = set()
     accepted_parts: set[tuple[str, ...]] = set()
-    top = 0            # the current top-level number (shown or implied by N.1)
+    top = 0            # the current top-level number (shown, or implied by its N.1)
     list_seen = False  # a one-level number was rejected since the last top-level heading
     for k, cand in enumerate(decimals):
         n = int(cand.parts[0])
         if len(cand.parts) == 1:
             nxt = decimals[k + 1] if k + 1 < len(decimals) else None
-            confirmed = (nxt is not None and len(nxt.parts) > 1 and nxt.parts[0] == cand.parts[0]
-                         and nxt.line > cand.line) or _squash(cand.title) in toc
-            next_is_item = (lambda c: c is not None and c.style == "decimal" and len(c.parts) == 1)(
-                _candidate(cand.line + 1, _next_text(stripped, cand.line)))
-            weak = top >= 1 and n == top + 1 and not list_seen and not next_is_item
-            if confirmed or weak:
+            weak = top >= 1 and n == top + 1 and not list_seen and not _next_is_list_item(cand, stripped)
+            if _confirmed(cand, nxt, toc) or weak:
                 accepted.add(cand.line)
                 accepted_parts = {p for p in accepted_parts if p[0] != cand.parts[0]} | {cand.parts}
                 top, list_seen = n, False
             else:
                 list_seen = True
             continue
-        parent = cand.parts[:-1]
-        implied_new_top = len(cand.parts) == 2 and n == top + 1 and cand.parts[1] in ("1", "(1)")
-        if implied_new_top:
-            top, list_seen = n, False
+        if len(cand.parts) == 2 and n == top + 1 and cand.parts[1] in ("1", "(1)"):
+            top, list_seen = n, False  # "1.1" with no "1." printed before it
             accepted_parts = {p for p in accepted_parts if p[0] != cand.parts[0]}
-        if n == top and (len(parent) == 1 or parent in accepted_parts):
+        if n == top and (len(cand.parts) == 2 or cand.parts[:-1] in accepted_parts):
             accepted.add(cand.line)
             accepted_parts.add(cand.parts)
     return accepted
+
+
+def _confirmed(cand: _Candidate, nxt: _Candidate | None, toc: set[str]) -> bool:
+    """``N.`` is surely a heading when the next decimal heading is its child, or the table of
+    contents lists its title."""
+    has_child = nxt is not None and len(nxt.parts) > 1 and nxt.parts[0] == cand.parts[0]
+    return has_child or _squash(cand.title) in toc
+
+
+def _next_is_list_item(cand: _Candidate, stripped: list[str]) -> bool:
+    following = _candidate(cand.line + 1, _next_text(stripped, cand.line))
+    return following is not None and following.style == "decimal" and len(following.parts) == 1
 
 
 @dataclass
