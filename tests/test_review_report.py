@@ -364,7 +364,8 @@ def test_ja_indications_and_dosage(ja):
     assert inds == ["再発又は難治性の末梢性T細胞リンパ腫", "再発又は難治性の皮膚T細胞性リンパ腫"]
     regs = {d.indication: d for d in _of(r, DosageRegimen) if d.dose_level is None}
     ptcl, ctcl = regs[inds[0]], regs[inds[1]]
-    assert (ptcl.dose_value, ptcl.dose_unit, ptcl.route, ptcl.frequency) == (Decimal(20), "mg", "oral", "once daily")
+    assert (ptcl.dose_value, ptcl.dose_unit, ptcl.route, ptcl.frequency) == (
+        Decimal(20), "mg", "oral", "once daily")
     assert (ptcl.cycle_length_days, ptcl.cycle_days, ptcl.combination_with) == (28, "1-21", ())
     assert ptcl.substance.text == "ヤクジニブ"
     assert (ctcl.dose_value, ctcl.cycle_length_days) == (Decimal(10), None)
@@ -463,7 +464,7 @@ def test_ja_spans_exact(ja):
     _spans_exact(*ja)
 
 
-# --------------------------------------------------------------------------- English sample (fictional, partial)
+# --------------------------------------------------------------------------- English sample (partial)
 
 
 def test_en_sample_partial_document(en_sample):
@@ -598,7 +599,8 @@ def test_table_across_page_break_and_glued_marker(tmp_path):
         "Rash1) 12 (30.0) 2 (5.0)", "\f12", "Injection site", "reaction", "",
         "8 (20.0) 0", "", "1) Including rash maculo-papular", ""]))
     r = extract(doc)
-    got = {(a.concept.text, a.grade_scope): (a.patient_count, a.percent) for a in _of(r, AdverseEventIncidence)}
+    got = {(a.concept.text, a.grade_scope): (a.patient_count, a.percent)
+           for a in _of(r, AdverseEventIncidence)}
     assert got == {("Rash", "all"): (12, Decimal("30.0")), ("Rash", ">=3"): (2, Decimal("5.0")),
                    ("Injection site reaction", "all"): (8, Decimal("20.0")),
                    ("Injection site reaction", ">=3"): (0, Decimal(0))}

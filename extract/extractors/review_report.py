@@ -76,12 +76,15 @@ class ReviewHeader:
     reexamination_years: int | None = None
 
 
+_LINE_BREAK = re.compile(r"[\n\f]")
+
+
 def iter_lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Line]:
     """Every line of ``text[start:end]`` (split at ``\\n`` and the page break ``\\f``)."""
     stop = len(text) if end is None else end
     pos = start
     while pos < stop:
-        m = re.compile(r"[\n\f]").search(text, pos, stop)
+        m = _LINE_BREAK.search(text, pos, stop)
         line_end = m.start() if m else stop
         yield Line(pos, line_end, text[pos:line_end])
         pos = line_end + 1
@@ -123,32 +126,22 @@ def numbered_items(doc: Document, start: int, stop: re.Pattern[str],
     ends the list, so does a number out of sequence. Blank lines inside an item are allowed
     because layout text breaks wrapped items with them."""
     items: list[Item] = []
-    cur: list[int] | None = None  # [number, start, end, body_start]
-    head = ""
     for line in iter_lines(doc.text, start):
         s = line.stripped
-        if not s:
+        if not s or s.isdigit():  # blank, or a page number
             continue
         m = number.match(line.text)
-        if m and int(m.group(1)) == (cur[0] + 1 if cur else 1):
-            if cur:
-                items.append(Item(cur[0], head, cur[1], cur[2], cur[3]))
-            ls, le = trim_span(doc.text, line.start, line.end)
-            cur, head = [int(m.group(1)), ls, le, le], m.group(2).strip()
-            continue
-        if stop.match(s) or cur is None and items:
+        if m and int(m.group(1)) == len(items) + 1:
+            a, e = trim_span(doc.text, line.start, line.end)
+            items.append(Item(len(items) + 1, m.group(2).strip(), a, e, e))
+        elif stop.match(s) or not items:
             break
-        if cur is None:
-            if s.isdigit():  # page number between heading and list
-                continue
-            break
-        if s.isdigit():
-            continue
-        if cur[3] == cur[2]:
-            cur[3] = line.start + (len(line.text) - len(line.text.lstrip()))
-        cur[2] = trim_span(doc.text, line.start, line.end)[1]
-    if cur:
-        items.append(Item(cur[0], head, cur[1], cur[2], cur[3]))
+        else:  # continuation line of the current item
+            it = items[-1]
+            indent = len(line.text) - len(line.text.lstrip())
+            body = it.body_start if it.body_start < it.end else line.start + indent
+            end = trim_span(doc.text, line.start, line.end)[1]
+            items[-1] = Item(it.number, it.head, it.start, end, body)
     return items
 
 
@@ -169,11 +162,11 @@ def paragraph_after(doc: Document, start: int, stop: re.Pattern[str]) -> tuple[i
     return (first, last) if first is not None and last is not None else None
 
 
-def last_heading(doc: Document, pattern: re.Pattern[str], before: int | None = None) -> Line | None:
-    """The last line (before ``before``) whose stripped text matches ``pattern``: the final
-    version of a list (Review Report (2) restates what the header proposed)."""
+def last_heading(doc: Document, pattern: re.Pattern[str]) -> Line | None:
+    """The last line whose stripped text matches ``pattern``: the final version of a list
+    (Review Report (2) restates, and may change, what the header proposed)."""
     found: Line | None = None
-    for line in iter_lines(doc.text, 0, before):
+    for line in iter_lines(doc.text):
         if pattern.match(line.stripped):
             found = line
     return found
@@ -906,7 +899,8 @@ _INTERRUPT_EN = re.compile(r"Decreased\s+to\s+<\s*(?P<v>[\d,]+)\s*/[μµu]L")
 _RESUME_EN = re.compile(r"[Ii]f\s+(?P<p>platelet|neutrophil)\s+count\s+(?:returns|returned|has\s+increased|"
                         r"increases)\s+to\s+≥\s*(?P<v>[\d,]+)\s*/[μµu]L|"
                         r"(?P<p2>Platelet|Neutrophil)\s+count\s+returns\s+to\s+≥\s*(?P<v2>[\d,]+)\s*/[μµu]L")
-_REDUCE_EN = re.compile(r"For\s+(?P<p>platelet|neutrophil)\s+count\s+decreased\s+to\s+<\s*(?P<v>[\d,]+)\s*/[μµu]L")
+_REDUCE_EN = re.compile(r"For\s+(?P<p>platelet|neutrophil)\s+count\s+decreased\s+to\s+<\s*"
+                        r"(?P<v>[\d,]+)\s*/[μµu]L")
 _DOSE_LEVEL_EN = re.compile(r"^(?P<lvl>Starting dose|Dose level \d+)\s+(?P<text>Oral dose of .*)$")
 
 

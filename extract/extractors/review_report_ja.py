@@ -428,7 +428,8 @@ def _rules_ja(doc: Document, product: Mention, ind: str | None, start: int, end:
         if below and "休薬" in row:
             a, e = start + p.start() + below.start(), start + p.start() + below.end()
             out.append(DoseModificationRule(product, pm, "interrupt", span_text(doc, a, e), doc.ref(a, e),
-                                            comparator="<", threshold_value=values.parse_number(below.group("v")),
+                                            comparator="<",
+                                            threshold_value=values.parse_number(below.group("v")),
                                             threshold_unit="/uL", indication=ind))
         if recover:
             a, e = start + p.start() + recover.start(), start + p.start() + recover.end()
