@@ -564,7 +564,7 @@ _SERIOUS_HEAD = re.compile(r"^\s*(?:\d+\)|\(\d+\)|\d+\.\d+)?\s*重大な(?:副�
 _OTHER_HEAD = re.compile(r"^\s*(?:\d+\)|\(\d+\)|\d+\.\d+)?\s*その他の(?:副作用|不具合)")
 _ITEM = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\)|\d{1,2}\.\d{1,2}\.\d{1,2})\s*")
 _TERM_FREQ = re.compile(r"([^、。:()]+?)\((\d+(?:\.\d+)?)%\)")
-_QUALIFIER = re.compile(r"^(?:また、|さらに、)?(?:重度の|重篤な)?")
+_SEVERITY = re.compile(r"重度の|重篤な|重症の|Grade\s*\d")
 
 
 def read_serious_reactions(ctx: Ctx) -> None:
@@ -602,7 +602,13 @@ def _serious_item(ctx: Ctx, p: Para) -> None:
         if m.start() < head_end:
             term = term.lstrip("、 ")
         else:
-            term = _QUALIFIER.sub("", term.split("、")[-1].strip())
+            term = term.split("、")[-1].strip()
+            sentence_start = max(p.text.rfind("。", 0, m.start()) + 1, head_end)
+            if _SEVERITY.search(p.text, sentence_start, m.start(2)):
+                # a severity word before it: the percentage may count only severe cases
+                ctx.warn(f"serious reaction {term!r}: frequency under a severity qualifier, not recorded",
+                         p.span(m.start(), m.end()))
+                continue
         if not term or len(term) > 40:
             continue
         ctx.facts.append(AdverseEventIncidence(
