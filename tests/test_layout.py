@@ -162,7 +162,8 @@ def test_japanese_offsets_know_their_section(phrase: str, section: str) -> None:
     # circled numbers and their sub-items
     ("① 施設について\n本文。\n① -1 要件\n本文。\n② 体制\n本文。\n", ["①", "① -1", "②"]),
     # Japanese table captions, but not a sentence that mentions a table
-    ("表 3 主な有害事象\nA\n表 3 に示すとおり\n", ["表 3"]),
+    ("表 3 主な有害事象\nA\n表 3 に示すとおり\n表 12 に示す\n", ["表 3"]),
+    ("Table 1. Response\nA\nTable 1.5 mg\nTable 2 shows the results.\n", ["Table 1"]),
 ])
 def test_conservative_section_rules(text: str, expected: list[str | None]) -> None:
     assert numbers(doc_of(text)) == expected

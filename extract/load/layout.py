@@ -195,8 +195,8 @@ _PAREN = re.compile(r"^\((?P<n>\d{1,2})\)\s*(?P<title>\S.*)$")
 _CIRCLED_CHARS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CIRCLED = re.compile(rf"^(?P<c>[{_CIRCLED_CHARS}])(?:\s?-\s?(?P<sub>\d{{1,2}}))?\s*(?P<title>\S.*)$")
 _BRACKET = re.compile(r"^(?P<num>【[^【】]{1,30}】)\s*(?:\([^()]{1,10}\))?$")
-_TABLE_EN = re.compile(r"^(?P<num>Table\s\d{1,3})(?:\.\s*|\s+(?=[A-Z]))(?P<title>\S.*)$")
-_TABLE_JA = re.compile(r"^(?P<num>表\s?\d{1,3})\s*[:.]?\s*(?P<title>[^\sにのはをでとがやもよ、。].*)$")
+_TABLE_EN = re.compile(r"^(?P<num>Table\s\d{1,3})(?:\.\s*|\s+(?=[A-Z]))(?P<title>[^\d\s].*)$")
+_TABLE_JA = re.compile(r"^(?P<num>表\s?\d{1,3})(?!\d)\s*[:.]?\s*(?P<title>[^\s\dにのはをでとがやもよ、。].*)$")
 # Unnumbered headings every package insert / review report of its kind prints on a line of
 # their own (電子添文 items, the "Indications" block of a PMDA review); they rank with 【…】.
 _NAMED_HEADINGS = (

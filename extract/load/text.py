@@ -68,7 +68,9 @@ def decode(data: bytes, path: str) -> str:
             continue
     if not decoded:
         raise InputError(path, "text in an unknown encoding (not UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP)")
-    _, best = max(decoded)
+    score, best = max(decoded)
+    if score < -0.05:
+        raise InputError(path, "text in an unknown encoding (neither Shift_JIS/CP932 nor EUC-JP reads as Japanese)")
     return _checked(data.decode(best), path)
 
 
