@@ -170,7 +170,7 @@ def test_seed_dosage_count(seed: ExtractionResult) -> None:
 
 
 def test_seed_spans_exact(seed: ExtractionResult, seed_text: str) -> None:
-    for fact in seed.facts:
+    for fact in (*seed.facts, *seed.products):
         evidence = seed_text[fact.ref.start:fact.ref.end]
         assert evidence and evidence == evidence.strip(), fact
     for d in _of(seed, DosageRegimen):

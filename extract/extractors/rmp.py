@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, Document, DocumentInfo, DosageRegimen,
-                           ExtractionResult, Fact, Indication, Issue, Mention, ProductFact,
-                           SafetyConcern, SourceRef, StudyFact)
+from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, Document, DocumentInfo,
+                           DosageRegimen, ExtractionResult, Fact, Indication, Issue, Mention, ProductFact,
+                           SafetyConcern, StudyFact)
 from extract.normalize.values import find_dates, parse_date, parse_quantity
 
 # --------------------------------------------------------------------------- text helpers
@@ -134,6 +134,15 @@ def lines_of(text: str, start: int, end: int) -> list[Line]:
     return out
 
 
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the whitespace at either end (evidence spans must be exact)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def _find_line(text: str, pattern: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
     """The first line in ``text[start:end]`` matching ``pattern`` (anchored at the line's
     first non-space character)."""
@@ -226,31 +235,31 @@ def numbered_items(text: str, start: int, end: int, n_products: int | None) -> l
     """Split a field value into items by the product numbering at line starts:
     ``1.2.``, ``1, 2:``, ``3.4.``, ``①④``. Numbers beyond the product count are not
     numbering (they are values such as ``17 サイクル``)."""
-    items: list[tuple[tuple[int, ...], int]] = []
+    items: list[tuple[tuple[int, ...], int, int]] = []  # numbers, line start, body start
     for line in lines_of(text, start, end):
-        nums: tuple[int, ...] = ()
-        m = _ITEM_DIGITS.match(line.text)
-        if m:
-            nums = tuple(int(x) for x in re.findall(r"\d{1,2}", m.group(1)))
-        else:
-            mc = _ITEM_CIRCLED.match(line.text)
-            if mc:
-                nums = tuple(ord(c) - 0x245F for c in mc.group(1))
-        if nums and (n_products is None or max(nums) <= n_products) and min(nums) >= 1:
-            body = (m or mc).end() if (m or mc) else 0  # type: ignore[union-attr]
-            items.append((nums, line.start + body))
+        prefix = _item_prefix(line.text)
+        if prefix and (n_products is None or max(prefix[0]) <= n_products) and min(prefix[0]) >= 1:
+            items.append((prefix[0], line.start, line.start + prefix[1]))
     if not items:
         return [Item((), start, end)]
     out: list[Item] = []
-    if text[start:items[0][1]].strip() and not re.fullmatch(r"[\s\d.,:、・①-⑳]*", text[start:items[0][1]]):
+    if text[start:items[0][1]].strip():  # text before the first number applies to all products
         out.append(Item((), start, items[0][1]))
-    for k, (nums, pos) in enumerate(items):
+    for k, (nums, _, body) in enumerate(items):
         stop = items[k + 1][1] if k + 1 < len(items) else end
-        # the next item's prefix belongs to the next item: cut at its line start
-        if k + 1 < len(items):
-            stop = text.rfind("\n", pos, stop) + 1 or stop
-        out.append(Item(nums, pos, stop))
+        out.append(Item(nums, body, stop))
     return out
+
+
+def _item_prefix(line: str) -> tuple[tuple[int, ...], int] | None:
+    """The product numbers at the start of a line and where the text after them begins."""
+    m = _ITEM_DIGITS.match(line)
+    if m:
+        return tuple(int(x) for x in re.findall(r"\d{1,2}", m.group(1))), m.end()
+    mc = _ITEM_CIRCLED.match(line)
+    if mc:
+        return tuple(ord(c) - 0x245F for c in mc.group(1)), mc.end()
+    return None
 
 
 # --------------------------------------------------------------------------- 品目の概要 fields
@@ -405,7 +414,7 @@ def _read_summary(st: _State, span: tuple[int, int]) -> _Summary:
     if "販売名" in values:
         items = numbered_items(text, *values["販売名"], None)
         out.names = tuple(n for n in (tidy(text[i.start:i.end]) for i in items) if n)
-        out.names_span = values["販売名"]
+        out.names_span = strip_span(text, *values["販売名"])
     if "有効成分" in values:
         out.substance = tidy(text[slice(*values["有効成分"])]) or None
     if "製造販売業者" in values:
@@ -474,7 +483,7 @@ def _read_overview(st: _State, span: tuple[int, int]) -> _Overview:
     if "販売名" in fields:
         items = numbered_items(text, *fields["販売名"], None)
         out.names = tuple(n for n in (tidy(text[i.start:i.end]) for i in items) if n)
-        out.names_span = fields["販売名"]
+        out.names_span = strip_span(text, *fields["販売名"])
     out.n_products = max(len(out.names), 1)
     if "有効成分" in fields:
         out.substance = tidy(text[slice(*fields["有効成分"])]) or None
@@ -1098,7 +1107,6 @@ def _all_positions(text: str, needle: str, start: int, end: int) -> list[int]:
 
 def _activities(st: _State, parts: Parts, summary: _Summary, concerns: list[Fact]) -> list[Fact]:
     assert st.product is not None
-    text = st.doc.text
     blocks = st.concern_blocks
     per_concern = {kind: _per_concern_lists(st, blocks, kind) for kind in ("pv", "rm")}
     labels = [c.label for c in concerns if isinstance(c, SafetyConcern)]
