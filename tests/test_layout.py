@@ -290,3 +290,22 @@ def test_seed_002_toc_lines_are_not_headings() -> None:
 def test_seed_004_product_information_headings(label: str) -> None:
     doc = seed("004")
     assert label in [s.label for s in doc.iter_sections()]
+
+
+def test_tables_without_line_positions_find_their_cells_in_reading_order() -> None:
+    """PDF tables come as rows of strings; a value that repeats is found after the cell before."""
+    from extract.load.layout import RawPage, RawTable, build_document
+
+    lines = ("Table 3. Adverse events", "Event All grades Grade ≥3", "Pyrexia 5 (10.0) 5 (10.0)",
+             "Rash 3 (6.0) 0")
+    table = RawTable((("Event", "All grades", "Grade ≥3"), ("Pyrexia", "5 (10.0)", "5 (10.0)"),
+                      ("Rash", "3 (6.0)", "0")), 1, header_rows=1)
+    doc = build_document(data=b"pdf", path="t.pdf", source_format="pdf", shape="pdf",
+                         pages=[RawPage(1, lines, (table,))])
+    [t] = doc.tables
+    spans = {(c.row, c.col): (c.ref.start, c.ref.end) for c in t.cells}
+    assert all(doc.text[c.ref.start:c.ref.end] == c.text for c in t.cells)
+    pyrexia_line = doc.text.index("Pyrexia")
+    assert spans[(1, 1)] == (pyrexia_line + 8, pyrexia_line + 16)
+    assert spans[(1, 2)] == (pyrexia_line + 17, pyrexia_line + 25)
+    assert t.cells[0].ref.page == 1

@@ -151,12 +151,13 @@ def _table(doc_id: str, raw: RawTable, text: str, page: Page, lines: list[Line])
                 col_span += 1
             if c < len(spans):
                 start, end = spans[c]
+                cell_text = text[start:end]
             else:
-                start, end = _find_cell(text, value, cursor, page.end)
+                start, end = _find_cell(text, value, cursor, page.start, page.end)
+                cell_text = join_lines(clean_text(value).split("\n"))
             cursor = max(cursor, end)
             ref = SourceRef(doc_id, raw.page, None, start, end)
-            cells.append(Cell(r, c, join_lines(text[start:end].split("\n")) if end > start
-                              else join_lines(clean_text(value).split("\n")), ref, 1, col_span))
+            cells.append(Cell(r, c, cell_text, ref, 1, col_span))
     return Table(tuple(cells), len(raw.rows), n_cols, SourceRef(doc_id, raw.page, None, page.start, page.end),
                  raw.header_rows, (raw.page,) if raw.page else ())
 
@@ -173,14 +174,20 @@ def _tab_spans(line: Line) -> list[tuple[int, int]]:
     return spans
 
 
-def _find_cell(text: str, value: str, start: int, end: int) -> tuple[int, int]:
+def _find_cell(text: str, value: str, cursor: int, page_start: int, end: int) -> tuple[int, int]:
+    """Where a cell's text sits: after the previous cell if possible, else anywhere on the
+    page; a multi-line cell spans from its first line to its last (the lines between may
+    interleave with neighbouring cells in extracted text, so ``Cell.text`` comes from the
+    table, not from this span)."""
     cell = clean_text(value).strip()
-    first = cell.split("\n")[0]
-    pos = text.find(first, start, end) if first else -1
+    first = cell.split("\n")[0].strip()
+    pos = text.find(first, cursor, end) if first else -1
+    if pos < 0 and first:
+        pos = text.find(first, page_start, end)
     if pos < 0:
-        return (start, start)
+        return (cursor, cursor)
     if "\n" in cell:
-        last = cell.split("\n")[-1]
+        last = cell.split("\n")[-1].strip()
         tail = text.find(last, pos + len(first), end)
         if tail >= 0:
             return (pos, tail + len(last))
