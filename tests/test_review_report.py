@@ -611,3 +611,17 @@ def test_not_a_review_report(tmp_path):
     doc = _write(tmp_path, "other.txt", "Some unrelated text\nwith two lines\n")
     r = extract(doc)
     assert r.status == "partial" and not r.facts and not r.products
+
+
+@pytest.mark.parametrize("name", ["review_report_ja.txt", "review_report_en.txt"])
+def test_sample_graph_conforms_to_shapes(name):
+    """The extracted facts build into a graph that passes the project's SHACL shapes."""
+    from extract.classify import classify
+    from extract.normalize.linker import link
+    from extract.rdf.build import build_graph
+    from extract.rdf.validate import validate
+
+    doc = load_document(SAMPLES / name)
+    result = extract(doc)
+    graph = build_graph(doc, classify(doc), result, link(result, doc))
+    assert validate(graph) == []
