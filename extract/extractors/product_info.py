@@ -265,7 +265,8 @@ def _loose(value: object) -> object:
 _BRAND_FIELD = re.compile(r"^\s*(?:【)?(?:販売名|Brand Name)(?:】)?\s*[:：]?\s*(\S.*)$", re.I)
 _BROCHURE_TITLE = re.compile(r"^\s*([^\s、。の]{2,20})の有効性(?:と|及び|および)安全性")
 _APPROVAL_NO = re.compile(r"承認番号\s*[:：]?\s*(\d{5}[A-Z]{3}\d{5,8})")
-_HOLDER = re.compile(r"(?:製造販売元|製造販売業者|製造販売)\s*[:：]?\s*(\S*株式会社\S*|\S+ (?:K\.K\.|Inc\.))")
+_HOLDER_LABEL = re.compile(r"^\s*(?:【)?(?:製造販売元|製造販売)(?:】)?\s*[:：]?\s*(.*)$")
+_COMPANY = re.compile(r"株式会社|有限会社|K\.K\.|Inc\.|Ltd\.|GmbH")
 
 
 def find_product(doc: Document, lines: list[Line]) -> tuple[Mention, str, tuple[int, int]] | None:
@@ -320,8 +321,17 @@ def find_approval_numbers(doc: Document) -> list[str]:
 
 
 def find_holder(ctx: Ctx) -> Mention | None:
-    m = _HOLDER.search(ctx.doc.text)
-    return Mention(m.group(1), ctx.lang, "organization") if m else None
+    """The 製造販売元 / 【製造販売】 field: its value on the same line or the next one, taken
+    only when it is a company name."""
+    full = [ln for ln in ctx.lines if not ln.blank]
+    for k, ln in enumerate(full):
+        m = _HOLDER_LABEL.match(ln.text)
+        if not m:
+            continue
+        value = m.group(1).strip() or (full[k + 1].text.strip() if k + 1 < len(full) else "")
+        if value and len(value) <= 40 and _COMPANY.search(value):
+            return Mention(value, ctx.lang, "organization")
+    return None
 
 
 # --------------------------------------------------------------------------- numbered sections
