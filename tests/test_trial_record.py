@@ -109,6 +109,7 @@ def test_fixture_title_span_is_exact() -> None:
     ("Early Phase 1", "0", False),
     (["EARLY_PHASE1"], "0", False),
     ("N/A", None, True),
+    ("Not Applicable", None, True),
     (["NA"], None, True),
     ("Phase 2b", None, True),
 ])
@@ -116,6 +117,8 @@ def test_normalize_phase(raw: str | list[str], phase: str | None, problem: bool)
     got, why = normalize_phase(raw)
     assert got == phase
     assert (why is not None) == problem
+    if raw in ("N/A", ["NA"], "Not Applicable"):
+        assert why is not None and "not applicable" in why
 
 
 @pytest.mark.parametrize(("text", "message"), [

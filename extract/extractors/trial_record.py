@@ -113,6 +113,8 @@ def normalize_phase(raw: str | list[str] | None) -> tuple[str | None, str | None
     """``(phase, problem)``: the normalised phase, or None and why (see module docstring)."""
     if raw is None:
         return None, None
+    if isinstance(raw, str) and re.sub(r"[\s_]+", "", raw).upper() in ("NA", "N/A", "NOTAPPLICABLE"):
+        return None, f"phase {raw!r} (not applicable) given: no phase recorded"
     tokens = raw if isinstance(raw, list) else re.split(r"\s*[|/,]\s*", raw)
     phases: list[str] = []
     for token in (t.strip() for t in tokens):
