@@ -344,7 +344,7 @@ def extract(doc: Document) -> ExtractionResult:
     facts += concerns
     incidences, studies = _incidences(st)
     facts += incidences
-    facts += _activities(st, parts, summary, concerns)
+    facts += _activities(st, parts, summary)
 
     names = overview.names or summary.names
     product_fact = ProductFact(
@@ -1105,34 +1105,56 @@ def _all_positions(text: str, needle: str, start: int, end: int) -> list[int]:
     return out
 
 
-def _activities(st: _State, parts: Parts, summary: _Summary, concerns: list[Fact]) -> list[Fact]:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What every activity is read against: the plan's parts, its concerns, and for each
+    concern the 【内容】 text and additional activity names of its PV and RM parts."""
+
+    parts: Parts
+    blocks: tuple[ConcernBlock, ...]
+    per_concern: dict[str, dict[str, tuple[str, list[str]]]]
+    names: tuple[str, ...]  # every additional activity name (to end a block in sections 2-4)
+
+    @property
+    def labels(self) -> list[str]:
+        return [b.fact.label for b in self.blocks]
+
+    def listed(self, kind: str) -> list[str]:
+        """Additional activity names the concerns list under ``kind`` (pv / rm)."""
+        return [n for b in self.blocks for n in self.per_concern[kind][b.fact.label][1]]
+
+
+def _activities(st: _State, parts: Parts, summary: _Summary) -> list[Fact]:
+    """Routine activities (one PV, one RM) and every additional activity of section 5."""
     assert st.product is not None
-    blocks = st.concern_blocks
-    per_concern = {kind: _per_concern_lists(st, blocks, kind) for kind in ("pv", "rm")}
-    labels = [c.label for c in concerns if isinstance(c, SafetyConcern)]
-    out: list[Fact] = []
-    for kind in ("pv", "rm"):
-        routine_addr = tuple(b.fact.label for b in blocks if _ROUTINE[kind] in per_concern[kind][b.fact.label][0])
-        routine_span = _routine_span(st, parts, kind)
-        if routine_span or routine_addr:
-            out.append(Activity(kind, st.product, _ROUTINE[kind], "routine",  # type: ignore[arg-type]
-                                st.doc.ref(*(routine_span or (blocks[0].start, blocks[0].start))),
-                                addresses=routine_addr))
-    hints_pv = tuple(dict.fromkeys([*summary.pv_names, *(n for b in blocks for n in per_concern["pv"][b.fact.label][1])]))
-    hints_rm = tuple(dict.fromkeys([*summary.rm_names, *(n for b in blocks for n in per_concern["rm"][b.fact.label][1])]))
+    blocks = tuple(st.concern_blocks)
+    per_concern = {kind: _per_concern_lists(st, list(blocks), kind) for kind in ("pv", "rm")}
+    plan = _Plan(parts, blocks, per_concern, ())
+    out: list[Fact] = [a for kind in ("pv", "rm") if (a := _routine(st, plan, kind)) is not None]
+    hints_pv = tuple(dict.fromkeys([*summary.pv_names, *plan.listed("pv")]))
+    hints_rm = tuple(dict.fromkeys([*summary.rm_names, *plan.listed("rm")]))
     rows = _section5_rows(st, parts, hints_pv, hints_rm)
     if rows is None:
-        for kind, hints in (("pv", hints_pv), ("rm", hints_rm)):
-            for name in hints:
-                out.append(_activity(st, kind, name, None, None, (*hints_pv, *hints_rm), parts, blocks,
-                                     per_concern, labels))
+        plan = _Plan(parts, blocks, per_concern, (*hints_pv, *hints_rm))
+        out += [_activity(st, plan, kind, name, None, None)
+                for kind, hints in (("pv", hints_pv), ("rm", hints_rm)) for name in hints]
         if hints_pv or hints_rm:
             st.issue("error", "section 5 (activity tables) not found: activity status not read")
         return out
-    all_names = tuple(row.name for _, row, _ in rows)
-    for kind, row, span in rows:
-        out.append(_activity(st, kind, row.name, row, span, all_names, parts, blocks, per_concern, labels))
+    plan = _Plan(parts, blocks, per_concern, tuple(row.name for _, row, _ in rows))
+    out += [_activity(st, plan, kind, row.name, row, span) for kind, row, span in rows]
     return out
+
+
+def _routine(st: _State, plan: _Plan, kind: str) -> Activity | None:
+    """通常の…活動: addresses every concern whose 【内容】 lists it."""
+    assert st.product is not None
+    addresses = tuple(b.fact.label for b in plan.blocks if _ROUTINE[kind] in plan.per_concern[kind][b.fact.label][0])
+    span = _routine_span(st, plan.parts, kind)
+    if span is None and not addresses:
+        return None
+    ref = st.doc.ref(*(span or (plan.blocks[0].start, plan.blocks[0].start)))
+    return Activity(kind, st.product, _ROUTINE[kind], "routine", ref, addresses=addresses)  # type: ignore[arg-type]
 
 
 def _routine_span(st: _State, parts: Parts, kind: str) -> tuple[int, int] | None:
@@ -1211,30 +1233,18 @@ def _section5_rows(st: _State, parts: Parts, hints_pv: tuple[str, ...],
     return out
 
 
-def _activity(st: _State, kind: str, name: str, row: Row | None, span: tuple[int, int] | None,
-              all_names: tuple[str, ...], parts: Parts, blocks: list[ConcernBlock], per_concern: dict[str, dict[str, tuple[str, list[str]]]],
-              labels: list[str]) -> Activity:
+def _activity(st: _State, plan: _Plan, kind: str, name: str, row: Row | None,
+              span: tuple[int, int] | None) -> Activity:
+    """One additional activity: status and table cells from its section-5 row, target,
+    period and concerns from its block in sections 2-4 and from section 1."""
     assert st.product is not None
     status = None
     if row is not None and row.status_word is not None:
         status = _STATUS.get(row.status_word)
         if status is None:
             st.issue("warning", f"unknown status word {row.status_word!r} for {name}", *(span or (0, 0)))
-    detail = _plan_block(st, parts, kind, name, all_names)
-    addresses = list(dict.fromkeys(
-        b.fact.label for b in blocks
-        if any(compact_key(n) == name or n.startswith(name) for n in per_concern.get(kind if kind != "efficacy" else "pv", {}).get(b.fact.label, ("", []))[1])))
-    target = None
-    period = None
-    if detail:
-        for concern in _field_list(detail, "安全性検討事項"):
-            hit = next((lbl for lbl in labels if compact_key(lbl) == concern), None)
-            if hit and hit not in addresses:
-                addresses.append(hit)
-            elif hit is None:
-                st.issue("warning", f"activity {name} addresses {concern!r}, not a concern of this plan")
-        target = _target(_field_text(detail, "実施計画") or "")
-        period = _period(detail)
+    detail = _plan_block(st, plan.parts, kind, name, plan.names)
+    target = _target(_field_text(detail, "実施計画") or "") if detail else None
     milestones: tuple[str, ...] = ()
     report_due = None
     if row is not None:
@@ -1251,7 +1261,22 @@ def _activity(st: _State, kind: str, name: str, row: Row | None, span: tuple[int
     ref_span = span or (detail.span if detail else (0, 0))
     return Activity(kind, st.product, name, "additional", st.doc.ref(*ref_span),  # type: ignore[arg-type]
                     status=status, target_sample_size=target, study_code=code.group(1) if code else None,
-                    addresses=tuple(addresses), milestones=milestones, period=period, report_due=report_due)
+                    addresses=_addresses(st, plan, kind, name, detail), milestones=milestones,
+                    period=_period(detail) if detail else None, report_due=report_due)
+
+
+def _addresses(st: _State, plan: _Plan, kind: str, name: str, detail: "_Detail | None") -> tuple[str, ...]:
+    """Labels of the concerns an activity addresses: those whose section-1 text lists it,
+    and those its 【安全性検討事項】 names (which must be concerns of this plan)."""
+    listed = plan.per_concern.get("rm" if kind == "rm" else "pv", {})
+    found = [b.fact.label for b in plan.blocks if name in listed.get(b.fact.label, ("", []))[1]]
+    for concern in _field_list(detail, "安全性検討事項") if detail else []:
+        hit = next((label for label in plan.labels if compact_key(label) == concern), None)
+        if hit is None:
+            st.issue("warning", f"activity {name} addresses {concern!r}, not a concern of this plan")
+        elif hit not in found:
+            found.append(hit)
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
