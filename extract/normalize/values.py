@@ -108,63 +108,74 @@ _SLOW_CHARS = re.compile(
 )
 
 
+def _markup_at(s: str, i: int, latex: bool, html: bool) -> tuple[str, int] | None:
+    """A LaTeX or HTML token at ``s[i]``: what it stands for and where it ends."""
+    if html:
+        m = _HTML_TOKEN.match(s, i)
+        if m:  # 10<sup>6</sup> is 10^6; the other tags are dropped
+            opening_sup = not m.group(1) and m.group(2).lower() == "sup"
+            return ("^" if opening_sup else ""), m.end()
+    if latex:
+        m = _LATEX_TOKEN.match(s, i)
+        if m:
+            tok = m.group()
+            if tok.startswith("\\") and tok[1:].strip() in {",", ";", ":", "!", ""}:
+                return " ", m.end()  # LaTeX spacing commands
+            return _LATEX_REPLACEMENT.get(tok.rstrip(), ""), m.end()
+    return None
+
+
+class _Builder:
+    """Accumulates normalised characters with the source span of each."""
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def emit(self, piece: str, a: int, b: int) -> None:
+        for c in piece:
+            self.chars.append(c)
+            self.starts.append(a)
+            self.ends.append(b)
+
+    def drop_space_after_digit(self) -> None:
+        """``10 ⁶`` (a space before the superscript) is still a power: drop that space."""
+        if len(self.chars) >= 2 and self.chars[-1] == " " and self.chars[-2].isdigit():
+            del self.chars[-1], self.starts[-1], self.ends[-1]
+
+    def build(self) -> _Norm:
+        return _Norm("".join(self.chars), tuple(self.starts), tuple(self.ends))
+
+
 def _normalize(s: str) -> _Norm:
-    """Normalise ``s`` (NFKC, powers as ``^6``, LaTeX stripped) keeping an offset map.
+    """Normalise ``s`` (NFKC, powers as ``^6``, LaTeX/HTML markup stripped) keeping an offset map.
 
     Text that went through ``clean_text`` is already NFKC: then only look-alikes are folded,
     one character for one, and the offsets are the identity (the common, fast case).
     """
     if not _SLOW_CHARS.search(s) and unicodedata.is_normalized("NFKC", s):
         return _Norm(s.translate(_ONE_TO_ONE), tuple(range(len(s))), tuple(range(1, len(s) + 1)))
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-
-    def emit(piece: str, a: int, b: int) -> None:
-        for c in piece:
-            chars.append(c)
-            starts.append(a)
-            ends.append(b)
-
-    latex = "\\" in s or "$" in s
-    html = "<" in s
+    out = _Builder()
+    latex, html = "\\" in s or "$" in s, "<" in s
     i = 0
     prev_super = False
     while i < len(s):
-        if html:
-            m = _HTML_TOKEN.match(s, i)
-            if m:  # 10<sup>6</sup> is 10^6; the tags themselves are dropped
-                opening_sup = not m.group(1) and m.group(2).lower() == "sup"
-                emit("^" if opening_sup else "", i, m.end())
-                i = m.end()
-                prev_super = False
-                continue
-        if latex:
-            m = _LATEX_TOKEN.match(s, i)
-            if m:
-                tok = m.group()
-                repl = _LATEX_REPLACEMENT.get(tok.rstrip(), "")
-                if tok.startswith("\\") and tok[1:].strip() in {",", ";", ":", "!", ""}:
-                    repl = " "
-                emit(repl, i, m.end())
-                i = m.end()
-                prev_super = False
-                continue
+        markup = _markup_at(s, i, latex, html) if latex or html else None
+        if markup is not None:
+            out.emit(markup[0], i, markup[1])
+            i, prev_super = markup[1], False
+            continue
         ch = s[i]
         if ch in _SUPERSCRIPT_DIGITS:
-            # "10 ⁶" (a space before the superscript) is still a power: drop that space.
-            if not prev_super and chars and chars[-1] == " " and len(chars) >= 2 and chars[-2].isdigit():
-                chars.pop(); starts.pop(); ends.pop()
-            emit(("" if prev_super else "^") + _SUPERSCRIPT_DIGITS[ch], i, i + 1)
-            prev_super = True
-        elif ch in _SUBSCRIPT_DIGITS:
-            emit(_SUBSCRIPT_DIGITS[ch], i, i + 1)
-            prev_super = False
+            if not prev_super:
+                out.drop_space_after_digit()
+            out.emit(("" if prev_super else "^") + _SUPERSCRIPT_DIGITS[ch], i, i + 1)
         else:
-            emit(_char_norm(ch), i, i + 1)
-            prev_super = False
+            out.emit(_SUBSCRIPT_DIGITS.get(ch) or _char_norm(ch), i, i + 1)
+        prev_super = ch in _SUPERSCRIPT_DIGITS
         i += 1
-    return _Norm("".join(chars), tuple(starts), tuple(ends))
+    return out.build()
 
 
 def _norm_text(s: str) -> str:
