@@ -311,8 +311,7 @@ class _State:
 def extract(doc: Document) -> ExtractionResult:
     """Read one RMP (summary, plan, or both) into typed facts with provenance."""
     st = _State(doc, [])
-    text = doc.text
-    parts = find_parts(text)
+    parts = find_parts(doc.text)
     if parts.summary is None and parts.plan is None:
         st.issue("error", "no RMP summary (別紙様式2) or plan (別紙様式1) found")
         return ExtractionResult(DocumentInfo(), issues=tuple(st.issues))
@@ -346,27 +345,35 @@ def extract(doc: Document) -> ExtractionResult:
     facts += incidences
     facts += _activities(st, parts, summary)
 
-    names = overview.names or summary.names
-    product_fact = ProductFact(
+    product_fact = _product_fact(st, parts, summary, overview)
+    plan_start = parts.plan[0] if parts.plan else 0
+    info = DocumentInfo(title=summary.title or "医薬品リスク管理計画書", issued=summary.issued,
+                        previous_version_date=previous, products=(st.product,),
+                        ref=doc.ref(*(summary.title_span or (plan_start, plan_start))))
+    if summary.issued is None:
+        st.issue("warning", "submission date (提出年月日) not found")
+    return ExtractionResult(info, products=(product_fact,), studies=tuple(studies), facts=tuple(facts),
+                            issues=tuple(st.issues))
+
+
+def _product_fact(st: _State, parts: Parts, summary: "_Summary", overview: "_Overview") -> ProductFact:
+    """The brand with every 販売名, substance, holder and approvals (summary first, then
+    the plan's 品目の概要 for what the summary does not give)."""
+    assert st.product is not None
+    lang = st.doc.lang
+    substance = summary.substance or overview.substance
+    holder = summary.holder or _holder_of_plan(st.doc.text, parts)
+    return ProductFact(
         product=st.product,
-        ref=doc.ref(*(overview.names_span or summary.names_span or (0, 0))),
-        names=tuple(dict.fromkeys(summary.names or names)),
-        substances=tuple(Mention(s, doc.lang, "substance") for s in (summary.substance or overview.substance,) if s),
-        holder=Mention(summary.holder or _holder_of_plan(text, parts), doc.lang, "organization")
-        if (summary.holder or _holder_of_plan(text, parts)) else None,
+        ref=st.doc.ref(*(overview.names_span or summary.names_span or (0, 0))),
+        names=tuple(dict.fromkeys(summary.names or overview.names)),
+        substances=(Mention(substance, lang, "substance"),) if substance else (),
+        holder=Mention(holder, lang, "organization") if holder else None,
         approval_number=overview.approval_numbers,
         approval_date=tuple(sorted(set(overview.approval_dates))),
         reexamination_years=overview.reexamination_years,
         therapeutic_category=summary.category or overview.category,
     )
-    title_span = summary.title_span or (parts.plan[0], parts.plan[0]) if parts.plan else (0, 0)
-    info = DocumentInfo(title=summary.title or "医薬品リスク管理計画書", issued=summary.issued,
-                        previous_version_date=previous, products=(st.product,),
-                        ref=doc.ref(*title_span))
-    if summary.issued is None:
-        st.issue("warning", "submission date (提出年月日) not found")
-    return ExtractionResult(info, products=(product_fact,), studies=tuple(studies), facts=tuple(facts),
-                            issues=tuple(st.issues))
 
 
 # --------------------------------------------------------------------------- summary
