@@ -50,3 +50,20 @@ def pdf_renditions(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFacto
 def bad_pdfs(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every bad-input PDF by name (see ``make_pdfs.BAD_INPUTS``)."""
     return make_pdfs.make_bad_inputs(tmp_path_factory.mktemp("bad_pdfs"))
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding all seed documents (skips when ../shared/seeds is absent); returns its path.
+    Tests open it read-only."""
+    if not SEEDS.is_dir():
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    from extract.pipeline import ingest_paths
+    from extract.store import Store
+
+    path = tmp_path_factory.mktemp("seed_store") / "store"
+    with Store(path) as st:
+        outcomes = ingest_paths([SEEDS], st)
+    failed = [o for o in outcomes if o.status == "failed"]
+    assert not failed, failed
+    return path
