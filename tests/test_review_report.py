@@ -625,3 +625,29 @@ def test_sample_graph_conforms_to_shapes(name):
     result = extract(doc)
     graph = build_graph(doc, classify(doc), result, link(result, doc))
     assert validate(graph) == []
+
+
+def test_ja_cell_product_conditions_and_annotated_labels(tmp_path):
+    """A cell product: one indication with ・ conditions, a single intravenous dose in cells
+    with a (範囲: …) range, and a 禁忌 label carrying its own parenthetical."""
+    doc = _write(tmp_path, "cells.txt", "\n".join([
+        "審査報告書", "", "令和7年4月1日", "",
+        "［販 売 名］ カクウセル点滴静注", "［一 般 名］ カクウゲン オートルユーセル",
+        "［申 請 者］ 架空バイオ株式会社", "",
+        "［効能、効果又は性能］（下線部追加）",
+        "再発又は難治性の架空性骨髄腫。ただし、以下のいずれも満たす場合に限る。",
+        "・2つ以上の前治療歴を有する",
+        "・直近の前治療に対して病勢進行が認められた", "",
+        "［用法及び用量又は使用方法］",
+        "通常、成人には、CAR発現T細胞として300×10^6個(範囲:150~450×10^6個)を目安に、",
+        "単回静脈内投与する。", "",
+        "［禁 忌（次の患者には投与しないこと）］",
+        "1．本品の成分に対し過敏症の既往歴のある患者", ""]))
+    r = extract(doc)
+    (ind,) = _of(r, Indication)
+    assert ind.disease.text == "再発又は難治性の架空性骨髄腫" and "前治療歴" in ind.text
+    (reg,) = _of(r, DosageRegimen)
+    assert (reg.dose_value, reg.dose_unit, reg.dose_min, reg.dose_max) == (
+        Decimal(300_000_000), "cells", Decimal(150_000_000), Decimal(450_000_000))
+    assert (reg.route, reg.frequency, reg.substance) == ("intravenous", "single dose", None)
+    assert [u.text for u in _of(r, UseRequirement)] == ["本品の成分に対し過敏症の既往歴のある患者"]

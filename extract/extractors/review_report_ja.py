@@ -27,8 +27,8 @@ _CIRCLED = re.compile(r"[①-⑳]")
 
 
 def _label(raw: str) -> str:
-    """``販 売 名`` → ``販売名``; ``効能・効果`` and ``効能又は効果`` stay as written."""
-    return re.sub(r"\s+", "", raw)
+    """``販 売 名`` → ``販売名``; ``禁 忌(次の患者には投与しないこと)`` → ``禁忌``."""
+    return re.sub(r"\(.*?\)|\s+", "", raw)
 
 
 def header_fields(doc: Document) -> dict[str, HeaderField]:
@@ -148,7 +148,7 @@ def _final_block(doc: Document, labels: tuple[str, ...]) -> tuple[int, int] | No
     return _with_continuation(doc, found.end + 1, found.end + 1)
 
 
-_ANNOTATION = re.compile(r"^\((?:下線|取消線|変更なし|追加|削除)[^)]*\)$")
+_ANNOTATION = re.compile(r"^\([^()]*\)$")  # "(下線部追加)", "(申請時から変更なし)"
 
 
 def _with_continuation(doc: Document, start: int, end: int) -> tuple[int, int]:
@@ -162,11 +162,21 @@ def _with_continuation(doc: Document, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_MARK = re.compile(r"^\s*(?:[○◯●・]|[①-⑳]|\d+\.)\s*")
+_MARK = re.compile(r"^\s*(?:[○◯●]|[①-⑳]|\d+\.)\s*")
+_INDICATION_LABELS = ("効能又は効果", "効能・効果", "効能、効果又は性能")
+
+
+def _indication(doc: Document, product: Mention, a: int, e: int) -> Indication:
+    """One indication; the disease is the text before any "。ただし" condition."""
+    text = span_text(doc, a, e)
+    disease = re.split(r"。", text, maxsplit=1)[0].strip() or text
+    return Indication(product, text, doc.ref(a, e), Mention(disease, "ja", "concept"))
 
 
 def _indications(doc: Document, product: Mention, issues: list[Issue]) -> list[Indication]:
-    span = _final_block(doc, ("効能又は効果", "効能・効果"))
+    """Marked lines (○, ①, 1.) are one indication each, with unmarked lines continuing the
+    previous one; an unmarked first line means one indication (its ・ lines are conditions)."""
+    span = _final_block(doc, _INDICATION_LABELS)
     if span is None:
         issues.append(Issue("warning", "no final [効能又は効果] block"))
         return []
@@ -174,58 +184,73 @@ def _indications(doc: Document, product: Mention, issues: list[Issue]) -> list[I
     if not lines:
         issues.append(Issue("warning", "empty [効能又は効果] block", doc.ref(*span)))
         return []
-    marked = [ln for ln in lines if _MARK.match(ln.text)]
-    if not marked:  # one indication, maybe wrapped
-        a, e = trim_span(doc.text, *span)
-        text = span_text(doc, a, e)
-        return [Indication(product, text, doc.ref(a, e), Mention(text, "ja", "concept"))]
-    if len(marked) != len(lines):
-        issues.append(Issue("warning", "indication list with unmarked lines; read marked lines only",
-                            doc.ref(*span)))
-    out = []
-    for ln in marked:
-        a = ln.start + _MARK.match(ln.text).end()  # type: ignore[union-attr]
-        a, e = trim_span(doc.text, a, ln.end)
-        text = doc.text[a:e]
-        out.append(Indication(product, text, doc.ref(a, e), Mention(text, "ja", "concept")))
-    return out
+    if not _MARK.match(lines[0].text):
+        return [_indication(doc, product, *trim_span(doc.text, *span))]
+    spans: list[list[int]] = []
+    for ln in lines:
+        m = _MARK.match(ln.text)
+        a, e = trim_span(doc.text, ln.start + (m.end() if m else 0), ln.end)
+        if m:
+            spans.append([a, e])
+        else:
+            spans[-1][1] = e
+    return [_indication(doc, product, a, e) for a, e in spans]
 
 
-_ROUTE = {"経口": "oral", "点滴静注": "intravenous", "静脈内": "intravenous", "皮下": "subcutaneous"}
-_REGIMEN = re.compile(
-    r"(?:には|は)(?P<subst>[^\s、。]+?)として1日(?P<times>[12])回(?P<dose>\d+(?:\.\d+)?\s*mg(?:/m2|/kg)?)を"
-    r"(?:(?P<on>\d+)日間)?(?P<route>経口|点滴静注|静脈内|皮下)投与(?:した後、(?P<off>\d+)日間休薬)?")
+_ROUTES = (("経口", "oral"), ("静脈内", "intravenous"), ("点滴静注", "intravenous"),
+           ("静注", "intravenous"), ("皮下", "subcutaneous"))
+_FREQS = ((re.compile(r"1日1回"), "once daily"), (re.compile(r"1日2回"), "twice daily"),
+          (re.compile(r"(?:週|1週間に)1回|1週間間隔"), "once weekly"),
+          (re.compile(r"(\d+)週間(?:に1回|間隔|ごと)"), "every {} weeks"), (re.compile(r"単回"), "single dose"))
+_DOSE_UNITS = ("mg", "mg/kg", "mg/m2", "cells", "cells/kg", "μg", "μg/kg", "g")
+_AS = re.compile(r"(?:には|は)、?(?P<subst>[^\s、。]+?)として")
+_CYCLE = re.compile(r"(?P<on>\d+)日間(?:連日)?(?:経口|静脈内|皮下)?投与(?:し|した後)、(?P<off>\d+)日間休薬")
 _COMBO = re.compile(r"(?P<p>[^\s、。]+?)との併用において")
 _SUBHEAD = re.compile(r"^\s*〈(?P<name>[^〉]+)〉\s*$")
 
 
+def _frequency(sentence: str) -> str | None:
+    for pattern, name in _FREQS:
+        m = pattern.search(sentence)
+        if m:
+            return name.format(*m.groups())
+    return None
+
+
 def regimen_ja(doc: Document, product: Mention, indication: str | None, start: int,
                end: int) -> DosageRegimen | None:
-    """One structured regimen from a Japanese 用法及び用量 paragraph."""
+    """One structured regimen from a Japanese 用法及び用量 paragraph: the first dose after
+    ``<substance>として``, the route and frequency of the same sentence, a ``(範囲: …)``
+    range and a ``N日間投与した後、M日間休薬`` cycle. None unless dose, route and
+    frequency are all found."""
     text = span_text(doc, start, end)
-    m = _REGIMEN.search(text)
-    if not m:
+    anchor = _AS.search(text)
+    sentence = text[anchor.end() if anchor else 0:].split("。")[0]
+    dose = next((q for q, _, _ in values.find_quantities(sentence) if q.unit in _DOSE_UNITS), None)
+    route = next((name for word, name in _ROUTES if word in sentence), None)
+    freq = _frequency(sentence)
+    if dose is None or route is None or freq is None:
         return None
-    q = values.parse_quantity(m.group("dose"))
-    if q is None:
-        return None
-    cycle_len = cycle_days = None
-    if m.group("on") and m.group("off"):
-        on, off = int(m.group("on")), int(m.group("off"))
-        cycle_len, cycle_days = on + off, f"1-{on}"
+    rng = re.search(r"\(範囲\s*[::]\s*(?P<r>[^)]+)\)", sentence)
+    low_high = values.parse_range(rng.group("r")) if rng else None
+    cycle = _CYCLE.search(sentence)
+    on, off = (int(cycle.group("on")), int(cycle.group("off"))) if cycle else (None, None)
     combo = _COMBO.search(text)
     partners = tuple(Mention(p, "ja", "substance")
                      for p in re.split(r"及び|並びに|、", combo.group("p"))) if combo else ()
+    subst = anchor.group("subst") if anchor and dose.unit not in ("cells", "cells/kg") else None
     return DosageRegimen(product, text, doc.ref(start, end), indication=indication,
-                         dose_value=q.value, dose_unit=q.unit, route=_ROUTE[m.group("route")],
-                         frequency="once daily" if m.group("times") == "1" else "twice daily",
-                         cycle_length_days=cycle_len, cycle_days=cycle_days,
-                         combination_with=partners, substance=Mention(m.group("subst"), "ja", "substance"))
+                         dose_value=dose.value, dose_unit=dose.unit, route=route, frequency=freq,
+                         dose_min=low_high[0].value if low_high else None,
+                         dose_max=low_high[1].value if low_high else None,
+                         cycle_length_days=on + off if on and off else None,
+                         cycle_days=f"1-{on}" if on and off else None, combination_with=partners,
+                         substance=Mention(subst, "ja", "substance") if subst else None)
 
 
 def _dosage(doc: Document, product: Mention, inds: list[Indication],
             issues: list[Issue]) -> list[DosageRegimen]:
-    span = _final_block(doc, ("用法及び用量", "用法・用量"))
+    span = _final_block(doc, ("用法及び用量", "用法・用量", "用法及び用量又は使用方法"))
     if span is None:
         return []
     parts: list[tuple[str | None, int, int]] = []  # (indication, start, end)
@@ -513,7 +538,8 @@ def extract_ja(doc: Document) -> ExtractionResult:
         inds = _indications(doc, p, issues)
         facts += inds
         facts += _dosage(doc, p, inds, issues)
-        facts += [ApprovalCondition(p, t, doc.ref(a, e)) for t, a, e in _listed(doc, ("承認条件",))]
+        facts += [ApprovalCondition(p, t, doc.ref(a, e))
+                  for t, a, e in _listed(doc, ("承認条件", "承認条件及び期限"))]
         facts += [UseRequirement(p, "warning", t, doc.ref(a, e)) for t, a, e in _listed(doc, ("警告",))]
         facts += [UseRequirement(p, "contraindication", t, doc.ref(a, e))
                   for t, a, e in _listed(doc, ("禁忌",))]
