@@ -81,6 +81,8 @@ def test_parse_number(text: str, expected: Decimal | None) -> None:
         ("1000/mm³", Q(1000, "/uL")),
         ("1.5×10^9/L", Q(1500000000, "/L")),
         ("1.5×109/L", Q(1500000000, "/L")),  # flattened power before a count unit
+        ("1,000 個/μL", Q(1000, "/uL")),
+        ("2.0×10^9 cells/L", Q(2000000000, "/L")),
         # doses
         ("25 mg", Q(25, "mg")),
         ("2.5mg", Q("2.5", "mg")),

@@ -256,6 +256,8 @@ _CELL = (
 _COUNT_UNIT = rf"(?:{_CELL}|/\s*(?:μL|uL|mm\^?3|L)(?![A-Za-z]))"
 
 _UNITS: list[tuple[str, str]] = [
+    (r"(?:個|cells?)\s*/\s*(?:μL|uL|mm\^?3)(?![A-Za-z])", "/uL"),   # 1,000 個/μL is a count
+    (r"(?:個|cells?)\s*/\s*L(?![A-Za-z])", "/L"),
     (rf"{_CELL}\s*/\s*kg(?![A-Za-z])", "cells/kg"),
     (_CELL, "cells"),
     (r"mL\s*/\s*(?:分|min)\s*/\s*1\.73\s*m\^?2", "mL/min/1.73m2"),
