@@ -230,3 +230,13 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "different products" in result.output
     result = CliRunner().invoke(app, ["diff-rmp", str(V1), str(V2), "--format", "xml"])
     assert result.exit_code == 2
+
+
+def test_table_split_across_pages_is_no_change(tmp_path: Path, pair: tuple[ExtractionResult, ExtractionResult]) -> None:
+    """Page breaks inside section-5 rows and inside a concern's text change nothing."""
+    path = _write_variant(tmp_path, V1, [
+        (r"(一般使用成績調査\(ABC1001\)) (300 例)", "\\1\n\f\\2", 0),
+        (r"(市販直後調査による情報提供) (販売開始から)", "\\1\f\\2", 0),
+        (r"(\n感染症)\n(重要な特定されたリスクとした理由)", "\\1\f\\2", 0),
+    ], "pages.txt")
+    assert diff_rmp(pair[0], _result(path)).identical

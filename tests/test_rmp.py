@@ -369,3 +369,12 @@ def test_incidence_cell_validation(cell: str, n: int, expected: tuple[int, Decim
 def test_status_cell_with_note(tmp_path: Path, status_cell: str, expected: str) -> None:
     r = _variant(tmp_path, V1, [("試験終了時 計画中", f"試験終了時 {status_cell}")])
     assert _activity(r, "ABC-2002").status == expected
+
+
+def test_circled_product_numbers(tmp_path: Path) -> None:
+    r = _variant(tmp_path, V1, [("1. 30600AMX00901000\n2. 30600AMX00902000", "①30600AMX00901000\n②30600AMX00902000"),
+                                ("1. ソラリスタ®点滴静注 2mg\n2. ソラリスタ®点滴静注 100mg",
+                                 "① ソラリスタ®点滴静注 2mg\n② ソラリスタ®点滴静注 100mg")])
+    (p,) = r.products
+    assert p.approval_number == ("30600AMX00901000", "30600AMX00902000")
+    assert p.names == ("ソラリスタ®点滴静注2mg", "ソラリスタ®点滴静注100mg")

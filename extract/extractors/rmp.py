@@ -497,7 +497,7 @@ def _read_overview(st: _State, span: tuple[int, int]) -> _Overview:
     if "薬効分類" in fields:
         out.category = tidy(text[slice(*fields["薬効分類"])]) or None
     if "承認番号" in fields:
-        out.approval_numbers = tuple(re.findall(r"\b\d{5}[A-Z]{3}\d{5,8}\b", text[slice(*fields["承認番号"])]))
+        out.approval_numbers = tuple(re.findall(r"(?<![0-9A-Z])\d{5}[A-Z]{3}\d{5,8}(?![0-9A-Z])", text[slice(*fields["承認番号"])]))
     if "承認年月日" in fields:
         dates = [d for d, _, _ in find_dates(text[slice(*fields["承認年月日"])])]
         if not dates:
