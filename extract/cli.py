@@ -213,6 +213,56 @@ def list_queries() -> None:
             typer.echo(f"  --param {p.name}=…  ({p.type}{', required' if p.required else ''}) {p.description}")
 
 
+@app.command("views")
+def list_views() -> None:
+    """List the graph views (for export-view) with their parameters."""
+    from extract.views import load_views
+
+    for v in load_views().values():
+        typer.echo(f"{v.name}\n  {v.title_en}\n  {v.title_ja}")
+        for p in v.params:
+            typer.echo(f"  --param {p.name}=…  ({p.type}{', required' if p.required else ''}) {p.description}")
+
+
+@app.command("export-view")
+def export_view_cmd(name: str = typer.Argument(..., help="a view (see `yakuji views`)"),
+                    params: list[str] = typer.Option([], "--param", "-p", help="key=value; repeatable"),
+                    fmt: str = typer.Option(..., "--format", "-f",
+                                            help="graphml | gexf | cyjs | csv | dot | png | svg | html"),
+                    output: Path = typer.Option(..., "-o", "--output",
+                                                help="file (for csv: a folder, or a path whose stem is used)"),
+                    lang: str = typer.Option("en", "--lang", help="label language: ja | en"),
+                    store: Optional[Path] = StoreOpt,
+                    max_nodes: int = typer.Option(150, "--max-nodes", min=1,
+                                                  help="pictures show at most this many nodes")) -> None:
+    """Export a graph view for Gephi, Cytoscape, yEd, a spreadsheet, or as a picture."""
+    from extract.store import Store
+    from extract.views import FORMATS, build_view, export_view
+
+    if fmt not in FORMATS:
+        _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if lang not in ("ja", "en"):
+        _fail(f"--lang must be ja or en, not {lang!r}")
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--param takes key=value, not {item!r}")
+        values[key.strip()] = value
+    try:
+        with Store(_store_path(store), read_only=True) as st:
+            try:
+                graph = build_view(st, name, values, lang=lang)
+            except ValueError as exc:
+                _fail(str(exc))
+    except FileNotFoundError as exc:
+        _fail(str(exc), 1)
+    if graph.number_of_nodes() == 0:
+        typer.echo(f"yakuji: view {name!r} is empty for these parameters", err=True)
+    for path in export_view(graph, fmt, output, max_nodes=max_nodes):
+        typer.echo(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", err=True)
+
+
 @app.command()
 def export(store: Optional[Path] = StoreOpt,
            fmt: str = typer.Option("trig", "--format", "-f", help="trig | nquads | turtle | jsonld"),

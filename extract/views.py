@@ -438,6 +438,7 @@ def draw(graph: Any, output: Path, *, fmt: str = "png", max_nodes: int = DEFAULT
     fig = plt.figure(figsize=(width / 100, height / 100), dpi=100)
     ax = fig.add_axes((0.0, 0.0, (width - 300) / width, 0.94))
     ax.set_axis_off()
+    ax.margins(0.12)
     pos = _layout(sub)
     node_colours = _palette((d.get("type", "") for _, d in sub.nodes(data=True)), "tab10")
     edge_colours = _palette((d.get("category", "") for _, _, d in sub.edges(data=True)), "Dark2")
