@@ -286,13 +286,17 @@ NEW_FORMAT = """販売名 テストミブ錠5mg
 2.1 本剤の成分に対し過敏症の既往歴のある患者
 2.2 重度の肝機能障害のある患者
 4. 効能又は効果
-再発又は難治性の多発性骨髄腫
+○再発又は難治性の多発性骨髄腫
+○再発又は難治性の成人T細胞白血病リンパ腫
 6. 用法及び用量
-通常、成人にはテストミブとして1日1回5mgを21日間連日経口投与する。
+通常、成人にはテストミブとして1日1回5mgを21日間連日経口投与した後、7日間休薬する。これを1サイクル
+として投与を繰り返す。
 11.1 重大な副作用
 11.1.1 好中球減少(35.2%)、血小板減少(22.1%)
 11.1.2 ショック(頻度不明)
 11.2 その他の副作用
+21. 承認条件
+21.1 医薬品リスク管理計画を策定の上、適切に実施すること。
 """
 
 
@@ -304,9 +308,11 @@ def test_numbered_2019_format(tmp_path: Path) -> None:
     kinds = [(u.kind, u.text[:8]) for u in _of(r, UseRequirement)]
     assert kinds == [("warning", "本剤は、十分な知"), ("contraindication", "本剤の成分に対し"),
                      ("contraindication", "重度の肝機能障害")]
-    assert [i.text for i in _of(r, Indication)] == ["再発又は難治性の多発性骨髄腫"]
+    assert [i.text for i in _of(r, Indication)] == ["再発又は難治性の多発性骨髄腫", "再発又は難治性の成人T細胞白血病リンパ腫"]
     (dose,) = _of(r, DosageRegimen)
     assert (dose.dose_value, dose.dose_unit, dose.frequency, dose.route) == (Decimal(5), "mg", "once daily", "oral")
+    assert (dose.cycle_days, dose.cycle_length_days) == ("1-21", 28)
+    assert [c.text for c in _of(r, ApprovalCondition)] == ["医薬品リスク管理計画を策定の上、適切に実施すること。"]
     assert {(a.concept.text, a.percent) for a in _of(r, AdverseEventIncidence)} == {
         ("好中球減少", Decimal("35.2")), ("血小板減少", Decimal("22.1"))}
 

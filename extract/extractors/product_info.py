@@ -343,7 +343,8 @@ _BRACKET_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^承認条件"), "approval"),
 )
 _BRACKET = re.compile(r"^\s*【([^】]{2,40})】")
-_NUMBERED_HEAD = re.compile(r"^\s*(\d{1,2})\.\s*(警告|禁忌)(?:\(.*\))?\s*$")
+_NUMBERED_HEAD = re.compile(r"^\s*(\d{1,2})\.\s*(警告|禁忌|承認条件)(?:\(.*\))?\s*$")
+_NUMBERED_KINDS = {"警告": "warning", "禁忌": "contraindication", "承認条件": "approval"}
 
 
 def section_heads(ctx: Ctx) -> Iterator[tuple[int, str, str | None]]:
@@ -358,7 +359,7 @@ def section_heads(ctx: Ctx) -> Iterator[tuple[int, str, str | None]]:
             continue
         n = _NUMBERED_HEAD.match(ln.text)
         if n:
-            yield i, "warning" if n.group(2) == "警告" else "contraindication", n.group(1)
+            yield i, _NUMBERED_KINDS[n.group(2)], n.group(1)
 
 
 def numbered_items(lines: list[Line], major: str | None) -> list[list[Line]]:
@@ -458,6 +459,14 @@ def _body_after(lines: list[Line], i: int) -> list[Line] | None:
     first = next((ln for ln in following if not ln.blank), None)
     if first is None or is_heading(first):
         return None
+    if first.text.lstrip().startswith("○"):  # a list of indications runs to the next heading
+        body: list[Line] = []
+        for ln in following:
+            if is_heading(ln):
+                break
+            if not ln.blank:
+                body.append(ln)
+        return body
     return blocks(following)[0]
 
 
@@ -474,8 +483,23 @@ def _body_before(lines: list[Line], i: int) -> list[Line] | None:
 
 
 def _indication(ctx: Ctx, body: list[Line]) -> None:
-    """One indication paragraph: the disease is its first sentence; ``・`` lines after
-    ``…場合に限る`` are eligibility conditions."""
+    """An indication paragraph, or one per ``○`` line when the label lists several."""
+    if sum(1 for ln in body if ln.text.lstrip().startswith("○")) >= 2:
+        items: list[list[Line]] = []
+        for ln in body:
+            if ln.text.lstrip().startswith("○"):
+                items.append([Line(ln.start + ln.text.find("○") + 1, ln.end, ln.text.split("○", 1)[1])])
+            elif items:
+                items[-1].append(ln)
+        for item in items:
+            _one_indication(ctx, item)
+    else:
+        _one_indication(ctx, body)
+
+
+def _one_indication(ctx: Ctx, body: list[Line]) -> None:
+    """The disease is the first sentence; ``・`` lines after ``…場合に限る`` are eligibility
+    conditions."""
     p = Para.of(body)
     first = p.text.split("。", 1)[0]
     disease = Mention(first, ctx.lang, "concept") if 2 <= len(first) <= 60 and "、" not in first else None
@@ -490,7 +514,9 @@ def _indication(ctx: Ctx, body: list[Line]) -> None:
 
 # --------------------------------------------------------------------------- dosage
 
-_DOSE_SENTENCE = re.compile(r"(?:投与|静注|注射|内服|服用)(?:する|できる)。$")
+_DOSE_SENTENCE = re.compile(r"(?:投与|静注|注射|内服|服用)(?:する|できる)。$|投与した後、\d+日間休薬する。$")
+# 21日間連日経口投与した後、7日間休薬する: days 1-21 of a 28-day cycle
+_CYCLE = re.compile(r"(\d+)日間連日(?:経口|静脈内|皮下)?投与した後、(\d+)日間休薬")
 _ROUTES = (("静脈内", "intravenous"), ("点滴静注", "intravenous"), ("静注", "intravenous"),
            ("経口", "oral"), ("内服", "oral"), ("皮下", "subcutaneous"))
 _FREQS = (("単回", "single dose"), ("1日1回", "once daily"), ("1日2回", "twice daily"),
@@ -561,9 +587,13 @@ def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
     text = p.text[ws:we]
     route = next((r for key, r in _ROUTES if key in seg), None)
     freq = next((f for key, f in _FREQS if key in seg), None)
+    cycle = _CYCLE.search(seg)
+    on_days = int(cycle.group(1)) if cycle else None
     ctx.facts.append(DosageRegimen(
         ctx.product, text, ctx.ref(p.span(s, e)), dose_value=value, dose_min=low, dose_max=high,
         dose_unit=unit, route=route, frequency=freq,
+        cycle_length_days=on_days + int(cycle.group(2)) if cycle and on_days else None,
+        cycle_days=f"1-{on_days}" if on_days else None,
         substance=Mention(substance, ctx.lang, "substance") if substance else None))
 
 
