@@ -651,3 +651,21 @@ def test_ja_cell_product_conditions_and_annotated_labels(tmp_path):
         Decimal(300_000_000), "cells", Decimal(150_000_000), Decimal(450_000_000))
     assert (reg.route, reg.frequency, reg.substance) == ("intravenous", "single dose", None)
     assert [u.text for u in _of(r, UseRequirement)] == ["本品の成分に対し過敏症の既往歴のある患者"]
+
+
+@pytest.mark.parametrize(("sentence", "dose", "unit", "route", "freq", "subst"), [
+    ("The usual adult dosage is 8 mg/kg of fictumab administered as an intravenous infusion "
+     "once every 2 weeks.", Decimal(8), "mg/kg", "intravenous", "every 2 weeks", "fictumab"),
+    ("The usual adult dosage is 300 × 10^6 CAR-positive T cells administered intravenously as a "
+     "single dose.", Decimal(300_000_000), "cells", "intravenous", "single dose", None),
+    ("The usual adult dosage is 1.5 mg/m2 of fictabine administered subcutaneously once weekly.",
+     Decimal("1.5"), "mg/m2", "subcutaneous", "once weekly", "fictabine"),
+])
+def test_en_regimen_shapes(tmp_path, sentence, dose, unit, route, freq, subst):
+    doc = _write(tmp_path, "dose.txt", "\n".join([
+        "Brand Name Fictum Injection 100 mg", "", "Indications", "Fictional lymphoma", "",
+        "Dosage and Administration", sentence, "The dose may be reduced as needed.", ""]))
+    (reg,) = _of(extract(doc), DosageRegimen)
+    assert (reg.dose_value, reg.dose_unit, reg.route, reg.frequency) == (dose, unit, route, freq)
+    assert (reg.substance.text if reg.substance else None) == subst
+    assert reg.indication == "Fictional lymphoma"

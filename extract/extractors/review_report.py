@@ -339,39 +339,54 @@ def _en_indications(doc: Document, product: Mention, issues: list[Issue]) -> lis
     return out
 
 
-_ROUTE_EN = {"orally": "oral", "intravenously": "intravenous", "subcutaneously": "subcutaneous"}
-_FREQ_EN = ("once daily", "twice daily", "once weekly", "once every 2 weeks", "once every 3 weeks")
-_REGIMEN_EN = re.compile(
-    r"(?P<dose>\d+(?:\.\d+)?\s*mg(?:/m2|/kg)?) of (?P<subst>[a-z][\w-]*)\s+administered\s+"
-    r"(?P<route>orally|intravenously|subcutaneously)\s+(?P<freq>" + "|".join(_FREQ_EN) + r")"
-    r"(?:\s+for\s+(?P<on>\d+)\s+days,?\s+followed\s+by\s+an?\s+(?P<off>\d+)-day\s+"
-    r"(?:withdrawal|rest)\s+period)?")
+_ROUTES_EN = (("orally", "oral"), ("oral", "oral"), ("intravenous", "intravenous"),
+              ("subcutaneous", "subcutaneous"))
+_FREQS_EN = ((re.compile(r"\bonce daily\b|\bQD\b"), "once daily"),
+             (re.compile(r"\btwice daily\b|\bBID\b"), "twice daily"),
+             (re.compile(r"\bonce (?:a week|weekly)\b"), "once weekly"),
+             (re.compile(r"\bonce every (\d+) weeks\b|\bevery (\d+) weeks\b"), "every {} weeks"),
+             (re.compile(r"\bsingle dose\b"), "single dose"))
+_DOSE_UNITS_EN = ("mg", "mg/kg", "mg/m2", "cells", "cells/kg", "μg", "μg/kg", "g")
+_CYCLE_EN = re.compile(r"for (?P<on>\d+) days,? followed by an? (?P<off>\d+)-day (?:withdrawal|rest) period")
 _COMBO_EN = re.compile(r"[Ii]n combination with ((?:[a-z][\w-]*)(?:(?:,\s+|,?\s+and\s+)(?!the\b|a\b|an\b)"
                        r"[a-z][\w-]*)*)")
 
 
+def _frequency_en(sentence: str) -> str | None:
+    for pattern, name in _FREQS_EN:
+        m = pattern.search(sentence)
+        if m:
+            return name.format(*(g for g in m.groups() if g))
+    return None
+
+
 def _regimen(doc: Document, product: Mention, indication: str | None, start: int, end: int,
              lang: Lang) -> DosageRegimen | None:
-    """One structured regimen from a dosage paragraph, or None when its shape is unknown."""
+    """One structured regimen from a dosage paragraph: the first dose of the sentence that
+    gives a route and a frequency (``25 mg of lenalidomide administered orally once daily for
+    21 days, followed by a 7-day withdrawal period``). None when any of the three is missing."""
     text = span_text(doc, start, end)
-    m = _REGIMEN_EN.search(text)
-    if not m:
+    for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", text):
+        low = sentence.lower()
+        route = next((name for word, name in _ROUTES_EN if re.search(rf"\b{word}", low)), None)
+        freq = _frequency_en(sentence)
+        hit = next(((q, e) for q, _, e in values.find_quantities(sentence) if q.unit in _DOSE_UNITS_EN), None)
+        if route and freq and hit:
+            break
+    else:
         return None
-    q = values.parse_quantity(m.group("dose"))
-    if q is None:
-        return None
-    cycle_len = cycle_days = None
-    if m.group("on") and m.group("off"):
-        on, off = int(m.group("on")), int(m.group("off"))
-        cycle_len, cycle_days = on + off, f"1-{on}"
+    dose, dose_end = hit
+    subst = re.match(r"\s+of\s+(?P<s>[a-z][\w-]*)", sentence[dose_end:])
+    cycle = _CYCLE_EN.search(sentence)
+    on, off = (int(cycle.group("on")), int(cycle.group("off"))) if cycle else (None, None)
     combo = _COMBO_EN.search(text)
     partners = tuple(Mention(p, lang, "substance")
                      for p in re.split(r",?\s+and\s+|,\s+", combo.group(1))) if combo else ()
     return DosageRegimen(product, text, doc.ref(start, end), indication=indication,
-                         dose_value=q.value, dose_unit=q.unit, route=_ROUTE_EN[m.group("route")],
-                         frequency=m.group("freq"), cycle_length_days=cycle_len,
-                         cycle_days=cycle_days, combination_with=partners,
-                         substance=Mention(m.group("subst"), lang, "substance"))
+                         dose_value=dose.value, dose_unit=dose.unit, route=route, frequency=freq,
+                         cycle_length_days=on + off if on and off else None,
+                         cycle_days=f"1-{on}" if on and off else None, combination_with=partners,
+                         substance=Mention(subst.group("s"), lang, "substance") if subst else None)
 
 
 def _match_indication(title: str, indications: list[Indication]) -> str | None:
