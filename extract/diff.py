@@ -7,7 +7,8 @@ make no difference:
 
 * safety concerns by their linked concept (the linker's key when links are given, else a
   normalised label: NFKC, no spaces, no parenthetical, no trailing ``症``/``等``), then by
-  close spelling, so ``血球減少`` → ``血球減少症`` is a rename, not a removal plus an addition;
+  one label containing the other, so ``血球減少`` → ``血球減少症`` is a rename, not a removal
+  plus an addition (but ``肝機能障害…`` → ``腎機能障害…`` is one);
 * activities by kind and normalised name, or by study code.
 
 Changes of long texts (reasons for a concern) are ``WordingChanged`` records, which a
@@ -324,8 +325,9 @@ def _match_concerns(old: list[SafetyConcern], new: list[SafetyConcern], old_link
             changes += _concern_pair(c, match)
     right = list(new_by_key.values())
     for c in left:
-        best = max(right, key=lambda n: _similar(c.label, n.label), default=None)
-        if best is not None and _similar(c.label, best.label) >= 0.75:
+        best = max((n for n in right if _close(c.label, n.label)),
+                   key=lambda n: _similar(c.label, n.label), default=None)
+        if best is not None:
             right.remove(best)
             pairs[c.label] = best.label
             changes += _concern_pair(c, best)
@@ -340,6 +342,15 @@ def _keys(concerns: list[SafetyConcern], links: Links | None) -> list[str]:
     their labels are used instead, so neither is lost."""
     keys = [_concept_key(c, links) for c in concerns]
     return [k if keys.count(k) == 1 else "label:" + normalise_label(c.label) for k, c in zip(keys, concerns)]
+
+
+def _close(a: str, b: str) -> bool:
+    """A slight rename: one label contains the other and they are of similar length
+    (``間質性肺疾患`` → ``間質性肺疾患の増悪``); a near spelling of a different thing
+    (``肝機能障害患者`` / ``腎機能障害患者``) is not."""
+    na, nb = normalise_label(a), normalise_label(b)
+    short, long_ = sorted((na, nb), key=len)
+    return bool(short) and short in long_ and len(short) / len(long_) >= 0.6
 
 
 def _similar(a: str, b: str) -> float:

@@ -240,3 +240,19 @@ def test_table_split_across_pages_is_no_change(tmp_path: Path, pair: tuple[Extra
         (r"(\n感染症)\n(重要な特定されたリスクとした理由)", "\\1\f\\2", 0),
     ], "pages.txt")
     assert diff_rmp(pair[0], _result(path)).identical
+
+
+@pytest.mark.parametrize("old_label, new_label, renamed", [
+    ("間質性肺疾患", "間質性肺疾患の増悪", True),
+    ("肝機能障害患者への投与", "腎機能障害患者への投与", False),  # a different concern, however close
+])
+def test_rename_or_replacement(tmp_path: Path, pair: tuple[ExtractionResult, ExtractionResult],
+                               old_label: str, new_label: str, renamed: bool) -> None:
+    path = _write_variant(tmp_path, V1, [(f"\n{old_label}\n重要な", f"\n{new_label}\n重要な", 0)], "v.txt")
+    diff = diff_rmp(pair[0], _result(path))
+    if renamed:
+        assert diff.of_kind(ConcernRenamed) == [ConcernRenamed(old_label, new_label)]
+    else:
+        assert not diff.of_kind(ConcernRenamed)
+        assert [c.label for c in diff.of_kind(ConcernRemoved)] == [old_label]
+        assert [c.label for c in diff.of_kind(ConcernAdded)] == [new_label]
