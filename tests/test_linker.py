@@ -169,6 +169,8 @@ def test_unknown_entities_get_a_slug(text: str, lang: str, kind: str, key: str) 
     ("ルンスミオ®点滴静注30mg", "ルンスミオ"),
     ("アベクマ点滴静注", "アベクマ"),
     ("Frobnix for Injection 100 mg", "Frobnix"),
+    ("フロブカプセル100", "フロブ"),
+    ("Frob 100", "Frob 100"),  # a bare number is a strength only after a dosage form
 ])
 def test_brand_stem(raw: str, stem: str) -> None:
     assert brand_stem(raw) == stem

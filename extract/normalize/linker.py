@@ -391,6 +391,9 @@ def brand_stem(text: str) -> str:
     ``ルンスミオ``; ``Revlimid Capsules 2.5 mg`` -> ``Revlimid``)."""
     s = unicodedata.normalize("NFKC", text).replace("®", "").replace("™", "").strip()
     s = _STRENGTH.sub("", s).strip()
+    bare = re.sub(r"\s*\d[\d.,]*$", "", s)  # サレドカプセル100: a strength without its unit
+    if bare != s and bare.lower().endswith(_FORMS):
+        s = bare
     changed = True
     while changed:
         changed = False
