@@ -268,3 +268,26 @@ def test_a_dataset_is_validated_graph_by_graph() -> None:
             named.add(t)
     found = validate(ds)
     assert {(v.document, v.path) for v in found} == {(str(YKID["doc/bad"]), str(YK.concernCategory))}
+
+
+def test_cli_validate_and_lexicon_gaps_on_the_project_samples(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from extract.cli import app
+
+    samples = Path(__file__).resolve().parents[1] / "corpus" / "samples"
+    rmps = sorted(samples.glob("rmp_*.txt"))
+    if not rmps:
+        pytest.skip("no fictional RMP samples in corpus/samples")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    ingested = runner.invoke(app, ["ingest", *map(str, rmps), "--store", store, "-q"])
+    assert ingested.exit_code == 0, ingested.output
+    checked = runner.invoke(app, ["validate", "--store", store])
+    assert checked.exit_code == 0, checked.output
+    assert "0 violation(s)" in checked.output
+    listed = runner.invoke(app, ["lexicon", "gaps", "--store", store])
+    assert listed.exit_code == 0
+    for line in listed.stdout.splitlines():
+        kind, key, label = line.split("\t")
+        assert kind == "concept" and key.startswith("x-") and "@" in label
