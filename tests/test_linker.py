@@ -73,6 +73,7 @@ def _link(text: str, lang: str, kind: str = "concept", **kw: object) -> Link:
     # a concept plus an included sub-concept, as RMPs write it
     ("神経学的事象(免疫エフェクター細胞関連神経毒性症候群含む)", "ja", "neurologic-event", "phrase"),
     ("神経学的事象（免疫エフェクタ ー細胞関連神経毒性症候群含 む）", "ja", "neurologic-event", "phrase"),
+    ("Infusion reaction events", "ja", "infusion-related-reaction", "phrase"),  # Latin in a ja text
     # disease-course qualifiers
     ("再発又は難治性の多発性骨髄腫", "ja", "multiple-myeloma", "phrase"),
     ("relapsed or refractory adult T-cell leukemia-lymphoma", "en",

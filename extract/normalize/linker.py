@@ -114,7 +114,7 @@ def link_concept(mention: Mention, lexicon: Lexicon, abbreviations: dict[str, st
     found = match_name("concept", text, mention.lang, lexicon)
     if found:
         return _from_entry(found[0], mention, found[1])
-    phrase = phrase_match(text, mention.lang, lexicon)
+    phrase = phrase_match(text, label_lang(text), lexicon)  # by script: 「Infusion reaction」 in a ja text
     if phrase:
         entry, included, coverage = phrase
         return _from_entry(entry, mention, "phrase", includes=included,
