@@ -378,3 +378,14 @@ def test_circled_product_numbers(tmp_path: Path) -> None:
     (p,) = r.products
     assert p.approval_number == ("30600AMX00901000", "30600AMX00902000")
     assert p.names == ("ソラリスタ®点滴静注2mg", "ソラリスタ®点滴静注100mg")
+
+
+def test_section_5_cut_off(tmp_path: Path) -> None:
+    text = V1.read_text(encoding="utf-8")
+    path = tmp_path / "cut5.txt"
+    path.write_text(text[:text.index("製造販売後臨床試験（ABC-2002） 50 例")], encoding="utf-8")
+    r = extract(load_document(path))
+    assert r.status == "partial"  # the RM table is missing
+    assert _activity(r, "ABC1001").status == "ongoing"
+    assert not [a for a in _of(r, Activity) if "ABC-2002" in a.label]
+    assert any("ABC-2002" in i.message and "section-5" in i.message for i in r.issues)

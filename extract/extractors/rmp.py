@@ -1150,6 +1150,9 @@ def _activities(st: _State, parts: Parts, summary: _Summary) -> list[Fact]:
         return out
     plan = _Plan(parts, blocks, per_concern, tuple(row.name for _, row, _ in rows))
     out += [_activity(st, plan, kind, row.name, row, span) for kind, row, span in rows]
+    for name in dict.fromkeys((*hints_pv, *hints_rm)):
+        if name not in plan.names:  # listed elsewhere but not in section 5: a table cut off?
+            st.issue("warning", f"activity {name} is not in the section-5 tables")
     return out
 
 
