@@ -597,6 +597,18 @@ _EFFICACY_EN = re.compile(
     r"(?P<v>\d+(?:\.\d+)?)%\s+\[(?P<lo>\d+(?:\.\d+)?)%?,\s*(?P<hi>\d+(?:\.\d+)?)%?\]\s+"
     r"\((?P<n>\d+)\s+of\s+(?P<N>\d+)\s+patients\)")
 _STUDY_REF_EN = re.compile(r"Study\s+" + _STUDY_NAME)
+_NUM_OR_NE = r"(?:\d+(?:\.\d+)?|NE)"
+_TIME_EP = (r"(?P<ep>progression-free\s+survival|overall\s+survival|duration\s+of\s+response|PFS|OS|DOR)")
+_CI = r"\[(?P<lo{0}>" + _NUM_OR_NE + r"),\s*(?P<hi{0}>" + _NUM_OR_NE + r")\]"
+# "the median PFS [95% CI] (months) was 11.3 [9.5, 13.4] in the X group and 5.6 [4.2, 6.9] in the Y group"
+_MEDIAN_EN = re.compile(
+    r"median\s+" + _TIME_EP + r"\s+\[95%\s+CI\]\s*\((?P<unit>months|weeks)\)\s+was\s+"
+    r"(?P<v1>\d+(?:\.\d+)?)\s+" + _CI.format(1) + r"(?:\s+in\s+the\s+(?P<arm1>[\w '’-]+?)\s+group\s+and\s+"
+    r"(?P<v2>\d+(?:\.\d+)?)\s+" + _CI.format(2) + r"\s+in\s+the\s+(?P<arm2>[\w '’-]+?)\s+group)?(?=[.,;]|\s*\()")
+# "the hazard ratio [95% CI] for PFS was 0.42 [0.33, 0.53]"
+_HR_EN = re.compile(r"hazard\s+ratio\s+\[95%\s+CI\]\s+for\s+" + _TIME_EP + r"\s+was\s+"
+                    r"(?P<v1>\d+(?:\.\d+)?)\s+" + _CI.format(1))
+_EP_CODES = {"progression-free survival": "PFS", "overall survival": "OS", "duration of response": "DOR"}
 
 
 def _endpoint(words: str) -> str:
@@ -619,18 +631,48 @@ def _en_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
             cutoffs.setdefault(idx.resolve(s.name), s.cutoff)
     out: list[Fact] = []
     for m in _EFFICACY_EN.finditer(doc.text):
-        para = _paragraph_start(doc.text, m.start())
-        refs = list(_STUDY_REF_EN.finditer(doc.text, para, m.start()))
-        if not refs:
-            issues.append(Issue("warning", "efficacy result without a study",
-                                doc.ref(m.start(), m.end())))
+        ident = _study_before(doc, idx, m.start(), issues, m.end())
+        if ident is None:
             continue
-        ident = idx.resolve(refs[-1].group("name"))
         out.append(EfficacyResult(
             Mention(ident, "en", "study"), _endpoint(m.group("ep")), doc.ref(m.start(), m.end()),
             value=_num(m.group("v")), unit="%", ci_lower=_num(m.group("lo")),
             ci_upper=_num(m.group("hi")), data_cutoff=cutoffs.get(ident),
             patient_count=int(m.group("n")), denominator=int(m.group("N"))))
+    for pattern, unit in ((_MEDIAN_EN, None), (_HR_EN, "hazard ratio")):
+        for m in pattern.finditer(doc.text):
+            ident = _study_before(doc, idx, m.start(), issues, m.end())
+            if ident is not None:
+                ep = " ".join(m.group("ep").split())
+                out.extend(time_results(doc, m, ident, _EP_CODES.get(ep.lower(), ep),
+                                        unit or m.group("unit"), cutoffs.get(ident)))
+    return out
+
+
+def _study_before(doc: Document, idx: StudyIndex, pos: int, issues: list[Issue], end: int) -> str | None:
+    """The study named last before ``pos`` in the same paragraph (``In Study X, …``)."""
+    refs = list(_STUDY_REF_EN.finditer(doc.text, _paragraph_start(doc.text, pos), pos))
+    if not refs:
+        issues.append(Issue("warning", "efficacy result without a study", doc.ref(pos, end)))
+        return None
+    return idx.resolve(refs[-1].group("name"))
+
+
+def time_results(doc: Document, m: re.Match[str], ident: str, endpoint: str, unit: str,
+                 cutoff: dt.date | None) -> list[Fact]:
+    """One result per arm (groups ``v1``/``lo1``/``hi1``/``arm1``, ``…2``) of a median or
+    hazard-ratio sentence; NE bounds stay empty."""
+    out: list[Fact] = []
+    for k in ("1", "2"):
+        if m.groupdict().get("v" + k) is None:
+            continue
+        arm = m.groupdict().get("arm" + k)
+        out.append(EfficacyResult(
+            Mention(ident, doc.lang, "study"), endpoint, doc.ref(m.start(), m.end()),
+            value=_num(m.group("v" + k)), unit=unit,
+            ci_lower=_num(m.group("lo" + k)) if m.group("lo" + k) != "NE" else None,
+            ci_upper=_num(m.group("hi" + k)) if m.group("hi" + k) != "NE" else None,
+            arm=" ".join(arm.split()) if arm else None, data_cutoff=cutoff))
     return out
 
 

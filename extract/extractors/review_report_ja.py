@@ -16,7 +16,7 @@ import re
 from extract.extractors.review_report import (
     STUDY_CODE, HeaderField, Line, ReviewHeader, StudyIndex, StudyInfo, TableProfile, activities,
     ae_tables, dedupe, iter_lines, merge_study_info, numbered_items, safety_spec, span_text,
-    partial_issues, pk_tables, trim_span, _match_indication, _redaction_issues)
+    partial_issues, pk_tables, time_results, trim_span, _match_indication, _redaction_issues)
 from extract.model import (Activity, ApprovalCondition, Document, DocumentInfo,
                            DoseModificationRule, DosageRegimen, EfficacyResult, ExtractionResult,
                            Fact, Indication, Issue, Mention, ProductFact, StudyFact, UseRequirement)
@@ -91,9 +91,12 @@ def read_header_ja(doc: Document) -> ReviewHeader:
         reexamination_years=int(years.group(1)) if years else None)
 
 
+_NUMBERED_SPLIT = re.compile(r"(?:[、,]|\s)\s*(?=[①-⑳])")
+
+
 def split_products(value: str) -> list[str]:
     """``①ヤクジン錠10 mg、②同錠20 mg`` → both full names (``同`` = the first name's stem)."""
-    parts = [p.strip() for p in re.split(r"(?:[、,]|\s)\s*(?=[①-⑳])", value) if p.strip()]
+    parts = [p.strip() for p in _NUMBERED_SPLIT.split(value) if p.strip()]
     names = [_CIRCLED.sub("", p).strip() for p in parts]
     out: list[str] = []
     for n in names:
@@ -116,7 +119,7 @@ def _product(doc: Document, header: ReviewHeader, issues: list[Issue]) -> Produc
     subst = _field(f, "一般名")
     substances = tuple(Mention(s, "ja", "substance")
                        for s in dict.fromkeys(_CIRCLED.sub("", x).strip()
-                                              for x in re.split(r"[、,]\s*(?=[①-⑳])", subst.value))
+                                              for x in _NUMBERED_SPLIT.split(subst.value))
                        if s) if subst else ()
     holder = _field(f, "申請者", "申請者名")
     return ProductFact(product, doc.ref(brand.start, brand.end), names=tuple(names),
@@ -380,11 +383,7 @@ def _efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
               issues: list[Issue]) -> list[Fact]:
     out: list[Fact] = []
     for m in _EFFICACY.finditer(doc.text):
-        sec = next((s for s in sections if s.start <= m.start() < s.end), None)
-        name = sec.name if sec else None
-        if name is None:
-            refs = list(_STUDY_REF.finditer(doc.text, max(0, m.start() - 300), m.start()))
-            name = _resolve(idx, refs[-1].group("name")) if refs else None
+        name = _study_at(doc, idx, sections, m.start())
         if name is None:
             issues.append(Issue("warning", "efficacy result without a study", doc.ref(m.start(), m.end())))
             continue
@@ -395,6 +394,48 @@ def _efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
             ci_lower=values.parse_number(m.group("lo")), ci_upper=values.parse_number(m.group("hi")),
             data_cutoff=cut, patient_count=int(m.group("n")), denominator=int(m.group("N"))))
     return out
+
+
+_EP_JA = {"無増悪生存期間": "PFS", "全生存期間": "OS", "奏効期間": "DOR"}
+_UNIT_JA = {"カ月": "months", "ヵ月": "months", "ヶ月": "months", "か月": "months", "週": "weeks"}
+_NE = r"(?:\d+(?:\.\d+)?|NE|推定不能)"
+_CI_JA = r"\[(?P<lo{0}>" + _NE + r")\s*,\s*(?P<hi{0}>" + _NE + r")\]"
+_ARM_VALUE = r"(?:(?P<arm{0}>[^\s、。]+?)群で)?(?P<v{0}>\d+(?:\.\d+)?)\s*" + _CI_JA
+# 無増悪生存期間の中央値[95%信頼区間](カ月)は、本薬群で8.4[6.0, 10.9]、対照群で4.1[2.9, 5.5]
+_MEDIAN_JA = re.compile(r"(?P<ep>無増悪生存期間|全生存期間|奏効期間)の中央値\s*\[95\s*%\s*信頼区間\]\s*"
+                        r"\((?P<unit>カ月|ヵ月|ヶ月|か月|週)\)\s*は、?\s*" + _ARM_VALUE.format(1)
+                        + r"(?:、" + _ARM_VALUE.format(2) + r")?(?=[、。]|であ)")
+_HR_JA = re.compile(r"(?:(?P<ep>無増悪生存期間|全生存期間)の)?ハザード比\s*\[95\s*%\s*信頼区間\]\s*は、?\s*"
+                    r"(?P<v1>\d+(?:\.\d+)?)\s*" + _CI_JA.format(1))
+
+
+def _time_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
+                   issues: list[Issue]) -> list[Fact]:
+    """Medians (per arm) and hazard ratios; a hazard ratio without its endpoint named in the
+    same sentence takes the endpoint of the median before it, or is skipped."""
+    out: list[Fact] = []
+    for pattern in (_MEDIAN_JA, _HR_JA):
+        for m in pattern.finditer(doc.text):
+            sentence = doc.text[doc.text.rfind("。", 0, m.start()) + 1:m.start()]
+            eps = [m.group("ep")] if m.group("ep") else [k for k in _EP_JA if k in sentence]
+            name = _study_at(doc, idx, sections, m.start())
+            if name is None or len(eps) != 1:
+                issues.append(Issue("warning", "time-to-event result without a clear study or endpoint",
+                                    doc.ref(m.start(), m.end())))
+                continue
+            unit = _UNIT_JA[m.group("unit")] if "unit" in m.groupdict() else "hazard ratio"
+            cut = next((s.cutoff for s in sections if s.name == name and s.cutoff), None)
+            out.extend(time_results(doc, m, name, _EP_JA[eps[0]], unit, cut))
+    return out
+
+
+def _study_at(doc: Document, idx: StudyIndex, sections: list[StudyInfo], pos: int) -> str | None:
+    """The study whose section contains ``pos``, else the last ``N試験`` in the 300 characters before."""
+    sec = next((s for s in sections if s.start <= pos < s.end), None)
+    if sec:
+        return sec.name
+    refs = list(_STUDY_REF.finditer(doc.text, max(0, pos - 300), pos))
+    return _resolve(idx, refs[-1].group("name")) if refs else None
 
 
 JA_TABLES = TableProfile(
@@ -532,6 +573,7 @@ def extract_ja(doc: Document) -> ExtractionResult:
     product = pf.product if pf else None
     facts: list[Fact] = []
     facts += _efficacy(doc, idx, sections, issues)
+    facts += _time_efficacy(doc, idx, sections, issues)
     facts += ae_tables(doc, idx, product, issues, JA_TABLES)
     if pf is not None:
         p = pf.product
