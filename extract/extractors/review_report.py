@@ -276,7 +276,7 @@ def read_header(doc: Document) -> ReviewHeader:
 
 
 def _split_names(value: str) -> list[str]:
-    """``Revlimid Capsules 2.5 mg, Revlimid Capsules 5 mg`` → both; ``X Tablets 10 mg, 20 mg``
+    """``Yakujin Tablets 10 mg, Yakujin Tablets 20 mg`` → both; ``X Tablets 10 mg, 20 mg``
     → ``X Tablets 20 mg`` for the second (a bare strength shares the first name's stem)."""
     parts = [n.strip() for n in re.split(r",\s+", value) if n.strip()]
     if not parts:
@@ -363,7 +363,7 @@ def _frequency_en(sentence: str) -> str | None:
 def _regimen(doc: Document, product: Mention, indication: str | None, start: int, end: int,
              lang: Lang) -> DosageRegimen | None:
     """One structured regimen from a dosage paragraph: the first dose of the sentence that
-    gives a route and a frequency (``25 mg of lenalidomide administered orally once daily for
+    gives a route and a frequency (``25 mg of <substance> administered orally once daily for
     21 days, followed by a 7-day withdrawal period``). None when any of the three is missing."""
     text = span_text(doc, start, end)
     for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", text):

@@ -63,9 +63,10 @@ _DATE_LINE = re.compile(r"^(?:令和|平成)\s*(?:\d+|元)\s*年\s*\d+\s*月\s*\
 
 
 def _date_after(doc: Document, heading: str) -> dt.date | None:
+    """The date printed on its own line just under ``heading`` (the report's date)."""
     lines = list(iter_lines(doc.text))
     for i, line in enumerate(lines):
-        if line.stripped == heading:
+        if re.sub(r"\s+", "", line.stripped) == heading:  # also letter-spaced 審 査 報 告 書
             for nxt in lines[i + 1:i + 6]:
                 if _DATE_LINE.match(nxt.stripped):
                     return values.parse_date(nxt.stripped)
@@ -74,6 +75,7 @@ def _date_after(doc: Document, heading: str) -> dt.date | None:
 
 
 def read_header_ja(doc: Document) -> ReviewHeader:
+    """Japanese counterpart of ``read_header``: bracketed fields, 令和/平成 dates."""
     f = header_fields(doc)
     app = _field(f, "申請年月日")
     special = _field(f, "特記事項")
@@ -86,7 +88,7 @@ def read_header_ja(doc: Document) -> ReviewHeader:
         deliberation_date=values.parse_date(meeting.group(1)) if meeting else None,
         application_classification=cls.value if cls else None,
         special_mention=special.value if special else None,
-        orphan_designation=bool(special and "希少疾病用医薬品" in special.value),
+        orphan_designation=bool(special and "希少疾病用" in special.value),  # 医薬品 / 再生医療等製品
         reviewing_office=office.value if office else None,
         reexamination_years=int(years.group(1)) if years else None)
 
@@ -251,31 +253,34 @@ def regimen_ja(doc: Document, product: Mention, indication: str | None, start: i
                          substance=Mention(subst, "ja", "substance") if subst else None)
 
 
+def _dose_paragraphs(doc: Document, span: tuple[int, int],
+                     inds: list[Indication]) -> list[tuple[str | None, int, int]]:
+    """Split the 用法及び用量 block at its 〈…〉 sub-headings: (indication, start, end) each.
+    Without sub-headings the block belongs to the only indication (or to none)."""
+    out: list[tuple[str | None, int, int]] = []
+    ind = inds[0].text if len(inds) == 1 else None
+    first = last = None
+    for ln in iter_lines(doc.text, *span):
+        sub = _SUBHEAD.match(ln.text)
+        if sub:
+            if first is not None and last is not None:
+                out.append((ind, first, last))
+            ind, first, last = _match_indication(sub.group("name"), inds), None, None
+        elif ln.stripped:
+            a, e = trim_span(doc.text, ln.start, ln.end)
+            first, last = (a if first is None else first), e
+    if first is not None and last is not None:
+        out.append((ind, first, last))
+    return out
+
+
 def _dosage(doc: Document, product: Mention, inds: list[Indication],
             issues: list[Issue]) -> list[DosageRegimen]:
     span = _final_block(doc, ("用法及び用量", "用法・用量", "用法及び用量又は使用方法"))
     if span is None:
         return []
-    parts: list[tuple[str | None, int, int]] = []  # (indication, start, end)
-    cur: list[object] | None = None
-    for ln in iter_lines(doc.text, *span):
-        sub = _SUBHEAD.match(ln.text)
-        if sub:
-            cur = [_match_indication(sub.group("name"), inds), None, None]
-            parts.append(cur)  # type: ignore[arg-type]
-            continue
-        if not ln.stripped:
-            continue
-        if cur is None:
-            cur = [inds[0].text if len(inds) == 1 else None, None, None]
-            parts.append(cur)  # type: ignore[arg-type]
-        a, e = trim_span(doc.text, ln.start, ln.end)
-        cur[1] = cur[1] if cur[1] is not None else a
-        cur[2] = e
     out = []
-    for ind, a, e in parts:
-        if a is None or e is None:
-            continue
+    for ind, a, e in _dose_paragraphs(doc, span, inds):
         reg = regimen_ja(doc, product, ind, a, e)
         if reg is None or ind is None:
             issues.append(Issue("warning", "用法及び用量 paragraph not understood", doc.ref(a, e)))
@@ -323,11 +328,6 @@ def _study_index(doc: Document) -> StudyIndex:
     return idx
 
 
-def _resolve(idx: StudyIndex, name: str) -> str:
-    """``201`` / ``201試験`` → the identifier the abbreviation list gives it."""
-    return idx.resolve(name)
-
-
 def _study_sections(doc: Document, idx: StudyIndex) -> list[StudyInfo]:
     heads = [ln for ln in iter_lines(doc.text) if _SUB_JA.match(ln.stripped)]
     out = []
@@ -343,7 +343,7 @@ def _study_sections(doc: Document, idx: StudyIndex) -> list[StudyInfo]:
         design = re.search(r"(非盲検非対照|非盲検無作為化|二重盲検無作為化|非盲検|二重盲検)試験", flat)
         enrolled = re.search(r"登録された\s*(\d+)\s*例", body)
         primary = re.search(r"主要評価項目(?:とされた|である)(?P<ep>[^、。\[]+?)(?:\[|は|、)", flat)
-        out.append(StudyInfo(_resolve(idx, m.group("name")), ln.start, end, m.group("phase"),
+        out.append(StudyInfo(idx.resolve(m.group("name")), ln.start, end, m.group("phase"),
                              design.group(1) if design else None,
                              int(enrolled.group(1)) if enrolled else None,
                              values.parse_date(cut.group(1)) if cut else None,
@@ -435,7 +435,7 @@ def _study_at(doc: Document, idx: StudyIndex, sections: list[StudyInfo], pos: in
     if sec:
         return sec.name
     refs = list(_STUDY_REF.finditer(doc.text, max(0, pos - 300), pos))
-    return _resolve(idx, refs[-1].group("name")) if refs else None
+    return idx.resolve(refs[-1].group("name")) if refs else None
 
 
 JA_TABLES = TableProfile(
