@@ -199,7 +199,7 @@ class Lexicon:
         """The lexicon as RDF: a ``skos:ConceptScheme`` of ``yk:MedicalConcept``s, plus the
         known substances, products and organisations, each with ``@en`` and ``@ja`` labels."""
         from rdflib import Graph, Literal
-        from rdflib.namespace import OWL, RDF, RDFS, SKOS
+        from rdflib.namespace import RDF, RDFS, SKOS
 
         from extract.rdf.iri import entity_iri
         from extract.rdf.namespaces import PREFIXES, YK, YKID
@@ -229,7 +229,6 @@ class Lexicon:
                 g.add((node, YK.code, Literal(code)))
                 g.add((node, SKOS.notation, Literal(code)))
             g.add((node, YK.lexiconId, Literal(e.id)))
-        g.add((scheme, RDF.type, OWL.NamedIndividual))
         return g
 
 
