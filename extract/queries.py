@@ -4,7 +4,9 @@ Each file starts with a comment header (title, title@ja, description, ``param:``
 columns). Parameters are bound as RDF terms through Oxigraph's substitutions (SEP-0007), never
 pasted into the query text, so a value such as ``"} ; DROP ALL`` is only ever a literal.
 Parameter variables are named ``?param_<name>`` and projected (Oxigraph substitutes projected
-variables only); they are dropped from the results.
+variables only); they are dropped from the results. An optional parameter that is not given is
+bound to the empty string, which the query tests with ``?param_x = ""`` (``BOUND`` cannot be used:
+a substituted variable does not count as bound inside the query).
 """
 
 from __future__ import annotations
@@ -92,6 +94,9 @@ def bind_params(query: NamedQuery, values: dict[str, str]) -> dict[Any, Any]:
         is_iri = known[name].type == "iri" or re.match(r"^<?https?://\S+>?$", value) is not None
         term = pyoxigraph.NamedNode(value.strip("<>")) if is_iri else pyoxigraph.Literal(value)
         subs[pyoxigraph.Variable(f"param_{name}")] = term
+    for p in query.params:
+        if p.name not in values:
+            subs[pyoxigraph.Variable(f"param_{p.name}")] = pyoxigraph.Literal("")
     return subs
 
 

@@ -1,0 +1,141 @@
+"""Every named query on the seed-corpus store returns the facts read by hand from the seeds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extract.queries import bind_params, load_queries, run_named
+from extract.store import Store
+
+QUERIES = load_queries()
+YK = "https://w3id.org/yakuji/ontology#"
+ID = "https://w3id.org/yakuji/id/"
+
+
+def run(store_path: Path, name: str, **params: str) -> list[dict[str, Any]]:
+    with Store(store_path, read_only=True) as st:
+        _, rows = run_named(st, QUERIES[name], params)
+    return [{k: v.value for k, v in r.items()} for r in rows]
+
+
+def test_every_competency_question_has_a_named_query() -> None:
+    assert set(QUERIES) >= {"risk-by-concept", "product-profile", "dose-modification", "product-studies",
+                            "study-efficacy", "ae-incidence", "product-activities", "product-conditions",
+                            "management-rules", "fact-provenance", "product-disagreements"}
+    for q in QUERIES.values():
+        assert q.title_en and q.title_ja and q.description and q.columns, q.name
+
+
+@pytest.mark.parametrize("concept", ["cytokine release syndrome", "サイトカイン放出症候群", "CRS",
+                                     f"{ID}concept/cytokine-release-syndrome"])
+def test_risk_by_concept_in_either_language(seed_store: Path, concept: str) -> None:
+    rows = run(seed_store, "risk-by-concept", concept=concept)
+    assert {(r["product"], r["category"]) for r in rows} == {
+        (f"{ID}product/lunsumio", f"{YK}ImportantIdentifiedRisk")}
+    assert rows[0]["product_ja"] == "ルンスミオ"
+    assert "使用条件の設定" in rows[0]["activities"]
+
+
+def test_risk_by_concept_category_filter(seed_store: Path) -> None:
+    assert run(seed_store, "risk-by-concept", concept="CRS", category="potential") == []
+
+
+def test_product_profile_revlimid(seed_store: Path) -> None:
+    rows = run(seed_store, "product-profile", product="Revlimid")
+    assert {r["substance"] for r in rows} == {"lenalidomide / レナリドミド"}
+    assert all("Celgene K.K." in r["holder"] for r in rows)
+    indications = {r.get("indication") for r in rows}
+    assert {"Multiple myeloma", "Myelodysplastic syndromes associated with a deletion 5q abnormality"} <= indications
+    mm = [r for r in rows if r.get("indication") == "Multiple myeloma" and r.get("dose")]
+    assert {(Decimal(r["dose"]), r["unit"], r["route"], r["frequency"], r["cycleLengthDays"], r["cycleDays"])
+            for r in mm} == {(Decimal(25), "mg", "oral", "once daily", "28", "1-21")}
+
+
+def test_product_profile_lunsumio_cycle_one_steps(seed_store: Path) -> None:
+    rows = run(seed_store, "product-profile", product="ルンスミオ")
+    iv = {(Decimal(r["dose"]), r["cycleDays"]) for r in rows
+          if r.get("route") == "intravenous" and r.get("dose") and r["regimen"].startswith("1サイクル目")}
+    assert {(Decimal(1), "1"), (Decimal(2), "8"), (Decimal(60), "15")} <= iv
+
+
+def test_dose_modification_for_platelet_count(seed_store: Path) -> None:
+    rows = run(seed_store, "dose-modification", parameter="血小板数")
+    revlimid = {(r["comparator"], Decimal(r["threshold"]), r["unit"], r["action"]) for r in rows
+                if r["product"] == f"{ID}product/revlimid"}
+    assert ("<", Decimal(25000), "/uL", "interrupt") in revlimid
+    assert (">=", Decimal(50000), "/uL", "resume") in revlimid
+
+
+def test_product_studies_revlimid(seed_store: Path) -> None:
+    rows = {r["study"]: r for r in run(seed_store, "product-studies", product="Revlimid")}
+    atll2 = rows[f"{ID}study/CC-5013-ATLL-002"]
+    assert "CC-5013-ATLL-002" in atll2["identifiers"] and "Study ATLL-002" in atll2["aliases"]
+    assert atll2["phase"] == "II" and atll2["enrollment"] == "26"
+    assert rows[f"{ID}study/CC-5013-ATLL-001"]["phase"] == "I"
+
+
+@pytest.mark.parametrize("study", ["ATLL-002", "Study ATLL-002", "CC-5013-ATLL-002"])
+def test_study_efficacy_by_any_identifier(seed_store: Path, study: str) -> None:
+    rows = run(seed_store, "study-efficacy", study=study)
+    orr = [r for r in rows if r["endpoint"] == "ORR" and Decimal(r["value"]) == Decimal("42.3")]
+    assert orr and Decimal(orr[0]["ciLower"]) == Decimal("23.35") and Decimal(orr[0]["ciUpper"]) == Decimal("63.08")
+
+
+def test_ae_incidence_of_crs_in_mm001(seed_store: Path) -> None:
+    rows = run(seed_store, "ae-incidence", concept="サイトカイン放出症候群")
+    found = {(r.get("gradeScope"), r.get("patientCount"), r.get("denominator"), r.get("percent")) for r in rows}
+    assert ("all", "116", "137", "84.7") in found
+
+
+def test_product_activities_lunsumio(seed_store: Path) -> None:
+    rows = run(seed_store, "product-activities", product="Lunsumio")
+    lun2501 = [r for r in rows if r.get("studyCode") == "LUN2501"]
+    assert len(lun2501) == 1
+    assert lun2501[0]["status"] == "ongoing" and lun2501[0]["targetSampleSize"] == "120"
+    assert lun2501[0]["kind"] == f"{YK}PharmacovigilanceActivity"
+
+
+def test_product_conditions_abecma(seed_store: Path) -> None:
+    kinds = {r["kind"] for r in run(seed_store, "product-conditions", product="アベクマ")}
+    assert {"approval-condition", "facility", "physician", "contraindication"} <= kinds
+
+
+def test_management_rule_crs_grade_2_tocilizumab(seed_store: Path) -> None:
+    rows = run(seed_store, "management-rules", concept="cytokine release syndrome")
+    grade2 = [r for r in rows if r.get("grade") == "2" and "tocilizumab" in r.get("recommends", "")]
+    assert grade2 and "8 mg/kg" in grade2[0]["text"]
+
+
+def test_fact_provenance(seed_store: Path) -> None:
+    [concern] = [r for r in run(seed_store, "risk-by-concept", concept="CRS")]
+    with Store(seed_store, read_only=True) as st:
+        fact = st.select("SELECT ?c WHERE { ?c a yk:SafetyConcern ; rdfs:label \"サイトカイン放出症候群\"@ja }")[0]["c"].value
+    [row] = run(seed_store, "fact-provenance", fact=fact)
+    assert row["kind"] == f"{YK}RiskManagementPlan" and row["document"] == concern["document"]
+    assert "サイトカイン放出症候群" in row["evidence"] and row["method"] == "text"
+    assert row["issued"] == "2026-03-23"
+
+
+def test_disagreement_on_prior_therapies_for_abecma(seed_store: Path) -> None:
+    rows = [r for r in run(seed_store, "product-disagreements", product="Abecma") if r["aspect"] == "indication"]
+    texts = {(r["valueA"], r["valueB"]) for r in rows}
+    assert any(("3つ以上" in a.replace(" ", "") and "2つ以上" in b.replace(" ", ""))
+               or ("2つ以上" in a.replace(" ", "") and "3つ以上" in b.replace(" ", "")) for a, b in texts)
+
+
+@pytest.mark.parametrize("evil", ['"} ; DROP ALL', "x\" } UNION { ?s ?p ?o", "<http://x> } #"])
+def test_parameters_cannot_change_the_query(seed_store: Path, evil: str) -> None:
+    assert run(seed_store, "risk-by-concept", concept=evil) == []
+    with Store(seed_store, read_only=True) as st:
+        assert st.document_graphs()  # nothing was dropped
+
+
+def test_unknown_and_missing_parameters_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown parameter"):
+        bind_params(QUERIES["risk-by-concept"], {"concept": "CRS", "colour": "red"})
+    with pytest.raises(ValueError, match="missing required"):
+        bind_params(QUERIES["risk-by-concept"], {})
