@@ -692,3 +692,20 @@ def test_en_sample_not_estimable_bound(en_sample):
     _, r = en_sample
     (e,) = [e for e in _of(r, EfficacyResult) if e.endpoint == "DOR"]
     assert (e.value, e.unit, e.ci_lower, e.ci_upper) == (Decimal("9.2"), "months", Decimal("6.1"), None)
+
+
+@pytest.mark.parametrize(("efficacy_cell", "pv_labels"), [
+    ("該当なし", ["一般使用成績調査"]),  # the efficacy column is empty: the survey is PV
+    ("・特定使用成績調査（有効性）", []),  # a survey could be in either column: skipped
+])
+def test_ja_activities_with_efficacy_column(tmp_path, efficacy_cell, pv_labels):
+    doc = _write(tmp_path, "acts.txt", "\n".join([
+        "［販 売 名］ カクウ錠5 mg", "",
+        "表９ 医薬品リスク管理計画（案）における追加の医薬品安全性監視活動、有効性に関する調査・試験及び"
+        "追加のリスク最小化活動の概要",
+        "追加の医薬品安全性監視活動 有効性に関する調査・試験 追加のリスク最小化活動",
+        "・一般使用成績調査 " + efficacy_cell + " ・医療従事者向け資材の作成及び提供", ""]))
+    r = extract(doc)
+    acts = _of(r, Activity)
+    assert [a.label for a in acts if a.kind == "pv"] == pv_labels
+    assert [a.label for a in acts if a.kind == "rm"] == ["医療従事者向け資材の作成及び提供"]

@@ -1047,6 +1047,9 @@ def _dose_levels(doc: Document, product: Mention, ind: str | None, start: int, e
 _BULLET = re.compile(r"(?:(?<=\s)|^)[•・]\s*")
 
 
+_EMPTY_CELL = re.compile(r"(?<!\S)(?:該当なし|None)(?!\S)")
+
+
 def bullet_items(doc: Document, start: int, end: int) -> list[list[tuple[str, int, int]]]:
     """Per line, the bullet items it starts (text, start, end); a line without a bullet
     continues the last item of the previous line."""
@@ -1056,6 +1059,8 @@ def bullet_items(doc: Document, start: int, end: int) -> list[list[tuple[str, in
         if not s:
             continue
         parts = [m.start() for m in _BULLET.finditer(ln.text)]
+        if not parts and _EMPTY_CELL.fullmatch(s):
+            continue
         if not parts:
             if rows and rows[-1]:
                 t, a, _ = rows[-1][-1]
@@ -1068,7 +1073,8 @@ def bullet_items(doc: Document, start: int, end: int) -> list[list[tuple[str, in
         for k, p in enumerate(parts):
             a = ln.start + p + len(_BULLET.match(ln.text, p).group())  # type: ignore[union-attr]
             e = ln.start + (parts[k + 1] if k + 1 < len(parts) else len(ln.text))
-            a, e = trim_span(doc.text, a, e)
+            empty = _EMPTY_CELL.search(doc.text, a, e)  # "… 該当なし": the next column is empty
+            a, e = trim_span(doc.text, a, empty.start() if empty else e)
             row.append((span_text(doc, a, e), a, e))
         rows.append(row)
     return rows
@@ -1108,17 +1114,24 @@ _RM_WORDS = re.compile(r"distribution|materials?|information|website|education|�
                        r"管理手順|流通", re.I)
 
 
-def activities(doc: Document, product: Mention, start: int, end: int,
-               issues: list[Issue]) -> list[Fact]:
-    """Additional PV and RM activities of a two-column table printed column after column:
-    an item's kind is read from what it is (a survey or study is pharmacovigilance,
-    materials and distribution control are risk minimisation) and must keep the column
-    order (all PV items first); anything else is skipped with an issue."""
+def activities(doc: Document, product: Mention, start: int, end: int, issues: list[Issue],
+               efficacy_column: bool = False) -> list[Fact]:
+    """Additional PV and RM activities of a table printed column after column: an item's
+    kind is read from what it is (a survey or study is pharmacovigilance, materials and
+    distribution control are risk minimisation) and must keep the column order (all PV items
+    first); anything else is skipped with an issue. When the table also has an efficacy
+    survey/study column, a survey could sit in either column: survey items are kept only if
+    that column is printed empty (該当なし / None)."""
     out: list[Fact] = []
     seen_rm = False
+    pv_unsure = efficacy_column and not _EMPTY_CELL.search(doc.text, start, end)
     for row in bullet_items(doc, start, end):
         for text, a, e in row:
             pv, rm = bool(_PV_WORDS.search(text)), bool(_RM_WORDS.search(text))
+            if pv and not rm and pv_unsure:
+                issues.append(Issue("warning", "survey or study in a table with an efficacy column: "
+                                    "pharmacovigilance or efficacy unknown; skipped", doc.ref(a, e)))
+                continue
             if pv and not rm and not seen_rm:
                 kind = "pv"
             elif rm and not pv:
@@ -1153,11 +1166,12 @@ def _en_rmp(doc: Document, product: Mention, issues: list[Issue]) -> list[Fact]:
                 continue
             out.extend(safety_spec(doc, product, body_start, stop if stop > 0 else nxt, issues))
         elif _ACT_CAP_EN.match(s):
-            body_start = next((x.end for x in lines[i + 1:i + 8]
-                               if x.stripped.startswith("Additional pharmacovigilance")), None)
+            head = next((x for x in lines[i + 1:i + 8]
+                         if x.stripped.startswith("Additional pharmacovigilance")), None)
             stop = doc.text.find("Underline denotes", ln.end, nxt)
-            if body_start is not None:
-                out.extend(activities(doc, product, body_start, stop if stop > 0 else nxt, issues))
+            if head is not None:
+                out.extend(activities(doc, product, head.end, stop if stop > 0 else nxt, issues,
+                                      efficacy_column="efficacy" in head.stripped.lower()))
         elif _PMS_CAP_EN.match(s):
             out.extend(_en_pms(doc, product, ln, nxt))
     return out

@@ -467,7 +467,7 @@ def _dose_rules(doc: Document, product: Mention, inds: list[Indication],
                 issues: list[Issue]) -> list[Fact]:
     lines = list(iter_lines(doc.text))
     out: list[Fact] = []
-    ind: str | None = None
+    ind = inds[0].text if len(inds) == 1 else None
     for i, cap in enumerate(lines):
         m = _RULE_CAP.match(cap.stripped)
         if m:
@@ -540,7 +540,8 @@ def _rmp(doc: Document, product: Mention, issues: list[Issue]) -> list[Fact]:
         elif "追加の医薬品安全性監視活動" in s:
             head = next((x for x in lines[i + 1:i + 6] if x.stripped.startswith("追加の医薬品安全性監視活動")), None)
             if head is not None:
-                out.extend(activities(doc, product, head.end, nxt, issues))
+                out.extend(activities(doc, product, head.end, nxt, issues,
+                                      efficacy_column="有効性" in head.stripped))
         elif re.search(r"調査計画の骨子", s):
             out.extend(_pms(doc, product, ln, nxt))
     return out
