@@ -709,3 +709,16 @@ def test_ja_activities_with_efficacy_column(tmp_path, efficacy_cell, pv_labels):
     acts = _of(r, Activity)
     assert [a.label for a in acts if a.kind == "pv"] == pv_labels
     assert [a.label for a in acts if a.kind == "rm"] == ["医療従事者向け資材の作成及び提供"]
+
+
+def test_overview_tables_are_not_incidence_lists(tmp_path):
+    """Overview tables (全有害事象, 重篤な有害事象 …) are not lists of adverse-event terms."""
+    doc = _write(tmp_path, "overview.txt", "\n".join([
+        "［販 売 名］ カクウ錠5 mg", "",
+        "７．２．１ 国内第ＩＩ相試験（２０１試験）",
+        "表４ 有害事象の発現状況", "例数（％）", "Ｎ＝４０",
+        "全有害事象 ４０（１００）", "重篤な有害事象 ９（２２．５）", "",
+        "表５ 発現率が１０％以上の有害事象", "例数（％）", "Ｎ＝４０",
+        "全有害事象 ４０（１００）", "重篤な有害事象 ９（２２．５）", "悪心 ８（２０．０）", ""]))
+    r = extract(doc)
+    assert [(a.concept.text, a.patient_count) for a in _of(r, AdverseEventIncidence)] == [("悪心", 8)]

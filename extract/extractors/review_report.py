@@ -678,7 +678,8 @@ def time_results(doc: Document, m: re.Match[str], ident: str, endpoint: str, uni
 
 # ---- adverse-event tables
 
-_AE_CAPTION_EN = re.compile(r"^Table \d+\.\s+Adverse events\b")
+_AE_CAPTION_EN = re.compile(r"^Table \d+\.?\s+(?:Incidence of )?(?:adverse events|adverse drug reactions)\b"
+                            r"(?!.*\b(?:[Oo]utline|[Ss]ummary|[Oo]verview)\b)", re.I)
 _VALUE = r"(?:\d+\s*\(\d+(?:\.\d+)?\)|0|-)"
 _ROW_VALUES = re.compile(r"(?:^|(?<=\s))(?P<vals>" + _VALUE + r"(?:\s+" + _VALUE + r")*)\s*$")
 _SOC_WORDS = re.compile(r"disorders|conditions|Investigations|complications|infestations|"
@@ -701,7 +702,8 @@ class TableProfile:
 
 EN_TABLES = TableProfile(
     caption=_AE_CAPTION_EN, unnamed=re.compile(r"Number of patients|N\s*="),
-    grade3=re.compile(r"Grade\s*≥\s*3"), total_row=re.compile(r"(All|Any) adverse events", re.I),
+    grade3=re.compile(r"Grade\s*≥\s*3"), total_row=re.compile(
+        r"(?:All|Any|Serious|Grade\s*≥\s*3) adverse events|Adverse events (?:leading|resulting)", re.I),
     soc=_SOC_WORDS, subsection=re.compile(r"^(?P<num>\d+(?:\.[\dR]+)+)\s+(?P<title>[A-Z].*)$"),
     study_ref=_STUDY_REF_EN)
 
@@ -950,7 +952,7 @@ def pk_tables(doc: Document, idx: StudyIndex, product: Mention, issues: list[Iss
 
 # ---- dose modification
 
-_PK_CAPTION_EN = re.compile(r"^Table \d+\.\s+PK parameters\b")
+_PK_CAPTION_EN = re.compile(r"^Table \d+\.?\s+(?:PK|[Pp]harmacokinetic) parameters\b")
 _DOSE_TABLE_EN = re.compile(r"^Guidelines for dose interruption\b.*")
 _INTERRUPT_EN = re.compile(r"Decreased\s+to\s+<\s*(?P<v>[\d,]+)\s*/[μµu]L")
 _RESUME_EN = re.compile(r"[Ii]f\s+(?P<p>platelet|neutrophil)\s+count\s+(?:returns|returned|has\s+increased|"
@@ -1145,9 +1147,9 @@ def activities(doc: Document, product: Mention, start: int, end: int, issues: li
     return out
 
 
-_SPEC_CAP_EN = re.compile(r"^Table \d+\.\s+Safety and efficacy specifications\b")
-_ACT_CAP_EN = re.compile(r"^Table \d+\.\s+Summary of additional pharmacovigilance activities\b")
-_PMS_CAP_EN = re.compile(r"^Table \d+\.\s+Outline of post-marketing surveillance plan\b")
+_SPEC_CAP_EN = re.compile(r"^Table \d+\.?\s+Safety (?:and efficacy )?specifications?\b")
+_ACT_CAP_EN = re.compile(r"^Table \d+\.?\s+Summary of additional pharmacovigilance activities\b")
+_PMS_CAP_EN = re.compile(r"^Table \d+\.?\s+Outline of (?:the )?post-marketing (?:surveillance|survey) plan\b")
 
 
 def _en_rmp(doc: Document, product: Mention, issues: list[Issue]) -> list[Fact]:

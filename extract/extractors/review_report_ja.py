@@ -439,8 +439,9 @@ def _study_at(doc: Document, idx: StudyIndex, sections: list[StudyInfo], pos: in
 
 
 JA_TABLES = TableProfile(
-    caption=re.compile(r"^表\s*\d+\s+.*有害事象"), unnamed=re.compile(r"例数|N\s*="),
-    grade3=re.compile(r"Grade\s*3\s*以上|Grade\s*≥\s*3"), total_row=re.compile(r"全有害事象|すべての有害事象"),
+    caption=re.compile(r"^表\s*\d+\s+(?!.*(?:概要|概略|発現状況)).*(?:有害事象|副作用)"),
+    unnamed=re.compile(r"例数|N\s*="), grade3=re.compile(r"Grade\s*3\s*以上|Grade\s*≥\s*3"),
+    total_row=re.compile(r"全有害事象|すべての有害事象|重篤な有害事象|に至った有害事象|Grade\s*3以上の有害事象"),
     soc=re.compile(r"障害$|臨床検査$|寄生虫症$|新生物|合併症$"), subsection=_SUB_JA,
     study_ref=_STUDY_REF)
 
