@@ -606,6 +606,7 @@ def test_table_across_page_break_and_glued_marker(tmp_path):
                    ("Injection site reaction", "all"): (8, Decimal("20.0")),
                    ("Injection site reaction", ">=3"): (0, Decimal(0))}
     assert {a.study.text for a in _of(r, AdverseEventIncidence)} == {"FX-1-301"}
+    assert [(s.identifiers, s.phase) for s in r.studies] == [(("FX-1-301",), "III")]
 
 
 def test_not_a_review_report(tmp_path):
@@ -722,3 +723,6 @@ def test_overview_tables_are_not_incidence_lists(tmp_path):
         "全有害事象 ４０（１００）", "重篤な有害事象 ９（２２．５）", "悪心 ８（２０．０）", ""]))
     r = extract(doc)
     assert [(a.concept.text, a.patient_count) for a in _of(r, AdverseEventIncidence)] == [("悪心", 8)]
+    # no abbreviation list: the study is known by its alias as written, in facts and StudyFact
+    assert _of(r, AdverseEventIncidence)[0].study.text == "201試験"
+    assert [(s.identifiers, s.aliases, s.phase) for s in r.studies] == [((), ("201試験",), "II")]

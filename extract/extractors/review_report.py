@@ -586,6 +586,25 @@ def _en_studies(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
             design=s.design if s else None,
             primary_endpoints=tuple(x for x in [(s.primary_endpoint if s else None)
                                                 or primary.get(ident)] if x)))
+    return out + unlisted_studies(doc, idx, info, product)
+
+
+def unlisted_studies(doc: Document, idx: StudyIndex, info: dict[str, StudyInfo],
+                     product: Mention | None) -> list[StudyFact]:
+    """Studies known only from a section title (no abbreviation-list entry): a code is an
+    identifier, anything else (``201試験``) an alias, as written, matching the facts' mentions."""
+    out = []
+    for name, s in info.items():
+        if name in idx.ids:
+            continue
+        code = STUDY_CODE.fullmatch(name.removesuffix("試験"))
+        line_end = doc.text.find("\n", s.start)
+        out.append(StudyFact(
+            identifiers=(code.group(),) if code else (),
+            ref=doc.ref(s.start, line_end if line_end > 0 else len(doc.text)),
+            aliases=() if code else (name,), phase=s.phase, enrollment=s.enrollment,
+            products=(product,) if product else (), countries=(s.region,) if s.region else (),
+            design=s.design, primary_endpoints=(s.primary_endpoint,) if s.primary_endpoint else ()))
     return out
 
 

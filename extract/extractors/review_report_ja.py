@@ -16,7 +16,7 @@ import re
 from extract.extractors.review_report import (
     STUDY_CODE, HeaderField, Line, ReviewHeader, StudyIndex, StudyInfo, TableProfile, activities,
     ae_tables, dedupe, iter_lines, merge_study_info, numbered_items, safety_spec, span_text,
-    partial_issues, pk_tables, time_results, trim_span, _match_indication, _redaction_issues)
+    partial_issues, pk_tables, time_results, trim_span, unlisted_studies, _match_indication, _redaction_issues)
 from extract.model import (Activity, ApprovalCondition, Document, DocumentInfo,
                            DoseModificationRule, DosageRegimen, EfficacyResult, ExtractionResult,
                            Fact, Indication, Issue, Mention, ProductFact, StudyFact, UseRequirement)
@@ -313,7 +313,7 @@ def _listed(doc: Document, labels: tuple[str, ...]) -> list[tuple[str, int, int]
 
 _ABBR = re.compile(r"^(?P<alias>\S+試験)\s+(?P<rest>.*)$")
 _PHASE = re.compile(r"(?P<region>国内|海外|国際共同)?第(?P<phase>I/II|II/III|III|II|I)相試験\("
-                    r"(?:CTD\s*[\d.]+\s*[:;]\s*)?(?P<name>[A-Za-z0-9-]+)試験")
+                    r"(?:CTD\s*[\d.]+\s*[:;]\s*)?(?P<name>[A-Za-z0-9-]+試験)")
 _SUB_JA = re.compile(r"^(?P<num>\d+(?:\.[\dR]+)+)\s*(?P<title>\S.*)$")
 
 
@@ -369,14 +369,14 @@ def _studies(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
                              countries=(s.region,) if s and s.region else (),
                              design=s.design if s else None,
                              primary_endpoints=(s.primary_endpoint,) if s and s.primary_endpoint else ()))
-    return out
+    return out + unlisted_studies(doc, idx, info, product)
 
 
 _EFFICACY = re.compile(
     r"(?P<ep>完全奏効率|奏効率)\s*\[95\s*%\s*信頼区間\]\s*\(%\)\s*(?:は|:)?\s*、?\s*"
     r"(?P<v>\d+(?:\.\d+)?)\s*\[(?P<lo>\d+(?:\.\d+)?)\s*,\s*(?P<hi>\d+(?:\.\d+)?)\]\s*"
     r"\((?P<n>\d+)\s*/\s*\n?\s*(?P<N>\d+)\s*例\)")
-_STUDY_REF = re.compile(r"(?P<name>[A-Za-z0-9-]+)試験")
+_STUDY_REF = re.compile(r"(?P<name>[A-Za-z0-9-]+試験)")
 
 
 def _efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
