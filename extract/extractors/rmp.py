@@ -146,7 +146,7 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 def _find_line(text: str, pattern: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
     """The first line in ``text[start:end]`` matching ``pattern`` (anchored at the line's
     first non-space character)."""
-    rx = re.compile(r"(?m)^[ \t\f\u3000]*" + pattern)
+    rx = re.compile(r"(?m)(?:^|(?<=\f))[ \t\u3000]*" + pattern)  # a page break starts a line too
     return rx.search(text, start, len(text) if end is None else end)
 
 
@@ -170,8 +170,8 @@ class Parts:
 
 _NUM = r"(?:\d{1,2}\s*\.?\s*(?:\(\s*\d\s*\)\s*)?)?"
 _PLAN_HEADS = {
-    "overview": r"品目の概要\s*$",
-    "history": r"変更の履歴\s*$",
+    "overview": r"品目の概要[ \t]*(?=[\n\f]|$)",
+    "history": r"変更の履歴[ \t]*(?=[\n\f]|$)",
     "sec1": _NUM + r"医薬品リスク管理計画の概要",
     "sec2": _NUM + r"医薬品安全性監視計画の概要",
     "sec3": _NUM + r"有効性に関する調査\s*[・･]\s*試験の計画の概要",
@@ -1197,7 +1197,7 @@ def _per_concern_lists(st: _State, blocks: list[ConcernBlock], kind: str) -> dic
         names: list[str] = []
         add = content.find(_ADDITIONAL[kind])
         if add >= 0:
-            for item in re.split(r"\n[ \t]*\(\d{1,2}\)", "\n" + content[add + len(_ADDITIONAL[kind]):])[1:]:
+            for item in re.split(r"[\n\f][ \t]*\(\d{1,2}\)", "\n" + content[add + len(_ADDITIONAL[kind]):])[1:]:
                 name = compact_key(item)
                 if name:
                     names.append(name)
@@ -1226,11 +1226,11 @@ def _section5_rows(st: _State, parts: Parts, hints_pv: tuple[str, ...],
         t_end = later[0] if later else s5[1]
         start = head.end()
         if add:
-            m_add = [m for m in re.finditer(r"(?m)^[ \t\f]*" + add + r"[ \t]*$", text[start:t_end])]
+            m_add = list(re.finditer(r"(?m)(?:^|(?<=\f))[ \t]*" + add + r"[ \t]*(?=[\n\f]|$)", text[start:t_end]))
             if not m_add:
                 continue
             start += m_add[0].end()
-        header = re.search(r"(?:報告書の\s*\n?\s*作成予定日|実施状況)[ \t]*\n", text[start:t_end])
+        header = re.search(r"(?:報告書の\s*作成予定日|実施状況)[ \t]*[\n\f]", text[start:t_end])
         if header is None:
             st.issue("warning", f"section 5 table for {kind} activities has no header row", start, t_end)
             continue
