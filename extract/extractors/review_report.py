@@ -7,9 +7,11 @@ and Review Report (2) (expert discussion, risk management plan (draft), overall 
 with the final indications, dosage, conditions, warnings and contraindications).
 
 Everything here keys on that shared structure: the header labels, the numbered lists under
-the final headings, table captions and their column headers, the ``Study <code> [Study
-<alias>]`` naming scheme and the abbreviation list. The English reader lives in this module,
-the Japanese one in ``review_report_ja``; helpers both need live here.
+the final headings, table captions and their column headers (``N = x``, grade columns, dose
+and day), the ``Study <code> [Study <alias>]`` naming scheme and the abbreviation list. The
+English reader lives in this module, the Japanese one in ``review_report_ja``; the readers
+both use (numbered lists, adverse-event and PK tables, the RMP (draft) bullet tables, study
+index) live here. ``read_header`` gives the document-level facts the model has no slot for.
 
 Text fields of facts are the evidence lines joined (``join_lines``); ``ref`` spans the exact
 source text. When a flattened table cannot be read unambiguously the rows are skipped and an
