@@ -4,8 +4,9 @@ Why: extractors must give the same facts from a PDF as from its text, so every t
 (``corpus/samples/*`` and, when present, ``../shared/seeds/*.txt``) gets a PDF rendition whose
 text equals the text loader's view of it, line for line:
 
-- ONE SOURCE LINE = ONE PDF LINE. Long lines get a smaller font (down to ``MIN_SIZE``) and, past
-  that, a wider page; they are never wrapped. Spaces are drawn as characters, so indentation and
+- ONE SOURCE LINE = ONE PDF LINE. Long lines get narrower glyphs (horizontal scaling down to
+  ``MIN_SCALE`` %, the glyph height stays, so every line has the same height and line pitch)
+  and, past that, a wider page; they are never wrapped. Spaces are drawn as characters, so indentation and
   runs of spaces survive extraction.
 - About ``LINES_PER_PAGE`` lines per page; form feeds in the source start a new page too.
 - A run of tab-separated lines (the markdown shape's tables) is drawn as a RULED table (grid
@@ -38,7 +39,7 @@ SAMPLES = ROOT / "corpus" / "samples"
 
 LINES_PER_PAGE = 50
 BASE_SIZE = 9.0
-MIN_SIZE = 3.0
+MIN_SCALE = 10.0  # percent horizontal scaling for long lines
 LEADING = 14.0  # points between baselines; y_tolerance in the loader must stay well below it
 MARGIN = 40.0
 A4 = (595.28, 841.89)
@@ -123,17 +124,19 @@ def _runs(text: str, f: Fonts) -> list[tuple[str, str]]:
     return runs
 
 
-def text_width(text: str, size: float) -> float:
+def text_width(text: str, scale: float = 100.0) -> float:
+    """Width in points at ``BASE_SIZE`` and ``scale`` % horizontal scaling."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     f = fonts()
-    return sum(stringWidth(run, name, size) for name, run in _runs(text, f))
+    return sum(stringWidth(run, name, BASE_SIZE) for name, run in _runs(text, f)) * scale / 100
 
 
-def _draw(canvas: object, x: float, y: float, text: str, size: float) -> None:
+def _draw(canvas: object, x: float, y: float, text: str, scale: float) -> None:
     t = canvas.beginText(x, y)  # type: ignore[attr-defined]
+    t.setHorizScale(scale)
     for name, run in _runs(text, fonts()):
-        t.setFont(name, size)
+        t.setFont(name, BASE_SIZE)
         t.textOut(run)
     canvas.drawText(t)  # type: ignore[attr-defined]
 
@@ -170,18 +173,36 @@ def split_items(lines: Sequence[str]) -> list[Item]:
 
 
 def paginate(text: str, per_page: int = LINES_PER_PAGE) -> list[list[Item]]:
-    """Pages of items: a form feed always breaks; otherwise break every ``per_page`` lines
-    (a table may be split across pages; each part is drawn as its own ruled table)."""
+    """Pages of items: a form feed always breaks; otherwise a page ends after at most
+    ``per_page`` lines, preferably on a blank line in its last fifth, so that page breaks fall
+    between paragraphs as they do in real documents (a table may still be split; each part is
+    drawn as its own ruled table)."""
     pages: list[list[Item]] = []
     for chunk in text.split("\f"):
         lines = chunk.split("\n")
-        for start in range(0, max(len(lines), 1), per_page):
-            pages.append(split_items(lines[start:start + per_page]))
+        start = 0
+        while True:
+            end = _page_end(lines, start, per_page)
+            pages.append(split_items(lines[start:end]))
+            if end >= len(lines):
+                break
+            start = end
     return pages
 
 
+def _page_end(lines: Sequence[str], start: int, per_page: int) -> int:
+    end = start + per_page
+    if end >= len(lines):
+        return len(lines)
+    for cut in range(end, start + per_page * 4 // 5, -1):
+        if not lines[cut - 1].strip():
+            return cut
+    return end
+
+
 def _fit(width: float, avail: float) -> float:
-    return BASE_SIZE if width <= avail else max(MIN_SIZE, BASE_SIZE * avail / width)
+    """Horizontal scaling (percent) that fits ``width`` (at 100 %) into ``avail``."""
+    return 100.0 if width <= avail else max(MIN_SCALE, 100.0 * avail / width)
 
 
 def _table_geometry(rows: Sequence[str], avail: float) -> tuple[float, list[float], list[list[str]]]:
@@ -190,19 +211,20 @@ def _table_geometry(rows: Sequence[str], avail: float) -> tuple[float, list[floa
     widths = [0.0] * n_cols
     for row in cells:
         for c, cell in enumerate(row):
-            widths[c] = max(widths[c], text_width(cell, BASE_SIZE))
-    total = sum(widths) + 2 * CELL_PAD * n_cols
-    size = _fit(total, avail)
-    col_w = [max(w * size / BASE_SIZE + 2 * CELL_PAD, 2 * CELL_PAD + 2) for w in widths]
-    return size, col_w, cells
+            widths[c] = max(widths[c], text_width(cell))
+    pads = (2 * CELL_PAD + 2) * n_cols
+    scale = _fit(sum(widths), max(avail - pads, 1.0))
+    col_w = [w * scale / 100 + 2 * CELL_PAD + 2 for w in widths]
+    return scale, col_w, cells
 
 
 def _item_width(item: Item) -> float:
-    """Width needed at the smallest font size (used to widen a page for very long lines)."""
+    """Width needed at the narrowest scaling (used to widen a page for very long lines)."""
     if item.table:
         _, col_w, _ = _table_geometry(item.lines, float("inf"))
-        return sum(col_w) * MIN_SIZE / BASE_SIZE
-    return text_width(item.lines[0], MIN_SIZE)
+        pads = (2 * CELL_PAD + 2) * len(col_w)
+        return (sum(col_w) - pads) * MIN_SCALE / 100 + pads
+    return text_width(item.lines[0], MIN_SCALE)
 
 
 def _page_width(items: Sequence[Item]) -> float:
@@ -213,7 +235,7 @@ def _page_width(items: Sequence[Item]) -> float:
 def _draw_table(canvas: object, top: float, rows: Sequence[str], left: float, avail: float) -> None:
     """Each row is one ``LEADING`` high. A row with fewer cells than the table lets its last
     cell span the remaining columns (no vertical rule there: pdfplumber sees a merged cell)."""
-    size, col_w, cells = _table_geometry(rows, avail)
+    scale, col_w, cells = _table_geometry(rows, avail)
     xs = [left]
     for w in col_w:
         xs.append(xs[-1] + w)
@@ -226,7 +248,8 @@ def _draw_table(canvas: object, top: float, rows: Sequence[str], left: float, av
         for c in bounds:
             canvas.line(xs[c], y_top, xs[c], y_bot)  # type: ignore[attr-defined]
         for c, cell in enumerate(row):
-            _draw(canvas, xs[c] + CELL_PAD, y_bot + (LEADING - size) / 2 + size * 0.15, cell, size)
+            _draw(canvas, xs[c] + CELL_PAD, y_bot + (LEADING - BASE_SIZE) / 2 + BASE_SIZE * 0.15,
+                  cell, scale)
 
 
 def render_text(text: str, out: Path, *, title: str = "") -> Path:
@@ -247,8 +270,7 @@ def render_text(text: str, out: Path, *, title: str = "") -> Path:
                 _draw_table(canvas, y + LEADING * 0.75, item.lines, MARGIN, avail)
             elif item.lines[0].strip():
                 line = item.lines[0]
-                size = _fit(text_width(line, BASE_SIZE), avail)
-                _draw(canvas, MARGIN, y, line, size)
+                _draw(canvas, MARGIN, y, line, _fit(text_width(line), avail))
             y -= LEADING * item.height
         canvas.showPage()
     canvas.save()
@@ -318,7 +340,7 @@ def make_encrypted(out: Path, user_password: str) -> Path:
     canvas = Canvas(str(out), pagesize=A4, encrypt=enc, invariant=1)
     fonts()
     for i, line in enumerate(SAMPLE_LINES):
-        _draw(canvas, MARGIN, A4[1] - MARGIN - LEADING * (i + 1), line, BASE_SIZE)
+        _draw(canvas, MARGIN, A4[1] - MARGIN - LEADING * (i + 1), line, 100.0)
     canvas.showPage()
     canvas.save()
     return out

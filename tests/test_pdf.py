@@ -11,10 +11,11 @@ from types import ModuleType
 import pytest
 
 from extract.load import load_document
-from extract.load.pdf import load_pdf, text_problem
+from extract.load.pdf import load_pdf, text_problem, with_blank_lines
 from extract.model import Document
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
 
 # A fictional two-language document: headings, a paragraph, indentation, and a ruled table with
 # a row whose last cell spans two columns.
@@ -44,15 +45,16 @@ def sample_doc(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.mark.parametrize(("index", "expected"), [
     (0, "1. 効能又は効果"),
     (1, "再発又は難治性の成人T細胞白血病リンパ腫"),
-    (2, "2. Dosage and Administration"),
-    (3, "The usual adult dosage of Zentolimab is 25 mg orally once daily."),
-    (4, "    (1) indented  with  double spaces"),
-    (5, "表 1 減量基準"),
-    (6, "検査項目\t基準値\t処置"),
-    (7, "好中球数\t1,000/μL未満\t休薬"),
-    (8, "血小板数\t25,000/μL未満\t休薬"),
-    (9, "注記\tspans the last two columns"),
-    (10, "以上"),
+    (2, ""),  # a blank line: a vertical gap of one line pitch
+    (3, "2. Dosage and Administration"),
+    (4, "The usual adult dosage of Zentolimab is 25 mg orally once daily."),
+    (5, "    (1) indented  with  double spaces"),
+    (6, "表 1 減量基準"),
+    (7, "検査項目\t基準値\t処置"),
+    (8, "好中球数\t1,000/μL未満\t休薬"),
+    (9, "血小板数\t25,000/μL未満\t休薬"),
+    (10, "注記\tspans the last two columns"),
+    (11, "以上"),
 ])
 def test_sample_text_lines(sample_doc: Document, index: int, expected: str) -> None:
     first_page = sample_doc.text.split("\f")[0]
@@ -110,6 +112,20 @@ def test_text_problem(lines: list[str], problem: str | None) -> None:
         assert found is not None and problem in found
 
 
+@pytest.mark.parametrize(("tops", "height", "expected"), [
+    ([0, 14, 28], 9, ["a", "b", "c"]),
+    ([0, 14, 42], 9, ["a", "b", "", "c"]),
+    ([0, 14, 28, 70], 9, ["a", "b", "c", "", "", "d"]),
+    ([0, 28, 56], 9, ["a", "", "b", "", "c"]),  # every line a blank line apart (title page)
+    ([0, 12, 29], 9, ["a", "b", "c"]),  # under 1.5 pitches: no blank line …
+    ([0, 12, 30], 9, ["a", "b", "", "c"]),  # … 1.5 pitches: one
+    ([5], 9, ["a"]),
+])
+def test_with_blank_lines(tops: list[float], height: float, expected: list[str]) -> None:
+    placed = [(top, text) for top, text in zip(tops, "abcd")]
+    assert with_blank_lines(placed, height) == expected
+
+
 def test_ocr_mode_is_checked(sample_doc: Document) -> None:
     with pytest.raises(ValueError, match="ocr must be one of"):
         load_pdf(b"%PDF-1.4", "x.pdf", ocr="sometimes")
@@ -148,6 +164,19 @@ def test_seed_rendition_has_the_same_lines(name: str, pdf_renditions: dict[str, 
     # seed), so the rendition cannot carry them: drop them from the text side only.
     expected = [_PUA.sub("", ln).rstrip() for ln in _lines(from_text)]
     assert _lines(from_pdf) == expected
+
+
+def _sample_names() -> list[str]:
+    return sorted(p.name for p in SAMPLES.glob("*.txt")) or ["(no samples)"]
+
+
+@pytest.mark.parametrize("name", _sample_names())
+def test_sample_rendition_has_the_same_lines(name: str, pdf_renditions: dict[str, Path]) -> None:
+    if name not in pdf_renditions:
+        pytest.skip("no sample text documents in corpus/samples")
+    from_pdf = _load(pdf_renditions[name])
+    assert _lines(from_pdf) == _lines(load_document(SAMPLES / name))
+    assert all(p.status == "ok" for p in from_pdf.pages)
 
 
 # Hand-read from the optimal-use guideline seed (002): its 13-column adverse-reaction table

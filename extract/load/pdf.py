@@ -238,11 +238,10 @@ def _read_plumber(page: Any, number: int) -> tuple[list[str], tuple[RawTable, ..
     tables = page.find_tables(RULED_TABLES) if page.edges else []
     body = page
     for table in tables:
-        body = body.outside_bbox(table.bbox)
-    placed: list[tuple[float, str]] = [
-        (line["top"], line["text"].rstrip())
-        for line in body.extract_text_lines(strip=False, return_chars=False, **TEXT_SETTINGS)
-    ]
+        body = body.outside_bbox(table.bbox, strict=False)  # real tables may overhang the page
+    text_lines = body.extract_text_lines(strip=False, return_chars=False, **TEXT_SETTINGS)
+    placed: list[tuple[float, str]] = [(line["top"], line["text"]) for line in text_lines]
+    heights = sorted(line["bottom"] - line["top"] for line in text_lines)
     raw_tables: list[RawTable] = []
     for table in tables:
         rows = table.extract(keep_blank_chars=True)
@@ -252,7 +251,30 @@ def _read_plumber(page: Any, number: int) -> tuple[list[str], tuple[RawTable, ..
             placed.append((row_obj.bbox[1], "\t".join(c for c in row if c is not None)))
     placed.sort(key=lambda item: item[0])
     has_images = bool(page.images)
-    return [text for _, text in placed], tuple(raw_tables), has_images
+    height = heights[len(heights) // 2] if heights else 0.0
+    return with_blank_lines(placed, height), tuple(raw_tables), has_images
+
+
+def with_blank_lines(placed: list[tuple[float, str]], line_height: float) -> list[str]:
+    """Lines in order, with a blank line for every empty line-pitch between two lines.
+
+    Blank lines separate paragraphs (``layout.find_blocks``) and extractors rely on them, as
+    they do in text documents; pdfplumber drops them. The pitch is the page's lower-quartile
+    distance between consecutive lines, kept between 1 and 2 line heights (a title page whose
+    lines are all a blank line apart would otherwise look single-spaced); a gap of 1.5 pitches
+    or more holds blank lines.
+    """
+    steps = sorted(b[0] - a[0] for a, b in zip(placed, placed[1:]) if b[0] - a[0] > 1)
+    if not steps or line_height <= 0:
+        return [text for _, text in placed]
+    pitch = min(max(steps[(len(steps) - 1) // 4], line_height), 2 * line_height)
+    lines: list[str] = []
+    for i, (top, text) in enumerate(placed):
+        if i:
+            blanks = int((top - placed[i - 1][0]) / pitch + 0.5) - 1
+            lines.extend([""] * max(blanks, 0))
+        lines.append(text)
+    return lines
 
 
 def _cell(text: str) -> str:
