@@ -19,6 +19,7 @@ in their title how many they left out; the file formats always hold the whole vi
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import json
 import math
@@ -367,6 +368,7 @@ def most_connected(graph: Any, max_nodes: int) -> tuple[Any, PictureInfo]:
     return graph.subgraph(ranked).copy(), PictureInfo(max_nodes, total)
 
 
+@functools.lru_cache(maxsize=1)
 def find_cjk_font() -> str | None:
     """A font file with Japanese glyphs (IPAex, Noto CJK, …) among the system fonts."""
     from matplotlib import font_manager
@@ -425,6 +427,7 @@ def draw(graph: Any, output: Path, *, fmt: str = "png", max_nodes: int = DEFAULT
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
+    from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -442,14 +445,17 @@ def draw(graph: Any, output: Path, *, fmt: str = "png", max_nodes: int = DEFAULT
     pos = _layout(sub)
     node_colours = _palette((d.get("type", "") for _, d in sub.nodes(data=True)), "tab10")
     edge_colours = _palette((d.get("category", "") for _, _, d in sub.edges(data=True)), "Dark2")
-    for source, target, data in sub.edges(data=True):
-        (x1, y1), (x2, y2) = pos[source], pos[target]
-        ax.plot((x1, x2), (y1, y2), color=edge_colours[data.get("category", "")], linewidth=1.0,
-                alpha=0.7, zorder=1)
+    if sub.number_of_edges():
+        segments = [(pos[u], pos[v]) for u, v, _ in sub.edges(data=True)]
+        colours = [edge_colours[d.get("category", "")] for _, _, d in sub.edges(data=True)]
+        ax.add_collection(LineCollection(segments, colors=colours, linewidths=1.0, alpha=0.7, zorder=1))
+    for kind, colour in node_colours.items():
+        members = [n for n, d in sub.nodes(data=True) if d.get("type", "") == kind]
+        ax.scatter([pos[n][0] for n in members], [pos[n][1] for n in members],
+                   s=[120 + 30 * min(sub.degree(n), 20) for n in members], color=colour,
+                   edgecolors="white", zorder=2)
     for node, data in sub.nodes(data=True):
         x, y = pos[node]
-        ax.scatter([x], [y], s=120 + 30 * min(sub.degree(node), 20), color=node_colours[data.get("type", "")],
-                   edgecolors="white", zorder=2)
         ax.text(x, y - 0.035, _short(str(data.get("label", ""))), fontsize=8, family=family,
                 ha="center", va="top", zorder=3)
     title = f"{view_title(graph)} — {info.caption()}"
