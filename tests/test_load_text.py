@@ -123,6 +123,11 @@ def test_markdown_table_cells_point_at_their_text() -> None:
     # 表 2 (best overall response, first data cut-off): the sCR row, read by hand
     rows = [r for t in doc.tables for r in t.rows() if r and r[0] == "sCR"]
     assert rows[0][:3] == ["sCR", "1 (25.0)", "19 (27.1)"]
+    scr = next(c for t in doc.tables for c in t.cells if c.text == "sCR")
+    assert scr.ref.section == "表 2"
+    holder = next(t for t in doc.tables if scr in t.cells)
+    assert holder.ref.start <= scr.ref.start < holder.ref.end
+    assert holder.ref.section == "表 2"
     # the table of contents is not a table
     assert not any(t.rows()[0][:2] == ["1.", "はじめに"] for t in doc.tables)
 

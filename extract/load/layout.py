@@ -107,7 +107,8 @@ def build_document(*, data: bytes, path: str, source_format: str, shape: str,
     structured = shape not in ("xml", "json")
     sections = find_sections(lines, len(text)) if structured else ()
     blocks = find_blocks(doc_id, lines, page_objs, sections, lang, shape) if structured else ()
-    tables = tuple(_table(doc_id, raw_t, text, page_objs[i], lines)
+    refs = _RefHelper(doc_id, page_objs, sections)
+    tables = tuple(_table(refs, raw_t, text, page_objs[i], lines)
                    for i, raw in enumerate(pages) for raw_t in raw.tables)
     return Document(doc_id=doc_id, path=path, source_format=source_format,  # type: ignore[arg-type]
                     shape=shape, lang=lang, text=text, pages=tuple(page_objs), blocks=blocks,
@@ -130,7 +131,7 @@ def _lines_of(body: str, offset: int, raw_lines: tuple[str, ...], page_index: in
 # --------------------------------------------------------------------------- tables
 
 
-def _table(doc_id: str, raw: RawTable, text: str, page: Page, lines: list[Line]) -> Table:
+def _table(refs: "_RefHelper", raw: RawTable, text: str, page: Page, lines: list[Line]) -> Table:
     """Cells with spans: exact from the tab-separated lines when ``first_line`` is known,
     else found by searching forward through the page (so a cell never matches text before
     the previous cell)."""
@@ -156,10 +157,10 @@ def _table(doc_id: str, raw: RawTable, text: str, page: Page, lines: list[Line])
                 start, end = _find_cell(text, value, cursor, page.start, page.end)
                 cell_text = join_lines(clean_text(value).split("\n"))
             cursor = max(cursor, end)
-            ref = SourceRef(doc_id, raw.page, None, start, end)
-            cells.append(Cell(r, c, cell_text, ref, 1, col_span))
-    return Table(tuple(cells), len(raw.rows), n_cols, SourceRef(doc_id, raw.page, None, page.start, page.end),
-                 raw.header_rows, (raw.page,) if raw.page else ())
+            cells.append(Cell(r, c, cell_text, refs.ref(start, end), 1, col_span))
+    span = (min(c.ref.start for c in cells), max(c.ref.end for c in cells)) if cells else (page.start, page.end)
+    return Table(tuple(cells), len(raw.rows), n_cols, refs.ref(*span), raw.header_rows,
+                 (raw.page,) if raw.page else ())
 
 
 def _tab_spans(line: Line) -> list[tuple[int, int]]:
