@@ -350,6 +350,64 @@ def validate(store: Optional[Path] = StoreOpt) -> None:
     raise typer.Exit(1 if found else 0)
 
 
+@app.command()
+def consistency(store: Optional[Path] = StoreOpt,
+                product: Optional[str] = typer.Option(None, "--product", help="a product name or IRI"),
+                fmt: str = typer.Option("text", "--format", "-f", help="text | json | markdown")) -> None:
+    """Where documents about the same product disagree, side by side (newer document marked)."""
+    from extract.consistency import RENDERERS, consistency_report
+    from extract.store import Store
+
+    if fmt not in RENDERERS:
+        _fail(f"--format must be one of {', '.join(RENDERERS)}, not {fmt!r}")
+    try:
+        with Store(_store_path(store), read_only=True) as st:
+            report = consistency_report(st, product)
+    except FileNotFoundError as exc:
+        _fail(str(exc), 1)
+    if product and not report.products:
+        _fail(f"no product called {product!r} in the store", 1)
+    typer.echo(RENDERERS[fmt](report), nl=False)
+
+
+@app.command("eval")
+def eval_cmd(store: Optional[Path] = StoreOpt,
+             gold: Optional[Path] = typer.Option(None, "--gold", help="gold folder (default: corpus/gold)"),
+             seeds: Optional[Path] = typer.Option(None, "--seeds", help="ingest these documents into a "
+                                                  "fresh temporary store instead of reading --store"),
+             fmt: str = typer.Option("text", "--format", "-f", help="text | json")) -> None:
+    """Precision, recall and F1 of the graph against hand-written gold (exit 1 below a floor)."""
+    from extract.evaluate import run_eval
+
+    if fmt not in ("text", "json"):
+        _fail(f"--format must be text or json, not {fmt!r}")
+    try:
+        output, below = run_eval(_store_path(store), gold_dir=gold, seeds=seeds, fmt=fmt)
+    except FileNotFoundError as exc:
+        _fail(str(exc), 1)
+    typer.echo(output, nl=False)
+    raise typer.Exit(1 if below else 0)
+
+
+@app.command()
+def explain(iri: str = typer.Argument(..., help="an entity IRI (ykid:product/abecma or the full IRI)"),
+            store: Optional[Path] = StoreOpt) -> None:
+    """Every mention merged into an entity: document, label as written, link method, score, why."""
+    from extract.explain import explain_entity, render_explanation
+    from extract.store import Store
+
+    try:
+        with Store(_store_path(store), read_only=True) as st:
+            found = explain_entity(st, iri)
+    except FileNotFoundError as exc:
+        _fail(str(exc), 1)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    if not found.mentions:
+        _fail(f"no entity {iri} in the store", 1)
+    typer.echo(render_explanation(found), nl=False)
+
+
 lexicon_app = typer.Typer(no_args_is_help=True, help="The bilingual lexicon.")
 app.add_typer(lexicon_app, name="lexicon")
 
@@ -391,6 +449,50 @@ def lexicon_gaps(paths: Optional[list[Path]] = typer.Argument(
     for kind, key, labels in rows:
         typer.echo(f"{kind}\t{key}\t{labels}")
     typer.echo(f"{len(rows)} gap(s)", err=True)
+
+
+@app.command()
+def serve(store: Optional[Path] = StoreOpt,
+          host: str = typer.Option("127.0.0.1", "--host", help="address to bind"),
+          port: int = typer.Option(7878, "--port"),
+          allow_remote: bool = typer.Option(False, "--allow-remote", help="permit a non-loopback --host"),
+          timeout: float = typer.Option(20.0, "--timeout", help="seconds a query may run"),
+          max_rows: int = typer.Option(10_000, "--max-rows", help="result rows (or triples) per response"),
+          workers: int = typer.Option(4, "--workers", help="query worker processes"),
+          allow_service: list[str] = typer.Option([], "--allow-service", help="a host SERVICE may call; repeatable")) -> None:
+    """A read-only SPARQL endpoint with the named queries and a web page."""
+    from extract.serve import ServeConfig, Server, is_loopback
+
+    if not is_loopback(host) and not allow_remote:
+        _fail(f"--host {host} is not a loopback address: add --allow-remote to expose the store")
+    if not is_loopback(host):
+        typer.echo(f"warning: serving on {host}: anyone who can reach it can read the whole store", err=True)
+    path = _store_path(store)
+    if not (path / "db").is_dir():
+        _fail(f"no store at {path}: run `yakuji ingest` first", 1)
+    config = ServeConfig(path, timeout, max_rows, workers, frozenset(h.lower() for h in allow_service))
+    server = Server(config, host, port)
+    typer.echo(f"yakuji: SPARQL endpoint {server.url}/sparql, web page {server.url}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+@app.command()
+def push(endpoint: str = typer.Option(..., "--endpoint", help="Graph Store Protocol URL, e.g. http://host:7878/store"),
+         since: bool = typer.Option(False, "--since", help="only graphs changed since the last successful push"),
+         store: Optional[Path] = StoreOpt) -> None:
+    """Upload each named graph to an external store (SPARQL 1.1 Graph Store HTTP Protocol, PUT)."""
+    from extract.push import auth_from_env, push_store
+
+    report = push_store(_store_path(store), endpoint, since=since, auth=auth_from_env())
+    for line in report.lines():
+        typer.echo(line)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

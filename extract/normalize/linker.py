@@ -60,7 +60,9 @@ def link(result: ExtractionResult, doc: Document | None = None,
     lx = lexicon if lexicon is not None else default_lexicon()
     abbreviations = learn_abbreviations(doc.text, lx) if doc is not None else {}
     studies = StudyIndex.from_facts(result.studies)
-    return {m: link_mention(m, lx, abbreviations, studies) for m in result.mentions()}
+    from extract.explain import apply_overrides  # curator overrides (ontology/curation/overrides.tsv)
+
+    return apply_overrides({m: link_mention(m, lx, abbreviations, studies) for m in result.mentions()})
 
 
 def link_mention(mention: Mention, lexicon: Lexicon,

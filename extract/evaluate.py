@@ -1,0 +1,334 @@
+"""Extraction quality as numbers: the graph compared with gold facts written by hand.
+
+Gold lives in ``corpus/gold/<id>.yaml``, one file per document:
+
+    document: "000_…"            # the file-name stem the gold was written from
+    facts:
+      dose_modification:          # a fact type below; the list is COMPLETE for that type
+        - {parameter: platelet-count, action: interrupt, comparator: "<", threshold: 25000}
+
+Each fact type names the fields that identify a fact (its signature) and reads them from the
+document's named graph. Before comparing, values are normalised: text by NFKC without
+whitespace and case, numbers as ``Decimal`` (``25,000`` = ``25000`` = ``25000.0``), entity
+IRIs by their key (``ykid:concept/platelet-count`` -> ``platelet-count``). A gold field whose
+name ends in ``_has`` matches when its text (or each text of a list) is contained in the
+extracted value, so gold needs only short distinctive phrases, never a copied sentence. The same fact stated twice in one
+document counts once: precision and recall are over distinct signatures, per fact type and
+per document, with the misses and false facts listed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from extract.store import Store
+
+GOLD_DIR = Path(__file__).resolve().parents[1] / "corpus" / "gold"
+
+
+@dataclass(frozen=True, slots=True)
+class FactType:
+    """How to read one fact type from a document graph: a SPARQL pattern over ``?x`` that
+    binds one variable per field (OPTIONAL where the field may be absent)."""
+
+    name: str
+    fields: tuple[str, ...]
+    pattern: str
+
+
+def _opt(*pairs: tuple[str, str]) -> str:
+    return " ".join(f"OPTIONAL {{ ?x {p} ?{v} }}" for v, p in pairs)
+
+
+FACT_TYPES: dict[str, FactType] = {t.name: t for t in (
+    FactType("indication", ("product", "disease"),
+             "?x a yk:Indication ; yk:product ?product . " + _opt(("disease", "yk:disease"))),
+    FactType("dosage_regimen", ("dose_value", "dose_min", "dose_max", "unit", "route", "frequency",
+                                "cycle_days"),
+             "?x a yk:DosageRegimen . " + _opt(("dose_value", "yk:doseValue"), ("dose_min", "yk:doseMin"),
+                                               ("dose_max", "yk:doseMax"), ("unit", "yk:doseUnit"),
+                                               ("route", "yk:route"), ("frequency", "yk:frequency"),
+                                               ("cycle_days", "yk:cycleDays"))),
+    FactType("dose_modification", ("parameter", "action", "comparator", "threshold"),
+             "?x a yk:DoseModificationRule ; yk:parameter ?parameter ; yk:action ?action . "
+             + _opt(("comparator", "yk:comparator"), ("threshold", "yk:thresholdValue"))),
+    FactType("approval_condition", ("text",), "?x a yk:ApprovalCondition ; yk:text ?text ."),
+    FactType("safety_concern", ("category", "label"),
+             "?x a yk:SafetyConcern ; yk:concernCategory ?category ; rdfs:label ?label ."),
+    FactType("additional_activity", ("kind", "label", "status"),
+             "?x a ?kind ; yk:activityScope yk:AdditionalActivity ; rdfs:label ?label . "
+             "FILTER(?kind IN (yk:PharmacovigilanceActivity, yk:RiskMinimisationActivity)) "
+             + _opt(("status", "yk:status"))),
+    FactType("efficacy", ("study", "endpoint", "value", "arm", "cutoff"),
+             "?x a yk:EfficacyResult ; yk:study ?study ; yk:endpoint ?endpoint . "
+             + _opt(("value", "yk:value"), ("arm", "yk:arm"), ("cutoff", "yk:dataCutoff"))),
+    FactType("management_rule", ("concept", "grade"),
+             "?x a yk:ManagementRule ; yk:forConcept ?concept . " + _opt(("grade", "yk:grade"))),
+    FactType("serious_adverse_reaction", ("concept", "percent"),
+             "?x a yk:AdverseEventIncidence ; yk:concept ?concept ; yk:gradeScope \"serious\" . "
+             + _opt(("percent", "yk:percent"))),
+    FactType("study", ("field", "value"), ""),  # read by _study_rows
+)}
+
+_STUDY = """
+SELECT ?field ?value WHERE { GRAPH <DOC> {
+  ?s a yk:ClinicalStudy .
+  { ?s yk:studyIdentifier ?value BIND("identifier" AS ?field) }
+  UNION { ?s yk:phase ?value BIND("phase" AS ?field) }
+  UNION { ?s yk:enrollment ?value BIND("enrollment" AS ?field) }
+  UNION { ?s yk:condition ?value BIND("condition" AS ?field) }
+  UNION { ?s yk:intervention ?value BIND("intervention" AS ?field) }
+} }"""
+
+
+# ------------------------------------------------------------------------- normalising
+
+
+def norm_value(value: Any) -> str:
+    """The comparable form of one value (see the module docstring)."""
+    if value is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(value)).strip()
+    if s.startswith(("http://", "https://")):
+        s = re.split(r"[/#]", s)[-1]
+    number = s.replace(",", "")
+    if re.fullmatch(r"[-+]?\d+(?:\.\d+)?", number):
+        try:
+            return format(Decimal(number).normalize(), "f")
+        except InvalidOperation:
+            pass
+    return re.sub(r"\s+", "", s).casefold()
+
+
+Signature = tuple[tuple[str, str], ...]
+
+
+def signature(item: dict[str, Any], fields: tuple[str, ...]) -> Signature:
+    """Gold item or extracted row -> ((field, normalised value), …) over the type's fields;
+    a ``<field>_has`` key of a gold item stands for ``<field>``."""
+    out = []
+    for f in fields:
+        if f + "_has" in item:
+            parts = item[f + "_has"]
+            parts = parts if isinstance(parts, list) else [parts]
+            out.append((f + "_has", "\x1f".join(norm_value(p) for p in parts)))
+        else:
+            out.append((f, norm_value(item.get(f))))
+    return tuple(out)
+
+
+def matches(gold: Signature, found: Signature) -> bool:
+    for (gf, gv), (_, fv) in zip(gold, found):
+        if gf.endswith("_has"):
+            if not all(part in fv for part in gv.split("\x1f")):
+                return False
+        elif gv != fv:
+            return False
+    return True
+
+
+# ------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: "Score") -> "Score":
+        return Score(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    document: str
+    fact_type: str
+    score: Score
+    misses: tuple[Signature, ...] = ()
+    false: tuple[Signature, ...] = ()
+
+
+def compare(gold: list[Signature], found: list[Signature]) -> tuple[Score, list[Signature], list[Signature]]:
+    """One-to-one greedy matching of distinct gold and extracted signatures."""
+    gold_set = list(dict.fromkeys(gold))
+    left = list(dict.fromkeys(found))
+    misses: list[Signature] = []
+    for g in gold_set:
+        hit = next((f for f in left if matches(g, f)), None)
+        if hit is None:
+            misses.append(g)
+        else:
+            left.remove(hit)
+    tp = len(gold_set) - len(misses)
+    return Score(tp, len(left), len(misses)), misses, left
+
+
+# ------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True, slots=True)
+class Gold:
+    name: str  # the gold file's stem
+    document: str  # file-name stem of the document
+    facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def load_gold(gold_dir: Path | None = None) -> list[Gold]:
+    import yaml
+
+    folder = gold_dir or GOLD_DIR
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no gold folder at {folder}")
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        facts = data.get("facts") or {}
+        unknown = set(facts) - set(FACT_TYPES)
+        if unknown:
+            raise ValueError(f"{path.name}: unknown fact type(s) {sorted(unknown)}")
+        out.append(Gold(path.stem, str(data["document"]), {k: list(v or []) for k, v in facts.items()}))
+    return out
+
+
+def _document_graph(store: "Store", stem: str) -> str | None:
+    rows = store.select("SELECT ?d ?f WHERE { ?d a yk:SourceDocument ; yk:fileName ?f }")
+    hits = sorted(r["d"].value for r in rows if Path(r["f"].value).stem == stem)
+    return hits[0] if hits else None
+
+
+def extracted(store: "Store", doc_iri: str, ft: FactType) -> list[dict[str, str]]:
+    """The rows of one fact type in one document graph, as {field: value}."""
+    if ft.name == "study":
+        sparql = _STUDY.replace("DOC", doc_iri)
+    else:
+        sparql = f"SELECT ?x ?{' ?'.join(ft.fields)} WHERE {{ GRAPH <{doc_iri}> {{ {ft.pattern} }} }}"
+    return [{k: v.value for k, v in r.items()} for r in store.select(sparql)]
+
+
+def evaluate_store(store: "Store", golds: list[Gold]) -> list[Comparison]:
+    out: list[Comparison] = []
+    for gold in golds:
+        doc_iri = _document_graph(store, gold.document)
+        for name, items in sorted(gold.facts.items()):
+            ft = FACT_TYPES[name]
+            gold_sigs = [signature(i, ft.fields) for i in items]
+            found = [] if doc_iri is None else [signature(r, ft.fields) for r in extracted(store, doc_iri, ft)]
+            score, misses, false = compare(gold_sigs, found)
+            out.append(Comparison(gold.name, name, score, tuple(misses), tuple(false)))
+    return out
+
+
+# ------------------------------------------------------------------------- floors and report
+
+
+def load_floors(gold_dir: Path | None = None) -> dict[str, dict[str, float]]:
+    path = (gold_dir or GOLD_DIR) / "floors.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def totals(results: list[Comparison], by: str) -> dict[str, Score]:
+    out: dict[str, Score] = {}
+    for c in results:
+        key = c.fact_type if by == "type" else c.document
+        out[key] = out.get(key, Score(0, 0, 0)) + c.score
+    return dict(sorted(out.items()))
+
+
+def below_floor(results: list[Comparison], floors: dict[str, dict[str, float]]) -> list[str]:
+    """Every figure under its floor, as a readable line (floors are per fact type)."""
+    bad = []
+    for name, s in totals(results, "type").items():
+        for metric, floor in floors.get(name, {}).items():
+            value = round(getattr(s, metric), 3)
+            if value < floor:
+                bad.append(f"{name} {metric} {value:.3f} < floor {floor:.3f}")
+    return bad
+
+
+def _sig_text(sig: Signature) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sig if v)
+
+
+def render_text(results: list[Comparison], floors: dict[str, dict[str, float]]) -> str:
+    lines = ["| fact type | P | R | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|"]
+    for name, s in totals(results, "type").items():
+        lines.append(f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.tp} | {s.fp} | {s.fn} |")
+    lines += ["", "| document | P | R | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|"]
+    for name, s in totals(results, "doc").items():
+        lines.append(f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.tp} | {s.fp} | {s.fn} |")
+    for c in results:
+        for sig in c.misses:
+            lines.append(f"miss  {c.document} {c.fact_type}: {_sig_text(sig)}")
+        for sig in c.false:
+            lines.append(f"false {c.document} {c.fact_type}: {_sig_text(sig)}")
+    for line in below_floor(results, floors):
+        lines.append(f"BELOW FLOOR: {line}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(results: list[Comparison], floors: dict[str, dict[str, float]]) -> str:
+    def score(s: Score) -> dict[str, Any]:
+        return {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
+                "tp": s.tp, "fp": s.fp, "fn": s.fn}
+
+    data = {"by_type": {k: score(s) for k, s in totals(results, "type").items()},
+            "by_document": {k: score(s) for k, s in totals(results, "doc").items()},
+            "misses": [{"document": c.document, "type": c.fact_type, "fact": dict(sig)}
+                       for c in results for sig in c.misses],
+            "false": [{"document": c.document, "type": c.fact_type, "fact": dict(sig)}
+                      for c in results for sig in c.false],
+            "below_floor": below_floor(results, floors)}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def evaluate_documents(paths: list[Path], golds: list[Gold]) -> list[Comparison]:
+    """Ingest ``paths`` into a fresh temporary store and evaluate it."""
+    from extract.pipeline import ingest_paths
+    from extract.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="yakuji-eval-") as tmp, Store(Path(tmp) / "store") as st:
+        ingest_paths(paths, st)
+        return evaluate_store(st, golds)
+
+
+def run_eval(store_path: Path, *, gold_dir: Path | None = None, seeds: Path | None = None,
+             fmt: str = "text") -> tuple[str, list[str]]:
+    """The printed report and the figures below their floors (the CLI exits 1 on any)."""
+    from extract.store import Store
+
+    golds = load_gold(gold_dir)
+    if seeds is not None:
+        results = evaluate_documents([seeds], golds)
+    else:
+        with Store(store_path, read_only=True) as st:
+            results = evaluate_store(st, golds)
+    floors = load_floors(gold_dir)
+    render = render_json if fmt == "json" else render_text
+    return render(results, floors), below_floor(results, floors)
+
+
+__all__ = ["FACT_TYPES", "Score", "Comparison", "Gold", "load_gold", "evaluate_store",
+           "evaluate_documents", "run_eval", "norm_value", "signature", "compare", "totals",
+           "below_floor", "load_floors"]
