@@ -541,26 +541,31 @@ def to_html(graph: Any, *, max_nodes: int = DEFAULT_MAX_NODES) -> str:
     (wheel) and a panel that shows a clicked node's or edge's attributes and evidence."""
     sub, info = most_connected(graph, max_nodes)
     pos = _layout(sub)
-    scale = 400 + 40 * math.sqrt(max(sub.number_of_nodes(), 1))
+    scale = 300 + 60 * math.sqrt(max(sub.number_of_nodes(), 1))
+    font, radius = 12, 6
     node_colours = {k: _hex(c) for k, c in _palette((d.get("type", "") for _, d in sub.nodes(data=True)), "tab10").items()}
     edge_colours = {k: _hex(c) for k, c in _palette((d.get("category", "") for _, _, d in sub.edges(data=True)), "Dark2").items()}
     index = {n: i for i, n in enumerate(sub.nodes)}
     nodes = [{"id": n, **d} for n, d in sub.nodes(data=True)]
     edges = [{"source": s, "target": t, **d} for s, t, d in sub.edges(data=True)]
+    xy = {n: (x * scale, -y * scale) for n, (x, y) in pos.items()}
     parts = []
     for i, (s, t, d) in enumerate(sub.edges(data=True)):
-        (x1, y1), (x2, y2) = pos[s], pos[t]
-        parts.append(f'<line data-edge="{i}" x1="{x1 * scale:.1f}" y1="{-y1 * scale:.1f}" x2="{x2 * scale:.1f}" '
-                     f'y2="{-y2 * scale:.1f}" stroke="{edge_colours[d.get("category", "")]}" stroke-width="1.5">'
+        (x1, y1), (x2, y2) = xy[s], xy[t]
+        parts.append(f'<line data-edge="{i}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                     f'stroke="{edge_colours[d.get("category", "")]}" stroke-width="1.5">'
                      f'<title>{html.escape(str(d.get("relation", "")))}</title></line>')
     for n, d in sub.nodes(data=True):
-        x, y = pos[n]
+        x, y = xy[n]
         label = html.escape(_short(str(d.get("label", ""))))
-        parts.append(f'<g data-node="{index[n]}"><circle cx="{x * scale:.1f}" cy="{-y * scale:.1f}" r="7" '
+        parts.append(f'<g data-node="{index[n]}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" '
                      f'fill="{node_colours[d.get("type", "")]}" stroke="#fff"/>'
-                     f'<text x="{x * scale:.1f}" y="{-y * scale + 18:.1f}" font-size="10" '
+                     f'<text x="{x:.1f}" y="{y + radius + font:.1f}" font-size="{font}" '
                      f'text-anchor="middle">{label}</text></g>')
-    margin = scale * 1.15
+    xs = [x for x, _ in xy.values()] or [0.0]
+    ys = [y for _, y in xy.values()] or [0.0]
+    pad = 8 * font
+    view_box = f"{min(xs) - pad:.1f} {min(ys) - pad:.1f} {max(xs) - min(xs) + 2 * pad:.1f} {max(ys) - min(ys) + 2 * pad:.1f}"
     legend = "".join(f'<span style="color:{c}">● {html.escape(k or "(untyped)")}</span>' for k, c in node_colours.items())
     legend += "".join(f'<span style="color:{c}">— {html.escape(k or "(none)")}</span>' for k, c in edge_colours.items())
     payload = json.dumps({"nodes": nodes, "edges": edges}, ensure_ascii=False).replace("</", "<\\/")
@@ -570,7 +575,7 @@ def to_html(graph: Any, *, max_nodes: int = DEFAULT_MAX_NODES) -> str:
             f'<div id="pane"><h1 style="font-size:16px;margin:.5em">{title}</h1>'
             f'<div class="legend" style="margin:0 .5em;font-size:12px">{legend}</div>'
             f'<svg id="view" xmlns="http://www.w3.org/2000/svg" '
-            f'viewBox="{-margin:.1f} {-margin:.1f} {2 * margin:.1f} {2 * margin:.1f}">{"".join(parts)}</svg></div>'
+            f'viewBox="{view_box}">{"".join(parts)}</svg></div>'
             f'<div id="attributes"><p>Click a node or an edge to see its attributes and evidence. '
             f'Drag to pan, scroll to zoom.</p></div>'
             f'<script type="application/json" id="view-data">{payload}</script>'

@@ -386,10 +386,124 @@ def test_html_view_is_self_contained_and_carries_the_attributes(risk_view: Any, 
     assert "addEventListener('click'" in text and "addEventListener('wheel'" in text
 
 
-def test_html_click_in_headless_chromium(risk_view: Any, tmp_path: Path) -> None:
-    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
-        pytest.skip("headless Chromium is not installed: the click test needs it")
-    pytest.skip("Chromium found, but no browser driver (playwright/selenium) is installed to click")
+class _DevTools:
+    """Chrome DevTools Protocol over ``--remote-debugging-pipe`` (fd 3 in, fd 4 out): enough
+    to open a page, run JavaScript, click with real mouse events and take a screenshot,
+    without a driver package."""
+
+    def __init__(self, exe: str, profile: Path) -> None:
+        import os
+        import subprocess
+
+        cmd_r, cmd_w = os.pipe()
+        res_r, res_w = os.pipe()
+
+        def wire() -> None:
+            os.dup2(cmd_r, 3)
+            os.dup2(res_w, 4)
+
+        self.proc = subprocess.Popen(
+            [exe, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+             f"--user-data-dir={profile}", "--window-size=1200,900", "about:blank"],
+            preexec_fn=wire, pass_fds=(3, 4), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(cmd_r)
+        os.close(res_w)
+        self.out, self.inp, self.count, self.buffer = cmd_w, res_r, 0, b""
+        self.session: str | None = None
+
+    def send(self, method: str, params: dict[str, Any] | None = None, *, session: bool = True) -> Any:
+        import os
+        import select
+
+        self.count += 1
+        message: dict[str, Any] = {"id": self.count, "method": method, "params": params or {}}
+        if session and self.session:
+            message["sessionId"] = self.session
+        os.write(self.out, json.dumps(message).encode() + b"\0")
+        while True:
+            while b"\0" not in self.buffer:
+                ready, _, _ = select.select([self.inp], [], [], 30)
+                assert ready, f"Chromium did not answer {method}"
+                chunk = os.read(self.inp, 1 << 16)
+                assert chunk, "Chromium closed the pipe"
+                self.buffer += chunk
+            raw, self.buffer = self.buffer.split(b"\0", 1)
+            reply = json.loads(raw)
+            if reply.get("id") == self.count:
+                assert "error" not in reply, reply["error"]
+                return reply["result"]
+
+    def evaluate(self, expression: str) -> Any:
+        return self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})["result"].get("value")
+
+    def open(self, url: str) -> None:
+        import time
+
+        target = self.send("Target.createTarget", {"url": url}, session=False)["targetId"]
+        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True},
+                                 session=False)["sessionId"]
+        for _ in range(100):
+            if self.evaluate("document.readyState + ' ' + location.protocol") == "complete file:":
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{url} did not load")
+
+    def click(self, x: float, y: float) -> None:
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
+
+    def close(self) -> None:
+        import os
+
+        try:
+            self.send("Browser.close", session=False)
+        finally:
+            os.close(self.out)
+            os.close(self.inp)
+            self.proc.wait(timeout=20)
+
+
+# the first node of a type whose circle is on top at its centre, as [index, x, y]
+_PICK_NODE = """(() => {
+  const data = JSON.parse(document.getElementById('view-data').textContent);
+  for (const g of document.querySelectorAll('[data-node]')) {
+    if (data.nodes[+g.dataset.node].type !== TYPE) continue;
+    const r = g.querySelector('circle').getBoundingClientRect();
+    const x = r.x + r.width / 2, y = r.y + r.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    if (hit && hit.closest('[data-node]') === g) return [+g.dataset.node, x, y];
+  }
+  return null;
+})()"""
+
+
+def test_html_click_in_headless_chromium_shows_attributes_and_evidence(store: Store, tmp_path: Path) -> None:
+    import base64
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("headless Chromium is not installed: the HTML click test needs it")
+    graph = build_view(store, "document", {"document": "rmp_solarista_v1.txt"}, lang="ja")
+    page = tmp_path / "document.html"
+    export_view(graph, "html", page)
+    browser = _DevTools(exe, tmp_path / "profile")
+    try:
+        browser.open(page.as_uri())
+        picked = browser.evaluate(_PICK_NODE.replace("TYPE", "'SafetyConcern'"))
+        assert picked is not None, "no clickable safety-concern node"
+        index, x, y = picked
+        node_id = browser.evaluate(f"JSON.parse(document.getElementById('view-data').textContent).nodes[{index}].id")
+        browser.click(x, y)
+        panel = browser.evaluate("document.getElementById('attributes').textContent")
+        shot = base64.b64decode(browser.send("Page.captureScreenshot", {"format": "png"})["data"])
+    finally:
+        browser.close()
+    (tmp_path / "html-view-clicked.png").write_bytes(shot)  # the screenshot, kept as a test artifact
+    data = graph.nodes[node_id]
+    assert data["type"] == "SafetyConcern" and data["evidence"]
+    for value in (node_id, data["label_ja"], data["evidence"], data["documents"]):
+        assert value in panel
+    assert _pixels(tmp_path / "html-view-clicked.png").std() > 5
 
 
 # ---------------------------------------------------------------------------- CLI
