@@ -309,3 +309,14 @@ def test_tables_without_line_positions_find_their_cells_in_reading_order() -> No
     assert spans[(1, 1)] == (pyrexia_line + 8, pyrexia_line + 16)
     assert spans[(1, 2)] == (pyrexia_line + 17, pyrexia_line + 25)
     assert t.cells[0].ref.page == 1
+
+
+def test_markdown_table_caption_ends_with_its_table_and_footnotes() -> None:
+    text = ("1. 概要\n1.1 成績\n本文。\n\n表 1 有害事象\n(安全性解析対象集団)\n\n事象\t全 Grade\n発熱\t5 (10.0)\n"
+            "長い名前の\n事象\t1 (2.0)\n\n*1 : 注記\n\n事象\tGrade 3 以上\n発熱\t0\n\n表の後の本文である。\n")
+    doc = doc_of(text)
+    assert doc.shape == "markdown"
+    assert doc.section_path(doc.text.index("1 (2.0)")) == "表 1"
+    assert doc.section_path(doc.text.index("注記")) == "表 1"
+    assert doc.section_path(doc.text.index("Grade 3 以上")) == "表 1"
+    assert doc.section_path(doc.text.index("表の後の本文")) == "1.1"

@@ -105,7 +105,7 @@ def build_document(*, data: bytes, path: str, source_format: str, shape: str,
     text = "".join(parts)
     lang: Lang = "ja" if detect_lang(text[:20000]) == "ja" else "en"
     structured = shape not in ("xml", "json")
-    sections = find_sections(lines, len(text)) if structured else ()
+    sections = find_sections(lines, len(text), tabbed_tables=shape == "markdown") if structured else ()
     blocks = find_blocks(doc_id, lines, page_objs, sections, lang, shape) if structured else ()
     refs = _RefHelper(doc_id, page_objs, sections)
     tables = tuple(_table(refs, raw_t, text, page_objs[i], lines)
@@ -218,7 +218,7 @@ _TOC_TAIL = re.compile(r"(?:\t|\.{4,}|…{2,}|\s{3,})\s*\d{1,3}\s*$")
 # A title that starts with a unit or a digit is a value, not a heading ("2.5 mg", "3.4. 2025 年").
 _NOT_TITLE_START = re.compile(r"^(?:\d|[a-zμ%~×(]|個|倍|日|週|時間|分|年|ヵ月|か月|カ月|例|mg)")
 _LIST_MARK = re.compile(r"^(?:[・•●○◆◇■□▪‐\-–]\s?|\*\s|\(\d{1,2}\)|\d{1,2}[.)](?!\d)|[①-⑳]|[a-z]\)\s|[ア-ン][.)])")
-_FOOTNOTE_MARK = re.compile(r"^(?:\*{1,3}(?:\d|\S)|※|注\d*[):：]|#\d|[†‡§]|[a-z]\)\S)")
+_FOOTNOTE_MARK = re.compile(r"^(?:-\s)?(?:\*{1,3}(?:\d|\S)|\*\s?[:：]|※|注\d*[):：]|#\d|[†‡§]|[a-z]\)\S|\^\d{1,2}\))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,13 +322,18 @@ def _squash(s: str) -> str:
 # --------------------------------------------------------------------------- sections
 
 
-def find_sections(lines: list[Line], text_len: int) -> tuple[Section, ...]:
-    """Headings (see the module docstring for the rules) nested into a tree."""
+def find_sections(lines: list[Line], text_len: int, *, tabbed_tables: bool = False) -> tuple[Section, ...]:
+    """Headings (see the module docstring for the rules) nested into a tree.
+
+    ``tabbed_tables``: tables are runs of tab-separated lines, so a table caption's section
+    can end where its table (and the footnotes under it) ends, instead of running on into
+    the prose that follows."""
     stripped = [ln.text.strip() for ln in lines]
     cands = [c for i, t in enumerate(stripped) if (c := _candidate(i, t)) is not None]
     accepted_decimal = _accept_decimals(cands, stripped, _toc_titles(lines))
     builder = _TreeBuilder(lines, text_len)
     for cand in cands:
+        builder.expire_table(cand.line)
         if cand.style == "decimal":
             if cand.line in accepted_decimal:
                 builder.decimal(cand)
@@ -337,7 +342,45 @@ def find_sections(lines: list[Line], text_len: int) -> tuple[Section, ...]:
                 builder.numbered_item(cand)
         else:
             builder.plain(cand)
+            if cand.style == "table" and tabbed_tables:
+                builder.table_until = _table_end(stripped, cand.line)
     return builder.finish()
+
+
+def _table_end(stripped: list[str], caption: int) -> int | None:
+    """Where a caption's table ends, reading the text as runs of non-blank lines: the table is
+    the runs that hold tab-separated rows (a cell may wrap onto a line without a tab) and the
+    footnote runs under them; it ends at the first run of plain text. None when no table
+    follows the caption within a few lines."""
+    runs = _runs(stripped, caption + 1)
+    first = next((k for k, run in enumerate(runs[:2]) if _has_tab(stripped, run)), None)
+    if first is None or runs[first][0] - caption > 5:
+        return None
+    for run in runs[first + 1:]:
+        lines = stripped[run[0]:run[1]]
+        if not _has_tab(stripped, run) and not all(_FOOTNOTE_MARK.match(t) for t in lines):
+            return run[0]
+    return None
+
+
+def _runs(stripped: list[str], start: int) -> list[tuple[int, int]]:
+    """Runs of consecutive non-blank lines from ``start``, as (first, end) line indices."""
+    runs: list[tuple[int, int]] = []
+    i = start
+    while i < len(stripped):
+        if not stripped[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(stripped) and stripped[j]:
+            j += 1
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def _has_tab(stripped: list[str], run: tuple[int, int]) -> bool:
+    return any("\t" in t for t in stripped[run[0]:run[1]])
 
 
 def _next_text(stripped: list[str], index: int) -> str:
@@ -416,6 +459,14 @@ class _TreeBuilder:
         self.lines, self.text_len = lines, text_len
         self.roots: list[_Node] = []
         self.stack: list[_Node] = []
+        self.table_until: int | None = None  # line index where the open table caption ends
+
+    def expire_table(self, line_index: int) -> None:
+        """Close the open table caption when its table ended before ``line_index``."""
+        if self.table_until is not None and self.table_until <= line_index:
+            line = self.lines[self.table_until]
+            self._close_tables(line.start + len(line.text) - len(line.text.lstrip()))
+            self.table_until = None
 
     def _pop_to(self, depth: int, at: int) -> None:
         while len(self.stack) > depth:
@@ -476,6 +527,7 @@ class _TreeBuilder:
         self._push(cand)
 
     def finish(self) -> tuple[Section, ...]:
+        self.expire_table(len(self.lines))
         self._pop_to(0, self.text_len)
         return tuple(_freeze(n, 1) for n in self.roots)
 
