@@ -67,14 +67,17 @@ FACT_TYPES: dict[str, FactType] = {t.name: t for t in (
              "?x a ?kind ; yk:activityScope yk:AdditionalActivity ; rdfs:label ?label . "
              "FILTER(?kind IN (yk:PharmacovigilanceActivity, yk:RiskMinimisationActivity)) "
              + _opt(("status", "yk:status"))),
-    FactType("efficacy", ("study", "endpoint", "value", "arm", "cutoff"),
+    # response rates and progression-free survival (median, hazard ratio) per study and cut-off
+    FactType("efficacy_orr_pfs", ("study", "endpoint", "value", "unit", "cutoff"),
              "?x a yk:EfficacyResult ; yk:study ?study ; yk:endpoint ?endpoint . "
-             + _opt(("value", "yk:value"), ("arm", "yk:arm"), ("cutoff", "yk:dataCutoff"))),
+             "FILTER(?endpoint IN (\"ORR\", \"PFS\")) "
+             + _opt(("value", "yk:value"), ("unit", "yk:unit"), ("cutoff", "yk:dataCutoff"))),
     FactType("management_rule", ("concept", "grade"),
              "?x a yk:ManagementRule ; yk:forConcept ?concept . " + _opt(("grade", "yk:grade"))),
-    FactType("serious_adverse_reaction", ("concept", "percent"),
-             "?x a yk:AdverseEventIncidence ; yk:concept ?concept ; yk:gradeScope \"serious\" . "
-             + _opt(("percent", "yk:percent"))),
+    # frequencies a label states for the product (no study arm): 副作用 overview, 重大な副作用
+    FactType("adverse_reaction_frequency", ("concept", "percent"),
+             "?x a yk:AdverseEventIncidence ; yk:concept ?concept . "
+             "FILTER NOT EXISTS { ?x yk:arm ?arm } " + _opt(("percent", "yk:percent"))),
     FactType("study", ("field", "value"), ""),  # read by _study_rows
 )}
 
