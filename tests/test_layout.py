@@ -320,3 +320,14 @@ def test_markdown_table_caption_ends_with_its_table_and_footnotes() -> None:
     assert doc.section_path(doc.text.index("注記")) == "表 1"
     assert doc.section_path(doc.text.index("Grade 3 以上")) == "表 1"
     assert doc.section_path(doc.text.index("表の後の本文")) == "1.1"
+
+
+def test_package_insert_items_are_headings_even_when_numbers_skip() -> None:
+    """電子添文 items keep their fixed numbers; absent items leave gaps (3 and 5 here)."""
+    text = ("1. 警告\n本剤は架空である。\n2. 禁忌(次の患者には投与しないこと)\n2.1 過敏症の患者\n"
+            "4. 効能又は効果\n架空疾患\n6. 用法及び用量\n1日1回10mgを経口投与する。\n"
+            "11. 副作用\n11.1 重大な副作用\n11.1.1 架空症候群(5.0%)\n")
+    doc = doc_of(text)
+    assert numbers(doc) == ["1.", "2.", "2.1", "4.", "6.", "11.", "11.1", "11.1.1"]
+    assert doc.section_path(doc.text.index("1日1回")) == "6."
+    assert doc.section_path(doc.text.index("架空症候群")) == "11.1.1"

@@ -8,14 +8,18 @@ Sections (``find_sections``) are read from the numbering schemes these documents
 * decimal numbers: ``1.``, ``1.1``, ``1.1.``, ``3.1.1.1``, ``7.R.4`` (PMDA's "review" subsections),
   and the Japanese ``1.(1)`` (printed ``１.（１）``);
 * ``(1)``, circled ``①`` and ``①-1``, bracketed labels ``【重要な特定されたリスク】``;
-* table captions ``Table 10.`` / ``表 14``, which become leaf sections.
+* table captions ``Table 10.`` / ``表 14``, which become leaf sections (in markdown text they end
+  with their tab-separated rows and footnotes, elsewhere at the next heading);
+* the unnumbered headings of package inserts and review reports printed alone on a line
+  (``使用上の注意``, ``Indications``), which rank with ``【…】``.
 
 The rules are deliberately conservative, because a numbered list item taken for a heading
 would swallow the rest of the document:
 
 * a one-level number ``N.`` is a heading when it is *confirmed* (the next decimal heading is
-  ``N.1``/``N.R``/``N.(1)``, or its title is in the table of contents), or when it continues a
-  confirmed run (``N`` = previous + 1) with no list restart since;
+  ``N.1``/``N.R``/``N.(1)``, its title is in the table of contents, or it is item N of the
+  電子添文 layout, e.g. ``6. 用法及び用量``), or when it continues a confirmed run
+  (``N`` = previous + 1) with no list restart since;
 * a restart at ``1.`` that is not confirmed is a list; table-of-contents lines
   (``1.\\tはじめに\\t2``) are never headings;
 * ``(n)`` and ``①`` lines are headings only when short, in sequence, and followed by body
@@ -430,10 +434,28 @@ def _accept_decimals(cands: list[_Candidate], stripped: list[str], toc: set[str]
 
 
 def _confirmed(cand: _Candidate, nxt: _Candidate | None, toc: set[str]) -> bool:
-    """``N.`` is surely a heading when the next decimal heading is its child, or the table of
-    contents lists its title."""
+    """``N.`` is surely a heading when the next decimal heading is its child, the table of
+    contents lists its title, or it is item N of the package-insert (電子添文) layout."""
     has_child = nxt is not None and len(nxt.parts) > 1 and nxt.parts[0] == cand.parts[0]
-    return has_child or _squash(cand.title) in toc
+    return has_child or _squash(cand.title) in toc or _is_insert_item(int(cand.parts[0]), cand.title)
+
+
+# The numbered items of a Japanese package insert (電子添文, the 2019 layout): every insert
+# prints item N under the same heading, skipping the items that do not apply.
+_INSERT_ITEMS: dict[int, tuple[str, ...]] = {
+    1: ("警告",), 2: ("禁忌",), 3: ("組成・性状",), 4: ("効能又は効果", "効能・効果"),
+    5: ("効能又は効果に関連する注意",), 6: ("用法及び用量", "用法・用量"), 7: ("用法及び用量に関連する注意",),
+    8: ("重要な基本的注意",), 9: ("特定の背景を有する患者に関する注意",), 10: ("相互作用",), 11: ("副作用",),
+    12: ("臨床検査結果に及ぼす影響",), 13: ("過量投与",), 14: ("適用上の注意",), 15: ("その他の注意",),
+    16: ("薬物動態",), 17: ("臨床成績",), 18: ("薬効薬理",), 19: ("有効成分に関する理化学的知見",),
+    20: ("取扱い上の注意",), 21: ("承認条件",), 22: ("包装",), 23: ("主要文献",), 24: ("文献請求先及び問い合わせ先",),
+    25: ("保険給付上の注意",), 26: ("製造販売業者等",),
+}
+
+
+def _is_insert_item(number: int, title: str) -> bool:
+    title = title.replace(" ", "")
+    return any(title == name or title.startswith(name + "(") for name in _INSERT_ITEMS.get(number, ()))
 
 
 def _next_is_list_item(cand: _Candidate, stripped: list[str]) -> bool:
