@@ -123,3 +123,16 @@ def test_zero_byte_file(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(InputError, match="empty"):
         load_document(path)
+
+
+@pytest.mark.parametrize(("name", "page_index", "expected"), [
+    ("no_tounicode.pdf", 0, ("Readable page: Zentolimab 25 mg once daily.",)),
+    ("no_tounicode.pdf", 1, None),  # pdfium's letters from unrelated scripts are refused too
+])
+def test_pdfium_second_engine(name: str, page_index: int, expected: tuple[str, ...] | None,
+                              bad_pdfs: dict[str, Path]) -> None:
+    from extract.load.pdf import _PdfReader
+
+    path = bad_pdfs[name]
+    reader = _PdfReader(path.read_bytes(), str(path), None, "auto")
+    assert reader._pdfium_lines(page_index) == expected

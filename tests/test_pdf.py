@@ -201,3 +201,54 @@ def test_seed_rendition_table_cells(row_label: str, col: int, value: str,
             assert cell.text == value
             return
     pytest.fail(f"no table row labelled {row_label}")
+
+
+# --------------------------------------------------------------------------- same facts
+
+
+def _text_sources() -> list[str]:
+    names = [n for n in _sample_names() if n != "(no samples)"]
+    names += [n for n in _seed_names() if n != "(no seeds)"]
+    return names or ["(none)"]
+
+
+def _source_path(name: str) -> Path:
+    return SAMPLES / name if (SAMPLES / name).is_file() else SEEDS / name
+
+
+def _products(doc: Document, doc_type: object) -> list[tuple[object, ...]]:
+    from extract.extractors import get_extractor
+
+    result = get_extractor(doc_type)(doc)  # type: ignore[arg-type]
+    return [(p.product.text, p.names, tuple(s.text for s in p.substances),
+             p.holder.text if p.holder else None) for p in result.products]
+
+
+@pytest.mark.parametrize("name", _text_sources())
+def test_rendition_gives_the_same_products(name: str, pdf_renditions: dict[str, Path]) -> None:
+    """Product, trade names, substances and holder: the same from the PDF as from the text
+    (the document type is taken from the text, so this checks loader + extractor only)."""
+    if name not in pdf_renditions:
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    from extract.classify import classify
+
+    from_text = load_document(_source_path(name))
+    doc_type = classify(from_text).doc_type
+    assert _products(_load(pdf_renditions[name]), doc_type) == _products(from_text, doc_type)
+
+
+@pytest.mark.parametrize("name", _text_sources())
+def test_rendition_is_classified_alike(name: str, pdf_renditions: dict[str, Path]) -> None:
+    if name not in pdf_renditions:
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    from extract.classify import classify
+    from extract.errors import InputError
+
+    expected = classify(load_document(_source_path(name))).doc_type
+    try:
+        got = classify(_load(pdf_renditions[name])).doc_type
+    except InputError as exc:
+        if load_document(_source_path(name)).shape == "registry":
+            pytest.xfail(f"registry records are recognised by their text shape only: {exc.reason}")
+        raise
+    assert got == expected
