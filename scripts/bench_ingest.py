@@ -13,6 +13,7 @@ into a temporary folder with ``scripts/make_pdfs.py``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import resource
 import subprocess
@@ -74,9 +75,8 @@ def _measure_ingest(paths: list[str], jobs: int) -> tuple[int, float]:
     from extract.store import Store
 
     # Warm the heavy imports (spaCy, Sudachi, rdflib) outside the clock.
-    import extract.classify  # noqa: F401
-    import extract.normalize.linker  # noqa: F401
-    import extract.rdf.build  # noqa: F401
+    for module in ("extract.classify", "extract.normalize.linker", "extract.rdf.build"):
+        importlib.import_module(module)
 
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "store") as store:
         pipeline.ensure_ontology(store)

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "corpus" / "pdf"
@@ -132,13 +133,13 @@ def text_width(text: str, scale: float = 100.0) -> float:
     return sum(stringWidth(run, name, BASE_SIZE) for name, run in _runs(text, f)) * scale / 100
 
 
-def _draw(canvas: object, x: float, y: float, text: str, scale: float) -> None:
-    t = canvas.beginText(x, y)  # type: ignore[attr-defined]
+def _draw(canvas: Any, x: float, y: float, text: str, scale: float) -> None:
+    t = canvas.beginText(x, y)
     t.setHorizScale(scale)
     for name, run in _runs(text, fonts()):
         t.setFont(name, BASE_SIZE)
         t.textOut(run)
-    canvas.drawText(t)  # type: ignore[attr-defined]
+    canvas.drawText(t)
 
 
 # --------------------------------------------------------------------------- layout
@@ -232,7 +233,7 @@ def _page_width(items: Sequence[Item]) -> float:
     return max(A4[0], need + 2 * MARGIN + 2)
 
 
-def _draw_table(canvas: object, top: float, rows: Sequence[str], left: float, avail: float) -> None:
+def _draw_table(canvas: Any, top: float, rows: Sequence[str], left: float, avail: float) -> None:
     """Each row is one ``LEADING`` high. A row with fewer cells than the table lets its last
     cell span the remaining columns (no vertical rule there: pdfplumber sees a merged cell)."""
     scale, col_w, cells = _table_geometry(rows, avail)
@@ -241,12 +242,12 @@ def _draw_table(canvas: object, top: float, rows: Sequence[str], left: float, av
         xs.append(xs[-1] + w)
     ys = [top - LEADING * i for i in range(len(cells) + 1)]
     for y in ys:
-        canvas.line(xs[0], y, xs[-1], y)  # type: ignore[attr-defined]
+        canvas.line(xs[0], y, xs[-1], y)
     for r, row in enumerate(cells):
         y_top, y_bot = ys[r], ys[r + 1]
         bounds = [*range(len(row)), len(col_w)]
         for c in bounds:
-            canvas.line(xs[c], y_top, xs[c], y_bot)  # type: ignore[attr-defined]
+            canvas.line(xs[c], y_top, xs[c], y_bot)
         for c, cell in enumerate(row):
             _draw(canvas, xs[c] + CELL_PAD, y_bot + (LEADING - BASE_SIZE) / 2 + BASE_SIZE * 0.15,
                   cell, scale)
