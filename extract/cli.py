@@ -234,7 +234,7 @@ def export_view_cmd(name: str = typer.Argument(..., help="a view (see `yakuji vi
                     lang: str = typer.Option("en", "--lang", help="label language: ja | en"),
                     store: Optional[Path] = StoreOpt,
                     max_nodes: int = typer.Option(150, "--max-nodes", min=1,
-                                                  help="pictures show at most this many nodes")) -> None:
+                                                  help="png, svg and html show at most this many nodes")) -> None:
     """Export a graph view for Gephi, Cytoscape, yEd, a spreadsheet, or as a picture."""
     from extract.store import Store
     from extract.views import FORMATS, build_view, export_view

@@ -163,10 +163,10 @@ def _attr_value(term: Any) -> str:
 
 
 def _int_or_none(term: Any) -> int | None:
-    try:
-        return int(term.value) if term is not None else None
-    except ValueError:
+    """``yk:page`` is an ``xsd:integer``; anything else is not a page number."""
+    if term is None or not re.fullmatch(r"\d+", str(term.value)):
         return None
+    return int(term.value)
 
 
 def _literal_attrs(kind: str, term: Any) -> dict[str, str]:

@@ -248,6 +248,57 @@ def test_graphml_and_gexf_round_trip(risk_view: Any, tmp_path: Path, fmt: str) -
         assert {k: d.get(k) for k in original} == original
 
 
+def _fictional_graph() -> Any:
+    """Awkward values on purpose: markup characters, quotes, line breaks, Japanese, pages."""
+    graph = nx.MultiDiGraph(name="fictional", title="Fictional <view> & \"quotes\"", lang="ja")
+    common = {"category": "", "documents": "https://example.org/doc/1;https://example.org/doc/2"}
+    graph.add_node("https://example.org/p", type="MedicinalProduct", label_en="Fictamab", label_ja="フィクタマブ",
+                   label="フィクタマブ", evidence="", **common)
+    graph.add_node("https://example.org/c", type="SafetyConcern", label_en="", label_ja="架空の症候群 <重篤> & \"注意\"",
+                   label="架空の症候群 <重篤> & \"注意\"", evidence="一行目\n二行目 \\ 終わり", page=12, **common)
+    graph.add_edge("https://example.org/p", "https://example.org/c", key="safetyConcern|ImportantIdentifiedRisk",
+                   relation="safetyConcern", category="ImportantIdentifiedRisk", label="safetyConcern",
+                   documents="https://example.org/doc/1", evidence="根拠 <b>&amp;</b>", page=3)
+    graph.add_edge("https://example.org/p", "https://example.org/c", key="safetyConcern|ImportantPotentialRisk",
+                   relation="safetyConcern", category="ImportantPotentialRisk", label="safetyConcern",
+                   documents="https://example.org/doc/2", evidence="")
+    return graph
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_awkward_values_and_parallel_edges_round_trip(tmp_path: Path, fmt: str) -> None:
+    graph = _fictional_graph()
+    path = tmp_path / f"fictional.{fmt}"
+    export_view(graph, fmt, path)
+    back = nx.read_graphml(path, force_multigraph=True) if fmt == "graphml" else nx.read_gexf(path)
+    for node, data in graph.nodes(data=True):
+        assert {k: back.nodes[node].get(k) for k in data} == data
+    assert back.nodes["https://example.org/c"]["page"] == 12
+    assert _edge_set(back) == _edge_set(graph)
+    assert sorted(d.get("page", 0) for _, _, d in back.edges(data=True)) == [0, 3]
+
+
+def test_dot_escapes_quotes_backslashes_and_line_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "fictional.dot"
+    export_view(_fictional_graph(), "dot", path)
+    text = path.read_text(encoding="utf-8")
+    assert 'label="架空の症候群 <重篤> & \\"注意\\""' in text
+    assert 'evidence="一行目\\n二行目 \\\\ 終わり"' in text
+    assert len(re.findall(r"^  \"https://example.org/p\" -> ", text, re.M)) == 2
+
+
+def test_html_escapes_labels_and_embedded_data(tmp_path: Path) -> None:
+    path = tmp_path / "fictional.html"
+    export_view(_fictional_graph(), "html", path)
+    text = path.read_text(encoding="utf-8")
+    assert "<重篤>" not in text.split('<script type="application/json"')[0]
+    assert "&lt;重篤&gt;" in text
+    payload = re.search(r'id="view-data">(.*?)</script>', text, re.S)
+    assert payload is not None
+    nodes = json.loads(payload.group(1))["nodes"]
+    assert {n["id"]: n.get("page") for n in nodes}["https://example.org/c"] == 12
+
+
 def test_cytoscape_json_has_the_element_structure(risk_view: Any, tmp_path: Path) -> None:
     path = tmp_path / "view.cyjs"
     export_view(risk_view, "cyjs", path)
