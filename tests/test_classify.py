@@ -34,7 +34,7 @@ def test_seeds_are_classified(prefix: str, doc_type: DocType, lang: str, cue: st
 
 SAMPLES = {
     "review_en": ("Report on the Deliberation Results\n\nBrand Name Examplix Tablets 10 mg\n"
-                  "Reviewing Office Office of New Drug I\n\nReview Report\nResults of Review\n"),
+                  "Reviewing Office: Office of Examples\n\nReview Report\nResults of Review\n"),
     "review_ja": "審議結果報告書\n\n販売名 エグザンプル錠10mg\n\n審査報告書\n審査担当部 新薬審査第一部\n審査結果\n",
     "rmp_ja": ("(別紙様式2)\nエグザンプルに係る\n医薬品リスク管理計画書\n\n1.1 安全性検討事項\n"
                "【重要な特定されたリスク】\n架空の副作用\n2. 医薬品安全性監視計画の概要\n"),

@@ -91,9 +91,9 @@ def test_json_and_xml_records_keep_their_text_verbatim() -> None:
 
 
 @pytest.mark.parametrize("line, expected", [
-    (r"として $300\text{mg}/\text{m}^2$ を", "として 300mg/m^2 を"),
-    (r"$10\text{mL}/\text{分}$ を超えない", "10mL/分 を超えない"),
-    (r"$150 \times 10^6 \sim 450 \times 10^6$ 個", "150 × 10^6 ~ 450 × 10^6 個"),
+    (r"として $250\text{mg}/\text{m}^2$ を", "として 250mg/m^2 を"),
+    (r"$20\text{mL}/\text{分}$ 以下", "20mL/分 以下"),
+    (r"$200 \times 10^6 \sim 600 \times 10^6$ 個", "200 × 10^6 ~ 600 × 10^6 個"),
     ("<p>本文です。</p>", " 本文です。 "),
     ("<p><選択基準></p>", " <選択基準> "),
     ("p 値 <0.0001", "p 値 <0.0001"),

@@ -4,7 +4,7 @@ Shapes (see ``shared/seeds/README.md``):
 
 * ``layout``: pdftotext-like text, one visual line per line;
 * ``markdown``: tab-separated tables, HTML fragments (``<p>``, ``<ul>``) and LaTeX math
-  (``$300\\text{mg}/\\text{m}^2$``); markup is reduced to its words and numbers, and every run of
+  (``$250\\text{mg}/\\text{m}^2$``); markup is reduced to its words and numbers, and every run of
   tab-separated lines becomes a ``Table`` whose cells have exact spans;
 * ``registry``: a ClinicalTrials.gov text export, one field per line with ``|`` between
   repeated values and ``DRUG:``/``PHASE`` tokens;
@@ -154,7 +154,7 @@ _LATEX_SYMBOLS = (("\\times", "Ã—"), ("\\sim", "~"), ("\\%", "%"), ("\\leq", "â‰
 
 def strip_markup(line: str) -> str:
     """Remove HTML tags, markdown heading marks and LaTeX wrappers, keep the words and numbers:
-    ``$300\\text{mg}/\\text{m}^2$`` reads ``300mg/m^2``."""
+    ``$250\\text{mg}/\\text{m}^2$`` reads ``250mg/m^2``."""
     line = _MD_HEADING.sub("", _HTML_TAG.sub(" ", line))
     if "&" in line:
         line = html.unescape(line)
