@@ -2,8 +2,8 @@
 
 One pass per page: pdfplumber gives the text lines (reading order, spaces kept as printed, so
 indentation and column gaps survive) and the ruled tables; each ruled table's rows replace the
-text lines inside its box as tab-separated lines (the same shape as the markdown text loader),
-and the page's objects are released before the next page is read (``page.close()``), so memory
+text lines inside its box as tab-separated lines (the same shape as the markdown text loader);
+vertical gaps become blank lines (paragraph breaks, as in text documents); and the page's objects are released before the next page is read (``page.close()``), so memory
 stays flat however long the document is.
 
 Pages whose text is not real text are never passed on as text (facts must not be read from
@@ -21,7 +21,8 @@ checks. Image-only or still-broken pages are OCR'd with Tesseract when ``tessera
 and ``ocr`` is not ``"never"`` (status ``"ocr"``); ``ocr="always"`` OCRs every page.
 
 Limits: at most ``MAX_BYTES`` (200 MB) of input and ``MAX_PAGES`` (2,000) pages; Tesseract gets
-``OCR_TIMEOUT_S`` seconds per page. Bad documents raise ``InputError`` naming the file and the
+``OCR_TIMEOUT_S`` (300) seconds per page and a page image of at most ``OCR_MAX_PIXELS`` (40 M)
+pixels at up to ``OCR_DPI`` (300) dpi. Bad documents raise ``InputError`` naming the file and the
 reason: not a PDF, truncated or corrupt, encrypted without (or with a wrong) password, zero
 pages, too large, or no readable text on any page.
 """
@@ -46,6 +47,7 @@ MAX_BYTES = 200 * 1024 * 1024
 MAX_PAGES = 2000
 OCR_TIMEOUT_S = 300
 OCR_DPI = 300
+OCR_MAX_PIXELS = 40_000_000  # the page image Tesseract gets (about A3 at 400 dpi)
 OCR_MODES = ("auto", "always", "never")
 TESSERACT_INSTALL = "apt-get install tesseract-ocr tesseract-ocr-jpn"
 
@@ -313,7 +315,9 @@ def _replace_cids(lines: list[str] | tuple[str, ...]) -> list[str]:
 
 def _tesseract(page: Any) -> tuple[list[str], str]:
     """OCR one page with the ``tesseract`` command (Japanese + English). (lines, error)."""
-    image = page.to_image(resolution=OCR_DPI).original
+    inches2 = max(float(page.width) * float(page.height), 1.0) / 72 ** 2
+    dpi = min(OCR_DPI, int((OCR_MAX_PIXELS / inches2) ** 0.5))  # a huge page is no memory bomb
+    image = page.to_image(resolution=dpi).original
     with tempfile.TemporaryDirectory() as tmp:
         png = Path(tmp) / "page.png"
         image.save(png)
