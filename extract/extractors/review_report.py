@@ -201,7 +201,7 @@ STUDY_CODE = re.compile(r"\b(?:NCT\d{8}|(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0
 _EN_LABELS = ("Brand Name", "Non-proprietary Name", "Applicant", "Date of Application",
               "Dosage Form/Strength", "Application Classification",
               "Items Warranting Special Mention", "Reviewing Office")
-_EN_LABEL = re.compile(r"^\s*(" + "|".join(re.escape(x) for x in _EN_LABELS) + r")\b[ \t]*(.*)$")
+_EN_LABEL = re.compile(r"^\s*(" + "|".join(re.escape(x) for x in _EN_LABELS) + r")(?=[ \t]|$)[ \t]*(.*)$")
 _EN_MULTILINE = {"Application Classification", "Items Warranting Special Mention",
                  "Dosage Form/Strength"}
 _EN_HEADING = re.compile(
