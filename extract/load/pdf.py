@@ -158,7 +158,7 @@ class _PdfReader:
             text = textpage.get_text_bounded()
             textpage.close()
             page.close()
-        except pypdfium2.PdfiumError:
+        except (pypdfium2.PdfiumError, IndexError):  # pdfium may see fewer pages than pdfminer
             return None
         lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         if not any(ln.strip() for ln in lines) or text_problem(lines) is not None:
