@@ -332,3 +332,21 @@ def test_package_insert_items_are_headings_even_when_numbers_skip() -> None:
     assert numbers(doc) == ["1.", "2.", "2.1", "4.", "6.", "11.", "11.1", "11.1.1"]
     assert doc.section_path(doc.text.index("1日1回")) == "6."
     assert doc.section_path(doc.text.index("架空症候群")) == "11.1.1"
+
+
+def _assert_nested(sections: tuple[Section, ...], lo: int, hi: int) -> None:
+    previous_end = lo
+    for s in sections:
+        assert lo <= s.start <= s.end <= hi
+        assert s.start >= previous_end
+        previous_end = s.end
+        _assert_nested(s.children, s.start, s.end)
+
+
+@pytest.mark.parametrize("prefix", ["000", "002", "003", "004"])
+def test_seed_sections_nest_and_blocks_point_into_the_text(prefix: str) -> None:
+    doc = seed(prefix)
+    _assert_nested(doc.sections, 0, len(doc.text))
+    for block in doc.blocks:
+        assert doc.text[block.ref.start:block.ref.end].strip()
+        assert block.ref.section == doc.section_path(block.ref.start)
