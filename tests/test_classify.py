@@ -44,6 +44,8 @@ SAMPLES = {
     "guideline_en": "Optimal Use Promotion Guidelines\nExamplimab (Brand name: Examplio)\nMinistry of Health\n",
     "pi_ja": ("2025年1月改訂(第2版)\n電子添文\n【警告】\n1. 架空の警告。\n【禁忌(次の患者には投与しないこと)】\n"
               "効能又は効果\n用法及び用量\n使用上の注意\n重大な副作用\n"),
+    "pi_ja_2019": ("日本標準商品分類番号 873999\n貯法:室温保存\nエグザンプル錠10mg\n1. 警告\n架空の警告。\n"
+                   "8. 重要な基本的注意\n9. 特定の背景を有する患者に関する注意\n"),
     "pi_en": ("PACKAGE INSERT\nExamplix Tablets\nWARNINGS\n1. A fictional warning.\n"
               "CONTRAINDICATIONS\n1. Hypersensitivity.\n"),
     "registry": ("A Phase 2 Study of Examplix in Examplitis\nTo assess the response rate\n"
@@ -63,6 +65,7 @@ SAMPLES = {
     ("guideline_ja", DocType.GUIDELINE, "ja"),
     ("guideline_en", DocType.GUIDELINE, "en"),
     ("pi_ja", DocType.PRODUCT_INFO, "ja"),
+    ("pi_ja_2019", DocType.PRODUCT_INFO, "ja"),
     ("pi_en", DocType.PRODUCT_INFO, "en"),
     ("registry", DocType.TRIAL_RECORD, "en"),
     ("xml", DocType.TRIAL_RECORD, "en"),
