@@ -55,6 +55,7 @@ def test_utf16_without_bom_is_recognised_by_its_nul_pattern() -> None:
     (bytes(range(0x80, 0x100)) * 4, "unknown encoding"),
     ("Ceci n'est pas du japonais: été, déjà, où, forêt.".encode("cp1252") * 5, "unknown encoding"),
     (b"\xff\xfe\x00\xd8", "byte-order mark"),
+    ("ab".encode("utf-16-le") * 40 + b"\x00\xd8\x41\x00", "without a byte-order mark"),
 ])
 def test_bad_input_raises_input_error_naming_file_and_reason(tmp_path: Path, data: bytes, reason: str) -> None:
     path = tmp_path / "bad.txt"

@@ -46,21 +46,28 @@ def decode(data: bytes, path: str) -> str:
     """Decode the bytes of a text document, or raise ``InputError`` saying why not."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            try:
-                return _checked(data.decode(enc), path)
-            except UnicodeDecodeError as exc:
-                raise InputError(path, f"starts with a {enc} byte-order mark but is not valid {enc}: "
-                                       f"{exc.reason} at byte {exc.start}") from exc
+            return _checked(_strict(data, enc, path, f"starts with a {enc} byte-order mark but"), path)
     bomless = _utf16_without_bom(data)
     if bomless:
-        return _checked(data.decode(bomless, errors="strict"), path)
+        return _checked(_strict(data, bomless, path, "looks like UTF-16 without a byte-order mark but"), path)
     if b"\x00" in data[:65536]:
         raise InputError(path, "binary data, not a text document (NUL bytes)")
     try:
         return _checked(data.decode("utf-8"), path)
     except UnicodeDecodeError:
-        pass
-    decoded = []
+        return _checked(_legacy_japanese(data, path), path)
+
+
+def _strict(data: bytes, encoding: str, path: str, claim: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"{claim} is not valid {encoding}: {exc.reason} at byte {exc.start}") from exc
+
+
+def _legacy_japanese(data: bytes, path: str) -> str:
+    """Shift_JIS (CP932) or EUC-JP, whichever reads as Japanese (both may decode)."""
+    decoded: list[tuple[float, str]] = []
     for enc in _LEGACY:
         try:
             decoded.append((_ja_score(data.decode(enc)), enc))
@@ -71,7 +78,7 @@ def decode(data: bytes, path: str) -> str:
     score, best = max(decoded)
     if score < -0.05:
         raise InputError(path, "text in an unknown encoding (neither Shift_JIS/CP932 nor EUC-JP reads as Japanese)")
-    return _checked(data.decode(best), path)
+    return data.decode(best)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
