@@ -393,10 +393,13 @@ def _layout(graph: Any) -> dict[str, tuple[float, float]]:
 
 
 def _palette(keys: Iterable[str], cmap: str) -> dict[str, Any]:
+    """A colour per key; a qualitative map with more colours when the first runs out."""
     from matplotlib import colormaps
 
     keys = sorted(set(keys))
     colours = colormaps[cmap]
+    if len(keys) > colours.N:
+        colours = colormaps["tab20"]
     return {key: colours(i % colours.N) for i, key in enumerate(keys)}
 
 
