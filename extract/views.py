@@ -32,9 +32,8 @@ from extract.queries import NamedQuery, bind_params, load_queries
 from extract.resources import ontology_dir
 
 FORMATS = ("graphml", "gexf", "cyjs", "csv", "dot", "png", "svg", "html")
-PICTURE_FORMATS = ("png", "svg", "html")
+PICTURE_FORMATS = ("png", "svg", "html")  # the formats --max-nodes limits
 DEFAULT_MAX_NODES = 150
-YK = "https://w3id.org/yakuji/ontology#"
 # Fonts that carry Japanese glyphs, best first (file names as Debian installs them).
 CJK_FONT_HINTS = ("ipaexg", "ipaexm", "ipag", "notosanscjk", "notoserifcjk", "notosansjp", "takao", "vl-gothic")
 _NODE_KEYS = ("type", "label_en", "label_ja", "label", "category", "documents", "evidence")
