@@ -389,3 +389,20 @@ def test_section_5_cut_off(tmp_path: Path) -> None:
     assert _activity(r, "ABC1001").status == "ongoing"
     assert not [a for a in _of(r, Activity) if "ABC-2002" in a.label]
     assert any("ABC-2002" in i.message and "section-5" in i.message for i in r.issues)
+
+
+@pytest.mark.parametrize("wrapped, expected", [
+    ("進行性多巣性白\n\n質脳症", "進行性多巣性白質脳症"),        # confirmed by the summary table
+    ("肝機能障害患者への\n\n投与", "肝機能障害患者への投与"),
+])
+def test_concern_name_wrapped_over_a_blank_line(tmp_path: Path, wrapped: str, expected: str) -> None:
+    r = _variant(tmp_path, V1, [(f"\n{expected}\n重要な", f"\n{wrapped}\n重要な")])
+    labels = [c.label for c in _of(r, SafetyConcern)]
+    assert expected in labels and len(labels) == 6
+
+
+def test_unconfirmed_wrapped_concern_name_is_left_out(tmp_path: Path) -> None:
+    r = _variant(tmp_path, V1, [("\n感染症\n重要な", "\n感染症ア\n\nレルギー\n重要な")])
+    labels = [c.label for c in _of(r, SafetyConcern)]
+    assert len(labels) == 5 and not [x for x in labels if "レルギー" in x]
+    assert any("not confirmed" in i.message for i in r.issues)

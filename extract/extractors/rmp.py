@@ -300,6 +300,7 @@ class _State:
     issues: list[Issue]
     product: Mention | None = None
     concern_blocks: list["ConcernBlock"] = field(default_factory=list)
+    summary_concerns: str = ""  # the summary's concern table, compacted (to confirm names)
 
     def issue(self, level: str, message: str, start: int | None = None, end: int | None = None) -> None:
         ref = None
@@ -408,6 +409,9 @@ def _read_summary(st: _State, span: tuple[int, int]) -> _Summary:
         out.title_span = (span[0] + title.start(1), span[0] + title.end(2))
     head_end = _find_line(text, r"1\s*\.\s*1\s*\.?\s*安全性検討事項", *span)
     fields_end = head_end.start() if head_end else span[1]
+    if head_end:
+        table_end = _find_line(text, r"1\s*\.\s*2\s*\.?\s*有効性に関する検討事項", head_end.end(), span[1])
+        st.summary_concerns = Compact.of(text, head_end.end(), table_end.start() if table_end else span[1]).text
     found: list[tuple[int, int, str]] = []
     for label in _SUMMARY_LABELS:
         m = _label_rx(label).search(text, span[0], fields_end)
@@ -708,7 +712,7 @@ def _concern_blocks(st: _State, span: tuple[int, int]) -> list[ConcernBlock]:
     markers = list(_REASON.finditer(text, *span))
     blocks: list[tuple[SafetyConcern, int]] = []
     for m in markers:
-        label_span = _label_before(lines, m.start())
+        label_span = _concern_label(st, lines, m.start())
         if label_span is None:
             st.issue("warning", "safety concern without a readable name", m.start(), m.end())
             continue
@@ -728,9 +732,11 @@ def _concern_blocks(st: _State, span: tuple[int, int]) -> list[ConcernBlock]:
     return out
 
 
-def _label_before(lines: list[Line], pos: int) -> tuple[int, int] | None:
+def _label_before(lines: list[Line], pos: int, *, across_blanks: bool = False) -> tuple[int, int] | None:
     """The concern name printed just above its ``…とした理由`` line: the non-blank lines
-    after the previous sentence end, heading or bracketed label (at most three lines)."""
+    after the previous sentence end, heading or bracketed label (at most three lines).
+    A blank line ends the name unless a parenthesis is open or ``across_blanks`` (layout
+    text puts blank lines inside a wrapped cell)."""
     idx = next((i for i, ln in enumerate(lines) if ln.start <= pos <= ln.end), None)
     if idx is None:
         return None
@@ -740,7 +746,7 @@ def _label_before(lines: list[Line], pos: int) -> tuple[int, int] | None:
         s = lines[i].stripped
         if not s:
             depth = sum(t.stripped.count(")") - t.stripped.count("(") for t in picked)
-            if picked and depth <= 0:
+            if picked and depth <= 0 and not across_blanks:
                 break
             i -= 1
             continue
@@ -754,6 +760,24 @@ def _label_before(lines: list[Line], pos: int) -> tuple[int, int] | None:
     first, last = picked[0], picked[-1]
     return first.start + (len(first.text) - len(first.text.lstrip(" \t\f\u3000"))), \
         last.start + len(last.text.rstrip())
+
+
+def _concern_label(st: _State, lines: list[Line], pos: int) -> tuple[int, int] | None:
+    """The name above a reason marker. Layout text may cut a wrapped name at a blank
+    line: the reading across blank lines is taken when the summary's concern table has
+    it; when it does not, which lines make the name is unsure and the concern is left
+    out (with an Issue) rather than named wrongly."""
+    short = _label_before(lines, pos)
+    if short is None:
+        return None
+    longer = _label_before(lines, pos, across_blanks=True)
+    if longer is None or longer == short:
+        return short
+    if compact_key(tidy(st.doc.text[longer[0]:longer[1]])) in st.summary_concerns:
+        return longer
+    st.issue("warning", "concern name wrapped over a blank line and not confirmed by the summary: "
+             f"{tidy(st.doc.text[longer[0]:longer[1]])!r}", *longer)
+    return None
 
 
 def _reason_end(lines: list[Line], pos: int) -> int:
