@@ -175,9 +175,8 @@ def split_items(lines: Sequence[str]) -> list[Item]:
 
 def paginate(text: str, per_page: int = LINES_PER_PAGE) -> list[list[Item]]:
     """Pages of items: a form feed always breaks; otherwise a page ends after at most
-    ``per_page`` lines, preferably on a blank line in its last fifth, so that page breaks fall
-    between paragraphs as they do in real documents (a table may still be split; each part is
-    drawn as its own ruled table)."""
+    ``per_page`` lines (see ``_page_end``), so that page breaks fall between paragraphs and
+    tables stay whole, as the text loader sees them."""
     pages: list[list[Item]] = []
     for chunk in text.split("\f"):
         lines = chunk.split("\n")
@@ -192,12 +191,23 @@ def paginate(text: str, per_page: int = LINES_PER_PAGE) -> list[list[Item]]:
 
 
 def _page_end(lines: Sequence[str], start: int, per_page: int) -> int:
+    """Where the page starting at ``start`` ends: on a blank line in its last fifth, else
+    before a table that would be cut, else full; a table longer than a page that starts the
+    page takes as many lines as it needs (the page is drawn taller)."""
     end = start + per_page
     if end >= len(lines):
         return len(lines)
     for cut in range(end, start + per_page * 4 // 5, -1):
         if not lines[cut - 1].strip():
             return cut
+    if "\t" in lines[end - 1] and "\t" in lines[end]:
+        first = end - 1
+        while first > start and "\t" in lines[first - 1]:
+            first -= 1
+        if first > start:
+            return first
+        while end < len(lines) and "\t" in lines[end]:  # a long table gets a taller page
+            end += 1
     return end
 
 
@@ -263,9 +273,10 @@ def render_text(text: str, out: Path, *, title: str = "") -> Path:
     canvas.setLineWidth(0.5)
     for items in paginate(text):
         width = _page_width(items)
-        canvas.setPageSize((width, A4[1]))
+        height = max(A4[1], 2 * MARGIN + LEADING * (sum(i.height for i in items) + 1))
+        canvas.setPageSize((width, height))
         avail = width - 2 * MARGIN
-        y = A4[1] - MARGIN - LEADING
+        y = height - MARGIN - LEADING
         for item in items:
             if item.table:
                 _draw_table(canvas, y + LEADING * 0.75, item.lines, MARGIN, avail)

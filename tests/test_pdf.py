@@ -252,3 +252,24 @@ def test_rendition_is_classified_alike(name: str, pdf_renditions: dict[str, Path
             pytest.xfail(f"registry records are recognised by their text shape only: {exc.reason}")
         raise
     assert got == expected
+
+
+def _cells(table: object) -> list[tuple[int, int, str, int]]:
+    return [(c.row, c.col, c.text, c.col_span) for c in table.cells]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", _text_sources())
+def test_rendition_has_the_same_tables(name: str, pdf_renditions: dict[str, Path]) -> None:
+    """Every table of the text document comes back from the PDF, in order, cell by cell, each
+    cell's span holding exactly its text. (The PDF may hold more: a tab-separated table of
+    contents is drawn as a ruled table, which the text loader does not count as a table.)"""
+    if name not in pdf_renditions:
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    from_pdf = _load(pdf_renditions[name])
+    pdf_tables = [_cells(t) for t in from_pdf.tables]
+    remaining = iter(pdf_tables)
+    for table in load_document(_source_path(name)).tables:
+        assert _cells(table) in remaining
+    for table in from_pdf.tables:
+        for cell in table.cells:
+            assert from_pdf.text[cell.ref.start:cell.ref.end] == cell.text

@@ -244,17 +244,25 @@ def _read_plumber(page: Any, number: int) -> tuple[list[str], tuple[RawTable, ..
     text_lines = body.extract_text_lines(strip=False, return_chars=False, **TEXT_SETTINGS)
     placed: list[tuple[float, str]] = [(line["top"], line["text"]) for line in text_lines]
     heights = sorted(line["bottom"] - line["top"] for line in text_lines)
-    raw_tables: list[RawTable] = []
+    table_rows: list[tuple[tuple[str | None, ...], ...]] = []
+    first_rows: list[tuple[float, str]] = []  # the placed item of each table's first row
     for table in tables:
         rows = table.extract(keep_blank_chars=True)
         cleaned = tuple(tuple(None if c is None else _cell(c) for c in row) for row in rows)
-        raw_tables.append(RawTable(cleaned, number, header_rows=1))
-        for row_obj, row in zip(table.rows, cleaned):
-            placed.append((row_obj.bbox[1], "\t".join(c for c in row if c is not None)))
+        table_rows.append(cleaned)
+        for r, (row_obj, row) in enumerate(zip(table.rows, cleaned)):
+            item = (row_obj.bbox[1], "\t".join(c for c in row if c is not None))
+            placed.append(item)
+            if r == 0:
+                first_rows.append(item)
     placed.sort(key=lambda item: item[0])
-    has_images = bool(page.images)
     height = heights[len(heights) // 2] if heights else 0.0
-    return with_blank_lines(placed, height), tuple(raw_tables), has_images
+    lines, index = _lay_out(placed, height)
+    raw_tables = tuple(
+        RawTable(rows, number, header_rows=1,
+                 first_line=index[id(first)] if len(rows) == len(table.rows) else None)
+        for rows, first, table in zip(table_rows, first_rows, tables))
+    return lines, raw_tables, bool(page.images)
 
 
 def with_blank_lines(placed: list[tuple[float, str]], line_height: float) -> list[str]:
@@ -266,17 +274,22 @@ def with_blank_lines(placed: list[tuple[float, str]], line_height: float) -> lis
     lines are all a blank line apart would otherwise look single-spaced); a gap of 1.5 pitches
     or more holds blank lines.
     """
+    return _lay_out(placed, line_height)[0]
+
+
+def _lay_out(placed: list[tuple[float, str]], line_height: float) -> tuple[list[str], dict[int, int]]:
+    """``with_blank_lines``, plus where each placed item ended up: ``id(item)`` → line index."""
     steps = sorted(b[0] - a[0] for a, b in zip(placed, placed[1:]) if b[0] - a[0] > 1)
-    if not steps or line_height <= 0:
-        return [text for _, text in placed]
-    pitch = min(max(steps[(len(steps) - 1) // 4], line_height), 2 * line_height)
+    pitch = min(max(steps[(len(steps) - 1) // 4], line_height), 2 * line_height) if steps else 0.0
     lines: list[str] = []
-    for i, (top, text) in enumerate(placed):
-        if i:
-            blanks = int((top - placed[i - 1][0]) / pitch + 0.5) - 1
+    index: dict[int, int] = {}
+    for i, item in enumerate(placed):
+        if i and pitch > 0:
+            blanks = int((item[0] - placed[i - 1][0]) / pitch + 0.5) - 1
             lines.extend([""] * max(blanks, 0))
-        lines.append(text)
-    return lines
+        index[id(item)] = len(lines)
+        lines.append(item[1])
+    return lines, index
 
 
 def _cell(text: str) -> str:
