@@ -275,6 +275,8 @@ class DocumentInfo:
     previous_version_date: dt.date | None = None
     products: tuple[Mention, ...] = ()
     ref: SourceRef | None = None
+    change_summary: str | None = None  # RMP 変更の履歴: 変更内容の概要 (yk:changeSummary)
+    change_reason: str | None = None   # RMP 変更の履歴: 変更理由 (yk:changeReason)
 
 
 @dataclass(frozen=True, slots=True)

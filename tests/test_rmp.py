@@ -59,6 +59,40 @@ def test_seed_document_info(seed: ExtractionResult) -> None:
     assert not [i for i in seed.issues if i.level == "error"]
 
 
+@pytest.mark.parametrize("line, opening, closing", [
+    (0, "皮下注製剤について", "に関する記載を追加。"),
+    (1, "・品目の概要:", "効能又は効果"),
+    (2, "・1.1安全性検討事項", "を各リスクに追記。"),
+    (3, "市販直後調査による情報提供", "実施状況の変更。"),
+    (4, "・5.1", "医薬品安全性監視計画の一覧"),
+    (5, "・5.3", "リスク最小化計画の一覧"),
+])
+def test_seed_change_summary(seed: ExtractionResult, line: int, opening: str, closing: str) -> None:
+    assert seed.info.change_summary is not None
+    lines = seed.info.change_summary.split("\n")
+    assert len(lines) == 6
+    assert lines[line].startswith(opening) and lines[line].endswith(closing)
+
+
+def test_seed_change_reason(seed: ExtractionResult) -> None:
+    assert seed.info.change_reason == "承認事項一部変更承認取得のため。"
+
+
+def test_change_history_in_the_graph(seed: ExtractionResult) -> None:
+    from rdflib import Literal
+
+    from extract.classify import classify
+    from extract.normalize.linker import link
+    from extract.rdf.build import build_graph
+    from extract.rdf.namespaces import YK
+
+    doc = load_document(SEED_RMP)
+    g = build_graph(doc, classify(doc), seed, link(seed, doc))
+    assert Literal("承認事項一部変更承認取得のため。", lang="ja") in set(g.objects(None, YK.changeReason))
+    (summary,) = g.objects(None, YK.changeSummary)
+    assert summary.language == "ja" and str(summary).startswith("皮下注製剤について")
+
+
 def test_seed_product(seed: ExtractionResult) -> None:
     (p,) = seed.products
     assert p.product.text == "ルンスミオ"
@@ -268,6 +302,8 @@ def test_plan_only(tmp_path: Path) -> None:
     r = extract(load_document(path))
     assert r.info.products[0].text == "ソラリスタ"
     assert len(_of(r, SafetyConcern)) == 6
+    assert r.info.change_summary == "・5.1医薬品安全性監視計画の一覧:製造販売後臨床試験の追加"
+    assert r.info.change_reason == "製造販売後臨床試験の計画策定のため。"
     assert _activity(r, "ABC1001").status == "ongoing"
     assert any("summary" in i.message for i in r.issues)
 

@@ -332,6 +332,7 @@ def extract(doc: Document) -> ExtractionResult:
         return ExtractionResult(DocumentInfo(issued=summary.issued), issues=tuple(st.issues))
     st.product = Mention(brand, doc.lang, "product")
     previous = _read_previous_date(st, parts.history)
+    change_summary, change_reason = _read_change_history(st, parts.history)
 
     facts: list[Fact] = []
     facts += _indications(st, overview)
@@ -350,6 +351,7 @@ def extract(doc: Document) -> ExtractionResult:
     plan_start = parts.plan[0] if parts.plan else 0
     info = DocumentInfo(title=summary.title or "医薬品リスク管理計画書", issued=summary.issued,
                         previous_version_date=previous, products=(st.product,),
+                        change_summary=change_summary, change_reason=change_reason,
                         ref=doc.ref(*(summary.title_span or (plan_start, plan_start))))
     if summary.issued is None:
         st.issue("warning", "submission date (提出年月日) not found")
@@ -687,6 +689,45 @@ def _read_previous_date(st: _State, span: tuple[int, int] | None) -> dt.date | N
                  span[0] + m.start(), span[0] + m.end())
         return None
     return found[0][0]
+
+
+_HISTORY_LABELS = {"summary": r"変更内容の概要", "reason": r"変更理由"}
+
+
+def _tidy_paragraphs(s: str) -> str:
+    """``tidy`` per paragraph, one paragraph a line: a bullet (``・``) starts a paragraph and
+    a line ending in ``。`` ends one, so the items of a change list stay apart."""
+    paragraphs: list[list[str]] = [[]]
+    for line in re.split(r"[\n\f]", s):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _BULLET.match(stripped) and paragraphs[-1]:
+            paragraphs.append([])
+        paragraphs[-1].append(stripped)
+        if stripped.endswith("。"):
+            paragraphs.append([])
+    return "\n".join(t for t in (tidy("\n".join(p)) for p in paragraphs) if t)
+
+
+def _read_change_history(st: _State, span: tuple[int, int] | None) -> tuple[str | None, str | None]:
+    """変更の履歴: the text after 変更内容の概要 up to 変更理由, and after 変更理由 up to the end
+    of the history (the next plan section). Lines are joined as written; the bullets
+    (``・1.1 安全性検討事項``) stay, so the user sees which parts the holder says changed."""
+    if span is None:
+        return None, None
+    text = st.doc.text
+    found = {name: _find_line(text, rf"[ \t]*{label}[ \t]*:", *span) for name, label in _HISTORY_LABELS.items()}
+    summary_m, reason_m = found["summary"], found["reason"]
+    summary = reason = None
+    if summary_m:
+        end = reason_m.start() if reason_m and reason_m.start() > summary_m.end() else span[1]
+        summary = _tidy_paragraphs(text[summary_m.end():end]) or None
+    if reason_m:
+        reason = _tidy_paragraphs(text[reason_m.end():span[1]]) or None
+    if summary is None or reason is None:
+        st.issue("warning", "change history (変更の履歴) without a readable 変更内容の概要 or 変更理由", *span)
+    return summary, reason
 
 
 # --------------------------------------------------------------------------- safety concerns

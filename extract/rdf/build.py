@@ -157,6 +157,10 @@ class GraphBuilder:
             g.add((d, DCT.issued, Literal(info.issued, datatype=XSD.date)))
         if info.previous_version_date:
             g.add((d, YK.previousVersionDate, Literal(info.previous_version_date, datatype=XSD.date)))
+        if info.change_summary:
+            g.add((d, YK.changeSummary, self.text(info.change_summary)))
+        if info.change_reason:
+            g.add((d, YK.changeReason, self.text(info.change_reason)))
         for product in info.products:
             g.add((d, YK.aboutProduct, self.entity(product)))
         for issue in self.result.issues:
@@ -190,9 +194,10 @@ class GraphBuilder:
 
     def add_study(self, sf: StudyFact) -> None:
         g = self.graph
-        if not sf.identifiers and not sf.aliases:
+        name = (*sf.identifiers, *sf.aliases, sf.title)[0]  # a record without a code: its title
+        if not name:
             return
-        study = self.entity(Mention((sf.identifiers or sf.aliases)[0], self.lang, "study"))
+        study = self.entity(Mention(name, self.lang, "study"))
         self.provenance(study, sf.ref)
         for ident in sf.identifiers:
             g.add((study, YK.studyIdentifier, Literal(ident)))
