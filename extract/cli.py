@@ -311,17 +311,25 @@ def stats(store: Optional[Path] = StoreOpt) -> None:
 
 
 @app.command("diff-rmp")
-def diff_rmp_cmd(old: Path = typer.Argument(..., help="the earlier RMP (PDF or text)"),
-                 new: Path = typer.Argument(..., help="the later RMP (PDF or text)"),
+def diff_rmp_cmd(old: str = typer.Argument(..., help="the earlier RMP: a file, or with --store a document IRI or date"),
+                 new: str = typer.Argument(..., help="the later RMP: a file, or with --store a document IRI or date"),
                  fmt: str = typer.Option("text", "--format", help="text | json | markdown"),
                  ignore_wording: bool = typer.Option(False, "--ignore-wording",
-                                                     help="hide wording-only changes of long texts")) -> None:
+                                                     help="hide wording-only changes of long texts"),
+                 store: Optional[Path] = typer.Option(None, "--store",
+                                                      help="compare two RMPs already in this store"),
+                 product: Optional[str] = typer.Option(None, "--product",
+                                                       help="with --store and dates: the product's name")) -> None:
     """What changed between two versions of one product's RMP (exit 0 identical, 1 different, 2 error)."""
-    from extract.diff import diff_files
+    from extract.diff import diff_files, diff_stored
     from extract.errors import InputError
 
     try:
-        output, code = diff_files(str(old), str(new), fmt=fmt, ignore_wording=ignore_wording)
+        if store is not None:
+            output, code = diff_stored(str(store), old, new, product=product, fmt=fmt,
+                                       ignore_wording=ignore_wording)
+        else:
+            output, code = diff_files(old, new, fmt=fmt, ignore_wording=ignore_wording)
     except InputError as exc:  # not an RMP, two different products, unknown format
         _fail(str(exc), 2)
     typer.echo(output, nl=False)

@@ -29,7 +29,7 @@ from typing import Literal, Mapping, Union
 
 from extract.errors import InputError
 from extract.model import (Activity, ApprovalCondition, DosageRegimen, ExtractionResult, Indication,
-                           Link, Mention, ProductFact, SafetyConcern)
+                           Link, Mention, ProductFact, SafetyConcern, SourceRef)
 
 Links = Mapping[Mention, Link]
 
@@ -531,6 +531,260 @@ def diff_files(old_path: str, new_path: str, *, fmt: str = "text",
     if fmt not in RENDERERS:
         raise InputError("--format", f"unknown format {fmt!r}; one of: {', '.join(RENDERERS)}")
     (old, old_links), (new, new_links) = load_rmp(old_path), load_rmp(new_path)
+    diff = diff_rmp(old, new, old_links=old_links, new_links=new_links)
+    if ignore_wording:
+        diff = diff.without_wording()
+    return RENDERERS[fmt](diff), 0 if diff.identical else 1
+
+
+# --------------------------------------------------------------------------- the store
+#
+# The store keeps graphs, not source bytes, so a stored RMP is compared by reading its facts
+# back from its document graph into the extractor's own types; ``diff_rmp`` then compares
+# them exactly as it compares two files. Mentions read back carry the entity's label in the
+# document's language (names as written are kept where the graph keeps them: trade names,
+# concern and activity labels, texts); links carry the entity IRI as key, so concerns still
+# match by concept.
+
+
+def _store_graph(store: "Store", doc_iri: str) -> "Graph":  # noqa: F821
+    import io
+
+    from rdflib import Graph
+
+    if not store.has_graph(doc_iri):
+        raise InputError(doc_iri, "no such document graph in the store")
+    buf = io.BytesIO()
+    store.export("ntriples", buf, graph=doc_iri)
+    g = Graph()
+    g.parse(data=buf.getvalue().decode("utf-8"), format="nt")
+    return g
+
+
+class _GraphReader:
+    """Reads one RMP document graph back into an ``ExtractionResult`` and its links."""
+
+    def __init__(self, g: "Graph", doc_iri: str) -> None:  # noqa: F821
+        from rdflib import URIRef
+
+        self.g, self.doc = g, URIRef(doc_iri)
+        self.lang = str(g.value(self.doc, _yk("language"), default="") or "") or "ja"
+        self.links: dict[Mention, Link] = {}
+
+    # helpers ---------------------------------------------------------------
+
+    def one(self, node: object, pred: str) -> object | None:
+        value = self.g.value(node, _pred(pred))  # type: ignore[arg-type]
+        return None if value is None else value.toPython()
+
+    def all(self, node: object, pred: str) -> list[object]:
+        return [v.toPython() for v in self.g.objects(node, _pred(pred))]  # type: ignore[arg-type]
+
+    def label(self, node: object) -> str:
+        """The entity's label in the document's language (else any label, else the IRI)."""
+        labels = list(self.g.objects(node, _pred("rdfs:label")))  # type: ignore[arg-type]
+        same = [str(v) for v in labels if getattr(v, "language", None) == self.lang]
+        return sorted(same or [str(v) for v in labels] or [str(node)])[0]
+
+    def as_written(self, node: object) -> str:
+        """A substance or holder as the document wrote it: the one alternative label in the
+        document's language the builder adds when the text differs from the linker's label."""
+        alts = [str(v) for v in self.g.objects(node, _pred("skos:altLabel"))  # type: ignore[arg-type]
+                if getattr(v, "language", None) == self.lang]
+        return alts[0] if len(alts) == 1 else self.label(node)
+
+    def mention(self, node: object, kind: str, text: str | None = None) -> Mention:
+        m = Mention(text or self.label(node), self.lang, kind)  # type: ignore[arg-type]
+        unlinked = bool(self.one(node, "yk:unlinked"))
+        self.links[m] = Link(key=str(node), kind=kind, labels=((self.lang, m.text),),  # type: ignore[arg-type]
+                             method="store", unlinked=unlinked)
+        return m
+
+    def nodes(self, cls: str) -> list[object]:
+        """Fact nodes of one class, in page then label order (the graph keeps no order)."""
+        found = list(self.g.subjects(_pred("rdf:type"), _pred(cls)))
+        return sorted(found, key=lambda n: (self.one(n, "yk:page") or 0, str(self.one(n, "rdfs:label") or ""),
+                                            str(self.one(n, "yk:text") or ""), str(n)))
+
+    def in_evidence_order(self, node: object, values: list[str]) -> tuple[str, ...]:
+        """Values in the order they appear in the node's evidence text (the order the
+        document gives them), the rest sorted after them."""
+        evidence = normalise_name(str(self.one(node, "yk:evidenceText") or ""))
+
+        def pos(v: str) -> tuple[int, str]:
+            i = evidence.find(normalise_name(v))
+            return (i if i >= 0 else len(evidence) + 1, v)
+
+        return tuple(sorted(dict.fromkeys(values), key=pos))
+
+    # parts -----------------------------------------------------------------
+
+    def read(self) -> ExtractionResult:
+        from extract.model import DocumentInfo
+
+        g = self.g
+        if (self.doc, _pred("rdf:type"), _pred("yk:RiskManagementPlan")) not in g:
+            raise InputError(str(self.doc), "not a Risk Management Plan document graph")
+        product_nodes = sorted(set(g.objects(self.doc, _pred("yk:aboutProduct"))), key=str)
+        if not product_nodes:
+            raise InputError(str(self.doc), "RMP graph without a product")
+        node = product_nodes[0]
+        product = self.mention(node, "product")
+        info = DocumentInfo(title=_opt_str(self.one(self.doc, "dct:title")),
+                            issued=self.one(self.doc, "dct:issued"),  # type: ignore[arg-type]
+                            previous_version_date=self.one(self.doc, "yk:previousVersionDate"),  # type: ignore[arg-type]
+                            products=(product,),
+                            change_summary=_opt_str(self.one(self.doc, "yk:changeSummary")),
+                            change_reason=_opt_str(self.one(self.doc, "yk:changeReason")))
+        facts: list = []  # type: ignore[type-arg]
+        facts += [Indication(product, str(self.one(n, "yk:text")), _NO_REF) for n in self.nodes("yk:Indication")]
+        facts += [self.dosage(product, n) for n in self.nodes("yk:DosageRegimen")]
+        facts += [ApprovalCondition(product, str(self.one(n, "yk:text")), _NO_REF)
+                  for n in self.nodes("yk:ApprovalCondition")]
+        facts += [self.concern(product, n) for n in self.nodes("yk:SafetyConcern")]
+        for kind, cls in (("pv", "yk:PharmacovigilanceActivity"), ("rm", "yk:RiskMinimisationActivity"),
+                          ("efficacy", "yk:EfficacyStudyActivity")):
+            facts += [self.activity(product, kind, n) for n in self.nodes(cls)]
+        return ExtractionResult(info, products=(self.product(product, node),), facts=tuple(facts))
+
+    def product(self, product: Mention, node: object) -> ProductFact:
+        names = [str(v) for v in self.all(node, "yk:tradeName")]
+        # the builder also files the product mention itself as a trade name when the linker
+        # labels it otherwise; that bare brand is a prefix of the names with strength
+        names = [n for n in names if not any(o != n and o.startswith(n) for o in names)]
+        holder = self.g.value(node, _pred("yk:marketingAuthorisationHolder"))  # type: ignore[arg-type]
+        substances = sorted(self.g.objects(node, _pred("yk:hasActiveSubstance")), key=str)  # type: ignore[arg-type]
+        years = self.one(node, "yk:reexaminationYears")
+        return ProductFact(
+            product=product, ref=_NO_REF,
+            names=self.in_evidence_order(node, names),
+            substances=tuple(Mention(self.as_written(s), self.lang, "substance") for s in substances),
+            holder=Mention(self.as_written(holder), self.lang, "organization") if holder is not None else None,
+            approval_number=tuple(sorted(str(v) for v in self.all(node, "yk:approvalNumber"))),
+            approval_date=tuple(sorted(self.all(node, "yk:approvalDate"))),  # type: ignore[type-var]
+            reexamination_years=int(years) if years is not None else None,  # type: ignore[call-overload]
+            therapeutic_category=_opt_str(self.one(node, "yk:therapeuticCategory")))
+
+    def dosage(self, product: Mention, n: object) -> DosageRegimen:
+        indication = self.g.value(n, _pred("yk:indication"))  # type: ignore[arg-type]
+        ind_text = None
+        if indication is not None:
+            ind_text = str(self.one(indication, "yk:text") or indication)
+        combos = sorted(self.g.objects(n, _pred("yk:combinationWith")), key=str)  # type: ignore[arg-type]
+        cycle_len = self.one(n, "yk:cycleLengthDays")
+        return DosageRegimen(
+            product, str(self.one(n, "yk:text") or ""), _NO_REF, indication=ind_text,
+            dose_value=_dec(self.one(n, "yk:doseValue")), dose_min=_dec(self.one(n, "yk:doseMin")),
+            dose_max=_dec(self.one(n, "yk:doseMax")), dose_unit=_opt_str(self.one(n, "yk:doseUnit")),
+            route=_opt_str(self.one(n, "yk:route")), frequency=_opt_str(self.one(n, "yk:frequency")),
+            cycle_length_days=int(cycle_len) if cycle_len is not None else None,  # type: ignore[call-overload]
+            cycle_days=_opt_str(self.one(n, "yk:cycleDays")), cycle_number=_opt_str(self.one(n, "yk:cycleNumber")),
+            combination_with=tuple(Mention(self.label(c), self.lang, "substance") for c in combos),
+            dose_level=_opt_str(self.one(n, "yk:doseLevel")))
+
+    def concern(self, product: Mention, n: object) -> SafetyConcern:
+        category = self.g.value(n, _pred("yk:concernCategory"))  # type: ignore[arg-type]
+        name = _CATEGORY_OF.get(str(category))
+        if name is None:
+            raise InputError(str(n), "safety concern without a known category")
+        concept = self.g.value(n, _pred("yk:concept"))  # type: ignore[arg-type]
+        label = str(self.one(n, "rdfs:label") or "")
+        return SafetyConcern(product, name, label, _NO_REF,  # type: ignore[arg-type]
+                             concept=self.mention(concept, "concept", label) if concept is not None else None,
+                             reason=_opt_str(self.one(n, "yk:reasonText")))
+
+    def activity(self, product: Mention, kind: str, n: object) -> Activity:
+        scope = str(self.g.value(n, _pred("yk:activityScope")))  # type: ignore[arg-type]
+        addressed = self.g.objects(n, _pred("yk:addresses"))  # type: ignore[arg-type]
+        target = self.one(n, "yk:targetSampleSize")
+        milestones = [str(v) for v in self.all(n, "yk:milestone")]
+        return Activity(kind, product, str(self.one(n, "rdfs:label") or ""),  # type: ignore[arg-type]
+                        "routine" if scope.endswith("RoutineActivity") else "additional", _NO_REF,
+                        status=_opt_str(self.one(n, "yk:status")),
+                        target_sample_size=int(target) if target is not None else None,  # type: ignore[call-overload]
+                        study_code=_opt_str(self.one(n, "yk:studyCode")),
+                        addresses=tuple(sorted(str(self.one(c, "rdfs:label") or c) for c in addressed)),
+                        milestones=self.in_evidence_order(n, milestones),
+                        period=_opt_str(self.one(n, "yk:period")), report_due=_opt_str(self.one(n, "yk:reportDue")))
+
+
+_NO_REF = SourceRef("store", None, None, 0, 0)  # facts read back from a graph have no text span
+_CATEGORY_OF = {"https://w3id.org/yakuji/ontology#ImportantIdentifiedRisk": "identified",
+                "https://w3id.org/yakuji/ontology#ImportantPotentialRisk": "potential",
+                "https://w3id.org/yakuji/ontology#MissingInformation": "missing"}
+
+
+def _pred(curie: str) -> "URIRef":  # noqa: F821
+    from rdflib import URIRef
+
+    from extract.rdf.namespaces import PREFIXES
+
+    prefix, local = curie.split(":", 1)
+    return URIRef(PREFIXES[prefix] + local)
+
+
+def _yk(local: str) -> "URIRef":  # noqa: F821
+    return _pred("dct:" + local) if local == "language" else _pred("yk:" + local)
+
+
+def _opt_str(v: object | None) -> str | None:
+    return None if v is None else str(v)
+
+
+def _dec(v: object | None) -> Decimal | None:
+    return None if v is None else Decimal(str(v))
+
+
+def rmp_from_store(store: "Store", doc_iri: str) -> tuple[ExtractionResult, Links]:  # noqa: F821
+    """One stored RMP document graph read back into the types ``diff_rmp`` compares."""
+    reader = _GraphReader(_store_graph(store, doc_iri), doc_iri)
+    result = reader.read()
+    return result, reader.links
+
+
+def find_rmp_document(store: "Store", ref: str, product: str | None = None) -> str:  # noqa: F821
+    """The document IRI for ``ref``: an IRI as given, or a date (``2025-11-20``, ``令和7年11月20日``)
+    picking the RMP issued that day, narrowed by ``product`` (a brand or trade name) when
+    several products have an RMP of that date. ``InputError`` when none or several match."""
+    from extract.normalize.values import parse_date
+
+    if ref.startswith(("http://", "https://")):
+        return ref
+    day = parse_date(ref)
+    if day is None:
+        raise InputError(ref, "neither a document IRI nor a date")
+    rows = store.select(
+        "SELECT DISTINCT ?d ?name WHERE { ?d a yk:RiskManagementPlan ; dct:issued ?day ; yk:aboutProduct ?p . "
+        "{ ?p rdfs:label ?name } UNION { ?p yk:tradeName ?name } "
+        f'FILTER(?day = "{day.isoformat()}"^^xsd:date) }}')
+    docs: dict[str, set[str]] = {}
+    for r in rows:
+        docs.setdefault(r["d"].value, set()).add(normalise_name(r["name"].value).lower())
+    if product:
+        key = normalise_name(product).lower()
+        docs = {d: names for d, names in docs.items() if any(key in n for n in names)}
+    if not docs:
+        raise InputError(ref, "no RMP issued on that date in the store" + (f" for {product}" if product else ""))
+    if len(docs) > 1:
+        raise InputError(ref, f"{len(docs)} RMPs issued on that date; name the product with --product")
+    return next(iter(docs))
+
+
+def diff_stored(store_path: str, old_ref: str, new_ref: str, *, product: str | None = None,
+                fmt: str = "text", ignore_wording: bool = False) -> tuple[str, int]:
+    """``yakuji diff-rmp --store DIR OLD NEW`` with document IRIs or dates: the same
+    comparison and output as ``diff_files``."""
+    from extract.store import Store
+
+    if fmt not in RENDERERS:
+        raise InputError("--format", f"unknown format {fmt!r}; one of: {', '.join(RENDERERS)}")
+    try:
+        store = Store(store_path, read_only=True)
+    except FileNotFoundError as exc:
+        raise InputError(store_path, str(exc)) from exc
+    with store:
+        old, old_links = rmp_from_store(store, find_rmp_document(store, old_ref, product))
+        new, new_links = rmp_from_store(store, find_rmp_document(store, new_ref, product))
     diff = diff_rmp(old, new, old_links=old_links, new_links=new_links)
     if ignore_wording:
         diff = diff.without_wording()

@@ -256,3 +256,79 @@ def test_rename_or_replacement(tmp_path: Path, pair: tuple[ExtractionResult, Ext
         assert not diff.of_kind(ConcernRenamed)
         assert [c.label for c in diff.of_kind(ConcernRemoved)] == [old_label]
         assert [c.label for c in diff.of_kind(ConcernAdded)] == [new_label]
+
+
+# --------------------------------------------------------------------------- versions already in the store
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A store holding the sample pair and a second product's RMP of V1's date; returns the
+    store path and the document IRI of each file name."""
+    from extract.pipeline import ingest_paths
+    from extract.store import Store
+
+    tmp = tmp_path_factory.mktemp("store")
+    other = tmp / "other_product.txt"
+    other.write_text(V1.read_text(encoding="utf-8").replace("ソラリスタ", "ミラノバ")
+                     .replace("ベルノキシマブ", "テストマブ"), encoding="utf-8")
+    with Store(tmp / "store") as st:
+        outcomes = ingest_paths([V1, V2, other], st)
+    assert all(o.status == "ok" for o in outcomes), outcomes
+    return tmp / "store", {Path(o.path).name: str(o.doc_iri) for o in outcomes}
+
+
+def _stored_diff(store: Path, old: str, new: str, product: str | None = None):  # type: ignore[no-untyped-def]
+    from extract.diff import find_rmp_document, rmp_from_store
+    from extract.store import Store
+
+    with Store(store, read_only=True) as st:
+        (a, a_links), (b, b_links) = (rmp_from_store(st, find_rmp_document(st, ref, product)) for ref in (old, new))
+    return diff_rmp(a, b, old_links=a_links, new_links=b_links)
+
+
+@pytest.mark.parametrize("old, new, product", [
+    ("iri:" + V1.name, "iri:" + V2.name, None),
+    ("2025-04-10", "2025-11-20", "ソラリスタ"),
+    ("令和7年4月10日", "令和7年11月20日", "ソラリスタ®点滴静注2mg"),
+])
+def test_store_diff_gives_the_file_diff(stored: tuple[Path, dict[str, str]], old: str, new: str,
+                                        product: str | None) -> None:
+    store, iris = stored
+    refs = [iris[r[4:]] if r.startswith("iri:") else r for r in (old, new)]
+    diff = _stored_diff(store, *refs, product)
+    assert sorted(map(repr, diff.changes)) == sorted(map(repr, SAMPLE_CHANGES))
+    from extract.diff import load_rmp
+
+    (a, a_links), (b, b_links) = load_rmp(str(V1)), load_rmp(str(V2))
+    from_files = diff_rmp(a, b, old_links=a_links, new_links=b_links)
+    assert set(diff.changes) == set(from_files.changes)
+    assert diff.dates == from_files.dates and diff.product == from_files.product == "ソラリスタ"
+
+
+def test_store_read_back_keeps_the_change_history(stored: tuple[Path, dict[str, str]]) -> None:
+    from extract.diff import rmp_from_store
+    from extract.store import Store
+
+    store, iris = stored
+    with Store(store, read_only=True) as st:
+        result, _ = rmp_from_store(st, iris[V2.name])
+    assert result.info.change_reason == "承認事項一部変更承認取得のため。"
+    assert result.info.issued == dt.date(2025, 11, 20)
+
+
+@pytest.mark.parametrize("args, code, needle", [
+    (["2025-04-10", "2025-11-20", "--product", "ソラリスタ"], 1, "renamed: 血球減少 -> 血球減少症"),
+    (["2025-11-20", "2025-11-20"], 0, "No differences."),
+    (["2025-04-10", "2025-11-20"], 2, "--product"),             # two products have an RMP that day
+    (["2025-04-11", "2025-11-20"], 2, "no RMP issued on that date"),
+    (["yesterday", "2025-11-20"], 2, "neither a document IRI nor a date"),
+    (["iri:other_product.txt", "iri:" + V2.name], 2, "different products"),
+    (["https://w3id.org/yakuji/id/doc/none", "2025-11-20"], 2, "no such document graph"),
+])
+def test_cli_diff_rmp_store(stored: tuple[Path, dict[str, str]], args: list[str], code: int, needle: str) -> None:
+    store, iris = stored
+    args = [iris[a[4:]] if a.startswith("iri:") else a for a in args]
+    result = CliRunner().invoke(app, ["diff-rmp", "--store", str(store), *args])
+    assert result.exit_code == code, result.output
+    assert needle in result.output
