@@ -8,7 +8,7 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     fonts-ipaexfont-gothic fonts-ipaexfont-mincho poppler-utils \
-    tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng >/dev/null
+    tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng chromium >/dev/null
 else
   echo "setup: not root or no apt-get: skipping system packages (fonts, poppler, tesseract)" >&2
 fi
