@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from extract.errors import InputError
+from extract.load.text import detect_shape
 from extract.model import Classification, DocType, Document
 
 THRESHOLD = 0.5
@@ -107,6 +108,9 @@ def score_all(doc: Document) -> dict[DocType, tuple[float, tuple[str, ...]]]:
     """Every kind's score and the cues that produced it (for ``classify`` and for users who
     want to see why)."""
     head, rest = doc.text[:HEAD_CHARS], doc.text[HEAD_CHARS:]
+    # A PDF's loader shape says nothing of its content: a registry record printed to PDF still
+    # has one field per line, so judge the shape from the text itself.
+    shape = detect_shape(doc.text.replace("\f", "\n")) if doc.shape == "pdf" else doc.shape
     out: dict[DocType, tuple[float, tuple[str, ...]]] = {}
     for doc_type, cues in CUES.items():
         weight, evidence = 0.0, []
@@ -117,7 +121,7 @@ def score_all(doc: Document) -> dict[DocType, tuple[float, tuple[str, ...]]]:
             elif cue.pattern.search(rest):
                 weight += cue.weight * ELSEWHERE
                 evidence.append(f"body: {cue.label}")
-        shaped = SHAPE_WEIGHTS.get(doc.shape)
+        shaped = SHAPE_WEIGHTS.get(shape)
         if shaped and shaped[0] == doc_type:
             weight += shaped[1]
             evidence.insert(0, shaped[2])
