@@ -9,7 +9,8 @@ make no difference:
   normalised label: NFKC, no spaces, no parenthetical, no trailing ``症``/``等``), then by
   one label containing the other, so ``血球減少`` → ``血球減少症`` is a rename, not a removal
   plus an addition (but ``肝機能障害…`` → ``腎機能障害…`` is one);
-* activities by kind and normalised name, or by study code.
+* activities by kind and normalised name, or by study code, then (one-to-one only) by a
+  slightly changed label of the same kind and scope.
 
 Changes of long texts (reasons for a concern) are ``WordingChanged`` records, which a
 caller can hide (``ignore_wording``). Renderers give text (English headings, values as
@@ -21,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -375,17 +377,62 @@ def _activity_key(a: Activity) -> str:
 def _activity_changes(old: list[Activity], new: list[Activity], pairs: dict[str, str]) -> list[Change]:
     out: list[Change] = []
     new_left = list(new)
+    old_left: list[Activity] = []
     for a in old:
         match = next((b for b in new_left if _activity_key(b) == _activity_key(a)), None)
         if match is None and a.study_code:
             match = next((b for b in new_left if b.kind == a.kind and b.study_code == a.study_code), None)
         if match is None:
-            out.append(ActivityRemoved(a.kind, a.label, a.status))
+            old_left.append(a)
             continue
         new_left.remove(match)
         out += _activity_pair(a, match, pairs)
+    for a, b in _renamed_activities(old_left, new_left, pairs):
+        old_left.remove(a)
+        new_left.remove(b)
+        out += _activity_pair(a, b, pairs)
+    out += [ActivityRemoved(a.kind, a.label, a.status) for a in old_left]
     out += [ActivityAdded(b.kind, b.label, b.status) for b in new_left]
     return out
+
+
+def _renamed_activities(old: list[Activity], new: list[Activity],
+                        pairs: dict[str, str]) -> list[tuple[Activity, Activity]]:
+    """Activities left unmatched whose label changed slightly (``患者向け資材の作成及び配布`` →
+    ``患者向け資材(治療日誌)の作成及び配布``). Conservative, because a wrong pairing hides a
+    removal: same kind and scope, no two different study codes, and either the same label
+    with a parenthetical added or dropped, or a nearly equal label that differs only in its
+    second half (Japanese puts the distinguishing words first: ``患者向け`` vs
+    ``薬剤師向け`` is another material), a little less near when both address the same
+    concerns; and the pairing must be one-to-one (an activity with two candidates stays
+    removed / added)."""
+    def candidate(a: Activity, b: Activity) -> bool:
+        if (a.kind, a.scope) != (b.kind, b.scope):
+            return False
+        if a.study_code and b.study_code and a.study_code != b.study_code:
+            return False
+        notes_a, notes_b = _parentheticals(a.label), _parentheticals(b.label)
+        if normalise_label(a.label) == normalise_label(b.label) and (
+                notes_a == notes_b or not notes_a or not notes_b):
+            return True
+        fa, fb = _full_label(a.label), _full_label(b.label)
+        if len(os.path.commonprefix([fa, fb])) * 2 < min(len(fa), len(fb)):
+            return False  # the words that tell activities apart come first (患者向け…, 特定使用成績調査…)
+        likeness = difflib.SequenceMatcher(None, fa, fb).ratio()
+        same_concerns = bool(a.addresses) and sorted(pairs.get(x, x) for x in a.addresses) == sorted(b.addresses)
+        return likeness >= 0.9 or (same_concerns and likeness >= 0.8)
+
+    found = [(a, b) for a in old for b in new if candidate(a, b)]
+    return [(a, b) for a, b in found
+            if sum(1 for x, _ in found if x is a) == 1 and sum(1 for _, y in found if y is b) == 1]
+
+
+def _parentheticals(label: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\(([^()]*)\)", normalise_name(label)))
+
+
+def _full_label(label: str) -> str:
+    return normalise_name(label).lower()
 
 
 def _activity_pair(a: Activity, b: Activity, pairs: dict[str, str]) -> list[Change]:

@@ -332,3 +332,54 @@ def test_cli_diff_rmp_store(stored: tuple[Path, dict[str, str]], args: list[str]
     result = CliRunner().invoke(app, ["diff-rmp", "--store", str(store), *args])
     assert result.exit_code == code, result.output
     assert needle in result.output
+
+
+# --------------------------------------------------------------------------- renamed activities
+
+GUIDE = "医療従事者向け資材(投与ガイド)の作成及び配布"
+DIARY = "患者向け資材(治療日誌)の作成及び配布"
+
+
+def _relabelled(tmp_path: Path, renames: list[tuple[str, str]]) -> ExtractionResult:
+    """V1 with activity labels changed wherever they are printed (summary, plan, tables)."""
+    text = load_document(V1).text
+    for old, new in renames:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "relabelled.txt"
+    path.write_text(text, encoding="utf-8")
+    return _result(path)
+
+
+@pytest.mark.parametrize("renames, expected", [
+    # a parenthetical dropped, or added
+    ([(DIARY, "患者向け資材の作成及び配布")], [(DIARY, "患者向け資材の作成及び配布")]),
+    ([("医療従事者向け資材(投与ガイド)", "医療従事者向け資材(投与ガイド)(改訂版)")],
+     [(GUIDE, "医療従事者向け資材(投与ガイド)(改訂版)の作成及び配布")]),
+    # a near wording of the same activity
+    ([("(投与ガイド)の作成及び配布", "(投与ガイド)の作成と配布")],
+     [(GUIDE, "医療従事者向け資材(投与ガイド)の作成と配布")]),
+])
+def test_slightly_renamed_activity_is_a_change(pair: tuple[ExtractionResult, ExtractionResult], tmp_path: Path,
+                                               renames: list[tuple[str, str]],
+                                               expected: list[tuple[str, str]]) -> None:
+    diff = diff_rmp(pair[0], _relabelled(tmp_path, renames))
+    assert [(c.old, c.new) for c in diff.of_kind(ActivityChanged)] == expected
+    assert all(c.field == "label" and c.activity_kind == "rm" for c in diff.of_kind(ActivityChanged))
+    assert not diff.of_kind(ActivityAdded) and not diff.of_kind(ActivityRemoved)
+
+
+@pytest.mark.parametrize("renames, removed, added", [
+    # another audience: a different material, however alike the words
+    ([("患者向け資材(治療日誌)", "薬剤師向け資材(治療日誌)")], [DIARY], ["薬剤師向け資材(治療日誌)の作成及び配布"]),
+    # both materials renamed alike: two candidates each, so nothing is paired
+    ([("(投与ガイド)", "(手引き)"), ("(治療日誌)", "(手引き)")], [GUIDE, DIARY], []),
+])
+def test_unclear_activity_rename_stays_removed_and_added(pair: tuple[ExtractionResult, ExtractionResult],
+                                                         tmp_path: Path, renames: list[tuple[str, str]],
+                                                         removed: list[str], added: list[str]) -> None:
+    diff = diff_rmp(pair[0], _relabelled(tmp_path, renames))
+    assert sorted(c.label for c in diff.of_kind(ActivityRemoved)) == sorted(removed)
+    if added:
+        assert [c.label for c in diff.of_kind(ActivityAdded)] == added
+    assert not [c for c in diff.of_kind(ActivityChanged) if c.field == "label"]
