@@ -273,3 +273,22 @@ def test_rendition_has_the_same_tables(name: str, pdf_renditions: dict[str, Path
     for table in from_pdf.tables:
         for cell in table.cells:
             assert from_pdf.text[cell.ref.start:cell.ref.end] == cell.text
+
+
+@pytest.mark.parametrize("text", [
+    SAMPLE,
+    "a\tb\tc\nd\te\n\nx\ty\tz\n\tq\t\n",
+    "見出し\t値\n長い長いセルの内容 with spaces  kept\t25,000/μL\n",
+])
+def test_fast_table_extraction_matches_pdfplumber(text: str, make_pdfs: ModuleType,
+                                                  tmp_path: Path) -> None:
+    import pdfplumber
+
+    from extract.load.pdf import RULED_TABLES, _extract_table
+
+    path = make_pdfs.render_text(text, tmp_path / "t.pdf")
+    with pdfplumber.open(path) as pdf:
+        tables = [(t, page) for page in pdf.pages for t in page.find_tables(RULED_TABLES)]
+        assert tables
+        for table, page in tables:
+            assert _extract_table(table, page.chars) == table.extract(keep_blank_chars=True)
