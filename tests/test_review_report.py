@@ -123,6 +123,19 @@ def test_seed_dose_levels_atll(seed, level, dose):
     assert reg.dose_value == dose and reg.frequency == "once daily"
 
 
+@pytest.mark.parametrize(("level", "dose", "freq", "cycle"), [
+    ("starting", 10, "once daily", 28),  # level text on the line after its label
+    ("1", 5, "once daily", None),
+    ("2", 5, "every 2 days", None),
+    ("3", 5, "twice weekly", None),
+])
+def test_seed_dose_levels_mds(seed, level, dose, freq, cycle):
+    _, r = seed
+    (reg,) = [d for d in _of(r, DosageRegimen) if d.dose_level == level
+              and d.indication.startswith("Myelodysplastic")]
+    assert (reg.dose_value, reg.frequency, reg.cycle_length_days) == (Decimal(dose), freq, cycle)
+
+
 def test_seed_conditions_warnings_contraindications(seed):
     _, r = seed
     conds = _of(r, ApprovalCondition)
@@ -274,6 +287,7 @@ def test_seed_pk_skips_median_and_not_applicable(seed):
     ("Relapsed", "platelet count", "reduce", "<", 10000),
     ("Relapsed", "neutrophil count", "interrupt", "<", 500),
     ("Relapsed", "neutrophil count", "resume", ">=", 1000),
+    ("Relapsed", "neutrophil count", "reduce", "<", 500),  # febrile neutropenia: one level lower
     ("Multiple", "platelet count", "interrupt", "<", 30000),
     ("Myelodysplastic", "neutrophil count", "resume", ">=", 500),
 ])

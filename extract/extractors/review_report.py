@@ -347,6 +347,8 @@ _FREQS_EN = ((re.compile(r"\bonce daily\b|\bQD\b"), "once daily"),
              (re.compile(r"\btwice daily\b|\bBID\b"), "twice daily"),
              (re.compile(r"\bonce (?:a week|weekly)\b"), "once weekly"),
              (re.compile(r"\bonce every (\d+) weeks\b|\bevery (\d+) weeks\b"), "every {} weeks"),
+             (re.compile(r"\bonce every (\d+) days\b|\bevery (\d+) days\b"), "every {} days"),
+             (re.compile(r"\btwice (?:a|per) week\b|\btwice weekly\b"), "twice weekly"),
              (re.compile(r"\bsingle dose\b"), "single dose"))
 _DOSE_UNITS_EN = ("mg", "mg/kg", "mg/m2", "cells", "cells/kg", "μg", "μg/kg", "g")
 _CYCLE_EN = re.compile(r"for (?P<on>\d+) days,? followed by an? (?P<off>\d+)-day (?:withdrawal|rest) period")
@@ -979,9 +981,11 @@ _INTERRUPT_EN = re.compile(r"Decreased\s+to\s+<\s*(?P<v>[\d,]+)\s*/[μµu]L")
 _RESUME_EN = re.compile(r"[Ii]f\s+(?P<p>platelet|neutrophil)\s+count\s+(?:returns|returned|has\s+increased|"
                         r"increases)\s+to\s+≥\s*(?P<v>[\d,]+)\s*/[μµu]L|"
                         r"(?P<p2>Platelet|Neutrophil)\s+count\s+returns\s+to\s+≥\s*(?P<v2>[\d,]+)\s*/[μµu]L")
-_REDUCE_EN = re.compile(r"For\s+(?P<p>platelet|neutrophil)\s+count\s+decreased\s+to\s+<\s*"
-                        r"(?P<v>[\d,]+)\s*/[μµu]L")
-_DOSE_LEVEL_EN = re.compile(r"^(?P<lvl>Starting dose|Dose level \d+)\s+(?P<text>Oral dose of .*)$")
+# "For platelet count decreased to <10,000/μL …" and "For febrile neutropenia (decrease in
+# neutrophil count to <500/μL accompanied by pyrexia …), the dose 1 level lower"
+_REDUCE_EN = re.compile(r"For\s+(?:febrile\s+neutropenia\s+\(decrease\s+in\s+)?(?P<p>platelet|neutrophil)\s+"
+                        r"count\s+(?:decreased\s+)?to\s+<\s*(?P<v>[\d,]+)\s*/[μµu]L")
+_DOSE_LEVEL_EN = re.compile(r"^(?P<lvl>Starting dose|Dose level \d+)(?:\s+(?P<text>Oral dose of .*))?$")
 
 
 def _population(doc: Document, cap: Line) -> str:
@@ -1045,23 +1049,34 @@ def _rules_in(doc: Document, product: Mention, ind: str | None, start: int, end:
 
 
 def _dose_levels(doc: Document, product: Mention, ind: str | None, start: int, end: int) -> list[Fact]:
-    """The dose-level table under a dose-interruption table: one regimen per level."""
+    """The dose-level table under a dose-interruption table: one regimen per level. A level
+    whose text starts on the next line (``Starting dose`` / ``Oral dose of … Repeat``)
+    runs to the next level or blank line."""
     out: list[Fact] = []
-    for ln in iter_lines(doc.text, start, end):
+    lines = [ln for ln in iter_lines(doc.text, start, end)]
+    for i, ln in enumerate(lines):
         m = _DOSE_LEVEL_EN.match(ln.stripped)
         if not m:
             continue
-        d = re.match(r"Oral dose of (\d+(?:\.\d+)?\s*mg) (once daily|twice daily)$", m.group("text"))
-        if not d:
+        s0, e0 = trim_span(doc.text, ln.start, ln.end)
+        if not m.group("text"):
+            for nxt in lines[i + 1:i + 4]:
+                if not nxt.stripped or _DOSE_LEVEL_EN.match(nxt.stripped):
+                    break
+                e0 = trim_span(doc.text, nxt.start, nxt.end)[1]
+        text = span_text(doc, s0, e0)
+        body = text[m.end("lvl"):].strip()
+        dose = next((q for q, _, _ in values.find_quantities(body) if q.unit == "mg"), None)
+        freq = _frequency_en(body)
+        if not body.startswith("Oral dose of") or dose is None or freq is None:
             continue
-        q = values.parse_quantity(d.group(1))
-        if q is None:
-            continue
-        s, e = trim_span(doc.text, ln.start, ln.end)
+        cycle = _CYCLE_EN.search(body)
+        on, off = (int(cycle.group("on")), int(cycle.group("off"))) if cycle else (None, None)
         lvl = "starting" if m.group("lvl") == "Starting dose" else m.group("lvl").split()[-1]
-        out.append(DosageRegimen(product, span_text(doc, s, e), doc.ref(s, e), indication=ind,
-                                 dose_value=q.value, dose_unit=q.unit, route="oral",
-                                 frequency=d.group(2), dose_level=lvl))
+        out.append(DosageRegimen(product, text, doc.ref(s0, e0), indication=ind,
+                                 dose_value=dose.value, dose_unit=dose.unit, route="oral",
+                                 frequency=freq, cycle_length_days=on + off if on and off else None,
+                                 cycle_days=f"1-{on}" if on and off else None, dose_level=lvl))
     return out
 
 
