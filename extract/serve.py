@@ -450,6 +450,10 @@ def make_handler(config: ServeConfig, pool: QueryPool) -> type[BaseHTTPRequestHa
                                                      and "text/html" not in accept):
                 host = self.headers.get("Host") or "127.0.0.1"
                 self._send(Reply(200, "text/turtle; charset=utf-8", service_description(f"http://{host}/sparql")))
+            elif path == "/prefixes":
+                from extract.rdf.namespaces import PREFIXES
+
+                self._send(Reply(200, "application/json", json.dumps(PREFIXES).encode()))
             elif path == "/queries":
                 self._send(Reply(200, "application/json; charset=utf-8", queries_listing()))
             elif path.startswith("/queries/"):
