@@ -442,3 +442,71 @@ def test_unconfirmed_wrapped_concern_name_is_left_out(tmp_path: Path) -> None:
     labels = [c.label for c in _of(r, SafetyConcern)]
     assert len(labels) == 5 and not [x for x in labels if "レルギー" in x]
     assert any("not confirmed" in i.message for i in r.issues)
+
+
+# --------------------------------------------------------------------------- summary-only: the risk table
+
+HEADS = ("【重要な特定されたリスク】", "【重要な潜在的リスク】", "【重要な不足情報】")
+
+
+def _row(*cells: str) -> str:
+    """A layout-text row: each cell at the start of its 20-character column."""
+    return "".join(c.ljust(20) for c in cells).rstrip()
+
+
+def _summary_only(tmp_path: Path, table: list[str]) -> ExtractionResult:
+    """A fictional summary-only RMP (no 別紙様式1) around the given risk-table lines."""
+    lines = ["（別紙様式２）", "", "テストニールに係る", "医薬品リスク管理計画書（RMP）の概要", "",
+             "販売名 テストニール®錠10mg", "有効成分 テストニブ", "製造販売業者 試験薬品株式会社 薬効分類 87429",
+             "提出年月日 令和7年6月2日", "", "1.1. 安全性検討事項", *table, "", "1.2. 有効性に関する検討事項", "なし", "",
+             "2. 医薬品安全性監視計画の概要", "通常の医薬品安全性監視活動", "追加の医薬品安全性監視活動",
+             "一般使用成績調査", "", "3. 有効性に関する調査・試験の計画の概要", "なし", "",
+             "4. リスク最小化計画の概要", "通常のリスク最小化活動", "追加のリスク最小化活動", "なし", ""]
+    path = tmp_path / "summary_only.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return extract(load_document(path))
+
+
+TABLES = {
+    "two or more spaces": [_row(*HEADS), _row("肝機能障害", "心不全", "なし"),
+                           _row("好中球減少症", "間質性肺疾患（薬剤性を"), _row("", "含む）"), _row("発疹")],
+    "one column a row": [_row(*HEADS), _row("肝機能障害"), _row("", "心不全"), _row("", "", "小児への投与"),
+                         _row("好中球減少症")],
+}
+EXPECTED = {
+    "two or more spaces": [("identified", "肝機能障害"), ("identified", "好中球減少症"), ("identified", "発疹"),
+                           ("potential", "心不全"), ("potential", "間質性肺疾患(薬剤性を含む)")],
+    "one column a row": [("identified", "肝機能障害"), ("identified", "好中球減少症"), ("potential", "心不全"),
+                         ("missing", "小児への投与")],
+}
+
+
+@pytest.mark.parametrize("layout", list(TABLES))
+def test_summary_only_risk_table(tmp_path: Path, layout: str) -> None:
+    r = _summary_only(tmp_path, TABLES[layout])
+    doc = load_document(tmp_path / "summary_only.txt")
+    concerns = _of(r, SafetyConcern)
+    assert [(c.category, c.label) for c in concerns] == EXPECTED[layout]
+    for c in concerns:
+        assert c.reason is None and c.concept is not None and c.concept.text == c.label
+        evidence = doc.text[c.ref.start:c.ref.end]
+        assert evidence.startswith(c.label[:3]) and evidence.endswith(c.label[-2:])
+    assert r.status == "partial"  # no plan: no reasons, no activity status
+    assert any("summary table only" in i.message for i in r.issues)
+
+
+@pytest.mark.parametrize("table", [
+    # columns a single space apart: which words belong to which column cannot be told
+    [" ".join(HEADS), "肝機能障害 心不全 なし", "好中球減少症"],
+    # the header broken over two lines: no column positions
+    [_row(*HEADS[:2]), HEADS[2], _row("肝機能障害", "心不全", "なし")],
+    # a cell running over the next column's start
+    [_row(*HEADS), "肝機能障害に伴う重篤な黄疸及び肝不全の発現", _row("", "心不全")],
+    # なし beside entries in one column
+    [_row(*HEADS), _row("肝機能障害", "なし"), _row("", "心不全")],
+])
+def test_summary_only_unreadable_risk_table(tmp_path: Path, table: list[str]) -> None:
+    r = _summary_only(tmp_path, table)
+    assert not _of(r, SafetyConcern)
+    assert any("summary risk table" in i.message and i.level == "error" for i in r.issues)
+    assert r.products[0].names == ("テストニール®錠10mg",)

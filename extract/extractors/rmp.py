@@ -319,7 +319,7 @@ def extract(doc: Document) -> ExtractionResult:
     if parts.summary is None:
         st.issue("warning", "RMP summary (別紙様式2) not found; read the plan only")
     if parts.plan is None:
-        st.issue("error", "RMP plan (別紙様式1) not found; concerns and activity status not read")
+        st.issue("error", "RMP plan (別紙様式1) not found; concern reasons and activity status not read")
 
     summary = _read_summary(st, parts.summary) if parts.summary else _Summary()
     overview = _read_overview(st, parts.overview) if parts.overview else _Overview()
@@ -339,6 +339,8 @@ def extract(doc: Document) -> ExtractionResult:
     facts += _regimens(st, overview, facts)
     facts += _conditions(st, overview)
     concerns = _concerns(st, parts.sec1) if parts.sec1 else []
+    if parts.plan is None and summary.concern_table is not None:
+        concerns = _summary_table_concerns(st, summary.concern_table)
     if parts.plan is not None and parts.sec1 is None:
         st.issue("error", "plan section 1 (医薬品リスク管理計画の概要) not found: no safety concerns read",
                  parts.plan[0])
@@ -395,6 +397,7 @@ class _Summary:
     issued: dt.date | None = None
     pv_names: tuple[str, ...] = ()
     rm_names: tuple[str, ...] = ()
+    concern_table: tuple[int, int] | None = None  # the three-column table under 1.1
 
 
 _SUMMARY_LABELS = ("販売名", "有効成分", "製造販売業者", "薬効分類", "提出年月日", "提出年月")
@@ -413,7 +416,8 @@ def _read_summary(st: _State, span: tuple[int, int]) -> _Summary:
     fields_end = head_end.start() if head_end else span[1]
     if head_end:
         table_end = _find_line(text, r"1\s*\.\s*2\s*\.?\s*有効性に関する検討事項", head_end.end(), span[1])
-        st.summary_concerns = Compact.of(text, head_end.end(), table_end.start() if table_end else span[1]).text
+        out.concern_table = (head_end.end(), table_end.start() if table_end else span[1])
+        st.summary_concerns = Compact.of(text, *out.concern_table).text
     found: list[tuple[int, int, str]] = []
     for label in _SUMMARY_LABELS:
         m = _label_rx(label).search(text, span[0], fields_end)
@@ -872,6 +876,104 @@ def _concerns(st: _State, span: tuple[int, int]) -> list[Fact]:
             st.issue("warning", "efficacy concerns (有効性に関する検討事項) present; not extracted",
                      eff.start(), eff.end())
     return [b.fact for b in blocks]
+
+
+# --------------------------------------------------------------------------- the summary's risk table
+#
+# Without the plan, the summary's three-column table (【重要な特定されたリスク】
+# 【重要な潜在的リスク】【重要な不足情報】) is the only source of the concerns. In layout text
+# its cells can only be told apart by position: the three headers must stand on one line
+# (their offsets are the column starts), cells are runs separated by two or more spaces or
+# a tab, and each cell must lie inside one column. Anything else (columns separated by a
+# single space, a header split over lines, a cell crossing a column edge) is not read: a
+# wrong category is worse than none.
+
+_TABLE_HEADS = ("重要な特定されたリスク", "重要な潜在的リスク", "重要な不足情報")
+_TABLE_CATEGORIES = ("identified", "potential", "missing")
+_CELL = re.compile(r"[^ \t]+(?: [^ \t]+)*")
+_CONTINUATION = re.compile(r"^(?:の|を|に|へ|と|及び|並びに|\))")
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    column: int
+    start: int  # offsets in the document text
+    end: int
+    text: str
+
+
+def _summary_table_concerns(st: _State, span: tuple[int, int]) -> list[Fact]:
+    """Concerns read from the summary's risk table (no reasons: the summary gives none)."""
+    cells = _table_cells(st.doc.text, span)
+    if cells is None:
+        st.issue("error", "summary risk table (1.1 安全性検討事項) not readable in this layout: "
+                          "no safety concerns read", *span)
+        return []
+    assert st.product is not None
+    facts: list[Fact] = []
+    for column, category in enumerate(_TABLE_CATEGORIES):
+        entries = _column_entries([c for c in cells if c.column == column])
+        texts = [tidy("\n".join(c.text for c in entry)) for entry in entries]
+        if any(_NONE.match(t) for t in texts):
+            if len(texts) > 1:
+                st.issue("error", f"summary risk table: column {_TABLE_HEADS[column]} has なし and entries",
+                         *span)
+                return []
+            continue
+        for entry, label in zip(entries, texts):
+            ref = st.doc.ref(entry[0].start, entry[-1].end)
+            facts.append(SafetyConcern(st.product, category, label, ref,  # type: ignore[arg-type]
+                                       Mention(label, st.doc.lang, "concept")))
+    st.issue("warning", "safety concerns read from the summary table only: no reasons", *span)
+    return facts
+
+
+def _table_cells(text: str, span: tuple[int, int]) -> list[_Cell] | None:
+    """Every cell below the header line with its column, or None when the layout does not
+    place each cell in exactly one column."""
+    lines = lines_of(text, *span)
+    header = next((k for k, ln in enumerate(lines) if all(f"【{h}】" in ln.text for h in _TABLE_HEADS)), None)
+    if header is None:
+        return None
+    head = lines[header].text.replace("\t", "  ")
+    if [m.group() for m in _CELL.finditer(head)] != [f"【{h}】" for h in _TABLE_HEADS]:
+        return None  # headers a single space apart (or with other words): so are the cells
+    starts = [head.index(f"【{h}】") for h in _TABLE_HEADS]
+    cells: list[_Cell] = []
+    for ln in lines[header + 1:]:
+        for m in _CELL.finditer(ln.text.replace("\t", "  ").replace("\f", " ")):
+            column = _column_of(m.start(), m.end(), starts)
+            if column is None:
+                return None
+            cells.append(_Cell(column, ln.start + m.start(), ln.start + m.end(), m.group()))
+    return cells
+
+
+def _column_of(start: int, end: int, starts: list[int]) -> int | None:
+    """The column a cell lies in: it starts at or after its column's start (a little slack for
+    alignment) and ends before the next column starts."""
+    for k, col_start in enumerate(starts):
+        next_start = starts[k + 1] if k + 1 < len(starts) else None
+        if start >= col_start - 2 and (next_start is None or end <= next_start - 1):
+            if next_start is None or start < next_start - 1:
+                return k
+    return None
+
+
+def _column_entries(cells: list[_Cell]) -> list[list[_Cell]]:
+    """Cells of one column as entries: a cell continues the one above while that one's
+    brackets are open or when it starts with a particle (``の``, ``を``, ``)`` …), which
+    no concern name starts with."""
+    entries: list[list[_Cell]] = []
+    open_brackets = 0
+    for c in cells:
+        if entries and (open_brackets > 0 or _CONTINUATION.match(c.text)):
+            entries[-1].append(c)
+        else:
+            entries.append([c])
+            open_brackets = 0
+        open_brackets += c.text.count("(") - c.text.count(")")
+    return entries
 
 
 # --------------------------------------------------------------------------- incidence tables
