@@ -321,9 +321,13 @@ class _Worker:
         self.proc = ctx.Process(target=_worker_main, args=(child, store_path), daemon=True)
         self.proc.start()
         child.close()
-        if not self.conn.poll(60) or self.conn.recv() != "ready":
+        try:
+            ready = self.conn.poll(60) and self.conn.recv() == "ready"
+        except EOFError:
+            ready = False
+        if not ready:
             self.kill()
-            raise RuntimeError(f"query worker for {store_path} did not start")
+            raise RuntimeError(f"query worker for {store_path} did not start (see its error output)")
 
     def kill(self) -> None:
         self.proc.kill()

@@ -242,3 +242,24 @@ def test_named_query_japanese_on_seed_store(seed_store: Path) -> None:
         srv.close()
     rows = json.loads(body)["results"]["bindings"]
     assert status == 200 and {r["product"]["value"] for r in rows} == {f"{ID}product/lunsumio"}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["serve", "--host", "0.0.0.0"], "--allow-remote"),
+    (["serve", "--host", "192.0.2.7", "--port", "1"], "--allow-remote"),
+])
+def test_cli_refuses_non_loopback_without_flag(tmp_path: Path, args: list[str], message: str) -> None:
+    from typer.testing import CliRunner
+
+    from extract.cli import app
+
+    result = CliRunner().invoke(app, args + ["--store", str(tmp_path / "none")])
+    assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("127.0.0.2", True), ("::1", True),
+                                                ("localhost", True), ("0.0.0.0", False), ("10.0.0.5", False)])
+def test_is_loopback(host: str, loopback: bool) -> None:
+    from extract.serve import is_loopback
+
+    assert is_loopback(host) is loopback
