@@ -277,6 +277,13 @@ class DocumentInfo:
     ref: SourceRef | None = None
     change_summary: str | None = None  # RMP 変更の履歴: 変更内容の概要 (yk:changeSummary)
     change_reason: str | None = None   # RMP 変更の履歴: 変更理由 (yk:changeReason)
+    # review reports (審査報告書): the header fields of the application
+    application_date: dt.date | None = None            # yk:applicationDate (申請年月日)
+    deliberation_date: dt.date | None = None           # yk:deliberationDate (審議日)
+    application_classification: str | None = None      # yk:applicationClassification (申請区分)
+    special_mention: str | None = None                 # yk:specialMention (特記事項)
+    orphan_designation: bool | None = None             # yk:orphanDesignation (希少疾病用医薬品)
+    reviewing_office: str | None = None                # yk:reviewingOffice (審査担当部)
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,3 +87,13 @@ def test_pdf_renditions_give_the_same_product_facts(seed_store: Path, pdf_rendit
     assert all(o.status in ("ok", "partial") for o in outcomes), outcomes
     assert all(o.pages >= 1 for o in outcomes)
     assert _product_facts(tmp_path / "pdf_store") == _product_facts(seed_store)
+
+
+def test_review_report_header_fields_reach_the_graph(seed_store: Path) -> None:
+    with Store(seed_store, read_only=True) as st:
+        [row] = st.select("""SELECT ?issued ?applied ?deliberated ?orphan ?office WHERE {
+            ?d a yk:ReviewReport ; dct:issued ?issued ; yk:applicationDate ?applied ;
+               yk:deliberationDate ?deliberated ; yk:orphanDesignation ?orphan ; yk:reviewingOffice ?office }""")
+    assert {k: v.value for k, v in row.items()} == {
+        "issued": "2017-01-16", "applied": "2016-06-24", "deliberated": "2017-02-03",
+        "orphan": "true", "office": "Office of New Drug V"}

@@ -61,12 +61,10 @@ class HeaderField:
 
 @dataclass(frozen=True, slots=True)
 class ReviewHeader:
-    """The document-level facts of a review report that have no slot in ``ProductFact``.
+    """The document-level facts of a review report (its header fields).
 
-    They are returned by ``read_header`` so that callers (and the graph builder, once the
-    ontology has terms for them) can use them; ``extract`` records them in the result only
-    where the model has a place (dates as ``DocumentInfo.issued``, years as
-    ``ProductFact.reexamination_years``)."""
+    ``document_info`` puts them into the result's ``DocumentInfo``; the re-examination period
+    goes to ``ProductFact.reexamination_years``."""
 
     report_date: dt.date | None = None
     application_date: dt.date | None = None
@@ -76,6 +74,16 @@ class ReviewHeader:
     orphan_designation: bool = False
     reviewing_office: str | None = None
     reexamination_years: int | None = None
+
+    def document_info(self, title: str | None, product: ProductFact | None) -> DocumentInfo:
+        """The ``DocumentInfo`` of the report: its date and the application's header fields."""
+        return DocumentInfo(
+            title=title, issued=self.report_date, products=(product.product,) if product else (),
+            ref=product.ref if product else None, application_date=self.application_date,
+            deliberation_date=self.deliberation_date,
+            application_classification=self.application_classification,
+            special_mention=self.special_mention, orphan_designation=self.orphan_designation,
+            reviewing_office=self.reviewing_office)
 
 
 _LINE_BREAK = re.compile(r"[\n\f]")
@@ -1264,8 +1272,7 @@ def extract(doc: Document) -> ExtractionResult:
     _redaction_issues(doc, issues)
     partial_issues(doc, (r"^\s*Review Report \(1\)\s*$", r"^\s*Review Report \(2\)\s*$"), issues)
     title = "Review Report" if re.search(r"^\s*Review Report\s*$", doc.text, re.M) else None
-    info = DocumentInfo(title=title, issued=header.report_date,
-                        products=(pf.product,) if pf else (), ref=pf.ref if pf else None)
+    info = header.document_info(title, pf)
     return ExtractionResult(info, (pf,) if pf else (), tuple(studies), tuple(dedupe(facts)),
                             tuple(issues))
 

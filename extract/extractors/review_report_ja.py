@@ -17,7 +17,7 @@ from extract.extractors.review_report import (
     STUDY_CODE, HeaderField, Line, ReviewHeader, StudyIndex, StudyInfo, TableProfile, activities,
     ae_tables, dedupe, iter_lines, merge_study_info, numbered_items, safety_spec, span_text,
     partial_issues, pk_tables, time_results, trim_span, unlisted_studies, _match_indication, _redaction_issues)
-from extract.model import (Activity, ApprovalCondition, Document, DocumentInfo,
+from extract.model import (Activity, ApprovalCondition, Document,
                            DoseModificationRule, DosageRegimen, EfficacyResult, ExtractionResult,
                            Fact, Indication, Issue, Mention, ProductFact, StudyFact, UseRequirement)
 from extract.normalize import values
@@ -593,7 +593,6 @@ def extract_ja(doc: Document) -> ExtractionResult:
     _redaction_issues(doc, issues)
     partial_issues(doc, (r"^\s*審査報告\(1\)\s*$", r"^\s*審査報告\(2\)\s*$"), issues)
     title = "審査報告書" if re.search(r"^\s*審査報告書\s*$", doc.text, re.M) else None
-    info = DocumentInfo(title=title, issued=header.report_date, products=(product,) if product else (),
-                        ref=pf.ref if pf else None)
+    info = header.document_info(title, pf)
     return ExtractionResult(info, (pf,) if pf else (), tuple(_studies(doc, idx, sections, product)),
                             tuple(dedupe(facts)), tuple(issues))

@@ -161,6 +161,16 @@ class GraphBuilder:
             g.add((d, YK.changeSummary, self.text(info.change_summary)))
         if info.change_reason:
             g.add((d, YK.changeReason, self.text(info.change_reason)))
+        review_fields = ((YK.applicationDate, info.application_date, False),
+                         (YK.deliberationDate, info.deliberation_date, False),
+                         (YK.applicationClassification, info.application_classification, True),
+                         (YK.specialMention, info.special_mention, True),
+                         (YK.orphanDesignation, info.orphan_designation, False),
+                         (YK.reviewingOffice, info.reviewing_office, True))
+        for pred, raw, lang in review_fields:
+            obj = self.value(raw, lang=lang)
+            if obj is not None:
+                g.add((d, pred, obj))
         for product in info.products:
             g.add((d, YK.aboutProduct, self.entity(product)))
         for issue in self.result.issues:
