@@ -68,10 +68,11 @@ FACT_TYPES: dict[str, FactType] = {t.name: t for t in (
              "FILTER(?kind IN (yk:PharmacovigilanceActivity, yk:RiskMinimisationActivity)) "
              + _opt(("status", "yk:status"))),
     # response rates and progression-free survival (median, hazard ratio) per study and cut-off
-    FactType("efficacy_orr_pfs", ("study", "endpoint", "value", "unit", "cutoff"),
+    FactType("efficacy_orr_pfs", ("study", "endpoint", "value", "unit", "cutoff", "arm"),
              "?x a yk:EfficacyResult ; yk:study ?study ; yk:endpoint ?endpoint . "
              "FILTER(?endpoint IN (\"ORR\", \"PFS\")) "
-             + _opt(("value", "yk:value"), ("unit", "yk:unit"), ("cutoff", "yk:dataCutoff"))),
+             + _opt(("value", "yk:value"), ("unit", "yk:unit"), ("cutoff", "yk:dataCutoff"),
+                    ("arm", "yk:arm"))),
     FactType("management_rule", ("concept", "grade"),
              "?x a yk:ManagementRule ; yk:forConcept ?concept . " + _opt(("grade", "yk:grade"))),
     # frequencies a label states for the product (no study arm): 副作用 overview, 重大な副作用
@@ -174,11 +175,13 @@ class Comparison:
 
 
 def compare(gold: list[Signature], found: list[Signature]) -> tuple[Score, list[Signature], list[Signature]]:
-    """One-to-one greedy matching of distinct gold and extracted signatures."""
+    """One-to-one greedy matching of distinct gold and extracted signatures; the gold facts
+    with the longest ``_has`` phrases go first, so a general phrase (``本品群254例``) cannot
+    take the row a more specific one (``全体集団`` + ``本品群254例``) needs."""
     gold_set = list(dict.fromkeys(gold))
     left = list(dict.fromkeys(found))
     misses: list[Signature] = []
-    for g in gold_set:
+    for g in sorted(gold_set, key=lambda sig: -sum(len(v) for k, v in sig if k.endswith("_has"))):
         hit = next((f for f in left if matches(g, f)), None)
         if hit is None:
             misses.append(g)

@@ -112,7 +112,9 @@ def apply_overrides(links: dict[Mention, Link],
 
 
 def _override_one(mention: Mention, lk: Link, by_name: dict[tuple[str, str], Override]) -> Link:
-    rule = by_name.get((mention.kind, _norm(mention.text))) or by_name.get((lk.kind, lk.key))
+    bare_key = lk.key.removeprefix(lk.kind + "/")
+    rule = (by_name.get((mention.kind, _norm(mention.text))) or by_name.get((lk.kind, lk.key))
+            or by_name.get((lk.kind, bare_key)))
     if rule is None:
         return lk
     written = ((mention.lang, mention.text.strip()),)
@@ -124,8 +126,14 @@ def _override_one(mention: Mention, lk: Link, by_name: dict[tuple[str, str], Ove
     key = rule.key
     if mention.kind == "study" and not key.startswith("study/"):
         key = "study/" + key
-    labels = lk.labels if lk.key == key else written
-    return replace(lk, key=key, labels=labels, method="override", score=1.0, unlinked=False)
+    if lk.key == key:
+        labels, alt = lk.labels, lk.alt_labels
+    elif mention.kind == "study":  # a study is labelled by its code; the name stays an alt label
+        labels, alt = ((mention.lang, key.removeprefix("study/")),), written
+    else:
+        labels, alt = written, ()
+    return replace(lk, key=key, labels=labels, alt_labels=alt, method="override", score=1.0,
+                   unlinked=False)
 
 
 # ------------------------------------------------------------------------- explaining

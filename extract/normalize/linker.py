@@ -62,7 +62,15 @@ def link(result: ExtractionResult, doc: Document | None = None,
     studies = StudyIndex.from_facts(result.studies)
     from extract.explain import apply_overrides  # curator overrides (ontology/curation/overrides.tsv)
 
-    return apply_overrides({m: link_mention(m, lx, abbreviations, studies) for m in result.mentions()})
+    mentions = result.mentions() | _untitled_studies(result, doc)
+    return apply_overrides({m: link_mention(m, lx, abbreviations, studies) for m in mentions})
+
+
+def _untitled_studies(result: ExtractionResult, doc: Document | None) -> set[Mention]:
+    """A study named by no code or alias (a registry record without an NCT number) is known
+    by its title: an unlinked key a curator can map to the study in overrides.tsv."""
+    return {Mention(sf.title, doc.lang if doc is not None else label_lang(sf.title), "study")
+            for sf in result.studies if not sf.identifiers and not sf.aliases and sf.title}
 
 
 def link_mention(mention: Mention, lexicon: Lexicon,
