@@ -141,3 +141,32 @@ def test_misses_and_false_facts_are_listed() -> None:
     score, misses, false = compare(gold, found)
     assert (score.tp, score.fp, score.fn) == (0, 1, 1)
     assert dict(misses[0])["threshold"] == "25000" and dict(false[0])["threshold"] == "2500"
+
+
+_SAMPLE_GOLD = """document: rmp_solarista_v2
+facts:
+  safety_concern:
+    - {category: ImportantPotentialRisk, label: 二次性悪性腫瘍}
+"""
+
+
+@pytest.mark.parametrize("extra, floor, code", [
+    ("", 1.0, 0),  # the one listed concern is found: recall 1.0 meets the floor
+    ("    - {category: MissingInformation, label: 架空の不足情報}\n", 1.0, 1),  # recall 0.5 < 1.0
+    ("    - {category: MissingInformation, label: 架空の不足情報}\n", 0.5, 0),
+])
+def test_cli_eval_exits_1_below_a_floor(tmp_path: Path, extra: str, floor: float, code: int) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from extract.cli import app
+
+    sample = Path(__file__).resolve().parents[1] / "corpus" / "samples" / "rmp_solarista_v2.txt"
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "sample.yaml").write_text(_SAMPLE_GOLD + extra, encoding="utf-8")
+    (gold / "floors.json").write_text(json.dumps({"safety_concern": {"recall": floor}}), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "--gold", str(gold), "--seeds", str(sample)])
+    assert result.exit_code == code, result.output
+    assert "| safety_concern |" in result.output
