@@ -244,25 +244,29 @@ def _read_plumber(page: Any, number: int) -> tuple[list[str], tuple[RawTable, ..
     text_lines = body.extract_text_lines(strip=False, return_chars=False, **TEXT_SETTINGS)
     placed: list[tuple[float, str]] = [(line["top"], line["text"]) for line in text_lines]
     heights = sorted(line["bottom"] - line["top"] for line in text_lines)
-    table_rows: list[tuple[tuple[str | None, ...], ...]] = []
-    first_rows: list[tuple[float, str]] = []  # the placed item of each table's first row
+    found: list[tuple[tuple[tuple[str | None, ...], ...], list[tuple[float, str]]]] = []
     for table in tables:
-        rows = _extract_table(table, page.chars)
-        cleaned = tuple(tuple(None if c is None else _cell(c) for c in row) for row in rows)
-        table_rows.append(cleaned)
-        for r, (row_obj, row) in enumerate(zip(table.rows, cleaned)):
-            item = (row_obj.bbox[1], "\t".join(c for c in row if c is not None))
-            placed.append(item)
-            if r == 0:
-                first_rows.append(item)
+        rows = tuple(tuple(None if c is None else _cell(c) for c in row)
+                     for row in _extract_table(table, page.chars))
+        items = [(row_obj.bbox[1], "\t".join(c for c in row if c is not None))
+                 for row_obj, row in zip(table.rows, rows)]
+        placed.extend(items)
+        found.append((rows, items))
     placed.sort(key=lambda item: item[0])
     height = heights[len(heights) // 2] if heights else 0.0
     lines, index = _lay_out(placed, height)
-    raw_tables = tuple(
-        RawTable(rows, number, header_rows=1,
-                 first_line=index[id(first)] if len(rows) == len(table.rows) else None)
-        for rows, first, table in zip(table_rows, first_rows, tables))
+    raw_tables = tuple(RawTable(rows, number, header_rows=1, first_line=_first_line(items, index))
+                       for rows, items in found if rows)
     return lines, raw_tables, bool(page.images)
+
+
+def _first_line(items: list[tuple[float, str]], index: dict[int, int]) -> int | None:
+    """The line of the table's first row, when its rows are consecutive lines (text printed
+    beside a table can interleave; then the layout locates cells by search instead)."""
+    lines = [index[id(item)] for item in items]
+    if lines and lines == list(range(lines[0], lines[0] + len(lines))):
+        return lines[0]
+    return None
 
 
 def with_blank_lines(placed: list[tuple[float, str]], line_height: float) -> list[str]:
