@@ -421,9 +421,13 @@ def make_handler(config: ServeConfig, pool: QueryPool) -> type[BaseHTTPRequestHa
             self._dispatch(parse_qs(urlsplit(self.path).query, keep_blank_values=True), None)
 
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self._send(_error(413, "request body too large"))
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if not 0 <= length <= MAX_BODY:
+                self.close_connection = True
+                self._send(_error(413, f"request body must be 0 to {MAX_BODY} bytes with a Content-Length"))
                 return
             body = self.rfile.read(length).decode("utf-8", "replace")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -439,6 +443,7 @@ def make_handler(config: ServeConfig, pool: QueryPool) -> type[BaseHTTPRequestHa
                 self._send(_error(415, f"unsupported Content-Type {ctype!r}"))
 
         def do_PUT(self) -> None:
+            self.close_connection = True  # the body is not read
             self._send(_error(403, "this endpoint is read-only"))
 
         do_DELETE = do_PATCH = do_PUT
@@ -452,7 +457,8 @@ def make_handler(config: ServeConfig, pool: QueryPool) -> type[BaseHTTPRequestHa
                 self._sparql(direct if direct is not None else params["query"][0], accept)
             elif path == "/service-description" or (path in ("/", "/sparql") and "text/turtle" in accept
                                                      and "text/html" not in accept):
-                host = self.headers.get("Host") or "127.0.0.1"
+                host = self.headers.get("Host") or ""
+                host = host if re.fullmatch(r"[\w.\-:\[\]]+", host) else "127.0.0.1"
                 self._send(Reply(200, "text/turtle; charset=utf-8", service_description(f"http://{host}/sparql")))
             elif path == "/prefixes":
                 from extract.rdf.namespaces import PREFIXES

@@ -263,3 +263,18 @@ def test_is_loopback(host: str, loopback: bool) -> None:
     from extract.serve import is_loopback
 
     assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_graph_store_writes_are_refused(server: Server, method: str) -> None:
+    status, _, _ = request(f"{server.url}/sparql?graph={urllib.parse.quote(ID + 'graph/fiction')}",
+                           data=b"<http://x/a> <http://x/b> <http://x/c> .", method=method,
+                           headers={"Content-Type": "application/n-triples"})
+    assert status == 403
+    status, _, body = request(f"{server.url}/sparql?query=SELECT+(COUNT(*)+AS+%3Fn)+WHERE+%7B%3Fs+%3Fp+%3Fo%7D")
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "412"
+
+
+def test_service_description_ignores_a_forged_host(server: Server) -> None:
+    status, _, body = request(f"{server.url}/service-description", headers={"Host": "x> . <y"})
+    assert status == 200 and b"<http://127.0.0.1/sparql>" in body
