@@ -388,7 +388,7 @@ def render_text(report: Report) -> str:
         for tag, s in (("a", d.a), ("b", d.b)):
             mark = " (newer)" if d.newer == tag else ""
             lines.append(f"  {tag.upper()}{mark}: {_doc_line(s.doc)} ({_where(s)})")
-            lines.append(f"     value: {s.value}")
+            lines.append("     value: " + s.value.replace("\n", " ⏎ "))
             if s.evidence:
                 lines.append("     evidence: " + s.evidence.replace("\n", " ⏎ "))
         lines.append("")
