@@ -262,7 +262,7 @@ def main() -> int:
     if not (args.store / "db").is_dir():
         t0 = time.perf_counter()
         build_store(args.store, args.products)
-        print(f"built {args.products} products in {time.perf_counter() - t0:.1f} s")
+        print(f"built {args.products} products in {time.perf_counter() - t0:.1f} s", flush=True)
     from extract.store import Store
 
     with Store(args.store, read_only=True) as st:
@@ -277,6 +277,7 @@ def main() -> int:
 
     server = Server(ServeConfig(args.store, timeout=30, workers=args.workers), "127.0.0.1", 0).start()
     try:
+        load_test(server.url, fast, args.clients, 3.0)  # warm the workers' caches; not counted
         done, errors, rps, p99 = load_test(server.url, fast, args.clients, args.seconds)
     finally:
         server.close()
