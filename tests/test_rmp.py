@@ -369,6 +369,7 @@ def _comparable(result: ExtractionResult) -> tuple[object, ...]:
         return {k: getattr(obj, k) for k in obj.__slots__ if k != "ref"}  # type: ignore[attr-defined]
 
     return (result.info.issued, result.info.previous_version_date, result.info.products,
+            result.info.change_summary, result.info.change_reason,
             [strip(p) for p in result.products], [strip(f) for f in result.facts])
 
 
