@@ -299,20 +299,39 @@ def _error(status: int, message: str, *extra: tuple[str, str]) -> Reply:
     return Reply(status, "application/json", json.dumps({"error": message}, ensure_ascii=False).encode(), extra)
 
 
-def _worker_main(conn: Any, store_path: str) -> None:
-    from extract.store import Store
+class ReadOnlyView:
+    """The store as workers see it: RocksDB opened read-only (never the primary), so a running
+    server does not stop ``yakuji ingest`` from taking the database; queries run like
+    ``Store.query`` (union default graph, contract prefixes). Documents ingested later are seen
+    after a restart of the server."""
 
-    with Store(store_path, read_only=True) as store:
-        conn.send("ready")
-        while True:
-            try:
-                job = conn.recv()
-            except EOFError:
-                return
-            if job is None:
-                return
-            reply = run_in_store(store, job)
-            conn.send((reply.status, reply.content_type, reply.body, reply.headers))
+    def __init__(self, store_path: str | Path) -> None:
+        import pyoxigraph
+
+        db = Path(store_path) / "db"
+        if not db.is_dir():
+            raise FileNotFoundError(f"no store at {store_path}: run `yakuji ingest` first")
+        self._ox = pyoxigraph.Store.read_only(str(db))
+
+    def query(self, sparql: str, *, substitutions: dict[Any, Any] | None = None) -> Any:
+        from extract.rdf.namespaces import PREFIXES
+
+        return self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES,
+                              substitutions=substitutions or None)
+
+
+def _worker_main(conn: Any, store_path: str) -> None:
+    store = ReadOnlyView(store_path)
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        reply = run_in_store(store, job)
+        conn.send((reply.status, reply.content_type, reply.body, reply.headers))
 
 
 class _Worker:

@@ -278,3 +278,12 @@ def test_graph_store_writes_are_refused(server: Server, method: str) -> None:
 def test_service_description_ignores_a_forged_host(server: Server) -> None:
     status, _, body = request(f"{server.url}/service-description", headers={"Host": "x> . <y"})
     assert status == 200 and b"<http://127.0.0.1/sparql>" in body
+
+
+def test_a_running_server_does_not_block_a_writer(server: Server) -> None:
+    from extract.store import Store
+
+    store_path = Path(server.pool._store)  # the module server's store
+    with Store(store_path) as writer:  # would raise if a worker held the database
+        assert writer.has_graph(f"{ID}graph/fiction")
+    assert request(f"{server.url}/sparql?query=ASK+%7B%3Fs+%3Fp+%3Fo%7D")[2].find(b"true") > 0
