@@ -496,7 +496,10 @@ def push(endpoint: str = typer.Option(..., "--endpoint", help="Graph Store Proto
     """Upload each named graph to an external store (SPARQL 1.1 Graph Store HTTP Protocol, PUT)."""
     from extract.push import auth_from_env, push_store
 
-    report = push_store(_store_path(store), endpoint, since=since, auth=auth_from_env())
+    try:
+        report = push_store(_store_path(store), endpoint, since=since, auth=auth_from_env())
+    except FileNotFoundError as exc:
+        _fail(str(exc), 1)
     for line in report.lines():
         typer.echo(line)
     if report.failed:

@@ -181,3 +181,15 @@ def test_auth_from_env(env: dict[str, str], expected: str | None) -> None:
 ])
 def test_graph_url(endpoint: str, expected: str) -> None:
     assert graph_url(endpoint, f"{ID}graph/x") == expected
+
+
+def test_cli_push(remote: Remote, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from extract.cli import app
+
+    store = _make_store(tmp_path / "v1", 1)
+    result = CliRunner().invoke(app, ["push", "--endpoint", remote.store_url, "--store", str(store)])
+    assert result.exit_code == 0 and result.output.splitlines()[-1].endswith("5 pushed, 0 unchanged, 0 failed, 0 not attempted")
+    result = CliRunner().invoke(app, ["push", "--endpoint", remote.store_url, "--store", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "no store" in result.output
