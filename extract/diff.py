@@ -400,20 +400,22 @@ def _renamed_activities(old: list[Activity], new: list[Activity],
                         pairs: dict[str, str]) -> list[tuple[Activity, Activity]]:
     """Activities left unmatched whose label changed slightly (``患者向け資材の作成及び配布`` →
     ``患者向け資材(治療日誌)の作成及び配布``). Conservative, because a wrong pairing hides a
-    removal: same kind and scope, no two different study codes, and either the same label
-    with a parenthetical added or dropped, or a nearly equal label that differs only in its
-    second half (Japanese puts the distinguishing words first: ``患者向け`` vs
-    ``薬剤師向け`` is another material), a little less near when both address the same
-    concerns; and the pairing must be one-to-one (an activity with two candidates stays
-    removed / added)."""
+    removal: same kind and scope, no two different study codes, no parenthetical replaced
+    by another (only added or dropped), and either the same label apart from those or a
+    nearly equal label that differs only in its second half (Japanese puts the words that
+    tell activities apart first: ``患者向け`` vs ``薬剤師向け`` is another material), a
+    little less near when both address the same concerns; and the pairing must be
+    one-to-one (an activity with two candidates stays removed / added)."""
     def candidate(a: Activity, b: Activity) -> bool:
         if (a.kind, a.scope) != (b.kind, b.scope):
             return False
         if a.study_code and b.study_code and a.study_code != b.study_code:
             return False
-        notes_a, notes_b = _parentheticals(a.label), _parentheticals(b.label)
-        if normalise_label(a.label) == normalise_label(b.label) and (
-                notes_a == notes_b or not notes_a or not notes_b):
+        notes_a, notes_b = set(_parentheticals(a.label)), set(_parentheticals(b.label))
+        nested = notes_a <= notes_b or notes_b <= notes_a  # a parenthetical added or dropped
+        if not nested:
+            return False  # 市販直後調査(…,皮下注製剤) and (…,点滴静注製剤) are two surveys
+        if normalise_label(a.label) == normalise_label(b.label):
             return True
         fa, fb = _full_label(a.label), _full_label(b.label)
         if len(os.path.commonprefix([fa, fb])) * 2 < min(len(fa), len(fb)):

@@ -354,6 +354,8 @@ def _relabelled(tmp_path: Path, renames: list[tuple[str, str]]) -> ExtractionRes
 @pytest.mark.parametrize("renames, expected", [
     # a parenthetical dropped, or added
     ([(DIARY, "患者向け資材の作成及び配布")], [(DIARY, "患者向け資材の作成及び配布")]),
+    ([("\n市販直後調査による情報提供", "\n市販直後調査による情報提供(点滴静注製剤)")],
+     [("市販直後調査による情報提供", "市販直後調査による情報提供(点滴静注製剤)")]),
     ([("医療従事者向け資材(投与ガイド)", "医療従事者向け資材(投与ガイド)(改訂版)")],
      [(GUIDE, "医療従事者向け資材(投与ガイド)(改訂版)の作成及び配布")]),
     # a near wording of the same activity
@@ -372,6 +374,8 @@ def test_slightly_renamed_activity_is_a_change(pair: tuple[ExtractionResult, Ext
 @pytest.mark.parametrize("renames, removed, added", [
     # another audience: a different material, however alike the words
     ([("患者向け資材(治療日誌)", "薬剤師向け資材(治療日誌)")], [DIARY], ["薬剤師向け資材(治療日誌)の作成及び配布"]),
+    # another parenthetical: another material or population
+    ([("(投与ガイド)", "(適正使用ガイド)")], [GUIDE], ["医療従事者向け資材(適正使用ガイド)の作成及び配布"]),
     # both materials renamed alike: two candidates each, so nothing is paired
     ([("(投与ガイド)", "(手引き)"), ("(治療日誌)", "(手引き)")], [GUIDE, DIARY], []),
 ])
