@@ -15,6 +15,10 @@ make no difference:
 Changes of long texts (reasons for a concern) are ``WordingChanged`` records, which a
 caller can hide (``ignore_wording``). Renderers give text (English headings, values as
 written), JSON and Markdown.
+
+Two versions come either from files (``diff_files``: extract and link each) or from the
+store (``diff_stored``: document IRIs or dates; ``rmp_from_store`` reads a document graph
+back into the same typed facts), and both go through the one ``diff_rmp``.
 """
 
 from __future__ import annotations
@@ -27,11 +31,16 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Literal, Mapping, Union
+from typing import TYPE_CHECKING, Literal, Mapping, Union
 
 from extract.errors import InputError
 from extract.model import (Activity, ApprovalCondition, DosageRegimen, ExtractionResult, Indication,
                            Link, Mention, ProductFact, SafetyConcern, SourceRef)
+
+if TYPE_CHECKING:  # heavy or store-side types, for annotations only
+    from rdflib import Graph, URIRef
+
+    from extract.store import Store
 
 Links = Mapping[Mention, Link]
 
@@ -596,7 +605,7 @@ def diff_files(old_path: str, new_path: str, *, fmt: str = "text",
 # match by concept.
 
 
-def _store_graph(store: "Store", doc_iri: str) -> "Graph":  # noqa: F821
+def _store_graph(store: Store, doc_iri: str) -> Graph:
     import io
 
     from rdflib import Graph
@@ -613,7 +622,7 @@ def _store_graph(store: "Store", doc_iri: str) -> "Graph":  # noqa: F821
 class _GraphReader:
     """Reads one RMP document graph back into an ``ExtractionResult`` and its links."""
 
-    def __init__(self, g: "Graph", doc_iri: str) -> None:  # noqa: F821
+    def __init__(self, g: Graph, doc_iri: str) -> None:
         from rdflib import URIRef
 
         self.g, self.doc = g, URIRef(doc_iri)
@@ -763,7 +772,7 @@ _CATEGORY_OF = {"https://w3id.org/yakuji/ontology#ImportantIdentifiedRisk": "ide
                 "https://w3id.org/yakuji/ontology#MissingInformation": "missing"}
 
 
-def _pred(curie: str) -> "URIRef":  # noqa: F821
+def _pred(curie: str) -> URIRef:
     from rdflib import URIRef
 
     from extract.rdf.namespaces import PREFIXES
@@ -772,7 +781,7 @@ def _pred(curie: str) -> "URIRef":  # noqa: F821
     return URIRef(PREFIXES[prefix] + local)
 
 
-def _yk(local: str) -> "URIRef":  # noqa: F821
+def _yk(local: str) -> URIRef:
     return _pred("dct:" + local) if local == "language" else _pred("yk:" + local)
 
 
@@ -784,14 +793,14 @@ def _dec(v: object | None) -> Decimal | None:
     return None if v is None else Decimal(str(v))
 
 
-def rmp_from_store(store: "Store", doc_iri: str) -> tuple[ExtractionResult, Links]:  # noqa: F821
+def rmp_from_store(store: Store, doc_iri: str) -> tuple[ExtractionResult, Links]:
     """One stored RMP document graph read back into the types ``diff_rmp`` compares."""
     reader = _GraphReader(_store_graph(store, doc_iri), doc_iri)
     result = reader.read()
     return result, reader.links
 
 
-def find_rmp_document(store: "Store", ref: str, product: str | None = None) -> str:  # noqa: F821
+def find_rmp_document(store: Store, ref: str, product: str | None = None) -> str:
     """The document IRI for ``ref``: an IRI as given, or a date (``2025-11-20``, ``令和7年11月20日``)
     picking the RMP issued that day, narrowed by ``product`` (a brand or trade name) when
     several products have an RMP of that date. ``InputError`` when none or several match."""
