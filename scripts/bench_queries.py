@@ -171,10 +171,10 @@ def build_store(path: Path, products: int) -> None:
 PARAMS = {
     "risk-by-concept": {"concept": "合成症状42"}, "ae-incidence": {"concept": "synthetic condition 42"},
     "dose-modification": {"parameter": "SC42"}, "management-rules": {"concept": "合成症状14"},
-    "product-profile": {"product": "Synthomab 4242"}, "product-activities": {"product": "シンソマブ4242"},
-    "product-conditions": {"product": "Synthomab 4242"}, "product-disagreements": {"product": "Synthomab 4242"},
-    "product-studies": {"product": "Synthomab 4242"}, "study-efficacy": {"study": "SYN-4242"},
-    "fact-provenance": {"fact": f"{ID}fact/synthetic-4242-SafetyConcern-0"},
+    "product-profile": {"product": "Synthomab 42"}, "product-activities": {"product": "シンソマブ42"},
+    "product-conditions": {"product": "Synthomab 42"}, "product-disagreements": {"product": "Synthomab 42"},
+    "product-studies": {"product": "Synthomab 42"}, "study-efficacy": {"study": "SYN-42"},
+    "fact-provenance": {"fact": f"{ID}fact/synthetic-42-SafetyConcern-0"},
 }
 
 
@@ -196,7 +196,7 @@ def bench_named(path: Path, repeats: int, limit: float) -> list[tuple[str, str, 
     try:
         for name in load_queries():
             times, rows, note = [], "", ""
-            for _ in range(repeats):
+            for attempt in range(repeats + 1):  # the first run warms the worker's caches: not counted
                 job = {"kind": "named", "name": name, "values": PARAMS.get(name, {}),
                        "accept": "application/sparql-results+json", "max_rows": 10_000}
                 t0 = time.perf_counter()
@@ -204,7 +204,8 @@ def bench_named(path: Path, repeats: int, limit: float) -> list[tuple[str, str, 
                 if reply.status != 200:
                     note = "timeout" if dict(reply.headers).get("X-Yakuji-Timeout") else f"HTTP {reply.status}"
                     break
-                times.append((time.perf_counter() - t0) * 1000)
+                if attempt:
+                    times.append((time.perf_counter() - t0) * 1000)
                 rows = str(len(json.loads(reply.body)["results"]["bindings"]))
             if note:
                 out.append((name, note, f"> {limit * 1000:.0f}", rows))
