@@ -511,3 +511,14 @@ def test_summary_only_unreadable_risk_table(tmp_path: Path, table: list[str]) ->
     assert not _of(r, SafetyConcern)
     assert any("summary risk table" in i.message and i.level == "error" for i in r.issues)
     assert r.products[0].names == ("テストニール®錠10mg",)
+
+
+def test_seed_summary_alone_invents_no_category(seed_text: str, tmp_path: Path) -> None:
+    """Seed 003's summary puts its table's columns a single space apart: without the plan,
+    no concern is read and the reason is recorded."""
+    path = tmp_path / "summary.txt"
+    path.write_text(seed_text[:seed_text.index("(別紙様式1)")], encoding="utf-8")
+    r = extract(load_document(path))
+    assert not _of(r, SafetyConcern)
+    assert any(i.message.startswith("summary risk table") for i in r.issues)
+    assert r.info.issued == dt.date(2026, 3, 23) and r.status == "partial"
