@@ -263,8 +263,8 @@ def test_rename_or_replacement(tmp_path: Path, pair: tuple[ExtractionResult, Ext
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """A store holding the sample pair and a second product's RMP of V1's date; returns the
-    store path and the document IRI of each file name."""
+    """A store holding the sample pair, a second product's RMP of V1's date and a guideline;
+    returns the store path and the document IRI of each file name."""
     from extract.pipeline import ingest_paths
     from extract.store import Store
 
@@ -273,7 +273,7 @@ def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
     other.write_text(V1.read_text(encoding="utf-8").replace("ソラリスタ", "ミラノバ")
                      .replace("ベルノキシマブ", "テストマブ"), encoding="utf-8")
     with Store(tmp / "store") as st:
-        outcomes = ingest_paths([V1, V2, other], st)
+        outcomes = ingest_paths([V1, V2, other, SAMPLES / "guideline_ja.txt"], st)
     assert all(o.status == "ok" for o in outcomes), outcomes
     return tmp / "store", {Path(o.path).name: str(o.doc_iri) for o in outcomes}
 
@@ -325,6 +325,7 @@ def test_store_read_back_keeps_the_change_history(stored: tuple[Path, dict[str, 
     (["yesterday", "2025-11-20"], 2, "neither a document IRI nor a date"),
     (["iri:other_product.txt", "iri:" + V2.name], 2, "different products"),
     (["https://w3id.org/yakuji/id/doc/none", "2025-11-20"], 2, "no such document graph"),
+    (["iri:guideline_ja.txt", "iri:" + V2.name], 2, "not a Risk Management Plan"),
 ])
 def test_cli_diff_rmp_store(stored: tuple[Path, dict[str, str]], args: list[str], code: int, needle: str) -> None:
     store, iris = stored
