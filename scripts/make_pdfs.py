@@ -315,8 +315,8 @@ SAMPLE_LINES = (
     "1. 効能又は効果",
     "再発又は難治性の成人T細胞白血病リンパ腫 (fictional product Zentolimab 25 mg)",
     "",
-    "2. Dosage and Administration",
-    "The usual adult dosage is 25 mg orally once daily.",
+    "2. Dose and route",
+    "Adults take 25 mg by mouth once a day.",
 )
 SAMPLE_TABLE = (
     "項目\t値\t単位",

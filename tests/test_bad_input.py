@@ -88,7 +88,7 @@ def test_encrypted_pdf_opens(name: str, password: str | None, bad_pdfs: dict[str
     doc = load_document(bad_pdfs[name], password=password)
     lines = doc.text.split("\n")
     assert lines[0] == "1. 効能又は効果"
-    assert lines[-1] == "The usual adult dosage is 25 mg orally once daily."
+    assert lines[-1] == "Adults take 25 mg by mouth once a day."
     assert doc.pages[0].status == "ok"
 
 

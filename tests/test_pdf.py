@@ -23,8 +23,8 @@ SAMPLE = "\n".join([
     "1. 効能又は効果",
     "再発又は難治性の成人T細胞白血病リンパ腫",
     "",
-    "2. Dosage and Administration",
-    "The usual adult dosage of Zentolimab is 25 mg orally once daily.",
+    "2. Dose and route",
+    "Adults take 25 mg of Zentolimab by mouth once a day.",
     "    (1) indented  with  double spaces",
     "表 1 減量基準",
     "検査項目\t基準値\t処置",
@@ -46,8 +46,8 @@ def sample_doc(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFactory) 
     (0, "1. 効能又は効果"),
     (1, "再発又は難治性の成人T細胞白血病リンパ腫"),
     (2, ""),  # a blank line: a vertical gap of one line pitch
-    (3, "2. Dosage and Administration"),
-    (4, "The usual adult dosage of Zentolimab is 25 mg orally once daily."),
+    (3, "2. Dose and route"),
+    (4, "Adults take 25 mg of Zentolimab by mouth once a day."),
     (5, "    (1) indented  with  double spaces"),
     (6, "表 1 減量基準"),
     (7, "検査項目\t基準値\t処置"),
@@ -101,7 +101,7 @@ def test_sample_pages_and_format(sample_doc: Document) -> None:
     (["\ue001\ue002\ue003 \ue004\ue005\ue006\ue007"], "private-use"),
     (["ཋཛྷཾྏྠྱ࿂ အဲ၃ၔၥ"], "unexpected scripts"),
     (["ﺍﻟﺪﻭﺍﺀ ﺍﻟﺠﺮﻋﺔ"], "unexpected scripts"),
-    (["The usual adult dosage is 25 mg (μg/kg, α, β) once daily."], None),
+    (["Adults take 25 mg (μg/kg, α, β) once a day."], None),
     (["ー・ヶ 〇 ㍉ ① ≥ 10^6個"], None),
 ])
 def test_text_problem(lines: list[str], problem: str | None) -> None:
