@@ -3,10 +3,14 @@
 Each file starts with a comment header (title, title@ja, description, ``param:`` lines,
 columns). Parameters are bound as RDF terms through Oxigraph's substitutions (SEP-0007), never
 pasted into the query text, so a value such as ``"} ; DROP ALL`` is only ever a literal.
-Parameter variables are named ``?param_<name>`` and projected (Oxigraph substitutes projected
+Names of entities (a concept, product, study or substance label in either language) are
+resolved to the IRIs they label before the query runs, so the queries join on IRIs and never
+scan labels. Parameter variables are named ``?param_<name>`` and projected (Oxigraph substitutes projected
 variables only); they are dropped from the results. An optional parameter that is not given is
 bound to the empty string, which the query tests with ``?param_x = ""`` (``BOUND`` cannot be used:
-a substituted variable does not count as bound inside the query).
+a substituted variable does not count as bound inside the query). For the same reason a query
+uses ``?param_x`` in a triple pattern before any ``BIND(?param_x AS ?y)``: a BIND that opens a
+group sees the variable unbound.
 """
 
 from __future__ import annotations
@@ -100,9 +104,69 @@ def bind_params(query: NamedQuery, values: dict[str, str]) -> dict[Any, Any]:
     return subs
 
 
-def run_named(store: Any, query: NamedQuery, values: dict[str, str]) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run a named query; returns (columns, rows) without the parameter columns."""
-    result = store.query(query.text, substitutions=bind_params(query, values))
-    variables = [v.value for v in result.variables if not v.value.startswith("param_")]
-    rows = [{n: sol[n] for n in variables if sol[n] is not None} for sol in result]
+ENTITY_CLASS = {"concept": "MedicalConcept", "product": "MedicinalProduct",
+                "study": "ClinicalStudy", "substance": "Substance"}
+_NAME_PATH = "rdfs:label|skos:prefLabel|skos:altLabel|yk:tradeName|yk:studyIdentifier"
+
+
+def resolve_entities(store: Any, kind: str, name: str) -> list[Any]:
+    """The IRIs of the ``kind`` entities that carry ``name`` as a label, alt label, trade name
+    or study identifier, in either language. Exact lookups first (index hits, milliseconds);
+    a case-insensitive scan of that class only when they find nothing."""
+    import unicodedata
+
+    import pyoxigraph
+
+    cls = ENTITY_CLASS[kind]
+    spellings = dict.fromkeys(v for base in (name, unicodedata.normalize("NFKC", name))
+                              for v in (base, base.lower(), base[:1].upper() + base[1:]))
+    exact = f"SELECT DISTINCT ?e ?name WHERE {{ ?e {_NAME_PATH} ?name ; a yk:{cls} }}"
+    found: dict[str, Any] = {}
+    for text in spellings:
+        for lang in (None, "en", "ja"):
+            lit = pyoxigraph.Literal(text, language=lang) if lang else pyoxigraph.Literal(text)
+            for row in store.query(exact, substitutions={pyoxigraph.Variable("name"): lit}):
+                found.setdefault(row["e"].value, row["e"])
+    if not found:
+        scan = (f"SELECT DISTINCT ?e ?needle WHERE {{ ?e a yk:{cls} ; {_NAME_PATH} ?n "
+                "FILTER(LCASE(STR(?n)) = LCASE(STR(?needle))) }")
+        for row in store.query(scan, substitutions={pyoxigraph.Variable("needle"): pyoxigraph.Literal(name)}):
+            found.setdefault(row["e"].value, row["e"])
+    return [found[k] for k in sorted(found)]
+
+
+def resolved_bindings(store: Any, query: NamedQuery, values: dict[str, str]) -> list[dict[Any, Any]]:
+    """``bind_params``, with names of entities (concept, product, study, substance) turned into
+    the IRIs they label, so the query joins on an IRI instead of scanning labels. A name that
+    labels several entities gives one binding each; a name that labels none gives no binding."""
+    import itertools
+
+    import pyoxigraph
+
+    base = bind_params(query, values)
+    choices: list[list[tuple[Any, Any]]] = []
+    for p in query.params:
+        var = pyoxigraph.Variable(f"param_{p.name}")
+        term = base[var]
+        if p.type in ENTITY_CLASS and isinstance(term, pyoxigraph.Literal) and term.value:
+            choices.append([(var, iri) for iri in resolve_entities(store, p.type, term.value)])
+    return [{**base, **dict(combo)} for combo in itertools.product(*choices)]
+
+
+def run_named(store: Any, query: NamedQuery, values: dict[str, str], *,
+              limit: int | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    """Run a named query; returns (columns, rows) without the parameter columns, at most
+    ``limit`` rows. Entity names are resolved to IRIs first (``resolved_bindings``)."""
+    variables = list(query.columns)  # the declared columns, for a name that labels nothing
+    rows: list[dict[str, Any]] = []
+    for subs in resolved_bindings(store, query, values):
+        result = store.query(query.text, substitutions=subs)
+        variables = [v.value for v in result.variables if not v.value.startswith("param_")]
+        for sol in result:
+            row = {n: sol[n] for n in variables if sol[n] is not None}
+            if row not in rows:
+                rows.append(row)
+            if limit is not None and len(rows) >= limit:
+                return variables, rows
     return variables, rows
+

@@ -239,25 +239,28 @@ def run_in_store(store: Any, job: dict[str, Any]) -> Reply:
     """Run one job (free SPARQL or a named query) against an open Store; called in a worker."""
     import pyoxigraph
 
-    from extract.queries import bind_params, load_queries
+    from extract.queries import load_queries, run_named
 
     max_rows = int(job["max_rows"])
-    subs = None
-    hidden: set[str] = set()
     if job["kind"] == "named":
         named = load_queries().get(job["name"])
         if named is None:
             return _error(404, f"no named query {job['name']!r}; see /queries")
         try:
-            subs = bind_params(named, job["values"])
+            variables, rows = run_named(store, named, job["values"], limit=max_rows + 1)
         except ValueError as exc:
             return _error(400, str(exc))
-        text = named.text
-        hidden = {f"param_{p.name}" for p in named.params}
-    else:
-        text = job["query"]
+        except OSError as exc:
+            return _error(500, f"store error: {exc}")
+        truncated = len(rows) > max_rows
+        rows = rows[:max_rows]
+        fmt = negotiate(job.get("accept", ""), SOLUTION_TYPES, "json")
+        meta = {"truncated": truncated, "maxRows": max_rows, "rows": len(rows)}
+        return Reply(200, SOLUTION_MEDIA[fmt], serialize_solutions(variables, rows, fmt, meta),
+                     _limit_headers(truncated, max_rows))
+    text = job["query"]
     try:
-        result = store.query(text, substitutions=subs)
+        result = store.query(text)
     except SyntaxError as exc:
         return _error(400, f"SPARQL syntax error: {exc}")
     except OSError as exc:
@@ -267,7 +270,7 @@ def run_in_store(store: Any, job: dict[str, Any]) -> Reply:
         fmt = negotiate(accept, SOLUTION_TYPES, "json")
         return Reply(200, SOLUTION_MEDIA[fmt], serialize_boolean(bool(result), fmt))
     if isinstance(result, pyoxigraph.QuerySolutions):
-        variables = [v.value for v in result.variables if v.value not in hidden]
+        variables = [v.value for v in result.variables]
         rows = []
         truncated = False
         for sol in result:

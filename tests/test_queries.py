@@ -139,3 +139,9 @@ def test_unknown_and_missing_parameters_are_refused() -> None:
         bind_params(QUERIES["risk-by-concept"], {"concept": "CRS", "colour": "red"})
     with pytest.raises(ValueError, match="missing required"):
         bind_params(QUERIES["risk-by-concept"], {})
+
+
+def test_a_name_that_labels_nothing_gives_no_rows_and_the_declared_columns(seed_store: Path) -> None:
+    with Store(seed_store, read_only=True) as st:
+        columns, rows = run_named(st, QUERIES["risk-by-concept"], {"concept": "存在しない概念"})
+    assert rows == [] and columns == list(QUERIES["risk-by-concept"].columns)
