@@ -247,7 +247,7 @@ _CAPTION = re.compile(r"表\s*\d+\s*[::]?\s*[^\n\f]*")
 
 def _caption(doc: Document, grid: _Grid, floor: int) -> tuple[str, int, int] | None:
     """The last "表 N …" caption between ``floor`` and the table, plus a following line that
-    continues it in parentheses. A continuation of a split table finds the caption of its
+    continues it in parentheses (which may end a page, so ``\f`` ends a line too). A continuation of a split table finds the caption of its
     first part, since no new caption stands between them."""
     found = None
     for m in _CAPTION.finditer(doc.text, floor, grid.start):
@@ -257,7 +257,7 @@ def _caption(doc: Document, grid: _Grid, floor: int) -> tuple[str, int, int] | N
     if found is None:
         return None
     start, end = found.start(), found.end()
-    nxt = re.match(r"\n\s*(\([^\n\f]*\))[ \t]*(?=\n)", doc.text[end:grid.start])
+    nxt = re.match(r"[\n\f]\s*(\([^\n\f]*\))[ \t]*(?=[\n\f]|$)", doc.text[end:grid.start])
     if nxt:
         end += nxt.end()
     return doc.text[start:end], start, end
