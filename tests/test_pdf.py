@@ -242,16 +242,9 @@ def test_rendition_is_classified_alike(name: str, pdf_renditions: dict[str, Path
     if name not in pdf_renditions:
         pytest.skip("seed documents not available: ../shared/seeds is absent")
     from extract.classify import classify
-    from extract.errors import InputError
 
     expected = classify(load_document(_source_path(name))).doc_type
-    try:
-        got = classify(_load(pdf_renditions[name])).doc_type
-    except InputError as exc:
-        if load_document(_source_path(name)).shape == "registry":
-            pytest.xfail(f"registry records are recognised by their text shape only: {exc.reason}")
-        raise
-    assert got == expected
+    assert classify(_load(pdf_renditions[name])).doc_type == expected
 
 
 def _cells(table: object) -> list[tuple[int, int, str, int]]:
