@@ -154,7 +154,8 @@ class Document:
     """A loaded document: cleaned text plus its structure, every piece addressable by offset.
 
     ``text`` is the whole document after ``normalize.text.clean_text``, one source line per
-    line, pages separated by ``\\f``. Extractors search it and turn spans into ``SourceRef``s
+    line, pages separated by a line holding only ``\\f`` (``layout.PAGE_BREAK``). Extractors
+    search it and turn spans into ``SourceRef``s
     with ``ref()``, so provenance needs no bookkeeping in the extractors.
     """
 

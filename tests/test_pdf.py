@@ -11,6 +11,7 @@ from types import ModuleType
 import pytest
 
 from extract.load import load_document
+from extract.load.layout import PAGE_BREAK
 from extract.load.pdf import load_pdf, text_problem, with_blank_lines
 from extract.model import Document
 
@@ -91,8 +92,9 @@ def test_sample_pages_and_format(sample_doc: Document) -> None:
     assert sample_doc.source_format == "pdf"
     assert [p.number for p in sample_doc.pages] == [1, 2, 3]  # 1 + 61 lines at 50 per page
     assert [p.status for p in sample_doc.pages] == ["ok", "ok", "ok"]
-    assert sample_doc.text.split("\f")[1].split("\n")[:2] == ["3. Page two", "line 0"]
-    assert sample_doc.text.split("\f")[2].split("\n")[0] == "line 49"
+    pages = sample_doc.text.split(PAGE_BREAK)
+    assert pages[1].split("\n")[:2] == ["3. Page two", "line 0"]
+    assert pages[2].split("\n")[0] == "line 49"
 
 
 @pytest.mark.parametrize(("lines", "problem"), [

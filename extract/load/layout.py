@@ -84,9 +84,16 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Pages are laid end to end with a line holding only a form feed between them: every page's
+# first line then starts a line (so ``(?m)^heading`` finds a heading at the top of a page) and
+# its last line ends one (``$`` matches), while ``"\f" in text[a:b]`` still tells that a span
+# crosses a page break.
+PAGE_BREAK = "\n\f\n"
+
+
 def build_document(*, data: bytes, path: str, source_format: str, shape: str,
                    pages: list[RawPage], clean: bool = True) -> Document:
-    """Assemble the document: clean every line, lay pages end to end (``\\f`` between),
+    """Assemble the document: clean every line, lay pages end to end (``PAGE_BREAK`` between),
     then find blocks, tables and sections on the result.
 
     ``clean=False`` keeps the text byte for byte (XML/JSON records, which their extractor
@@ -98,8 +105,8 @@ def build_document(*, data: bytes, path: str, source_format: str, shape: str,
     offset = 0
     for i, raw in enumerate(pages):
         if i:
-            parts.append("\f")
-            offset += 1
+            parts.append(PAGE_BREAK)
+            offset += len(PAGE_BREAK)
         cleaned = [clean_text(line) if clean else line for line in raw.lines]
         body = "\n".join(cleaned)
         lines.extend(_lines_of(body, offset, raw.lines, i))
