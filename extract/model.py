@@ -449,7 +449,21 @@ class AdverseEventIncidence:
     percent: Decimal | None = field(default=None, metadata=_p("percent", key=True))
     denominator: int | None = field(default=None, metadata=_p("denominator", key=True))
     product: Mention | None = field(default=None, metadata=_p("product"))
+    soc: Mention | None = field(default=None, metadata=_p("systemOrganClass"))  # 器官別大分類 the row is under
     rdf_class = "AdverseEventIncidence"
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFlowCount:
+    """How many patients reached one stage of a study's patient flow (登録, 投与, 有効性解析対象 …),
+    the stage label as written, per arm or population when the flow has several."""
+
+    study: Mention = field(metadata=_p("study", key=True))
+    stage: str = field(metadata=_p("flowStage", lang=True, key=True))
+    count: int = field(metadata=_p("patientCount", key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    arm: str | None = field(default=None, metadata=_p("arm", lang=True, key=True))
+    rdf_class = "PatientFlowCount"
 
     def __post_init__(self) -> None:
         if self.grade_scope not in ("all", ">=3", "serious"):
@@ -517,7 +531,7 @@ class PkParameter:
 
 Fact = Union[Indication, DosageRegimen, DoseModificationRule, SafetyConcern, Activity,
              EfficacyResult, AdverseEventIncidence, ApprovalCondition, UseRequirement, ManagementRule,
-             PkParameter]
+             PkParameter, PatientFlowCount]
 
 
 # --------------------------------------------------------------------------- results

@@ -39,6 +39,7 @@ from extract.model import (
     StudyFact,
     UseRequirement,
 )
+from extract.extractors.product_info import is_soc
 from extract.normalize.values import (
     find_dates,
     parse_count_percent,
@@ -802,16 +803,20 @@ def _is_ae_table(grid: _Grid) -> bool:
 
 def _adverse_events(doc: Document, grid: _Grid, study: Mention,
                     issues: list[Issue]) -> list[AdverseEventIncidence]:
-    """One incidence per (term row, arm, grade scope) cell; SOC and PT rows alike, since
-    the text does not mark which is which. The total row (全副作用) is not a concept."""
+    """One incidence per (term row, arm, grade scope) cell. The text does not mark SOC rows, so
+    they are known by their MedDRA name: an SOC row gives the SOC's own totals (its concept is
+    the SOC), and the terms below it carry it as ``soc``. The total row (全副作用) is not a concept."""
     headers = _header_count(grid)
     labels = _column_labels(doc, grid, headers, issues)
     out: list[AdverseEventIncidence] = []
+    soc: Mention | None = None
     for row in grid.rows[headers:]:
         head = row[0] if row else None
         if head is None or _TOTAL_ROW.match(head.text) or _is_header_repeat(head.text, grid):
             continue
         concept = Mention(head.text, doc.lang, "concept")
+        if is_soc(head.text):
+            soc = concept
         for c in range(1, len(row)):
             cell = row[c]
             if cell is None:
@@ -827,7 +832,7 @@ def _adverse_events(doc: Document, grid: _Grid, study: Mention,
                 issues.append(Issue("warning", f"unread incidence {cell.text!r}", doc.ref(cell.start, cell.end)))
                 continue
             out.append(AdverseEventIncidence(study, concept, doc.ref(head.start, cell.end), arm, scope,
-                                             cp[0], cp[1], n))
+                                             cp[0], cp[1], n, soc=None if soc is concept else soc))
     return out
 
 

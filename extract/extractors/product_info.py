@@ -46,6 +46,33 @@ from extract.normalize.values import find_dates, find_quantities, parse_range, u
 
 DOSE_UNITS = {"mg", "mg/m2", "mg/kg", "cells", "cells/kg", "μg", "ug", "g", "mg/body"}
 
+# The MedDRA system organ classes (SOC, 器官別大分類), as MedDRA/J and MedDRA name them. Tables print
+# SOC rows and preferred-term rows alike (layout text may indent the terms, tab text does not), so a
+# row is known for an SOC by its name: the 27 SOCs are a closed list every MedDRA table shares.
+MEDDRA_SOCS = frozenset(re.sub(r"\s+", "", s).lower() for s in (
+    "血液およびリンパ系障害", "心臓障害", "先天性、家族性および遺伝性障害", "耳および迷路障害", "内分泌障害",
+    "眼障害", "胃腸障害", "一般・全身障害および投与部位の状態", "肝胆道系障害", "免疫系障害",
+    "感染症および寄生虫症", "傷害、中毒および処置合併症", "臨床検査", "代謝および栄養障害",
+    "筋骨格系および結合組織障害", "良性、悪性および詳細不明の新生物(嚢胞およびポリープを含む)", "神経系障害",
+    "妊娠、産褥および周産期の状態", "精神障害", "腎および尿路障害", "生殖系および乳房障害",
+    "呼吸器、胸郭および縦隔障害", "皮膚および皮下組織障害", "社会環境", "外科および内科処置", "血管障害",
+    "製品の問題",
+    "Blood and lymphatic system disorders", "Cardiac disorders", "Congenital, familial and genetic disorders",
+    "Ear and labyrinth disorders", "Endocrine disorders", "Eye disorders", "Gastrointestinal disorders",
+    "General disorders and administration site conditions", "Hepatobiliary disorders",
+    "Immune system disorders", "Infections and infestations", "Injury, poisoning and procedural complications",
+    "Investigations", "Metabolism and nutrition disorders", "Musculoskeletal and connective tissue disorders",
+    "Neoplasms benign, malignant and unspecified (incl cysts and polyps)", "Nervous system disorders",
+    "Pregnancy, puerperium and perinatal conditions", "Psychiatric disorders", "Renal and urinary disorders",
+    "Reproductive system and breast disorders", "Respiratory, thoracic and mediastinal disorders",
+    "Skin and subcutaneous tissue disorders", "Social circumstances", "Surgical and medical procedures",
+    "Vascular disorders", "Product issues"))
+
+
+def is_soc(name: str) -> bool:
+    """True when a table row's label is a MedDRA system organ class (see ``MEDDRA_SOCS``)."""
+    return re.sub(r"\s+", "", name).lower() in MEDDRA_SOCS
+
 
 # --------------------------------------------------------------------------- text helpers
 
@@ -862,13 +889,17 @@ def read_event_tables(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
             ctx.warn("adverse-event table: arms above the header do not match its columns",
                      (ln.start, ln.end))
             continue
+        soc: Mention | None = None
         for row in ctx.lines[i + 1:i + 80]:
             if row.blank:
                 continue
             cells = _row_cells(row.text, n_cols)
             if cells is None:
                 break
-            _event_row(ctx, main, row, cells, arms)
+            name = row.text[:cells[0][2]].strip()
+            if is_soc(name):
+                soc = Mention(name, ctx.lang, "concept")
+            _event_row(ctx, main, row, cells, arms, None if soc is not None and name == soc.text else soc)
 
 
 def _main_study(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> Mention | None:
@@ -906,7 +937,9 @@ def _row_cells(text: str, n_cols: int) -> list[tuple[int, Decimal | None, int, i
 
 
 def _event_row(ctx: Ctx, study: Mention, row: Line, cells: list[tuple[int, Decimal | None, int, int]],
-               arms: list[tuple[str, int]]) -> None:
+               arms: list[tuple[str, int]], soc: Mention | None = None) -> None:
+    """One all-grade incidence per arm; ``soc`` is the SOC row the term is under (an SOC row
+    itself is kept with its own totals, the SOC as its concept and no ``soc``)."""
     name = row.text[:cells[0][2]].strip()
     if not name or _TOTAL_ROW.search(name) or re.search(r"\d", name):
         return
@@ -920,4 +953,4 @@ def _event_row(ctx: Ctx, study: Mention, row: Line, cells: list[tuple[int, Decim
         ctx.facts.append(AdverseEventIncidence(
             study=study, concept=Mention(name, ctx.lang, "concept"),
             ref=ctx.ref((row.start + row.text.find(name), row.start + e)), arm=arm, grade_scope="all",
-            patient_count=count, percent=pct, denominator=n, product=ctx.product))
+            patient_count=count, percent=pct, denominator=n, product=ctx.product, soc=soc))
