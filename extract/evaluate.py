@@ -8,7 +8,12 @@ Gold lives in ``corpus/gold/<id>.yaml``, one file per document:
         - {parameter: platelet-count, action: interrupt, comparator: "<", threshold: 25000}
 
 Each fact type names the fields that identify a fact (its signature) and reads them from the
-document's named graph. Before comparing, values are normalised: text by NFKC without
+document's named graph. A gold file may narrow a long list to some of its keys:
+
+    scope:
+      adverse_event_incidence: concept   # only the rows whose concept the gold lists count
+
+Before comparing, values are normalised: text by NFKC without
 whitespace and case, numbers as ``Decimal`` (``25,000`` = ``25000`` = ``25000.0``), entity
 IRIs by their key (``ykid:concept/platelet-count`` -> ``platelet-count``). A gold field whose
 name ends in ``_has`` matches when its text (or each text of a list) is contained in the
@@ -79,18 +84,55 @@ FACT_TYPES: dict[str, FactType] = {t.name: t for t in (
     FactType("adverse_reaction_frequency", ("concept", "percent"),
              "?x a yk:AdverseEventIncidence ; yk:concept ?concept . "
              "FILTER NOT EXISTS { ?x yk:arm ?arm } " + _opt(("percent", "yk:percent"))),
-    FactType("study", ("field", "value"), ""),  # read by _study_rows
+    # every efficacy figure (any endpoint) with its confidence interval
+    FactType("efficacy_result", ("study", "endpoint", "value", "unit", "ci_lower", "ci_upper", "cutoff",
+                                 "arm"),
+             "?x a yk:EfficacyResult ; yk:study ?study ; yk:endpoint ?endpoint . "
+             + _opt(("value", "yk:value"), ("unit", "yk:unit"), ("ci_lower", "yk:ciLower"),
+                    ("ci_upper", "yk:ciUpper"), ("cutoff", "yk:dataCutoff"), ("arm", "yk:arm"))),
+    # incidences a study reports, per arm (a one-arm table has none), all grades and grade >=3
+    FactType("adverse_event_incidence", ("study", "concept", "arm", "grade_scope", "percent"),
+             "?x a yk:AdverseEventIncidence ; yk:concept ?concept ; yk:study ?study . "
+             + _opt(("arm", "yk:arm"), ("grade_scope", "yk:gradeScope"), ("percent", "yk:percent"))),
+    FactType("use_requirement", ("kind", "text"),
+             "?x a yk:UseRequirement ; yk:requirementKind ?kind ; yk:text ?text ."),
+    FactType("routine_activity", ("kind", "label"),
+             "?x a ?kind ; yk:activityScope yk:RoutineActivity ; rdfs:label ?label . "
+             "FILTER(?kind IN (yk:PharmacovigilanceActivity, yk:RiskMinimisationActivity))"),
+    FactType("study", ("field", "value"), ""),  # read by _FIELD_QUERIES
+    FactType("product", ("field", "value"), ""),
+    FactType("document", ("field", "value"), ""),
 )}
 
 _STUDY = """
 SELECT ?field ?value WHERE { GRAPH <DOC> {
   ?s a yk:ClinicalStudy .
   { ?s yk:studyIdentifier ?value BIND("identifier" AS ?field) }
+  UNION { ?s skos:altLabel ?value BIND("alias" AS ?field) }
   UNION { ?s yk:phase ?value BIND("phase" AS ?field) }
   UNION { ?s yk:enrollment ?value BIND("enrollment" AS ?field) }
   UNION { ?s yk:condition ?value BIND("condition" AS ?field) }
   UNION { ?s yk:intervention ?value BIND("intervention" AS ?field) }
 } }"""
+
+_PRODUCT = """
+SELECT ?field ?value WHERE { GRAPH <DOC> {
+  ?s a yk:MedicinalProduct .
+  { ?s yk:tradeName ?value BIND("trade_name" AS ?field) }
+  UNION { ?s yk:approvalNumber ?value BIND("approval_number" AS ?field) }
+  UNION { ?s yk:approvalDate ?value BIND("approval_date" AS ?field) }
+  UNION { ?s yk:marketingAuthorisationHolder ?value BIND("holder" AS ?field) }
+} }"""
+
+_DOCUMENT = """
+SELECT ?field ?value WHERE { GRAPH <DOC> {
+  ?s a yk:SourceDocument .
+  { ?s dct:issued ?value BIND("issued" AS ?field) }
+  UNION { ?s yk:previousVersionDate ?value BIND("previous_version_date" AS ?field) }
+} }"""
+
+# fact types read as (field, value) rows of one entity kind rather than one row per fact
+_FIELD_QUERIES = {"study": _STUDY, "product": _PRODUCT, "document": _DOCUMENT}
 
 
 # ------------------------------------------------------------------------- normalising
@@ -199,6 +241,8 @@ class Gold:
     name: str  # the gold file's stem
     document: str  # file-name stem of the document
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # fact type -> field: the gold is complete only for the values of that field it lists
+    scope: dict[str, str] = field(default_factory=dict)
 
 
 def load_gold(gold_dir: Path | None = None) -> list[Gold]:
@@ -214,7 +258,11 @@ def load_gold(gold_dir: Path | None = None) -> list[Gold]:
         unknown = set(facts) - set(FACT_TYPES)
         if unknown:
             raise ValueError(f"{path.name}: unknown fact type(s) {sorted(unknown)}")
-        out.append(Gold(path.stem, str(data["document"]), {k: list(v or []) for k, v in facts.items()}))
+        scope = {str(k): str(v) for k, v in (data.get("scope") or {}).items()}
+        bad_scope = [k for k, v in scope.items() if k not in facts or v not in FACT_TYPES[k].fields]
+        if bad_scope:
+            raise ValueError(f"{path.name}: scope names no listed fact type and field: {bad_scope}")
+        out.append(Gold(path.stem, str(data["document"]), {k: list(v or []) for k, v in facts.items()}, scope))
     return out
 
 
@@ -226,11 +274,18 @@ def _document_graph(store: "Store", stem: str) -> str | None:
 
 def extracted(store: "Store", doc_iri: str, ft: FactType) -> list[dict[str, str]]:
     """The rows of one fact type in one document graph, as {field: value}."""
-    if ft.name == "study":
-        sparql = _STUDY.replace("DOC", doc_iri)
+    if ft.name in _FIELD_QUERIES:
+        sparql = _FIELD_QUERIES[ft.name].replace("DOC", doc_iri)
     else:
         sparql = f"SELECT ?x ?{' ?'.join(ft.fields)} WHERE {{ GRAPH <{doc_iri}> {{ {ft.pattern} }} }}"
     return [{k: v.value for k, v in r.items()} for r in store.select(sparql)]
+
+
+def in_scope(rows: list[dict[str, str]], items: list[dict[str, Any]], key: str) -> list[dict[str, str]]:
+    """The extracted rows whose ``key`` value the gold lists: a gold written for a few key
+    terms of a long table is complete for those terms only, so the others are not false."""
+    wanted = {norm_value(i.get(key)) for i in items}
+    return [r for r in rows if norm_value(r.get(key)) in wanted]
 
 
 def evaluate_store(store: "Store", golds: list[Gold]) -> list[Comparison]:
@@ -240,7 +295,10 @@ def evaluate_store(store: "Store", golds: list[Gold]) -> list[Comparison]:
         for name, items in sorted(gold.facts.items()):
             ft = FACT_TYPES[name]
             gold_sigs = [signature(i, ft.fields) for i in items]
-            found = [] if doc_iri is None else [signature(r, ft.fields) for r in extracted(store, doc_iri, ft)]
+            rows = [] if doc_iri is None else extracted(store, doc_iri, ft)
+            if name in gold.scope:
+                rows = in_scope(rows, items, gold.scope[name])
+            found = [signature(r, ft.fields) for r in rows]
             score, misses, false = compare(gold_sigs, found)
             out.append(Comparison(gold.name, name, score, tuple(misses), tuple(false)))
     return out
@@ -336,5 +394,5 @@ def run_eval(store_path: Path, *, gold_dir: Path | None = None, seeds: Path | No
 
 
 __all__ = ["FACT_TYPES", "Score", "Comparison", "Gold", "load_gold", "evaluate_store",
-           "evaluate_documents", "run_eval", "norm_value", "signature", "compare", "totals",
+           "evaluate_documents", "run_eval", "in_scope", "norm_value", "signature", "compare", "totals",
            "below_floor", "load_floors"]

@@ -15,6 +15,7 @@ from extract.evaluate import (
     below_floor,
     compare,
     evaluate_store,
+    in_scope,
     load_floors,
     load_gold,
     norm_value,
@@ -124,6 +125,10 @@ def test_seed_figures_are_not_below_their_floors(seed_results: list[Comparison])
     ("000", "dose_modification"), ("000", "dosage_regimen"), ("001", "study"),
     ("002", "efficacy_orr_pfs"), ("002", "management_rule"), ("003", "safety_concern"),
     ("003", "additional_activity"), ("004", "adverse_reaction_frequency"),
+    ("000", "study"), ("000", "safety_concern"), ("000", "use_requirement"), ("000", "efficacy_result"),
+    ("002", "use_requirement"), ("002", "adverse_event_incidence"), ("002", "dosage_regimen"),
+    ("003", "product"), ("003", "document"), ("003", "routine_activity"), ("003", "dosage_regimen"),
+    ("004", "use_requirement"), ("004", "efficacy_result"), ("004", "study"),
 ])
 def test_every_gold_file_meets_its_document(seed_results: list[Comparison], document: str,
                                              fact_type: str) -> None:
@@ -170,3 +175,27 @@ def test_cli_eval_exits_1_below_a_floor(tmp_path: Path, extra: str, floor: float
     result = CliRunner().invoke(app, ["eval", "--gold", str(gold), "--seeds", str(sample)])
     assert result.exit_code == code, result.output
     assert "| safety_concern |" in result.output
+
+
+@pytest.mark.parametrize("concepts, kept", [
+    (["cytokine-release-syndrome"], 2),
+    (["neutropenia", "anaemia"], 1),
+    (["pyrexia"], 0),
+])
+def test_scope_keeps_only_the_listed_keys(concepts: list[str], kept: int) -> None:
+    """A gold written for a few terms of a long table does not count the other rows as false."""
+    rows = [{"concept": "https://w3id.org/yakuji/id/concept/cytokine-release-syndrome", "percent": "84.7"},
+            {"concept": "https://w3id.org/yakuji/id/concept/cytokine-release-syndrome", "percent": "5.1"},
+            {"concept": "https://w3id.org/yakuji/id/concept/neutropenia", "percent": "59.9"}]
+    items = [{"concept": c} for c in concepts]
+    assert len(in_scope(rows, items, "concept")) == kept
+
+
+@pytest.mark.parametrize("scope", [
+    "scope:\n  management_rule: concept\n",        # a type the gold does not list
+    "scope:\n  safety_concern: severity\n",        # a field the type does not have
+])
+def test_scope_must_name_a_listed_type_and_its_field(tmp_path: Path, scope: str) -> None:
+    (tmp_path / "x.yaml").write_text(_SAMPLE_GOLD + scope, encoding="utf-8")
+    with pytest.raises(ValueError, match="scope"):
+        load_gold(tmp_path)
