@@ -452,6 +452,10 @@ class AdverseEventIncidence:
     soc: Mention | None = field(default=None, metadata=_p("systemOrganClass"))  # 器官別大分類 the row is under
     rdf_class = "AdverseEventIncidence"
 
+    def __post_init__(self) -> None:
+        if self.grade_scope not in ("all", ">=3", "serious"):
+            raise ValueError(f"unknown grade scope {self.grade_scope!r}")
+
 
 @dataclass(frozen=True, slots=True)
 class PatientFlowCount:
@@ -464,10 +468,6 @@ class PatientFlowCount:
     ref: SourceRef = field(metadata=_p(""))
     arm: str | None = field(default=None, metadata=_p("arm", lang=True, key=True))
     rdf_class = "PatientFlowCount"
-
-    def __post_init__(self) -> None:
-        if self.grade_scope not in ("all", ">=3", "serious"):
-            raise ValueError(f"unknown grade scope {self.grade_scope!r}")
 
 
 @dataclass(frozen=True, slots=True)

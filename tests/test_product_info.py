@@ -13,7 +13,7 @@ import pytest
 from extract.extractors.product_info import extract
 from extract.load import load_document
 from extract.model import (AdverseEventIncidence, ApprovalCondition, Document, DosageRegimen, EfficacyResult,
-                           ExtractionResult, Indication, UseRequirement)
+                           ExtractionResult, Indication, PatientFlowCount, UseRequirement)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -191,6 +191,58 @@ def test_seed_adverse_event_table(seed004: tuple[Document, ExtractionResult], co
         (count, Decimal(percent) if percent else None, denominator, "all", "BB2121-MM-001")]
 
 
+@pytest.mark.parametrize(("concept", "arm", "count", "soc"), [
+    ("好中球減少症", "外国人患者", 117, "血液およびリンパ系障害"),
+    ("サイトカイン放出症候群", "全体", 116, "免疫系障害"),
+    ("疲労", "外国人患者", 44, "一般・全身障害および投与部位の状態"),
+    ("低カリウム血症", "全体", 48, "代謝および栄養障害"),
+    ("下痢", "全体", 46, "胃腸障害"),
+    ("低γグロブリン血症", "日本人患者", 4, "免疫系障害"),
+    ("そう痒症", "日本人患者", 2, "皮膚および皮下組織障害"),
+    ("全身健康状態悪化", "日本人患者", 2, "一般・全身障害および投与部位の状態"),
+    ("高血圧", "日本人患者", 2, "血管障害"),
+    # SOC rows give their own totals: kept, the SOC as concept and no SOC above it
+    ("免疫系障害", "全体", 121, None),
+    ("代謝および栄養障害", "外国人患者", 98, None),
+    ("感染症および寄生虫症", "日本人患者", 5, None),
+])
+def test_seed_adverse_event_system_organ_class(seed004: tuple[Document, ExtractionResult], concept: str, arm: str,
+                                               count: int, soc: str | None) -> None:
+    found = [a for a in _of(seed004[1], AdverseEventIncidence) if a.concept.text == concept and a.arm == arm
+             and a.study.text == "BB2121-MM-001"]
+    assert [(a.patient_count, a.soc.text if a.soc else None) for a in found] == [(count, soc)]
+
+
+@pytest.mark.parametrize(("arm", "stage", "count"), [
+    ("日本人患者", "スクリーニング", 10),
+    ("日本人患者", "登録(白血球アフェレーシス実施)", 9),
+    ("日本人患者", "アベクマ投与集団(アベクマの初回投与実施)", 9),
+    ("日本人患者", "不適格", 1),
+    ("日本人患者", "試験継続中", 7),
+    ("日本人患者", "試験中止", 2),
+    ("外国人患者", "スクリーニング", 158),
+    ("外国人患者", "登録(白血球アフェレーシス実施)", 140),
+    ("外国人患者", "アベクマ投与集団(アベクマの初回投与実施)", 128),
+    ("外国人患者", "不適格", 18),
+    ("外国人患者", "アフェレーシス後LD化学療法前に中止", 8),
+    ("外国人患者", "LD化学療法後に中止", 4),
+    ("外国人患者", "試験継続中", 42),
+    ("外国人患者", "試験中止", 86),  # printed with a footnote mark after the count
+])
+def test_seed_patient_flow(seed004: tuple[Document, ExtractionResult], arm: str, stage: str, count: int) -> None:
+    doc, r = seed004
+    found = [f for f in _of(r, PatientFlowCount) if f.arm == arm and f.stage == stage]
+    assert [(f.study.text, f.count) for f in found] == [("BB2121-MM-001", count)]
+    ev = doc.text[found[0].ref.start:found[0].ref.end]
+    assert ev.startswith(stage[:4]) and ev.endswith(")") and str(count) in ev
+
+
+def test_seed_patient_flow_reasons_are_not_stages(seed004: tuple[Document, ExtractionResult]) -> None:
+    flow = _of(seed004[1], PatientFlowCount)
+    assert len(flow) == 14
+    assert not [f for f in flow if f.stage in ("死亡", "同意の撤回", "追跡不能", "病勢進行")]
+
+
 def test_seed_grade_3_4_columns_are_not_read_as_grade_3_or_more(seed004: tuple[Document, ExtractionResult]) -> None:
     assert not [a for a in _of(seed004[1], AdverseEventIncidence) if a.grade_scope != "all"]
     crs = [a for a in _of(seed004[1], AdverseEventIncidence) if a.concept.text == "サイトカイン放出症候群"]
@@ -333,6 +385,47 @@ def test_footnote_marker_is_not_a_dose(tmp_path: Path) -> None:
                     "経口投与する。\n", encoding="utf-8")
     (dose,) = _of(extract(load_document(path)), DosageRegimen)
     assert (dose.dose_value, dose.dose_unit) == (Decimal(25), "mg")
+
+
+_FLOW_SAMPLE = """\
+販売名 テストセル点滴静注
+テストセルの有効性と安全性
+国際共同第II相試験(TC-2001試験/SUNRISE試験)
+目的:テストセルの有効性を検討する。
+
+患者の内訳
+
+登録
+(n=52)
+
+テストセル投与*1
+(n=47)
+
+投与前に中止(n=5)
+・病勢進行(n=3)
+・死亡(n=2)
+
+有効性解析対象(n=45)
+
+データカットオフ日:2025年3月31日
+"""
+
+
+def test_sample_patient_flow_with_caption_above(tmp_path: Path) -> None:
+    path = tmp_path / "brochure.txt"
+    path.write_text(_FLOW_SAMPLE, encoding="utf-8")
+    r = extract(load_document(path))
+    assert sorted((f.stage, f.count, f.arm, f.study.text) for f in _of(r, PatientFlowCount)) == sorted([
+        ("登録", 52, None, "TC-2001"), ("テストセル投与", 47, None, "TC-2001"),
+        ("投与前に中止", 5, None, "TC-2001"), ("有効性解析対象", 45, None, "TC-2001")])
+
+
+def test_sample_patient_flow_count_without_label_is_an_issue(tmp_path: Path) -> None:
+    path = tmp_path / "brochure.txt"
+    path.write_text(_FLOW_SAMPLE.replace("登録\n(n=52)", "登録の前に、説明を行った。\n(n=52)"), encoding="utf-8")
+    r = extract(load_document(path))
+    assert "登録" not in {f.stage for f in _of(r, PatientFlowCount)}
+    assert any("patient-flow" in i.message for i in r.issues)
 
 
 # --------------------------------------------------------------------------- PDF renditions

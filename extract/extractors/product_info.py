@@ -40,7 +40,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from extract.model import (AdverseEventIncidence, ApprovalCondition, DocumentInfo, Document, DosageRegimen,
-                           EfficacyResult, ExtractionResult, Fact, Indication, Issue, Lang, Mention,
+                           EfficacyResult, ExtractionResult, Fact, Indication, Issue, Lang, Mention, PatientFlowCount,
                            ProductFact, RequirementKind, SourceRef, StudyFact, UseRequirement)
 from extract.normalize.values import find_dates, find_quantities, parse_range, unflatten_power
 
@@ -261,6 +261,7 @@ def extract(doc: Document) -> ExtractionResult:
     read_reaction_overview(ctx, studies)
     read_efficacy(ctx, studies)
     read_event_tables(ctx, studies)
+    read_patient_flow(ctx, studies)
     info = DocumentInfo(title=product[1], products=(ctx.product,), ref=doc.ref(*product[2]))
     pf = ProductFact(product=ctx.product, ref=doc.ref(*product[2]), names=find_names(lines, ctx.product),
                      substances=find_substances(ctx), approval_number=tuple(find_approval_numbers(doc)),
@@ -954,3 +955,93 @@ def _event_row(ctx: Ctx, study: Mention, row: Line, cells: list[tuple[int, Decim
             study=study, concept=Mention(name, ctx.lang, "concept"),
             ref=ctx.ref((row.start + row.text.find(name), row.start + e)), arm=arm, grade_scope="all",
             patient_count=count, percent=pct, denominator=n, product=ctx.product, soc=soc))
+
+
+# --------------------------------------------------------------------------- patient flow
+
+_FLOW_CAPTION = re.compile(r"^\s*(?:■\s*)?(?:患者フロー|患者の内訳|症例の内訳|被験者の内訳|"
+                           r"Patient\s+(?:flow|disposition))\s*$", re.I)
+_N_ONLY = re.compile(r"^\s*\(n\s*=\s*(\d+)(?:\*\d*)?\)\s*$")
+_N_INLINE = re.compile(r"^\s*(\S[^()]{0,38}?(?:\([^()]{1,30}\))?)\s*\(n\s*=\s*(\d+)(?:\*\d*)?\)\s*$")
+_REASON = re.compile(r"^\s*[・•]")
+_FLOW_ARM = re.compile(r"^\s*(日本人患者|外国人患者|全体|全患者|日本人集団|外国人集団)\s*$")
+_MARK = re.compile(r"\s*\*\d*\s*$")
+
+
+def read_patient_flow(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
+    """The patient-flow chart of a brochure's main study (caption 患者フロー / 患者の内訳 …):
+    boxes ``label (n=N)``, on one line or with ``(n=N)`` on the line below the label, under
+    population headers (日本人患者 / 外国人患者) when the chart has several. The chart is the run
+    of such lines next to its caption (layout text may print the caption after the chart).
+    Reason lines (``・死亡(n=2)``) break a stage down and are not stages themselves."""
+    main = _main_study(ctx, studies)
+    if main is None:
+        return
+    for i, ln in enumerate(ctx.lines):
+        if not _FLOW_CAPTION.match(ln.text):
+            continue
+        run = _flow_run(ctx.lines, i, -1) or _flow_run(ctx.lines, i, 1)
+        if not run:
+            ctx.warn("patient-flow caption without counts next to it", (ln.start, ln.end))
+            continue
+        _flow_counts(ctx, main, run)
+
+
+def _flow_run(lines: list[Line], caption: int, step: int) -> list[Line]:
+    """The chart's lines, in reading order, walking from the caption in direction ``step``
+    while lines look like chart boxes; empty when no count is among them."""
+    run: list[Line] = []
+    k = caption + step
+    while 0 <= k < len(lines) and _flow_line(lines, k):
+        run.append(lines[k])
+        k += step
+    if step < 0:
+        run.reverse()
+    return run if any(_N_ONLY.match(x.text) or _N_INLINE.match(x.text) for x in run) else []
+
+
+def _flow_line(lines: list[Line], k: int) -> bool:
+    text = lines[k].text
+    if lines[k].blank or _N_ONLY.match(text) or _N_INLINE.match(text) or _FLOW_ARM.match(text):
+        return True
+    if _REASON.match(text):
+        return bool(re.search(r"\(n\s*=\s*\d+", text))
+    return _label_of_count(lines, k)
+
+
+def _label_of_count(lines: list[Line], k: int) -> bool:
+    """A short line (no sentence) whose next non-blank line is a lone ``(n=N)``."""
+    body = lines[k].text.strip()
+    if len(body) > 40 or "。" in body:
+        return False
+    nxt = next((x for x in lines[k + 1:k + 4] if not x.blank), None)
+    return nxt is not None and bool(_N_ONLY.match(nxt.text))
+
+
+def _flow_counts(ctx: Ctx, study: Mention, run: list[Line]) -> None:
+    arm: str | None = None
+    label: Line | None = None
+    for ln in run:
+        if ln.blank or _REASON.match(ln.text):
+            continue
+        if m := _FLOW_ARM.match(ln.text):
+            arm, label = m.group(1), None
+        elif m := _N_ONLY.match(ln.text):
+            if label is None:
+                ctx.warn("patient-flow count without a stage label above it", (ln.start, ln.end))
+                continue
+            _flow_fact(ctx, study, label.text, int(m.group(1)), arm, (label.start, ln.end))
+            label = None
+        elif m := _N_INLINE.match(ln.text):
+            _flow_fact(ctx, study, m.group(1), int(m.group(2)), arm, (ln.start, ln.start + len(ln.text.rstrip())))
+            label = None
+        else:
+            label = ln
+
+
+def _flow_fact(ctx: Ctx, study: Mention, label: str, count: int, arm: str | None,
+               span: tuple[int, int]) -> None:
+    stage = _MARK.sub("", label.strip())  # a footnote mark (試験継続中*4) is not part of the stage
+    if not stage:
+        return
+    ctx.facts.append(PatientFlowCount(study=study, stage=stage, count=count, ref=ctx.ref(span), arm=arm))
