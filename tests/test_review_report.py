@@ -326,13 +326,15 @@ def test_seed_safety_spec_ambiguous_item_skipped(seed):
 def test_seed_activities_and_pms(seed):
     _, r = seed
     acts = _of(r, Activity)
-    pv = [a for a in acts if a.kind == "pv" and a.target_sample_size is None]
+    pv = [a for a in acts if a.kind == "pv"]
     rm = [a for a in acts if a.kind == "rm"]
-    assert len(pv) == 6 and len(rm) == 3
+    assert len(pv) == 6 and len(rm) == 3  # the plan outline (Table 12) is no seventh activity
     assert pv[0].label.startswith("Post-marketing surveillance") and pv[0].label.endswith(" ATLL")
     assert pv[5].study_code == "CC-5013-MM-025"
+    # the outline's population (relapsed or refractory ATLL) names the ATLL surveillance
     (pms,) = [a for a in acts if a.target_sample_size is not None]
     assert (pms.target_sample_size, pms.period, pms.scope) == (80, "6 months", "additional")
+    assert pms is pv[0]
 
 
 def test_seed_redaction_recorded(seed):
@@ -740,3 +742,23 @@ def test_overview_tables_are_not_incidence_lists(tmp_path):
     # no abbreviation list: the study is known by its alias as written, in facts and StudyFact
     assert _of(r, AdverseEventIncidence)[0].study.text == "201試験"
     assert [(s.identifiers, s.aliases, s.phase) for s in r.studies] == [((), ("201試験",), "II")]
+
+
+@pytest.mark.parametrize(("labels", "population", "merged"), [
+    (["Post-marketing surveillance in patients with XYZ"], "Patients with relapsed XYZ", True),
+    (["Post-marketing surveillance in patients with XYZ"], "Patients with ABC", False),
+    (["Surveillance in patients with XYZ", "Study in patients with XYZ"], "Patients with XYZ", False),
+    (["Post-marketing surveillance in patients with XYZ"], None, False),
+])
+def test_pms_outline_joins_its_surveillance(labels, population, merged):
+    """The plan outline names one listed surveillance by its patients, else stays separate."""
+    from extract.extractors.review_report import _with_pms
+    from extract.model import Mention, SourceRef
+
+    p, ref = Mention("Fictiva", "en", "product"), SourceRef("fictiva", None, None, 0, 1)
+    acts = [Activity("pv", p, t, "additional", ref) for t in labels]
+    plan = Activity("pv", p, "Post-marketing surveillance plan (draft)", "additional", ref,
+                    target_sample_size=80, period="6 months")
+    out = _with_pms(list(acts), [plan], population)
+    assert len(out) == (len(acts) if merged else len(acts) + 1)
+    assert (out[0].target_sample_size == 80) is merged

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterator
 
@@ -1219,7 +1219,38 @@ def _en_rmp(doc: Document, product: Mention, issues: list[Issue]) -> list[Fact]:
                 out.extend(activities(doc, product, head.end, stop if stop > 0 else nxt, issues,
                                       efficacy_column="efficacy" in head.stripped.lower()))
         elif _PMS_CAP_EN.match(s):
-            out.extend(_en_pms(doc, product, ln, nxt))
+            out = _with_pms(out, _en_pms(doc, product, ln, nxt), _pms_population(doc, ln.end, nxt))
+    return out
+
+
+_POPULATION_EN = re.compile(r"^\s*Population\s+(.+?)\s*$", re.M)
+_IN_PATIENTS_WITH = re.compile(r"\bin patients with (.+?)\s*$")
+
+
+def _pms_population(doc: Document, start: int, end: int) -> str | None:
+    m = _POPULATION_EN.search(doc.text, start, end)
+    return m.group(1) if m else None
+
+
+def _with_pms(acts: list[Fact], pms: list[Fact], population: str | None) -> list[Fact]:
+    """The surveillance plan outline describes one of the listed additional surveillances,
+    not another activity: its sample size and period go to the one whose patients (``… in
+    patients with ATLL``) the plan's population names. Without exactly one such activity the
+    outline stays an activity of its own."""
+    if not pms or population is None:
+        return acts + pms
+    plan = pms[0]
+    assert isinstance(plan, Activity)
+    hits = [i for i, a in enumerate(acts)
+            if isinstance(a, Activity) and a.kind == "pv" and a.scope == "additional"
+            and (m := _IN_PATIENTS_WITH.search(a.label))
+            and re.search(rf"\b{re.escape(m.group(1))}\b", population)]
+    if len(hits) != 1:
+        return acts + pms
+    out = list(acts)
+    act = out[hits[0]]
+    assert isinstance(act, Activity)
+    out[hits[0]] = replace(act, target_sample_size=plan.target_sample_size, period=plan.period)
     return out
 
 
