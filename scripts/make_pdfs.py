@@ -464,6 +464,149 @@ def make_bad_inputs(out_dir: Path) -> dict[str, Path]:
     return {name: build(out_dir / name) for name, build in BAD_INPUTS.items()}
 
 
+# --------------------------------------------------------------------------- page layouts
+# Fictional wording throughout (a made-up product); each builder returns the PDF path.
+
+COLUMN_TITLE = "架空錠25mg 添付文書(架空)"
+COLUMN_LEFT = (
+    "【警告】",
+    "本剤は、緊急時に十分対応できる医療施設において、造血器悪性腫瘍の治療に十分な知識と"
+    "経験を持つ医師のもとで、本剤の投与が適切と判断される患者にのみ投与すること。",
+    "【禁忌(次の患者には投与しないこと)】",
+    "本剤の成分に対し過敏症の既往歴のある患者、妊婦又は妊娠している可能性のある女性。",
+)
+COLUMN_RIGHT = (
+    "【効能又は効果】",
+    "再発又は難治性の架空リンパ腫、及び架空骨髄腫の維持療法(自家移植後の患者に限る)。",
+    "【用法及び用量】",
+    "通常、成人には架空マブとして1日1回25mgを21日間連日経口投与した後、7日間休薬する。"
+    "これを1サイクルとして投与を繰り返す。",
+)
+COLUMN_CHARS = 24  # characters per column line (9 pt glyphs in a 245 pt column)
+
+
+def wrap_fixed(paragraphs: Sequence[str], width: int = COLUMN_CHARS) -> list[str]:
+    """Paragraphs cut every ``width`` characters, as a justified Japanese column wraps."""
+    return [p[i:i + width] for p in paragraphs for i in range(0, len(p), width)]
+
+
+def make_two_column(out: Path) -> Path:
+    """A package-insert-like page: a full-width title, two columns of text (warnings and
+    contraindications left, indications and dosage right) and a centred page number."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    fonts()
+    top = A4[1] - MARGIN - LEADING
+    _draw(canvas, MARGIN, top, COLUMN_TITLE, 100.0)
+    for x, column in ((MARGIN, COLUMN_LEFT), (A4[0] / 2 + 10, COLUMN_RIGHT)):
+        for i, line in enumerate(wrap_fixed(column)):
+            _draw(canvas, x, top - LEADING * (i + 2), line, 100.0)
+    _draw(canvas, A4[0] / 2 - 10, MARGIN, "- 1 -", 100.0)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
+RMP_HEADER = ("【重要な特定されたリスク】", "【重要な潜在的リスク】", "【重要な不足情報】")
+RMP_ROWS = (  # each cell: its printed lines (a long name wraps inside the cell)
+    (("骨髄抑制",), ("間質性肺疾患",), ("腎機能障害患者への",  "投与時の安全性")),
+    (("重篤な皮膚障害(中毒性", "表皮壊死融解症)"), ("心臓障害",), ("なし",)),
+    (("感染症",), ("二次性悪性腫瘍",), ("",)),
+)
+
+
+def make_rmp_table(out: Path) -> Path:
+    """An RMP-summary-like page: a title, then a ruled three-column table whose cells hold
+    several lines; pdfplumber's plain text would interleave the columns."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    canvas.setLineWidth(0.5)
+    fonts()
+    y = A4[1] - MARGIN - LEADING
+    _draw(canvas, MARGIN, y, "1.1 安全性検討事項(架空)", 100.0)
+    col_w = (A4[0] - 2 * MARGIN) / 3
+    xs = [MARGIN + col_w * i for i in range(4)]
+    top = y - LEADING
+    for row in (tuple((h,) for h in RMP_HEADER), *RMP_ROWS):
+        height = LEADING * (max(len(c) for c in row) + 0.5)
+        for c, cell in enumerate(row):
+            for k, line in enumerate(cell):
+                _draw(canvas, xs[c] + CELL_PAD, top - LEADING * (k + 1), line, 100.0)
+        canvas.line(xs[0], top, xs[-1], top)
+        for x in xs:
+            canvas.line(x, top, x, top - height)
+        top -= height
+    canvas.line(xs[0], top, xs[-1], top)
+    _draw(canvas, MARGIN, top - 2 * LEADING, "以上", 100.0)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
+FURNITURE_HEADER = "架空マブ 審査報告書"
+FURNITURE_BODY = (
+    ("1. 起原又は発見の経緯", "本剤は架空の抗体である。"),
+    ("2. 品質に関する資料", "本剤の規格は適切である。"),
+    ("3. 非臨床試験に関する資料", "毒性試験の結果は既知の所見と同様であった。"),
+)
+
+
+def make_furniture(out: Path) -> Path:
+    """Three pages with a running header, a "Confidential" mark and a footer page number in
+    a different style on each page (``- 1 -``, ``2 / 3``, ``3``), around two body lines."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    fonts()
+    footers = ("- 1 -", "2 / 3", "3")
+    for body, footer in zip(FURNITURE_BODY, footers):
+        _draw(canvas, MARGIN, A4[1] - MARGIN, FURNITURE_HEADER, 100.0)
+        _draw(canvas, A4[0] - MARGIN - 60, A4[1] - MARGIN, "Confidential", 100.0)
+        for i, line in enumerate(body):
+            _draw(canvas, MARGIN, A4[1] - 3 * MARGIN - LEADING * i, line, 100.0)
+        _draw(canvas, A4[0] / 2 - 10, MARGIN / 2, footer, 100.0)
+        canvas.showPage()
+    canvas.save()
+    return out
+
+
+VERTICAL_COLUMNS = ("架空錠の使用上の注意", "本剤は食後に服用すること", "眠気に注意すること")
+
+
+def make_vertical(out: Path) -> Path:
+    """A tategaki page: each column drawn one upright character at a time, top to bottom,
+    the columns from right to left."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    fonts()
+    size = BASE_SIZE * 1.5
+    for c, column in enumerate(VERTICAL_COLUMNS):
+        x = A4[0] - 2 * MARGIN - c * size * 2
+        for k, ch in enumerate(column):
+            canvas.setFont(fonts().font_for(ch), size)
+            canvas.drawString(x, A4[1] - 2 * MARGIN - k * size * 1.1, ch)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
+LAYOUTS = {
+    "two_column.pdf": make_two_column,
+    "rmp_table.pdf": make_rmp_table,
+    "furniture.pdf": make_furniture,
+    "vertical.pdf": make_vertical,
+}
+
+
+def make_layouts(out_dir: Path) -> dict[str, Path]:
+    """Every page-layout fixture, by file name."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return {name: build(out_dir / name) for name, build in LAYOUTS.items()}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
@@ -475,6 +618,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(path)
     if args.bad:
         for path in make_bad_inputs(args.out / "bad").values():
+            print(path)
+        for path in make_layouts(args.out / "layout").values():
             print(path)
     return 0
 

@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -112,13 +113,17 @@ class _PdfReader:
         pdf = _open(self.data, self.path, self.password)
         try:
             n = _page_count(pdf, self.path)
-            return [self._page(pdf, i) for i in range(n)]
+            read = [self._page(pdf, i) for i in range(n)]
         finally:
             _close(pdf)
             if self._pdfium is not None:
                 self._pdfium.close()
+        plumbed = [page for page in read if isinstance(page, _Plumbed)]
+        drops = find_furniture([p.edge_candidates() for p in plumbed], [p.height for p in plumbed])
+        done = {id(p): p.finish(drop) for p, drop in zip(plumbed, drops)}
+        return [done[id(page)] if isinstance(page, _Plumbed) else page for page in read]
 
-    def _page(self, pdf: Any, index: int) -> RawPage:
+    def _page(self, pdf: Any, index: int) -> RawPage | _Plumbed:
         from pdfminer.psexceptions import PSException
         from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
@@ -130,10 +135,11 @@ class _PdfReader:
         try:
             if self.ocr == "always":
                 return self._ocr(page, number, "OCR requested for every page")
-            lines, tables, has_images = _read_plumber(page, number)
+            plumbed = _read_plumber(page, number)
+            lines = [text for _, text in plumbed.items()]
             problem = text_problem(lines)
-            if problem is None and (lines or not has_images):
-                return RawPage(number, tuple(_replace_cids(lines)), tables)
+            if problem is None and (lines or not plumbed.has_images):
+                return plumbed
             reason = problem or "image-only page (scanned)"
             if problem is not None:
                 recovered = self._pdfium_lines(index)
@@ -234,30 +240,290 @@ def _page_count(pdf: Any, path: str) -> int:
 # --------------------------------------------------------------------------- one page
 
 
-def _read_plumber(page: Any, number: int) -> tuple[list[str], tuple[RawTable, ...], bool]:
+Item = tuple[float, str]  # (top of the line on its page, text)
+
+
+@dataclass(frozen=True)
+class _Plumbed:
+    """A page read by pdfplumber, laid out only once furniture across pages is known.
+
+    ``segments`` are runs of placed lines in reading order (one run for a plain page; for a
+    multi-column page: full-width lines above, each column left to right, lines below);
+    ``table_items`` are the placed rows of each table, by identity within ``segments``."""
+
+    number: int
+    segments: tuple[tuple[Item, ...], ...]
+    tables: tuple[tuple[tuple[tuple[str | None, ...], ...], tuple[Item, ...]], ...]
+    line_height: float
+    height: float
+    has_images: bool
+    note: str = ""
+
+    def items(self) -> list[Item]:
+        return [item for segment in self.segments for item in segment]
+
+    def _plain(self) -> list[Item]:
+        in_tables = {id(item) for _, rows in self.tables for item in rows}
+        return [item for item in self.items() if id(item) not in in_tables]
+
+    def edge_candidates(self) -> list[Item]:
+        """The page's text lines (not table rows), by height on the page."""
+        return sorted(self._plain(), key=lambda item: item[0])
+
+    def finish(self, furniture: set[int]) -> RawPage:
+        """Lay the page out without its furniture (``furniture``: indices into
+        ``edge_candidates()``); segments are separated by a blank line."""
+        drop = {id(item) for k, item in enumerate(self.edge_candidates()) if k in furniture}
+        lines: list[str] = []
+        index: dict[int, int] = {}
+        for segment in self.segments:
+            kept = [item for item in segment if id(item) not in drop]
+            if not kept:
+                continue
+            if lines:
+                lines.append("")
+            laid, where = _lay_out(kept, self.line_height)
+            index.update({key: value + len(lines) for key, value in where.items()})
+            lines.extend(laid)
+        tables = tuple(RawTable(rows, self.number, header_rows=1,
+                                first_line=_first_line(list(items), index))
+                       for rows, items in self.tables if rows)
+        return RawPage(self.number, tuple(_replace_cids(lines)), tables, "ok", self.note)
+
+
+def _read_plumber(page: Any, number: int) -> _Plumbed:
     """Lines and ruled tables of one page. Text inside a ruled table is replaced by its rows,
-    one tab-separated line per row at the row's height, so cells never interleave."""
+    one tab-separated line per row at the row's height, so cells never interleave. A page of
+    plain text in columns is read column by column; tategaki is read column by column from
+    the right."""
     tables = page.find_tables(RULED_TABLES) if page.edges else []
     body = page
     for table in tables:
         body = body.outside_bbox(table.bbox, strict=False)  # real tables may overhang the page
-    text_lines = body.extract_text_lines(strip=False, return_chars=False, **TEXT_SETTINGS)
-    placed: list[tuple[float, str]] = [(line["top"], line["text"]) for line in text_lines]
-    heights = sorted(line["bottom"] - line["top"] for line in text_lines)
-    found: list[tuple[tuple[tuple[str | None, ...], ...], list[tuple[float, str]]]] = []
+    note = ""
+    if not tables and is_vertical(page.chars):
+        middle = float(page.height) / 2  # never page-edge furniture
+        segments = [[(middle, line) for line in page.extract_text(**VERTICAL_SETTINGS).split("\n")]]
+        note = "vertical text (tategaki): read column by column from the right"
+        heights = [1.0]
+    else:
+        columns = None if tables else find_columns(_word_boxes(page))
+        regions = _regions(page, columns) if columns else [body]
+        segments = []
+        heights = []
+        for region in regions:
+            text_lines = region.extract_text_lines(strip=False, return_chars=False, **TEXT_SETTINGS)
+            segments.append([(line["top"], line["text"]) for line in text_lines])
+            heights.extend(line["bottom"] - line["top"] for line in text_lines)
+        if columns:
+            note = "two columns: read column by column"
+    found: list[tuple[tuple[tuple[str | None, ...], ...], tuple[Item, ...]]] = []
     for table in tables:
         rows = tuple(tuple(None if c is None else _cell(c) for c in row)
                      for row in _extract_table(table, page.chars))
-        items = [(row_obj.bbox[1], "\t".join(c for c in row if c is not None))
-                 for row_obj, row in zip(table.rows, rows)]
-        placed.extend(items)
+        items = tuple((row_obj.bbox[1], "\t".join(c for c in row if c is not None))
+                      for row_obj, row in zip(table.rows, rows))
+        segments[0].extend(items)
         found.append((rows, items))
-    placed.sort(key=lambda item: item[0])
+    if tables:
+        segments[0].sort(key=lambda item: item[0])
+    heights.sort()
     height = heights[len(heights) // 2] if heights else 0.0
-    lines, index = _lay_out(placed, height)
-    raw_tables = tuple(RawTable(rows, number, header_rows=1, first_line=_first_line(items, index))
-                       for rows, items in found if rows)
-    return lines, raw_tables, bool(page.images)
+    return _Plumbed(number, tuple(tuple(s) for s in segments), tuple(found), height,
+                    float(page.height), bool(page.images), note)
+
+
+# --------------------------------------------------------------------------- columns
+
+MIN_COLUMN_ROWS = 5        # text lines each column needs before a page counts as columns
+MIN_GUTTER = 6.0           # points of white between the columns
+COLUMN_FILLED = 1 / 3      # share of left-column lines that run (nearly) up to the gutter
+
+
+def _word_boxes(page: Any) -> list[tuple[float, float, float, float]]:
+    words = page.extract_words(x_tolerance=3, y_tolerance=3, keep_blank_chars=False)
+    return [(w["x0"], w["top"], w["x1"], w["bottom"]) for w in words]
+
+
+def _rows(words: list[tuple[float, float, float, float]]) -> list[list[tuple[float, float, float, float]]]:
+    """Words grouped into printed lines (tops within 3 pt), top to bottom."""
+    rows: list[list[tuple[float, float, float, float]]] = []
+    for word in sorted(words, key=lambda w: (w[1], w[0])):
+        if rows and abs(rows[-1][0][1] - word[1]) <= 3:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return rows
+
+
+def find_columns(words: list[tuple[float, float, float, float]]) -> tuple[float, float, float] | None:
+    """``(gutter x, region top, region bottom)`` of a two-column body, or None.
+
+    Why these tests: a form (labels left, values right) or an indented list also has white
+    down the page, and reading it column by column would separate each label from its value.
+    So a page is two columns only when a vertical gutter in the middle third of the text is
+    crossed by no line inside the column region (full-width lines above or below it are fine:
+    a title, a page number), both sides hold at least ``MIN_COLUMN_ROWS`` lines, both are wide
+    (a quarter of the text width or more), and most left-hand lines run up to the gutter, as
+    wrapped text does and labels do not. Words are ``(x0, top, x1, bottom)``."""
+    rows = _rows(words)
+    if len(rows) < MIN_COLUMN_ROWS:
+        return None
+    left, right = min(w[0] for w in words), max(w[2] for w in words)
+    width = right - left
+    x = _gutter_x(rows, left + width / 3, left + 2 * width / 3)
+    if x is None:
+        return None
+    crossing = [i for i, row in enumerate(rows) if any(w[0] < x < w[2] for w in row)]
+    inside = [i for i in range(len(rows)) if i not in set(crossing)]
+    first, last = inside[0], inside[-1]
+    if any(first < i < last for i in crossing):
+        return None
+    region = rows[first:last + 1]
+    lefts = [max(w[2] for w in row if w[2] <= x) for row in region if any(w[2] <= x for w in row)]
+    rights = [min(w[0] for w in row if w[0] >= x) for row in region if any(w[0] >= x for w in row)]
+    if len(lefts) < MIN_COLUMN_ROWS or len(rights) < MIN_COLUMN_ROWS:
+        return None
+    gutter_left, gutter_right = max(lefts), min(rights)
+    if gutter_right - gutter_left < MIN_GUTTER:
+        return None
+    left_w = gutter_left - left
+    if left_w < width / 4 or right - gutter_right < width / 4:
+        return None
+    filled = sum(1 for end in lefts if gutter_left - end <= 0.2 * left_w)
+    if filled < COLUMN_FILLED * len(lefts):
+        return None
+    split = (gutter_left + gutter_right) / 2
+    return split, region[0][0][1], max(w[3] for w in region[-1])
+
+
+def _gutter_x(rows: list[list[tuple[float, float, float, float]]], lo: float, hi: float) -> float | None:
+    """The middle of the widest run of x positions (1 pt apart) crossed by the fewest lines."""
+    xs = [lo + step for step in range(int(hi - lo) + 1)]
+    if not xs:
+        return None
+    counts = [sum(1 for row in rows if any(w[0] < x < w[2] for w in row)) for x in xs]
+    fewest = min(counts)
+    best: tuple[int, int] = (0, 0)  # (length, start index)
+    run = 0
+    for i, count in enumerate(counts):
+        run = run + 1 if count == fewest else 0
+        if run > best[0]:
+            best = (run, i - run + 1)
+    return xs[best[1] + best[0] // 2]
+
+
+def _regions(page: Any, columns: tuple[float, float, float]) -> list[Any]:
+    """Full-width text above, the left column, the right column, full-width text below:
+    each a filtered view of the page holding the characters whose centre lies in it."""
+    split, top, bottom = columns
+
+    def keep(x_lo: float, x_hi: float, y_lo: float, y_hi: float) -> Any:
+        def inside(obj: dict[str, Any]) -> bool:
+            if obj.get("object_type") != "char":
+                return False
+            cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            return x_lo <= cx < x_hi and y_lo <= cy < y_hi
+        return page.filter(inside)
+
+    inf = float("inf")
+    return [keep(-inf, inf, -inf, top), keep(-inf, split, top, bottom + 0.01),
+            keep(split, inf, top, bottom + 0.01), keep(-inf, inf, bottom + 0.01, inf)]
+
+
+# --------------------------------------------------------------------------- vertical text
+
+VERTICAL_SETTINGS: dict[str, Any] = {
+    "line_dir": "rtl", "char_dir": "ttb", "line_dir_render": "ttb", "char_dir_render": "ltr",
+}
+MIN_VERTICAL_PAIRS = 10
+
+
+def is_vertical(chars: list[dict[str, Any]]) -> bool:
+    """Tategaki: most characters have their next character directly below (same x, the gap
+    under a glyph smaller than half its size) rather than directly to the right."""
+    glyphs = [c for c in chars if not c["text"].isspace()]
+    across = _neighbours(glyphs, "top", "x0", "x1")
+    down = _neighbours(glyphs, "x0", "top", "bottom")
+    return down >= MIN_VERTICAL_PAIRS and down > 3 * across
+
+
+def _neighbours(chars: list[dict[str, Any]], axis: str, lo: str, hi: str) -> int:
+    """Pairs of characters aligned on ``axis`` (within 1 pt) that follow each other along
+    the other direction with a gap under half a glyph."""
+    ordered = sorted(chars, key=lambda c: (round(c[axis]), c[lo]))
+    count = 0
+    for a, b in zip(ordered, ordered[1:]):
+        size = max(a["size"], 1.0)
+        if abs(a[axis] - b[axis]) <= 1 and -0.1 * size <= b[lo] - a[hi] < 0.5 * size:
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- furniture
+
+BAND = 0.1  # share of the page height at the top and at the bottom where furniture lives
+_FURNITURE_NUMBER = re.compile(
+    r"^[-‐–—]?\s*(\d{1,4})\s*[-‐–—]?$|^(\d{1,4})\s*/\s*\d{1,4}$|^(?:page|p\.)\s*(\d{1,4})$",
+    re.IGNORECASE)
+_MARK = re.compile(r"^(?:strictly\s+)?confidential$|^(?:社外秘|部外秘|関係者外秘|極秘|機密)$",
+                   re.IGNORECASE)
+
+
+def find_furniture(pages: list[list[Item]], heights: list[float]) -> list[set[int]]:
+    """Per page, the indices of its lines that are page furniture and must leave the text.
+
+    Only the first two and last two lines of a page, and only inside the top or bottom
+    ``BAND`` of its height, are candidates. Of those: a "Confidential"/社外秘 mark; a page
+    number (``- 3 -``, ``3 / 12``, ``3``, ``Page 3``) whose value minus the page's position is
+    the same on at least two pages; and a running line (digits ignored) found at the same
+    edge of at least half the pages, two at least. ``pages``: each page's lines as
+    ``(top, text)`` sorted by top; ``heights``: each page's height."""
+    edges: list[list[tuple[int, str, str]]] = []  # (index, edge, text)
+    for lines, height in zip(pages, heights):
+        picked = sorted(set(range(min(2, len(lines)))) | set(range(max(len(lines) - 2, 0), len(lines))))
+        found = []
+        for k in picked:
+            top, text = lines[k]
+            text = unicodedata.normalize("NFKC", text).strip()
+            edge = "top" if top < BAND * height else "bottom" if top > (1 - BAND) * height else ""
+            if edge and text:
+                found.append((k, edge, text))
+        edges.append(found)
+    drops: list[set[int]] = [{k for k, _, text in found if _MARK.match(text)} for found in edges]
+    offsets: dict[int, list[tuple[int, int]]] = {}
+    for p, found in enumerate(edges):
+        for k, _, text in found:
+            m = _FURNITURE_NUMBER.match(text)
+            if m:
+                value = int(next(g for g in m.groups() if g))
+                offsets.setdefault(value - p, []).append((p, k))
+    for hits in offsets.values():
+        if len({p for p, _ in hits}) >= 2:
+            for p, k in hits:
+                drops[p].add(k)
+    need = max(2, (len(pages) + 1) // 2)
+    keyed: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for p, found in enumerate(edges):
+        for k, edge, text in found:
+            if not any(ch.isalpha() for ch in text):
+                continue  # bare numbers are page numbers or nothing
+            keyed.setdefault((edge, re.sub(r"\s+", " ", text)), []).append((p, k))
+            number = re.search(r"\d+", text)
+            if number:  # "Page 3 of 12": the same line but for a number rising with the page
+                shape = re.sub(r"\d+", "#", re.sub(r"\s+", " ", text))
+                keyed.setdefault((edge, f"{shape} {int(number.group()) - p}"), []).append((p, k))
+    for hits in keyed.values():
+        if len({p for p, _ in hits}) >= need:
+            for p, k in hits:
+                drops[p].add(k)
+    return drops
+
+
+def furniture_lines(pages: list[list[Item]], heights: list[float]) -> list[list[str]]:
+    """The furniture ``find_furniture`` removes, as text, page by page (for reports and tests)."""
+    drops = find_furniture(pages, heights)
+    return [[lines[k][1] for k in sorted(drop)] for lines, drop in zip(pages, drops)]
 
 
 def _first_line(items: list[tuple[float, str]], index: dict[int, int]) -> int | None:

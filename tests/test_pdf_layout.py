@@ -1,0 +1,162 @@
+"""Page layouts in the PDF loader, on generated fictional PDFs: two columns read column by
+column, a three-column RMP-like ruled table, running headers/footers/page numbers removed,
+tategaki read from the right; and the furniture and column rules on hand-made geometry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from extract.load import load_document
+from extract.load.pdf import find_columns, find_furniture, furniture_lines
+from extract.model import Document
+
+
+@pytest.fixture(scope="module")
+def layouts(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Document]:
+    paths = make_pdfs.make_layouts(tmp_path_factory.mktemp("layouts"))
+    return {name: load_document(path) for name, path in paths.items()}
+
+
+def _lines(doc: Document) -> list[str]:
+    return [line for line in doc.text.split("\n") if line.strip()]
+
+
+TWO_COLUMN_LINES = [
+    "架空錠25mg 添付文書(架空)",
+    "【警告】",
+    "本剤は、緊急時に十分対応できる医療施設において、",
+    "造血器悪性腫瘍の治療に十分な知識と経験を持つ医師",
+    "のもとで、本剤の投与が適切と判断される患者にのみ",
+    "投与すること。",
+    "【禁忌(次の患者には投与しないこと)】",
+    "本剤の成分に対し過敏症の既往歴のある患者、妊婦又",
+    "は妊娠している可能性のある女性。",
+    "【効能又は効果】",
+    "再発又は難治性の架空リンパ腫、及び架空骨髄腫の維",
+    "持療法(自家移植後の患者に限る)。",
+    "【用法及び用量】",
+    "通常、成人には架空マブとして1日1回25mgを2",
+    "1日間連日経口投与した後、7日間休薬する。これを",
+    "1サイクルとして投与を繰り返す。",
+    "- 1 -",  # one page only: a page number is furniture only when it repeats
+]
+
+
+@pytest.mark.parametrize(("index", "expected"), list(enumerate(TWO_COLUMN_LINES)))
+def test_two_columns_read_left_column_first(layouts: dict[str, Document], index: int,
+                                            expected: str) -> None:
+    assert _lines(layouts["two_column.pdf"])[index] == expected
+
+
+def test_two_columns_page_is_marked(layouts: dict[str, Document]) -> None:
+    doc = layouts["two_column.pdf"]
+    assert len(_lines(doc)) == len(TWO_COLUMN_LINES)
+    assert [(p.status, p.reason) for p in doc.pages] == [("ok", "two columns: read column by column")]
+
+
+@pytest.mark.parametrize(("row", "col", "text"), [
+    (0, 0, "【重要な特定されたリスク】"),
+    (0, 1, "【重要な潜在的リスク】"),
+    (0, 2, "【重要な不足情報】"),
+    (1, 0, "骨髄抑制"),
+    (1, 1, "間質性肺疾患"),
+    (1, 2, "腎機能障害患者への投与時の安全性"),  # two printed lines, no space inserted
+    (2, 0, "重篤な皮膚障害(中毒性表皮壊死融解症)"),
+    (2, 1, "心臓障害"),
+    (2, 2, "なし"),
+    (3, 0, "感染症"),
+    (3, 1, "二次性悪性腫瘍"),
+    (3, 2, ""),
+])
+def test_rmp_table_cells(layouts: dict[str, Document], row: int, col: int, text: str) -> None:
+    (table,) = layouts["rmp_table.pdf"].tables
+    assert (table.n_rows, table.n_cols, table.header_rows) == (4, 3, 1)
+    assert table.rows()[row][col] == text
+
+
+@pytest.mark.parametrize(("index", "expected"), [
+    (0, "1.1 安全性検討事項(架空)"),
+    (1, "【重要な特定されたリスク】\t【重要な潜在的リスク】\t【重要な不足情報】"),
+    (2, "骨髄抑制\t間質性肺疾患\t腎機能障害患者への投与時の安全性"),
+    (3, "重篤な皮膚障害(中毒性表皮壊死融解症)\t心臓障害\tなし"),
+    (4, "感染症\t二次性悪性腫瘍\t"),
+    (5, "以上"),
+])
+def test_rmp_table_text_is_row_by_row(layouts: dict[str, Document], index: int, expected: str) -> None:
+    assert _lines(layouts["rmp_table.pdf"])[index] == expected
+
+
+def test_running_header_footer_and_page_numbers_are_removed(layouts: dict[str, Document]) -> None:
+    doc = layouts["furniture.pdf"]
+    pages = [doc.text[p.start:p.end].split("\n") for p in doc.pages]
+    assert [[ln for ln in page if ln.strip()] for page in pages] == [
+        ["1. 起原又は発見の経緯", "本剤は架空の抗体である。"],
+        ["2. 品質に関する資料", "本剤の規格は適切である。"],
+        ["3. 非臨床試験に関する資料", "毒性試験の結果は既知の所見と同様であった。"],
+    ]
+    assert "Confidential" not in doc.text and "審査報告書" not in doc.text
+
+
+def test_vertical_text_is_read_from_the_right(layouts: dict[str, Document]) -> None:
+    doc = layouts["vertical.pdf"]
+    assert _lines(doc) == ["架空錠の使用上の注意", "本剤は食後に服用すること", "眠気に注意すること"]
+    assert doc.pages[0].reason == "vertical text (tategaki): read column by column from the right"
+
+
+# Hand-made pages of (top, text) on a 800 pt page.
+HEADER, BODY, FOOTER = 20.0, 300.0, 780.0
+
+
+@pytest.mark.parametrize(("pages", "expected"), [
+    # running header (digits ignored) and "- n -" page numbers on three pages
+    ([[(HEADER, "Report 2024"), (BODY, "text a"), (FOOTER, "- 1 -")],
+      [(HEADER, "Report 2024"), (BODY, "text b"), (FOOTER, "- 2 -")],
+      [(HEADER, "Report 2025"), (BODY, "text c"), (FOOTER, "- 3 -")]],
+     [["Report 2024", "- 1 -"], ["Report 2024", "- 2 -"], ["Report 2025", "- 3 -"]]),
+    # "n / N" numbers offset by a cover page; a 社外秘 mark on one page only
+    ([[(HEADER, "社外秘"), (BODY, "cover")],
+      [(BODY, "body"), (FOOTER, "1 / 2")],
+      [(BODY, "body"), (FOOTER, "2 / 2")]],
+     [["社外秘"], ["1 / 2"], ["2 / 2"]]),
+    # numbers in the body, or not rising with the pages, stay
+    ([[(BODY, "3"), (FOOTER, "7")], [(BODY, "4"), (FOOTER, "5")]],
+     [[], []]),
+    # one page: a lone number is not known to be a page number
+    ([[(BODY, "text"), (FOOTER, "1")]], [[]]),
+])
+def test_furniture_lines(pages: list[list[tuple[float, str]]], expected: list[list[str]]) -> None:
+    assert furniture_lines(pages, [800.0] * len(pages)) == expected
+
+
+def test_furniture_indices_are_per_page() -> None:
+    pages = [[(HEADER, "Header"), (BODY, "x")], [(HEADER, "Header"), (BODY, "y")]]
+    assert find_furniture(pages, [800.0, 800.0]) == [{0}, {0}]
+
+
+def _column_words(left_ends: list[float], right_x0: float = 310.0) -> list[tuple[float, float, float, float]]:
+    words = []
+    for i, end in enumerate(left_ends):
+        top = 100.0 + 14 * i
+        words.append((40.0, top, end, top + 9))
+        words.append((right_x0, top, 555.0, top + 9))
+    return words
+
+
+@pytest.mark.parametrize(("words", "columns"), [
+    # wrapped text in two columns: split in the gutter, region from first to last line
+    (_column_words([285.0] * 6), (297.5, 100.0, 179.0)),
+    # a form: short labels on the left never reach the gutter
+    (_column_words([80.0, 90.0, 75.0, 100.0, 85.0, 70.0]), None),
+    # too few lines for columns
+    (_column_words([285.0] * 3), None),
+    # a full-width line inside the region: not columns
+    (_column_words([285.0] * 3) + [(40.0, 150.0, 555.0, 159.0)] + _column_words([285.0] * 3)[:0]
+     + [(40.0, 200.0 + 14 * i, 285.0, 209.0 + 14 * i) for i in range(3)]
+     + [(310.0, 200.0 + 14 * i, 555.0, 209.0 + 14 * i) for i in range(3)], None),
+])
+def test_find_columns(words: list[tuple[float, float, float, float]],
+                      columns: tuple[float, float, float] | None) -> None:
+    assert find_columns(words) == columns
