@@ -762,3 +762,26 @@ def test_pms_outline_joins_its_surveillance(labels, population, merged):
     out = _with_pms(list(acts), [plan], population)
     assert len(out) == (len(acts) if merged else len(acts) + 1)
     assert (out[0].target_sample_size == 80) is merged
+
+
+@pytest.mark.parametrize(("ident", "phase"), [
+    ("CC-5013-MM-009", None),   # footnote list of supporting studies
+    ("CC-5013-MDS-004", None),
+    ("CC-5013-MCL-001", "II"),  # "foreign phase II study (Study CC-5013-MCL-001)"
+])
+def test_seed_studies_named_in_passing(seed, ident, phase):
+    doc, r = seed
+    (s,) = [s for s in r.studies if s.identifiers == (ident,)]
+    assert s.phase == phase and doc.text[s.ref.start:].startswith(ident)
+
+
+@pytest.mark.parametrize(("text", "known", "found"), [
+    ("see Studies FX-12-AB-001 and FX-12-AB-002.", ["FX-12-AB-001"], ["FX-12-AB-002"]),
+    ("the foreign study (FX-12-\nCD-003) showed", ["FX-12-AB-001"], ["FX-12-CD-003"]),
+    ("lot QA-77-B-9 was used", ["FX-12-AB-001"], []),        # another family: not a study
+    ("Study FX-12-AB-002 only", [], []),                      # no defined study: nothing to follow
+])
+def test_family_codes(text, known, found):
+    from extract.extractors.review_report import family_codes
+
+    assert [c for c, _ in family_codes(text, known)] == found

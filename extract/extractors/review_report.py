@@ -528,7 +528,30 @@ def _en_study_index(doc: Document, issues: list[Issue]) -> StudyIndex:
                 idx.add(i, None, line.start)
     for m in _INLINE_STUDY.finditer(doc.text):
         idx.add(m.group("id"), f"Study {m.group('alias')}", m.start())
+    for code, start in family_codes(doc.text, list(idx.ids)):
+        idx.add(code, None, start)
     return idx
+
+
+_CODE_RUN = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[ \t]*\n?[ \t]*[A-Z0-9]+){2,}\b")
+
+
+def _family(code: str) -> str:
+    return code.rsplit("-", 2)[0] + "-"
+
+
+def family_codes(text: str, known: list[str]) -> list[tuple[str, int]]:
+    """Codes of the sponsor's other studies, named in passing (footnotes, lists of supporting
+    studies): a code is taken only when it shares the family prefix (``CC-5013-``) of a study
+    the report defines, so part numbers and document codes are not read as studies. A code
+    broken across lines at a hyphen is joined."""
+    families = {_family(k) for k in known if not k.startswith("NCT") and k.count("-") >= 2}
+    out: list[tuple[str, int]] = []
+    for m in _CODE_RUN.finditer(text):
+        code = re.sub(r"\s+", "", m.group())
+        if STUDY_CODE.fullmatch(code) and _family(code) in families and code not in known:
+            out.append((code, m.start()))
+    return out
 
 
 def _en_study_sections(doc: Document) -> list[StudyInfo]:
