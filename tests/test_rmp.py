@@ -522,3 +522,26 @@ def test_seed_summary_alone_invents_no_category(seed_text: str, tmp_path: Path) 
     assert not _of(r, SafetyConcern)
     assert any(i.message.startswith("summary risk table") for i in r.issues)
     assert r.info.issued == dt.date(2026, 3, 23) and r.status == "partial"
+
+
+@pytest.mark.parametrize(("text", "phases"), [
+    ("国内第I相試験(XY12345試験)において", {"XY12345": "I"}),
+    ("海外第 I /II 相試験(XY12345 試験)では", {"XY12345": "I/II"}),
+    ("第III相臨床試験(AB-301試験)", {"AB-301": "III"}),
+    ("第I相試験(XY1試験)及び第II相試験(XY1試験)", {}),   # two phases for one study: none
+    ("XY12345試験において", {}),
+])
+def test_study_phases(text, phases):
+    from extract.extractors.rmp import study_phases
+
+    assert study_phases(text) == phases
+
+
+@pytest.mark.parametrize(("ident", "phase"), [
+    ("GO29781", "I/II"),  # 海外第I/II相試験
+    ("JO40295", "I"),     # 国内第I相試験
+    ("GO40516", None),    # named without a phase
+])
+def test_seed_study_phases(seed: ExtractionResult, ident: str, phase: str | None) -> None:
+    (s,) = [s for s in seed.studies if s.identifiers == (ident,)]
+    assert s.phase == phase

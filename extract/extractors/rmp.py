@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, Document, DocumentInfo,
@@ -346,6 +346,8 @@ def extract(doc: Document) -> ExtractionResult:
                  parts.plan[0])
     facts += concerns
     incidences, studies = _incidences(st)
+    phases = study_phases(doc.text)
+    studies = [replace(s, phase=phases.get(s.identifiers[0])) if s.identifiers else s for s in studies]
     facts += incidences
     facts += _activities(st, parts, summary)
 
@@ -1076,6 +1078,20 @@ def _incidences(st: _State) -> tuple[list[Fact], list[StudyFact]]:
                     arm=col.arm, grade_scope=scope, patient_count=count, percent=pct,
                     denominator=col.denominator, product=st.product))
     return facts, list(studies.values())
+
+
+_PHASE_STUDY = re.compile(r"第\s*(?P<p>III|II|I)(?:\s*/\s*(?P<q>III|II|I))?\s*相(?:臨床)?試験\s*"
+                          r"\(\s*(?P<code>[A-Z][A-Z0-9-]*\d)\s*試験\s*\)")
+
+
+def study_phases(text: str) -> dict[str, str]:
+    """Phase of each study the plan names as ``第I/II相試験(GO12345試験)``; a study given two
+    different phases gets none (better missing than wrong)."""
+    seen: dict[str, set[str]] = {}
+    for m in _PHASE_STUDY.finditer(text):
+        phase = m.group("p") + (f"/{m.group('q')}" if m.group("q") else "")
+        seen.setdefault(m.group("code"), set()).add(phase)
+    return {code: next(iter(ps)) for code, ps in seen.items() if len(ps) == 1}
 
 
 def tidy_header(doc_text: str, tokens: list[Token]) -> str:
