@@ -206,7 +206,7 @@ def test_seed_pooled_alias_not_linked(seed):
 
 def test_seed_efficacy(seed):
     _, r = seed
-    (e,) = _of(r, EfficacyResult)
+    (e,) = [e for e in _of(r, EfficacyResult) if e.arm is None]  # subgroups: test_seed_respective_rates
     assert e.study.text == "CC-5013-ATLL-002" and e.endpoint == "ORR"
     assert (e.value, e.unit, e.ci_lower, e.ci_upper) == (Decimal("42.3"), "%", Decimal("23.35"),
                                                          Decimal("63.08"))
@@ -785,3 +785,16 @@ def test_family_codes(text, known, found):
     from extract.extractors.review_report import family_codes
 
     assert [c for c, _ in family_codes(text, known)] == found
+
+
+@pytest.mark.parametrize(("arm", "value", "lo", "hi", "n", "total"), [
+    ("patients previously treated with mogamulizumab", "18.2", "2.28", "51.78", 2, 11),
+    ("patients not previously treated with mogamulizumab", "60.0", "32.29", "83.66", 9, 15),
+])
+def test_seed_respective_rates(seed, arm, value, lo, hi, n, total):
+    """"… in A and in B was x% […] (n of N patients) and y% […], respectively": one per arm."""
+    _, r = seed
+    (e,) = [e for e in _of(r, EfficacyResult) if e.arm == arm]
+    assert (e.study.text, e.endpoint, e.unit) == ("CC-5013-ATLL-002", "ORR", "%")
+    assert (e.value, e.ci_lower, e.ci_upper) == (Decimal(value), Decimal(lo), Decimal(hi))
+    assert (e.patient_count, e.denominator) == (n, total)

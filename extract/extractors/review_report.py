@@ -650,6 +650,14 @@ _EFFICACY_EN = re.compile(
     r"\s+\[95%\s+CI\]\s*(?:\(%\)\s*)?(?:,\s*the\s+primary\s+endpoint,\s*)?(?:was|of)\s+"
     r"(?P<v>\d+(?:\.\d+)?)%\s+\[(?P<lo>\d+(?:\.\d+)?)%?,\s*(?P<hi>\d+(?:\.\d+)?)%?\]\s+"
     r"\((?P<n>\d+)\s+of\s+(?P<N>\d+)\s+patients\)")
+_PCT_CI_N = (r"(?P<v{0}>\d+(?:\.\d+)?)%\s+\[(?P<lo{0}>\d+(?:\.\d+)?)%?,\s*(?P<hi{0}>\d+(?:\.\d+)?)%?\]\s+"
+             r"\((?P<n{0}>\d+)\s+of\s+(?P<N{0}>\d+)\s+patients\)")
+# "the response rate [95% CI] in patients A and in patients B was 18.2% [2.28%, 51.78%]
+# (2 of 11 patients) and 60.0% [32.29%, 83.66%] (9 of 15 patients), respectively"
+_RESPECTIVELY_EN = re.compile(
+    r"(?P<ep>(?:best\s+)?overall\s+response\s+rate|complete\s+response\s+rate|response\s+rate)"
+    r"\s+\[95%\s+CI\]\s+in\s+(?P<arm1>patients\s[^.;\[\]]+?)\s+and\s+in\s+(?P<arm2>patients\s[^.;\[\]]+?)"
+    r"\s+was\s+" + _PCT_CI_N.format(1) + r"\s+and\s+" + _PCT_CI_N.format(2) + r",?\s+respectively")
 _STUDY_REF_EN = re.compile(r"Study\s+" + _STUDY_NAME)
 _NUM_OR_NE = r"(?:\d+(?:\.\d+)?|NE)"
 _TIME_EP = (r"(?P<ep>progression-free\s+survival|overall\s+survival|duration\s+of\s+response|PFS|OS|DOR)")
@@ -693,6 +701,10 @@ def _en_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
             value=_num(m.group("v")), unit="%", ci_lower=_num(m.group("lo")),
             ci_upper=_num(m.group("hi")), data_cutoff=cutoffs.get(ident),
             patient_count=int(m.group("n")), denominator=int(m.group("N"))))
+    for m in _RESPECTIVELY_EN.finditer(doc.text):
+        ident = _study_before(doc, idx, m.start(), issues, m.end())
+        if ident is not None:
+            out.extend(_respective_rates(doc, m, ident, cutoffs.get(ident)))
     for pattern, unit in ((_MEDIAN_EN, None), (_HR_EN, "hazard ratio")):
         for m in pattern.finditer(doc.text):
             ident = _study_before(doc, idx, m.start(), issues, m.end())
@@ -701,6 +713,17 @@ def _en_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
                 out.extend(time_results(doc, m, ident, _EP_CODES.get(ep.lower(), ep),
                                         unit or m.group("unit"), cutoffs.get(ident)))
     return out
+
+
+def _respective_rates(doc: Document, m: re.Match[str], ident: str,
+                      cutoff: dt.date | None) -> list[Fact]:
+    """One rate per subgroup of a "… in A and in B was x% […] and y% […], respectively"
+    sentence; the subgroup as written is the arm."""
+    return [EfficacyResult(
+        Mention(ident, "en", "study"), _endpoint(m.group("ep")), doc.ref(m.start(), m.end()),
+        value=_num(m.group("v" + k)), unit="%", ci_lower=_num(m.group("lo" + k)),
+        ci_upper=_num(m.group("hi" + k)), arm=" ".join(m.group("arm" + k).split()), data_cutoff=cutoff,
+        patient_count=int(m.group("n" + k)), denominator=int(m.group("N" + k))) for k in ("1", "2")]
 
 
 def _study_before(doc: Document, idx: StudyIndex, pos: int, issues: list[Issue], end: int) -> str | None:
