@@ -1,16 +1,17 @@
 """Named queries: the competency questions as ``ontology/queries/*.rq`` files.
 
 Each file starts with a comment header (title, title@ja, description, ``param:`` lines,
-columns). Parameters are bound as RDF terms through Oxigraph's substitutions (SEP-0007), never
-pasted into the query text, so a value such as ``"} ; DROP ALL`` is only ever a literal.
+columns). Parameter values become RDF terms (``pyoxigraph.Literal`` / ``NamedNode``, which
+validate and escape them) and each ``?param_<name>`` of the query is replaced by the engine's own
+serialisation of its term (``inline_bindings``): a value such as ``"} ; DROP ALL`` is only ever
+the content of one escaped literal, and an IRI with ``>`` or a space is refused. (Oxigraph's
+``substitutions`` would be the other way, but it applies them after evaluating the pattern: an
+exact-label lookup took 0.9 s that way on a 1.3 M-triple store and 2 ms with the constant.)
+
 Names of entities (a concept, product, study or substance label in either language) are
 resolved to the IRIs they label before the query runs, so the queries join on IRIs and never
-scan labels. Parameter variables are named ``?param_<name>`` and projected (Oxigraph substitutes projected
-variables only); they are dropped from the results. An optional parameter that is not given is
-bound to the empty string, which the query tests with ``?param_x = ""`` (``BOUND`` cannot be used:
-a substituted variable does not count as bound inside the query). For the same reason a query
-uses ``?param_x`` in a triple pattern before any ``BIND(?param_x AS ?y)``: a BIND that opens a
-group sees the variable unbound.
+scan labels. Parameter variables are named ``?param_<name>``; an optional parameter that is
+not given is bound to the empty string, which the query tests with ``?param_x = ""``.
 """
 
 from __future__ import annotations
@@ -106,7 +107,9 @@ def bind_params(query: NamedQuery, values: dict[str, str]) -> dict[Any, Any]:
 
 ENTITY_CLASS = {"concept": "MedicalConcept", "product": "MedicinalProduct",
                 "study": "ClinicalStudy", "substance": "Substance"}
-_NAME_PATH = "rdfs:label|skos:prefLabel|skos:altLabel|yk:tradeName|yk:studyIdentifier"
+# Name predicates as VALUES, not a property path: Oxigraph evaluates ``a|b|c`` with a constant
+# object by enumeration (0.9 s on 1.3 M triples) but each ``?e ?p "name"`` by index (< 1 ms).
+_NAMES = "VALUES ?p { rdfs:label skos:prefLabel skos:altLabel yk:tradeName yk:studyIdentifier }"
 
 
 def resolve_entities(store: Any, kind: str, name: str) -> list[Any]:
@@ -120,17 +123,17 @@ def resolve_entities(store: Any, kind: str, name: str) -> list[Any]:
     cls = ENTITY_CLASS[kind]
     spellings = dict.fromkeys(v for base in (name, unicodedata.normalize("NFKC", name))
                               for v in (base, base.lower(), base[:1].upper() + base[1:]))
-    exact = f"SELECT DISTINCT ?e ?name WHERE {{ ?e {_NAME_PATH} ?name ; a yk:{cls} }}"
+    exact = f"SELECT DISTINCT ?e WHERE {{ {_NAMES} ?e ?p ?name . ?e a yk:{cls} }}"
     found: dict[str, Any] = {}
     for text in spellings:
         for lang in (None, "en", "ja"):
             lit = pyoxigraph.Literal(text, language=lang) if lang else pyoxigraph.Literal(text)
-            for row in store.query(exact, substitutions={pyoxigraph.Variable("name"): lit}):
+            for row in store.query(inline_bindings(exact, {pyoxigraph.Variable("name"): lit})):
                 found.setdefault(row["e"].value, row["e"])
     if not found:
-        scan = (f"SELECT DISTINCT ?e ?needle WHERE {{ ?e a yk:{cls} ; {_NAME_PATH} ?n "
+        scan = (f"SELECT DISTINCT ?e WHERE {{ {_NAMES} ?e a yk:{cls} ; ?p ?n "
                 "FILTER(LCASE(STR(?n)) = LCASE(STR(?needle))) }")
-        for row in store.query(scan, substitutions={pyoxigraph.Variable("needle"): pyoxigraph.Literal(name)}):
+        for row in store.query(inline_bindings(scan, {pyoxigraph.Variable("needle"): pyoxigraph.Literal(name)})):
             found.setdefault(row["e"].value, row["e"])
     return [found[k] for k in sorted(found)]
 
@@ -153,6 +156,26 @@ def resolved_bindings(store: Any, query: NamedQuery, values: dict[str, str]) -> 
     return [{**base, **dict(combo)} for combo in itertools.product(*choices)]
 
 
+def inline_bindings(text: str, subs: dict[Any, Any]) -> str:
+    """``text`` with each bound ``?var`` replaced by its term, as pyoxigraph serialises it
+    (escaped N-Triples syntax), never by pasting the raw value. The variables are dropped from
+    SELECT projections and GROUP BY clauses, where a constant may not stand. A constant in the
+    pattern lets the engine start from an index lookup, also inside UNION branches."""
+    import pyoxigraph
+
+    for var, term in subs.items():
+        if not isinstance(term, (pyoxigraph.NamedNode, pyoxigraph.Literal)):
+            raise TypeError(f"cannot bind {type(term).__name__}")
+        token = re.compile(rf"\?{re.escape(var.value)}\b")
+        text = re.sub(r"(SELECT\b.*?)(\bWHERE\b)", lambda m: token.sub("", m.group(1)) + m.group(2),
+                      text, flags=re.S | re.I)
+        text = re.sub(r"(GROUP BY\b[^\n]*(?:\n[ \t]+[^\n]*)*)", lambda m: token.sub("", m.group(1)),
+                      text, flags=re.I)
+        serialized = str(term)
+        text = token.sub(lambda _m: serialized, text)
+    return text
+
+
 def run_named(store: Any, query: NamedQuery, values: dict[str, str], *,
               limit: int | None = None) -> tuple[list[str], list[dict[str, Any]]]:
     """Run a named query; returns (columns, rows) without the parameter columns, at most
@@ -160,7 +183,7 @@ def run_named(store: Any, query: NamedQuery, values: dict[str, str], *,
     variables = list(query.columns)  # the declared columns, for a name that labels nothing
     rows: list[dict[str, Any]] = []
     for subs in resolved_bindings(store, query, values):
-        result = store.query(query.text, substitutions=subs)
+        result = store.query(inline_bindings(query.text, subs))
         variables = [v.value for v in result.variables if not v.value.startswith("param_")]
         for sol in result:
             row = {n: sol[n] for n in variables if sol[n] is not None}

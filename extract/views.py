@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from extract.queries import NamedQuery, bind_params, load_queries
+from extract.queries import NamedQuery, bind_params, inline_bindings, load_queries
 from extract.resources import ontology_dir
 
 FORMATS = ("graphml", "gexf", "cyjs", "csv", "dot", "png", "svg", "html")
@@ -96,7 +96,7 @@ def build_view(store: Any, name: str, params: dict[str, str] | None = None, *, l
     if name not in views:
         raise ValueError(f"no view {name!r}; one of {', '.join(sorted(views))}")
     view = views[name]
-    rows = store.select(view.text, substitutions=bind_params(view, params or {}))
+    rows = store.select(inline_bindings(view.text, bind_params(view, params or {})))
     graph = nx.MultiDiGraph(name=name, title=view.title_en, title_ja=view.title_ja, lang=lang)
     literal_nodes: dict[str, dict[str, str]] = {}
     edges: dict[tuple[str, str, str, str], dict[str, Any]] = {}
