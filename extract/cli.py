@@ -55,6 +55,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to in
                                                   help="password of encrypted PDFs"),
            ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
            jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="worker processes"),
+           timeout: float = typer.Option(300.0, "--timeout", min=0,
+                                         help="seconds per document (0: no limit)"),
            quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar")) -> None:
     """Read documents into the store: one named graph per document version."""
     from rich.console import Console
@@ -85,7 +87,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to in
                 bar.advance(task)
 
             outcomes = ingest_paths(paths, st, doc_type=forced, password=password, ocr=ocr,
-                                    jobs=jobs, on_done=done)
+                                    jobs=jobs, on_done=done, timeout=timeout or None)
     except StoreLockedError as exc:
         _fail(str(exc), 1)
     table = Table(title=None, show_lines=False)

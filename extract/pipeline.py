@@ -3,15 +3,26 @@
 ``process_file`` is pure (bytes in, N-Triples out) so it can run in worker processes;
 ``ingest_paths`` is the only place that writes, in the parent process, one transaction per
 document. A bad document becomes a ``failed`` outcome with its reason; the batch goes on.
+
+Time limit: with ``timeout`` set (the CLI's default is ``DEFAULT_TIMEOUT_S``), every document
+runs in its own forked worker process, at most ``jobs`` at a time, and a worker still running
+at the limit is killed: the document is ``failed`` with "timed out after S s". Each worker's
+address space is capped at ``WORKER_MEMORY_LIMIT_MB`` (a decompression bomb fails its
+document with "out of memory" instead of exhausting the machine). A worker that
+dies (killed for memory, a crash in a C library, a bug: its traceback goes to stderr) fails
+its document only. The parent warms the heavy caches (spaCy, Sudachi) before forking, so
+workers inherit them instead of paying for them once per document.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal
 
 from extract.errors import InputError
 from extract.model import Classification, DocType
@@ -21,6 +32,8 @@ if TYPE_CHECKING:
 
 Status = Literal["ok", "partial", "failed", "unchanged"]
 DOCUMENT_SUFFIXES = (".pdf", ".txt", ".xml", ".json", ".text")
+DEFAULT_TIMEOUT_S = 300.0  # per document, for ``yakuji ingest --timeout``
+WORKER_MEMORY_LIMIT_MB = 4096  # address space of a time-limited worker (RLIMIT_AS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +122,11 @@ def _process_star(args: tuple[str, DocType | None, str | None, str]) -> Built:
 
 def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocType | None = None,  # noqa: F821
                  password: str | None = None, ocr: str = "auto", jobs: int = 1,
-                 on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+                 on_done: Callable[[Outcome], None] | None = None,
+                 timeout: float | None = None) -> list[Outcome]:
     """Ingest files and folders into ``store``. Documents whose bytes are already stored are
-    ``unchanged`` (not even parsed). Work runs in ``jobs`` processes; only this one writes."""
+    ``unchanged`` (not even parsed). Work runs in ``jobs`` processes; only this one writes.
+    ``timeout``: seconds per document, each in a worker killed at the limit (module docstring)."""
     from extract.rdf.iri import document_iri
 
     ensure_ontology(store)
@@ -144,7 +159,10 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
         return o
 
     args = [(f, doc_type, password, ocr) for f in todo]
-    if jobs <= 1 or len(todo) <= 1:
+    if timeout is not None and args:
+        for built in _run_with_time_limit(args, max(jobs, 1), timeout):
+            write(built)
+    elif jobs <= 1 or len(todo) <= 1:
         for a in args:
             write(_process_star(a))
     else:
@@ -154,6 +172,74 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
                 write(fut.result())
     order = {str(p): i for i, p in enumerate([*map(str, paths), *todo, *map(str, files)])}
     return sorted(outcomes, key=lambda o: order.get(o.path, len(order)))
+
+
+def _worker(conn: "multiprocessing.connection.Connection",
+            args: tuple[str, DocType | None, str | None, str]) -> None:
+    """Child side of ``_run_with_time_limit``: process one document under the address-space
+    limit, send the result. Running out of memory fails this document, not the batch."""
+    import resource
+
+    limit = WORKER_MEMORY_LIMIT_MB * 2**20
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        built = _process_star(args)
+    except MemoryError:
+        built = Built(Outcome(args[0], "failed",
+                              reason=f"out of memory (worker limit {WORKER_MEMORY_LIMIT_MB} MB)"))
+    conn.send(built)
+    conn.close()
+
+
+def _run_with_time_limit(args: list[tuple[str, DocType | None, str | None, str]], jobs: int,
+                         timeout: float) -> Iterator[Built]:
+    """One forked process per document, ``jobs`` at a time; a process still running after
+    ``timeout`` seconds is killed and its document fails. Results arrive as they finish."""
+    from multiprocessing.connection import wait
+
+    from extract.normalize.linker import warm_up
+
+    warm_up()  # forked children inherit the built matchers
+    ctx = multiprocessing.get_context("fork")
+    pending = list(reversed(args))
+    running: dict[object, tuple[str, "multiprocessing.process.BaseProcess", float]] = {}
+    while pending or running:
+        while pending and len(running) < jobs:
+            a = pending.pop()
+            reader, writer = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_worker, args=(writer, a), daemon=True)
+            proc.start()
+            writer.close()
+            running[reader] = (a[0], proc, time.monotonic() + timeout)
+        first_deadline = min(deadline for _, _, deadline in running.values())
+        ready = wait(list(running), timeout=max(first_deadline - time.monotonic(), 0.0))
+        for reader in ready:
+            name, proc, _ = running.pop(reader)
+            yield _receive(reader, proc, name)  # type: ignore[arg-type]
+        now = time.monotonic()
+        for reader in [r for r, (_, _, deadline) in running.items() if deadline <= now]:
+            name, proc, _ = running.pop(reader)
+            proc.kill()
+            proc.join()
+            reader.close()  # type: ignore[attr-defined]
+            yield Built(Outcome(name, "failed", reason=f"timed out after {timeout:g} s"))
+
+
+def _receive(reader: "multiprocessing.connection.Connection",
+             proc: "multiprocessing.process.BaseProcess", name: str) -> Built:
+    """The worker's result, or a failed outcome when it died without sending one."""
+    try:
+        built: Built = reader.recv()
+    except EOFError:
+        proc.join()
+        return Built(Outcome(name, "failed",
+                             reason=f"worker process died (exit code {proc.exitcode})"))
+    finally:
+        reader.close()
+    proc.join()
+    return built
 
 
 def ensure_ontology(store: "Store") -> None:

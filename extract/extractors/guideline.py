@@ -163,7 +163,13 @@ def _anchor_tables(doc: Document) -> tuple[list[_Grid], list[Issue]]:
         last = first
         rows: list[tuple[_Cell | None, ...]] = []
         lost = 0
-        for row in texts:
+        # A table the loader joined across pages: a row that starts a new page is searched
+        # from its own cell (the repeated header and page furniture lie between).
+        page_starts = {c.row: c.ref.start for c in sorted(table.cells, key=lambda c: -c.ref.start)}
+        page_of = {c.row: c.ref.page for c in table.cells}
+        for r, row in enumerate(texts):
+            if r and page_of.get(r) is not None and page_of.get(r) != page_of.get(r - 1):
+                last = max(last, page_starts[r])
             cells: list[_Cell | None] = []
             for value in row:
                 if not value:

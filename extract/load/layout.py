@@ -121,6 +121,7 @@ def build_document(*, data: bytes, path: str, source_format: str, shape: str,
     refs = _RefHelper(doc_id, page_objs, sections)
     tables = tuple(_table(refs, raw_t, text, page_objs[i], lines)
                    for i, raw in enumerate(pages) for raw_t in raw.tables)
+    tables = merge_continued_tables(tables, lines, page_objs, refs)
     return Document(doc_id=doc_id, path=path, source_format=source_format,  # type: ignore[arg-type]
                     shape=shape, lang=lang, text=text, pages=tuple(page_objs), blocks=blocks,
                     tables=tables, sections=sections)
@@ -172,6 +173,105 @@ def _table(refs: "_RefHelper", raw: RawTable, text: str, page: Page, lines: list
     span = (min(c.ref.start for c in cells), max(c.ref.end for c in cells)) if cells else (page.start, page.end)
     return Table(tuple(cells), len(raw.rows), n_cols, refs.ref(*span), raw.header_rows,
                  (raw.page,) if raw.page else ())
+
+
+def merge_continued_tables(tables: tuple[Table, ...], lines: list[Line], pages: list[Page],
+                           refs: "_RefHelper") -> tuple[Table, ...]:
+    """Join a table that runs onto the next page into one ``Table``.
+
+    Table B continues table A when B is the first table of the page after A's, A is the last
+    table of its page, both have the same column count, and only blank lines and page
+    furniture (running headers, page numbers) stand between A's end and its page's end and
+    between B's page start and B. A new table would have its own caption or text before it.
+    B's leading rows that repeat A's header rows are dropped; otherwise all of B's rows are
+    data (a continuation printed without a header). Every cell keeps its own ``SourceRef``
+    (its own page); ``pages`` lists every page the table covers."""
+    if len(tables) < 2:
+        return tables
+    furniture: set[int] | None = None
+    by_page: dict[int, list[tuple[int, Line]]] = {}
+    out: list[Table] = [tables[0]]
+    for table in tables[1:]:
+        prev = out[-1]
+        if not _could_continue(prev, table, pages):
+            out.append(table)
+            continue
+        if furniture is None:
+            furniture = find_furniture(lines, len(pages))
+            for i, ln in enumerate(lines):
+                by_page.setdefault(ln.page_index, []).append((i, ln))
+        if _nothing_between(prev, table, by_page, pages, furniture):
+            out[-1] = _joined(prev, table, refs)
+        else:
+            out.append(table)
+    return tuple(out)
+
+
+def _could_continue(a: Table, b: Table, pages: list[Page]) -> bool:
+    """Same column count, on consecutive numbered pages, and both have cells."""
+    if not (a.cells and b.cells and a.pages and b.pages and a.n_cols == b.n_cols):
+        return False
+    numbers = [p.number for p in pages]
+    return b.pages[0] == a.pages[-1] + 1 and a.pages[-1] in numbers and b.pages[0] in numbers
+
+
+def _nothing_between(a: Table, b: Table, by_page: dict[int, list[tuple[int, Line]]],
+                     pages: list[Page], furniture: set[int]) -> bool:
+    """Only blank or furniture lines after A on its page and before B on the next
+    (``by_page``: the lines of each page index with their line indices)."""
+    a_end = max(c.ref.end for c in a.cells if c.ref.page == a.pages[-1])
+    b_start = min(c.ref.start for c in b.cells)
+    a_index = next(i for i, p in enumerate(pages) if p.number == a.pages[-1])
+    after_a = [item for item in by_page.get(a_index, []) if item[1].start >= a_end]
+    before_b = [item for item in by_page.get(a_index + 1, []) if item[1].end <= b_start]
+    return all(not ln.text.strip() or i in furniture for i, ln in after_a + before_b)
+
+
+def _joined(a: Table, b: Table, refs: "_RefHelper") -> Table:
+    """A's rows, then B's rows without the header rows it repeats. Rows repeated at the top
+    of the next page are header rows, however many the loader marked."""
+    repeated = _repeated_header_rows(a, b)
+    cells = list(a.cells)
+    for c in b.cells:
+        if c.row >= repeated:
+            cells.append(Cell(c.row - repeated + a.n_rows, c.col, c.text, c.ref, c.row_span, c.col_span))
+    span = (min(c.ref.start for c in cells), max(c.ref.end for c in cells))
+    return Table(tuple(cells), a.n_rows + b.n_rows - repeated, a.n_cols, refs.ref(*span),
+                 max(a.header_rows, repeated), a.pages + tuple(p for p in b.pages if p not in a.pages))
+
+
+MAX_HEADER_ROWS = 3
+
+
+def _repeated_header_rows(a: Table, b: Table) -> int:
+    """How many of B's first rows repeat A's first rows (the header printed again). A row
+    repeats when its cells match A's one by one, spaces ignored, allowing a cell to be
+    shortened or extended (``例数 (%) N=225`` printed again as ``例数 (%)``); at least one
+    cell must be non-empty."""
+    a_rows, b_rows = _leading_rows(a), _leading_rows(b)
+    count = 0
+    while count < min(len(a_rows), len(b_rows), b.n_rows - 1) and _same_row(a_rows[count], b_rows[count]):
+        count += 1
+    return count
+
+
+def _leading_rows(t: Table) -> list[list[str]]:
+    grid = [["" for _ in range(t.n_cols)] for _ in range(min(t.n_rows, MAX_HEADER_ROWS))]
+    for c in t.cells:
+        if c.row < len(grid):
+            grid[c.row][c.col] = re.sub(r"\s+", "", c.text)
+    return grid
+
+
+def _same_row(x: list[str], y: list[str]) -> bool:
+    return any(x) and all(_same_cell(u, v) for u, v in zip(x, y))
+
+
+def _same_cell(u: str, v: str) -> bool:
+    """Equal, or one extends the other by a qualifier (the shorter has 3+ characters, so a
+    number is never taken for the start of another: ``1`` vs ``12``)."""
+    short, long = sorted((u, v), key=len)
+    return u == v or (len(short) >= 3 and long.startswith(short))
 
 
 def _tab_spans(line: Line) -> list[tuple[int, int]]:
