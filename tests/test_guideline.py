@@ -89,6 +89,8 @@ def test_seed_pretreatment_and_supportive_doses(seed: tuple[Document, Extraction
     (reg,) = [d for d in _of(r, DosageRegimen)
               if d.substance is not None and d.substance.text == substance and d.dose_value == value]
     assert (reg.dose_unit, reg.route, reg.frequency) == (unit, "intravenous", frequency)
+    # lymphodepleting chemotherapy: 1 日 1 回 3 日間 (days 1-3); tocilizumab is a single infusion per event
+    assert reg.cycle_days == ("1-3" if frequency == "once daily" else None)
 
 
 def test_seed_product_dose_is_target_with_range(seed: tuple[Document, ExtractionResult]) -> None:
@@ -186,6 +188,29 @@ def test_seed_adverse_reactions(seed: tuple[Document, ExtractionResult], study: 
     f = _incidence(r, study, concept, arm, scope)
     assert (f.patient_count, f.percent, f.denominator) == (count, percent, n)
     assert doc.text[f.ref.start:f.ref.end].startswith(concept)
+
+
+@pytest.mark.parametrize("study,concept,arm,scope,count,soc", [
+    ("BB2121-MM-001", "サイトカイン放出症候群", "全体 137 例", "all", 116, "免疫系障害"),
+    ("BB2121-MM-001", "好中球減少症", "450×10^6 個 63 例", ">=3", 45, "血液およびリンパ系障害"),
+    ("BB2121-MM-001", "C-反応性蛋白増加", "全体 137 例", "all", 12, "臨床検査"),
+    ("BB2121-MM-001", "錯乱状態", "全体 137 例", "all", 13, "精神障害"),
+    ("BB2121-MM-001", "低血圧", "全体 137 例", "all", 7, "血管障害"),  # after the repeated header
+    ("CRB-401", "頭痛", "全体 62例", "all", 9, "神経系障害"),
+    ("CRB-401", "悪寒", "450×10^6 個 38例", "all", 4, "一般・全身障害および投与部位の状態"),
+    ("BB2121-MM-003", "肺炎", None, ">=3", 14, "感染症および寄生虫症"),
+    ("BB2121-MM-003", "頻脈", None, "all", 20, "心臓障害"),
+    ("BB2121-MM-003", "脱毛症", None, "all", 13, "皮膚および皮下組織障害"),
+    # SOC rows keep their own totals, the SOC as concept
+    ("BB2121-MM-001", "免疫系障害", "全体 137 例", "all", 120, None),
+    ("BB2121-MM-003", "血管障害", None, ">=3", 19, None),
+])
+def test_seed_adverse_reactions_system_organ_class(seed: tuple[Document, ExtractionResult], study: str,
+                                                   concept: str, arm: str | None, scope: str, count: int,
+                                                   soc: str | None) -> None:
+    _doc, r = seed
+    f = _incidence(r, study, concept, arm, scope)
+    assert (f.patient_count, f.soc.text if f.soc else None) == (count, soc)
 
 
 def test_seed_adverse_tables_skip_header_and_total_rows(seed: tuple[Document, ExtractionResult]) -> None:

@@ -115,6 +115,9 @@ def test_seed_dosage(seed004: tuple[Document, ExtractionResult], substance: str 
              and d.dose_min == low and d.dose_max == high]
     assert len(found) == 1
     assert (found[0].dose_unit, found[0].route, found[0].frequency) == (unit, route, freq)
+    # lymphodepleting chemotherapy runs on days 1-3 (1日1回3日間); the product itself has no run of days
+    assert found[0].cycle_days == ("1-3" if substance else None)
+    assert found[0].indication is None and found[0].combination_with == ()
 
 
 @pytest.mark.parametrize(("concept", "percent"), [
@@ -426,6 +429,62 @@ def test_sample_patient_flow_count_without_label_is_an_issue(tmp_path: Path) -> 
     r = extract(load_document(path))
     assert "登録" not in {f.stage for f in _of(r, PatientFlowCount)}
     assert any("patient-flow" in i.message for i in r.issues)
+
+
+_MULTI_LABEL = """\
+2023年3月27日作成(第1版)
+2025年6月10日改訂(第3版)
+販売名 テストリドカプセル5mg
+一般名 テストリド
+承認年月日 2023年3月27日
+【効能・効果】
+○多発性骨髄腫
+○骨髄異形成症候群
+【用法・用量】
+〈多発性骨髄腫〉
+デキサメタゾンとの併用において、通常、成人にはテストリドとして1日1回25mgを21日間連日経口投与した後、7日間休薬する。
+〈骨髄異形成症候群〉
+通常、成人にはテストリドとして1日1回10mgを21日間連日経口投与した後、7日間休薬する。
+"""
+
+
+@pytest.fixture()
+def multi_label(tmp_path: Path) -> ExtractionResult:
+    path = tmp_path / "label.txt"
+    path.write_text(_MULTI_LABEL, encoding="utf-8")
+    return extract(load_document(path))
+
+
+def test_full_dates_of_the_label(multi_label: ExtractionResult) -> None:
+    assert multi_label.products[0].approval_date == (dt.date(2023, 3, 27),)
+    assert multi_label.info.issued == dt.date(2025, 6, 10)  # the newest version
+
+
+@pytest.mark.parametrize(("dose", "indication", "combination"), [
+    (25, "多発性骨髄腫", ("デキサメタゾン",)),
+    (10, "骨髄異形成症候群", ()),
+])
+def test_dosage_per_indication_and_combination(multi_label: ExtractionResult, dose: int, indication: str,
+                                               combination: tuple[str, ...]) -> None:
+    (reg,) = [d for d in _of(multi_label, DosageRegimen) if d.dose_value == dose]
+    assert reg.indication == indication and reg.indication in {i.text for i in _of(multi_label, Indication)}
+    assert tuple(m.text for m in reg.combination_with) == combination
+    assert (reg.frequency, reg.cycle_days, reg.cycle_length_days) == ("once daily", "1-21", 28)
+
+
+def test_year_month_dates_give_no_day(sample: ExtractionResult) -> None:
+    # the sample label prints 承認年月 and 改訂 with year and month only
+    assert sample.products[0].approval_date == () and sample.info.issued is None
+
+
+def test_combination_with_a_drug_class_is_not_a_substance(tmp_path: Path) -> None:
+    path = tmp_path / "label.txt"
+    path.write_text("販売名 テストマブ点滴静注100mg\n【用法・用量】\n他の抗悪性腫瘍剤との併用において、通常、成人には"
+                    "テストマブとして1回100mgを2週間間隔で点滴静注する。\n", encoding="utf-8")
+    r = extract(load_document(path))
+    (reg,) = _of(r, DosageRegimen)
+    assert reg.combination_with == () and reg.frequency == "every 2 weeks"
+    assert any("drug class" in i.message for i in r.issues)
 
 
 # --------------------------------------------------------------------------- PDF renditions

@@ -564,10 +564,18 @@ def _drug_regimens(doc: Document, product: Mention, s: int, sentence: str,
         substance = None if _bare(name) in {_bare(o) for o in own} else Mention(name, doc.lang, "substance")
         route, freq = _route(trimmed), _frequency(trimmed)
         ref = doc.ref(s + clause_start, s + clause_end)
+        days = _daily_for(trimmed)
         for value, unit, _a, _b in _doses(trimmed):
             out.append(DosageRegimen(product, trimmed, ref, dose_value=value, dose_unit=unit,
-                                     route=route, frequency=freq, substance=substance))
+                                     route=route, frequency=freq, substance=substance,
+                                     cycle_days=f"1-{days}" if days else None))
     return out
+
+
+def _daily_for(text: str) -> int | None:
+    """``1 日 1 回 3 日間``: given on days 1 to N (a pre-treatment run, no cycle)."""
+    m = re.search(r"1\s*日\s*1\s*回\s*、?\s*(\d{1,2})\s*日間(?!\s*連日)", text)
+    return int(m.group(1)) if m else None
 
 
 # --------------------------------------------------------------------------- studies

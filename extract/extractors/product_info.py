@@ -42,7 +42,7 @@ from typing import Iterator
 from extract.model import (AdverseEventIncidence, ApprovalCondition, DocumentInfo, Document, DosageRegimen,
                            EfficacyResult, ExtractionResult, Fact, Indication, Issue, Lang, Mention, PatientFlowCount,
                            ProductFact, RequirementKind, SourceRef, StudyFact, UseRequirement)
-from extract.normalize.values import find_dates, find_quantities, parse_range, unflatten_power
+from extract.normalize.values import find_dates, find_quantities, parse_date, parse_range, unflatten_power
 
 DOSE_UNITS = {"mg", "mg/m2", "mg/kg", "cells", "cells/kg", "μg", "ug", "g", "mg/body"}
 
@@ -262,10 +262,11 @@ def extract(doc: Document) -> ExtractionResult:
     read_efficacy(ctx, studies)
     read_event_tables(ctx, studies)
     read_patient_flow(ctx, studies)
-    info = DocumentInfo(title=product[1], products=(ctx.product,), ref=doc.ref(*product[2]))
+    info = DocumentInfo(title=product[1], products=(ctx.product,), ref=doc.ref(*product[2]),
+                        issued=find_issued(lines))
     pf = ProductFact(product=ctx.product, ref=doc.ref(*product[2]), names=find_names(lines, ctx.product),
                      substances=find_substances(ctx), approval_number=tuple(find_approval_numbers(doc)),
-                     holder=find_holder(ctx))
+                     holder=find_holder(ctx), approval_date=find_approval_dates(lines))
     return ExtractionResult(info=info, products=(pf,), studies=tuple(s for s, _ in studies),
                             facts=tuple(dedupe(ctx.facts)), issues=tuple(issues))
 
@@ -346,6 +347,29 @@ def find_approval_numbers(doc: Document) -> list[str]:
         row = doc.text[m.start():line_end if line_end >= 0 else len(doc.text)]
         found.extend(re.findall(r"\d{5}[A-Z]{3}\d{5,8}", row))
     return list(dict.fromkeys(found))
+
+
+_APPROVAL_DATE = re.compile(r"^\s*(?:【)?承認年月日(?:】)?\s*[:：]?\s*(\S.*)$")
+_REVISED = re.compile(r"((?:\d{4}|(?:令和|平成)(?:\d{1,2}|元))\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:作成|改訂)")
+
+
+def find_approval_dates(lines: list[Line]) -> tuple[dt.date, ...]:
+    """Dates on the 承認年月日 line, full dates only: a label's 承認年月 (year and month) gives no
+    day, and a day is never invented. A table printed as a column of labels and then a column
+    of values is not read (which value is which is not known)."""
+    out: list[dt.date] = []
+    for ln in lines:
+        m = _APPROVAL_DATE.match(ln.text)
+        if m:
+            out.extend(d for d, _, _ in find_dates(m.group(1)) if d not in out)
+    return tuple(out)
+
+
+def find_issued(lines: list[Line]) -> dt.date | None:
+    """The latest full date written as ``…年…月…日作成`` / ``…改訂`` (a label lists its versions;
+    the newest is this document's). ``2025年4月改訂`` has no day and gives nothing."""
+    dates = [d for ln in lines for m in _REVISED.finditer(ln.text) if (d := parse_date(m.group(1)))]
+    return max(dates) if dates else None
 
 
 def find_holder(ctx: Ctx) -> Mention | None:
@@ -550,6 +574,7 @@ _ROUTES = (("静脈内", "intravenous"), ("点滴静注", "intravenous"), ("静�
 _FREQS = (("単回", "single dose"), ("1日1回", "once daily"), ("1日2回", "twice daily"),
           ("週1回", "once weekly"), ("2週間に1回", "every 2 weeks"), ("2週間間隔", "every 2 weeks"),
           ("3週間に1回", "every 3 weeks"), ("3週間間隔", "every 3 weeks"))
+_DAILY_FOR = re.compile(r"1日1回、?(\d{1,2})日間(?!連日)")
 _AS = re.compile(r"([^\s、。()]+?)(?:\([^()]*\))?として")
 _RANGE = re.compile(r"\d[\d.,]*(?:\s*×\s*10\^?\d{1,2})?\s*~\s*\d[\d.,]*(?:\s*×\s*10\^?\d{1,2})?\s*"
                     r"(?:個|mg/m2|mg/kg|mg|μg)")
@@ -613,16 +638,63 @@ def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
         value, unit = doses[0].value, doses[0].unit
     ws, we = whole or (s, e)
     text = p.text[ws:we]
+    combination = _combination(ctx, p, s, e) if substance is None else ()
     route = next((r for key, r in _ROUTES if key in seg), None)
     freq = next((f for key, f in _FREQS if key in seg), None)
     cycle = _CYCLE.search(seg)
     on_days = int(cycle.group(1)) if cycle else None
+    if on_days is None and (run := _DAILY_FOR.search(seg)):
+        on_days = int(run.group(1))  # 1日1回3日間: days 1-3, no cycle
     ctx.facts.append(DosageRegimen(
         ctx.product, text, ctx.ref(p.span(s, e)), dose_value=value, dose_min=low, dose_max=high,
         dose_unit=unit, route=route, frequency=freq,
-        cycle_length_days=on_days + int(cycle.group(2)) if cycle and on_days else None,
-        cycle_days=f"1-{on_days}" if on_days else None,
+        cycle_length_days=on_days + int(cycle.group(2)) if cycle and on_days else None,  # type: ignore[operator]
+        cycle_days=f"1-{on_days}" if on_days else None, combination_with=combination,
+        indication=_indication_for(ctx, p.span(s, e)[0]),
         substance=Mention(substance, ctx.lang, "substance") if substance else None))
+
+
+_SUBHEAD = re.compile(r"^\s*[〈<《]([^〉>》]{2,80})[〉>》]\s*$")
+_LABEL_HEAD = re.compile(r"^\s*(?:【[^】]+】|\d{1,2}\.\s*\S)")
+
+
+def _indication_for(ctx: Ctx, offset: int) -> str | None:
+    """The Indication a dosage belongs to when the label splits 用法・用量 by indication under
+    ``〈indication〉`` sub-headings: the nearest sub-heading above, within the same section,
+    naming one of the label's indications (its text starts with the sub-heading's)."""
+    indications = [f.text for f in ctx.facts if isinstance(f, Indication) and f.product == ctx.product]
+    if not indications:
+        return None
+    above = [ln for ln in ctx.lines if ln.end <= offset][-60:]
+    for ln in reversed(above):
+        if m := _SUBHEAD.match(ln.text):
+            name = _loose(m.group(1))
+            found = [t for t in indications if _loose(t).startswith(name)]  # type: ignore[union-attr]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                ctx.warn(f"dosage sub-heading {m.group(1)!r} names several indications", (ln.start, ln.end))
+            return None
+        if _LABEL_HEAD.match(ln.text):
+            return None
+    return None
+
+
+_COMBINED = re.compile(r"([^\s、。()ぁ-ん]+(?:(?:、|及び|並びに|又は)[^\s、。()ぁ-ん]+)*)(?:との併用において|と併用して|と併用し、)")
+
+
+def _combination(ctx: Ctx, p: Para, s: int, e: int) -> tuple[Mention, ...]:
+    """Drugs named in the dosage sentence as given with the product (``Xとの併用において、通常…``,
+    ``X及びYと併用して…``). A drug class (``他の抗悪性腫瘍剤``) names no substance: nothing is
+    recorded for it, and an Issue says so."""
+    m = _COMBINED.search(p.text[s:e])
+    if not m:
+        return ()
+    names = [n for n in re.split(r"、|及び|並びに|又は", m.group(1)) if n]
+    if any(re.search(r"剤$|薬$|療法$|^他の", n) for n in names):
+        ctx.warn(f"combination {m.group(1)!r} names a drug class, not recorded", p.span(s, e))
+        return ()
+    return tuple(Mention(n, ctx.lang, "substance") for n in names)
 
 
 # --------------------------------------------------------------------------- serious reactions
