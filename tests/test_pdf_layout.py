@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from extract.load import load_document
-from extract.load.pdf import find_columns, find_furniture, furniture_lines
+from extract.load.pdf import find_columns, find_furniture, furniture_lines, word_boxes
 from extract.model import Document
 
 
@@ -160,3 +160,18 @@ def _column_words(left_ends: list[float], right_x0: float = 310.0) -> list[tuple
 def test_find_columns(words: list[tuple[float, float, float, float]],
                       columns: tuple[float, float, float] | None) -> None:
     assert find_columns(words) == columns
+
+
+def _char(text: str, x0: float, top: float = 10.0) -> dict[str, object]:
+    return {"text": text, "x0": x0, "x1": x0 + 9, "top": top, "bottom": top + 9}
+
+
+@pytest.mark.parametrize(("chars", "boxes"), [
+    # a space ends a word; so does a gap wider than 3 pt; adjacent glyphs stay one word
+    ([_char("添", 40), _char("付", 49), _char(" ", 58), _char("文", 67)],
+     [(40, 10, 58, 19), (67, 10, 76, 19)]),
+    ([_char("A", 40), _char("B", 55)], [(40, 10, 49, 19), (55, 10, 64, 19)]),
+    ([_char("B", 51), _char("A", 40), _char("C", 62)], [(40, 10, 71, 19)]),
+])
+def test_word_boxes(chars: list[dict[str, object]], boxes: list[tuple[float, ...]]) -> None:
+    assert word_boxes([{"chars": chars}]) == boxes
