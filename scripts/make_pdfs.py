@@ -18,6 +18,10 @@ Bad inputs (``make_bad_inputs``): truncated, encrypted with an empty and with a 
 password, an image-only (scanned) page, a font without a ToUnicode map (hand-written PDF whose
 Type0/Identity-H font pdfminer can only show as ``(cid:N)``), zero pages, and a non-PDF.
 
+Page layouts (``make_layouts``), fictional wording: a two-column package-insert-like page, an
+RMP-summary-like three-column ruled table with multi-line cells, three pages with a running
+header, a "Confidential" mark and page numbers, and a tategaki (vertical text) page.
+
 Usage: ``python scripts/make_pdfs.py [OUT_DIR] [--seeds DIR] [--bad]`` (default ``corpus/pdf/``).
 """
 
@@ -612,7 +616,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS,
                         help="folder of seed .txt documents (skipped when absent)")
-    parser.add_argument("--bad", action="store_true", help="also write the bad-input PDFs")
+    parser.add_argument("--bad", action="store_true",
+                        help="also write the bad-input and page-layout PDFs")
     args = parser.parse_args(argv)
     for path in render_corpus(args.out, sources(args.seeds)):
         print(path)
