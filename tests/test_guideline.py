@@ -201,6 +201,7 @@ def test_seed_adverse_reactions(seed: tuple[Document, ExtractionResult], study: 
     ("BB2121-MM-003", "肺炎", None, ">=3", 14, "感染症および寄生虫症"),
     ("BB2121-MM-003", "頻脈", None, "all", 20, "心臓障害"),
     ("BB2121-MM-003", "脱毛症", None, "all", 13, "皮膚および皮下組織障害"),
+    ("BB2121-MM-003", "C-反応性蛋白増加", None, "all", 13, "臨床検査"),  # first row after the page break
     # SOC rows keep their own totals, the SOC as concept
     ("BB2121-MM-001", "免疫系障害", "全体 137 例", "all", 120, None),
     ("BB2121-MM-003", "血管障害", None, ">=3", 19, None),
