@@ -1,12 +1,18 @@
 """Ingest benchmark: pages/s of the loader and of the whole ingest against bare pdfplumber
-``page.extract_text()`` on the same PDFs, and peak memory loading a long generated PDF.
+``page.extract_text()`` on the same PDFs, the speed-up of ``--jobs N`` over ``--jobs 1``, peak
+memory ingesting a long generated PDF, and the share of ingest time spent linking.
+
+The long PDFs (``--pages``, default 500, for memory; ``--link-pages``, default 100, for the
+linking share) repeat a sample review report until they are that long, so every stage runs
+(classify, extract, link, build) and the numbers are those of a real document kind. Peak
+memory counts the measuring process and its worker processes (``RUSAGE_CHILDREN``).
 
 Every measurement runs in its own Python subprocess, so its peak resident memory
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own, and no cache is shared between
 runs. Times exclude interpreter start-up and imports (imports are done before the clock starts);
 each measurement runs ``--repeat`` times and the fastest run counts.
 
-Usage: ``python scripts/bench_ingest.py [--pdf-dir DIR] [--pages 100] [--jobs 2] [--repeat 2]``. Without
+Usage: ``python scripts/bench_ingest.py [--pdf-dir DIR] [--pages 500] [--link-pages 100] [--jobs 2] [--repeat 2]``. Without
 ``--pdf-dir`` the PDF renditions of the samples and (when present) the seeds are generated
 into a temporary folder with ``scripts/make_pdfs.py``.
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -44,7 +51,10 @@ class Result:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    """The largest resident set of this process or any of its (waited-for) workers."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, workers) / 1024  # Linux: KiB
 
 
 def _measure_plumber(paths: list[str]) -> tuple[int, float]:
@@ -87,7 +97,45 @@ def _measure_ingest(paths: list[str], jobs: int) -> tuple[int, float]:
     return sum(o.pages for o in outcomes), seconds
 
 
+def _measure_linking(paths: list[str]) -> dict[str, float]:
+    """Ingest with ``linker.link`` timed: its share of the ingest, and ``warm_up`` (spaCy and
+    Sudachi's one-off start, paid once per process) timed apart, before the clock starts."""
+    from extract import pipeline
+    from extract.normalize import linker
+    from extract.store import Store
+
+    for module in ("extract.classify", "extract.rdf.build"):
+        importlib.import_module(module)
+    start = time.perf_counter()
+    linker.warm_up()
+    warm = time.perf_counter() - start
+    spent = [0.0]
+    real_link = linker.link
+
+    def timed_link(*args, **kwargs):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        try:
+            return real_link(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - t0
+
+    linker.link = timed_link  # process_file imports it from the module at call time
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "store") as store:
+        pipeline.ensure_ontology(store)
+        start = time.perf_counter()
+        outcomes = pipeline.ingest_paths(paths, store)
+        seconds = time.perf_counter() - start
+    return {"pages": sum(o.pages for o in outcomes), "seconds": seconds, "link_s": spent[0],
+            "warm_up_s": warm, "facts": sum(o.facts for o in outcomes),
+            "status": ",".join(o.status for o in outcomes)}
+
+
 def _child(kind: str, paths: list[str], jobs: int) -> None:
+    if kind == "linking":
+        data = _measure_linking(paths)
+        data["peak_mb"] = _peak_mb()
+        print(json.dumps(data))
+        return
     if kind == "plumber":
         pages, seconds = _measure_plumber(paths)
     elif kind == "load":
@@ -129,17 +177,39 @@ def renditions(out: Path) -> list[Path]:
     return make_pdfs.render_corpus(out)
 
 
+LONG_SOURCE = HERE.parent / "corpus" / "samples" / "review_report_ja.txt"
+
+
 def long_pdf(out: Path, pages: int) -> Path:
-    """A dense generated PDF: Japanese and English text and a ruled table on every page."""
+    """A PDF of at least ``pages`` pages: the sample Japanese review report (text, headings,
+    ruled tables) repeated, each copy starting a new page, so it classifies and extracts
+    like a real review report."""
     import make_pdfs
 
-    body = "\n".join([
-        *make_pdfs.SAMPLE_LINES,
-        *[f"{i}. 本品の用法及び用量は通常成人に1日1回 {i * 5} mg を経口投与する。The dose is "
-          f"{i * 5} mg once daily." for i in range(1, 36)],
-        *make_pdfs.SAMPLE_TABLE,
-    ])
-    return make_pdfs.render_text("\f".join([body] * pages), out / f"long_{pages}.pdf")
+    body = LONG_SOURCE.read_text(encoding="utf-8")
+    per_copy = max(len(make_pdfs.paginate(body)), 1)
+    copies = -(-pages // per_copy)
+    return make_pdfs.render_text("\f".join([body] * copies), out / f"long_{pages}.pdf")
+
+
+def measure_linking(path: Path) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--child", "linking", str(path)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"linking measurement failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def largest_share(pdfs: list[Path]) -> float:
+    """The largest document's share of all pages (bounds what parallel workers can gain)."""
+    import pypdfium2
+
+    counts = []
+    for path in pdfs:
+        pdf = pypdfium2.PdfDocument(str(path))
+        counts.append(len(pdf))
+        pdf.close()
+    return max(counts) / sum(counts) if counts else 0.0
 
 
 def table(results: list[Result], base: Result) -> str:
@@ -156,7 +226,8 @@ def main() -> int:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--pdf-dir", type=Path, help="PDFs to measure (default: generate renditions)")
-    parser.add_argument("--pages", type=int, default=100, help="length of the memory-test PDF")
+    parser.add_argument("--pages", type=int, default=500, help="length of the memory-test PDF")
+    parser.add_argument("--link-pages", type=int, default=100, help="length of the linking-share PDF")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for the --jobs run")
     parser.add_argument("--repeat", type=int, default=REPEAT, help="runs per measurement (fastest)")
     args = parser.parse_args()
@@ -168,21 +239,34 @@ def main() -> int:
         out = Path(tmp)
         pdfs = sorted(args.pdf_dir.glob("*.pdf")) if args.pdf_dir else renditions(out / "pdf")
         big = long_pdf(out, args.pages)
-        print(f"{len(pdfs)} PDF renditions; memory test on a generated {args.pages}-page PDF\n")
+        print(f"{len(pdfs)} PDF renditions; memory test on a generated {args.pages}-page PDF; "
+              f"{os.cpu_count()} CPU(s)\n")
         base = measure("bare pdfplumber extract_text()", "plumber", pdfs)
         results = [base, measure("load_document (text + tables + checks)", "load", pdfs)]
         if has_pipeline():
-            results.append(measure("ingest_paths --jobs 1 (load..store)", "ingest", pdfs, 1))
-            results.append(measure(f"ingest_paths --jobs {args.jobs}", "ingest", pdfs, args.jobs))
+            one = measure("ingest_paths --jobs 1 (load..store)", "ingest", pdfs, 1)
+            many = measure(f"ingest_paths --jobs {args.jobs}", "ingest", pdfs, args.jobs)
+            results += [one, many]
         else:
             print("(extract.pipeline.ingest_paths not found: ingest not measured)")
         print(table(results, base))
+        if has_pipeline():
+            print(f"\nspeed-up of --jobs {args.jobs} over --jobs 1: {one.seconds / many.seconds:.2f}x "
+                  f"(largest document: {largest_share(pdfs):.0%} of all pages; no run can be "
+                  f"shorter than its largest document)")
         print()
         big_base = measure(f"bare pdfplumber, {args.pages}-page PDF", "plumber", [big])
         big_results = [big_base, measure(f"load_document, {args.pages}-page PDF", "load", [big])]
         if has_pipeline():
             big_results.append(measure(f"ingest_paths, {args.pages}-page PDF", "ingest", [big], 1))
         print(table(big_results, big_base))
+        if has_pipeline():
+            link_pdf = long_pdf(out, args.link_pages)
+            data = measure_linking(link_pdf)
+            print(f"\nlinking on a {int(data['pages'])}-page PDF ({data['status']}, {int(data['facts'])} facts): "
+                  f"link() {data['link_s']:.2f} s of {data['seconds']:.2f} s ingest = "
+                  f"{data['link_s'] / data['seconds']:.0%}; warm_up() once per process "
+                  f"{data['warm_up_s']:.2f} s (not counted)")
     return 0
 
 
