@@ -169,12 +169,7 @@ def query(sparql: Optional[str] = typer.Argument(None, help="a SPARQL query, or 
         _fail(f"--format must be table, csv or json, not {fmt!r}")
     if (sparql is None) == (name is None):
         _fail("give either a SPARQL query (or @file.rq) or --name NAME")
-    values: dict[str, str] = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            _fail(f"--param takes key=value, not {item!r}")
-        values[key.strip()] = value
+    values = _param_values(params)
     try:
         with Store(_store_path(store), read_only=True) as st:
             if name is not None:
@@ -204,15 +199,31 @@ def query(sparql: Optional[str] = typer.Argument(None, help="a SPARQL query, or 
     print_rows(variables, rows, fmt)
 
 
+def _param_values(params: list[str]) -> dict[str, str]:
+    """``--param key=value`` options as a dict (usage error on a malformed one)."""
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--param takes key=value, not {item!r}")
+        values[key.strip()] = value
+    return values
+
+
+def _print_catalogue(items: Any) -> None:
+    """Named queries or views: name, titles, parameters."""
+    for q in items:
+        typer.echo(f"{q.name}\n  {q.title_en}\n  {q.title_ja}")
+        for p in q.params:
+            typer.echo(f"  --param {p.name}=…  ({p.type}{', required' if p.required else ''}) {p.description}")
+
+
 @app.command("queries")
 def list_queries() -> None:
     """List the named queries with their parameters."""
     from extract.queries import load_queries
 
-    for q in load_queries().values():
-        typer.echo(f"{q.name}\n  {q.title_en}\n  {q.title_ja}")
-        for p in q.params:
-            typer.echo(f"  --param {p.name}=…  ({p.type}{', required' if p.required else ''}) {p.description}")
+    _print_catalogue(load_queries().values())
 
 
 @app.command("views")
@@ -220,10 +231,7 @@ def list_views() -> None:
     """List the graph views (for export-view) with their parameters."""
     from extract.views import load_views
 
-    for v in load_views().values():
-        typer.echo(f"{v.name}\n  {v.title_en}\n  {v.title_ja}")
-        for p in v.params:
-            typer.echo(f"  --param {p.name}=…  ({p.type}{', required' if p.required else ''}) {p.description}")
+    _print_catalogue(load_views().values())
 
 
 @app.command("export-view")
@@ -245,12 +253,7 @@ def export_view_cmd(name: str = typer.Argument(..., help="a view (see `yakuji vi
         _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if lang not in ("ja", "en"):
         _fail(f"--lang must be ja or en, not {lang!r}")
-    values: dict[str, str] = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            _fail(f"--param takes key=value, not {item!r}")
-        values[key.strip()] = value
+    values = _param_values(params)
     try:
         with Store(_store_path(store), read_only=True) as st:
             try:
