@@ -435,6 +435,10 @@ class EfficacyResult:
     data_cutoff: dt.date | None = field(default=None, metadata=_p("dataCutoff", key=True))
     patient_count: int | None = field(default=None, metadata=_p("patientCount", key=True))
     denominator: int | None = field(default=None, metadata=_p("denominator", key=True))
+    # the response criteria as written when the sentence names them ("criteria adjusted as closely
+    # as possible to …"): a secondary analysis of the same endpoint must not read as a second
+    # primary result
+    criteria: str | None = field(default=None, metadata=_p("responseCriteria", lang=True, key=True))
     rdf_class = "EfficacyResult"
 
 

@@ -206,7 +206,8 @@ def test_seed_pooled_alias_not_linked(seed):
 
 def test_seed_efficacy(seed):
     _, r = seed
-    (e,) = [e for e in _of(r, EfficacyResult) if e.arm is None]  # subgroups: test_seed_respective_rates
+    # subgroups: test_seed_respective_rates; other criteria: test_seed_rates_under_other_criteria
+    (e,) = [e for e in _of(r, EfficacyResult) if e.arm is None and e.criteria is None]
     assert e.study.text == "CC-5013-ATLL-002" and e.endpoint == "ORR"
     assert (e.value, e.unit, e.ci_lower, e.ci_upper) == (Decimal("42.3"), "%", Decimal("23.35"),
                                                          Decimal("63.08"))
@@ -785,6 +786,28 @@ def test_family_codes(text, known, found):
     from extract.extractors.review_report import family_codes
 
     assert [c for c, _ in family_codes(text, known)] == found
+
+
+_ADJUSTED = "criteria adjusted as closely as possible to Criteria of International Conference on Human Retrovirology"
+_MODIFIED = "criteria partially modified from Criteria of International Conference on Human Retrovirology"
+
+
+@pytest.mark.parametrize(("arm", "criteria", "value", "lo", "hi", "n", "total"), [
+    (None, _ADJUSTED, "26.9", "11.57", "47.79", 7, 26),
+    ("acute-type ATLL", _MODIFIED, "33.3", None, None, 5, 15),
+    ("lymphoma-type ATLL", _MODIFIED, "57.1", None, None, 4, 7),
+    ("chronic type ATLL with a poor prognostic factor", _MODIFIED, "50.0", None, None, 2, 4),
+])
+def test_seed_rates_under_other_criteria(seed, arm, criteria, value, lo, hi, n, total):
+    """A rate "calculated according to <criteria>" keeps the criteria (without the footnote
+    marker of ``criteria8)``) and no cut-off the sentence does not give, so it cannot be read as
+    a second primary result; "by disease type … was x% (n of N patients) for A, …" gives one per type."""
+    doc, r = seed
+    (e,) = [e for e in _of(r, EfficacyResult) if e.criteria == criteria and e.arm == arm]
+    assert (e.study.text, e.endpoint, e.unit, e.data_cutoff) == ("CC-5013-ATLL-002", "ORR", "%", None)
+    assert (e.value, e.ci_lower, e.ci_upper) == (Decimal(value), lo and Decimal(lo), hi and Decimal(hi))
+    assert (e.patient_count, e.denominator) == (n, total)
+    assert f"{value}%" in doc.text[e.ref.start:e.ref.end]
 
 
 @pytest.mark.parametrize(("arm", "value", "lo", "hi", "n", "total"), [

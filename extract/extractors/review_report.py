@@ -645,9 +645,13 @@ def unlisted_studies(doc: Document, idx: StudyIndex, info: dict[str, StudyInfo],
 
 # ---- efficacy
 
+_RATE_EP = r"(?P<ep>(?:best\s+)?overall\s+response\s+rate|complete\s+response\s+rate|response\s+rate)"
+# ", calculated according to the criteria adjusted as closely as possible to …,": the figure
+# is a secondary analysis under other criteria, kept apart from the primary result
+_CRITERIA = r",\s*(?:calculated|assessed|evaluated)\s+(?:according\s+to|based\s+on|by)\s+(?:the\s+)?(?P<crit>[^,;]+?),\s*"
 _EFFICACY_EN = re.compile(
-    r"(?P<ep>(?:best\s+)?overall\s+response\s+rate|complete\s+response\s+rate|response\s+rate)"
-    r"\s+\[95%\s+CI\]\s*(?:\(%\)\s*)?(?:,\s*the\s+primary\s+endpoint,\s*)?(?:was|of)\s+"
+    _RATE_EP + r"\s+\[95%\s+CI\]\s*(?:\(%\)\s*)?(?:,\s*the\s+primary\s+endpoint,\s*|" + _CRITERIA + r")?"
+    r"(?:was|of)\s+"
     r"(?P<v>\d+(?:\.\d+)?)%\s+\[(?P<lo>\d+(?:\.\d+)?)%?,\s*(?P<hi>\d+(?:\.\d+)?)%?\]\s+"
     r"\((?P<n>\d+)\s+of\s+(?P<N>\d+)\s+patients\)")
 _PCT_CI_N = (r"(?P<v{0}>\d+(?:\.\d+)?)%\s+\[(?P<lo{0}>\d+(?:\.\d+)?)%?,\s*(?P<hi{0}>\d+(?:\.\d+)?)%?\]\s+"
@@ -658,6 +662,13 @@ _RESPECTIVELY_EN = re.compile(
     r"(?P<ep>(?:best\s+)?overall\s+response\s+rate|complete\s+response\s+rate|response\s+rate)"
     r"\s+\[95%\s+CI\]\s+in\s+(?P<arm1>patients\s[^.;\[\]]+?)\s+and\s+in\s+(?P<arm2>patients\s[^.;\[\]]+?)"
     r"\s+was\s+" + _PCT_CI_N.format(1) + r"\s+and\s+" + _PCT_CI_N.format(2) + r",?\s+respectively")
+# "the best overall response rate by disease type, calculated according to …, was 33.3% (5 of 15
+# patients) for A, 57.1% (4 of 7 patients) for B, and 50.0% (2 of 4 patients) for C"
+_BY_SUBGROUP_EN = re.compile(
+    _RATE_EP + r"\s+by\s+[a-z][\w -]*?(?:" + _CRITERIA + r"|\s+)was\s+"
+    r"(?P<list>\d+(?:\.\d+)?%\s+\(\d+\s+of\s+\d+\s+patients\)\s+for\s+[^;]+?)(?=\.(?:\d+\))?(?:\s|$))")
+_SUBGROUP_ITEM = re.compile(r"(?P<v>\d+(?:\.\d+)?)%\s+\((?P<n>\d+)\s+of\s+(?P<N>\d+)\s+patients\)\s+for\s+"
+                            r"(?P<arm>.+?)(?=,?\s+and\s+\d|,\s*\d|$)", re.S)
 _STUDY_REF_EN = re.compile(r"Study\s+" + _STUDY_NAME)
 _NUM_OR_NE = r"(?:\d+(?:\.\d+)?|NE)"
 _TIME_EP = (r"(?P<ep>progression-free\s+survival|overall\s+survival|duration\s+of\s+response|PFS|OS|DOR)")
@@ -696,11 +707,16 @@ def _en_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
         ident = _study_before(doc, idx, m.start(), issues, m.end())
         if ident is None:
             continue
+        crit = _criteria(m)
         out.append(EfficacyResult(
             Mention(ident, "en", "study"), _endpoint(m.group("ep")), doc.ref(m.start(), m.end()),
             value=_num(m.group("v")), unit="%", ci_lower=_num(m.group("lo")),
-            ci_upper=_num(m.group("hi")), data_cutoff=cutoffs.get(ident),
-            patient_count=int(m.group("n")), denominator=int(m.group("N"))))
+            ci_upper=_num(m.group("hi")), data_cutoff=None if crit else cutoffs.get(ident),
+            patient_count=int(m.group("n")), denominator=int(m.group("N")), criteria=crit))
+    for m in _BY_SUBGROUP_EN.finditer(doc.text):
+        ident = _study_before(doc, idx, m.start(), issues, m.end())
+        if ident is not None:
+            out.extend(_subgroup_rates(doc, m, ident))
     for m in _RESPECTIVELY_EN.finditer(doc.text):
         ident = _study_before(doc, idx, m.start(), issues, m.end())
         if ident is not None:
@@ -712,6 +728,32 @@ def _en_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
                 ep = " ".join(m.group("ep").split())
                 out.extend(time_results(doc, m, ident, _EP_CODES.get(ep.lower(), ep),
                                         unit or m.group("unit"), cutoffs.get(ident)))
+    return out
+
+
+_FOOTNOTE_MARK = re.compile(r"(?<=[A-Za-z.])\d{1,2}\)")
+
+
+def _criteria(m: re.Match[str]) -> str | None:
+    """The criteria clause as written, on one line, without footnote markers (``criteria8)``)."""
+    crit = m.groupdict().get("crit")
+    return " ".join(_FOOTNOTE_MARK.sub("", crit).split()) if crit else None
+
+
+def _subgroup_rates(doc: Document, m: re.Match[str], ident: str) -> list[Fact]:
+    """One rate per subgroup of a "… by disease type, …, was x% (n of N patients) for A, …"
+    sentence, the subgroup as written being the arm. The sentence gives no cut-off, so none is
+    assumed; a subgroup whose numbers do not read as n of N with n <= N is not kept."""
+    out: list[Fact] = []
+    for it in _SUBGROUP_ITEM.finditer(m.group("list")):
+        n, total = int(it.group("n")), int(it.group("N"))
+        arm = " ".join(_FOOTNOTE_MARK.sub("", it.group("arm")).split()).rstrip(".")
+        if n > total or not arm:
+            continue
+        out.append(EfficacyResult(
+            Mention(ident, "en", "study"), _endpoint(m.group("ep")), doc.ref(m.start(), m.end()),
+            value=_num(it.group("v")), unit="%", arm=arm, patient_count=n, denominator=total,
+            criteria=_criteria(m)))
     return out
 
 
