@@ -135,6 +135,43 @@ class Section:
 
 
 PageStatus = Literal["ok", "unreadable", "ocr"]
+FurnitureKind = Literal["header", "footer", "page-number", "confidential"]
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """A footnote printed apart from the body (smaller type at the foot of a page, or a block
+    of marked lines ending a text page), linked to the markers that point to it.
+
+    ``marker`` as printed at the footnote's start (``1)``, ``*1``, ``注1)``, ``※``); the footnote,
+    marker included, is ``Document.text[text_start:text_end]`` (it stays in the text, where it was
+    printed); ``ref_offsets`` are the start offsets of the same marker in the page's body text
+    (``25 mg1)`` → the offset of ``1)``), so an extractor can drop the marker from a number and
+    knows which note qualifies the value."""
+
+    marker: str
+    text_start: int
+    text_end: int
+    page: int | None
+    ref_offsets: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.marker or self.text_start < 0 or self.text_end <= self.text_start:
+            raise ValueError(f"bad footnote {self.marker!r} at {self.text_start}..{self.text_end}")
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """A line the PDF loader removed from a page's text: a running header or footer, a page
+    number or a "Confidential" mark (kept here so what was dropped stays on record)."""
+
+    page: int | None
+    kind: FurnitureKind
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("header", "footer", "page-number", "confidential"):
+            raise ValueError(f"unknown furniture kind {self.kind!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +206,8 @@ class Document:
     blocks: tuple[Block, ...]
     tables: tuple[Table, ...]
     sections: tuple[Section, ...]  # top level; children nested
+    footnotes: tuple[Footnote, ...] = ()  # in text order
+    furniture: tuple[Furniture, ...] = ()  # what the PDF loader removed, page by page
     _page_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -216,6 +255,14 @@ class Document:
 
     def unreadable_pages(self) -> list[Page]:
         return [p for p in self.pages if p.status == "unreadable"]
+
+    def footnote_at(self, offset: int) -> Footnote | None:
+        """The footnote whose text holds ``offset`` (extractors skip footnote text)."""
+        return next((f for f in self.footnotes if f.text_start <= offset < f.text_end), None)
+
+    def footnote_marker_at(self, offset: int) -> Footnote | None:
+        """The footnote whose marker starts at ``offset`` in the body (``25 mg1)``: the ``1``)."""
+        return next((f for f in self.footnotes if offset in f.ref_offsets), None)
 
 
 @dataclass(frozen=True, slots=True)

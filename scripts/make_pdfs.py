@@ -557,9 +557,13 @@ FURNITURE_BODY = (
 )
 
 
+FURNITURE_FOOTER = "架空製薬株式会社"
+
+
 def make_furniture(out: Path) -> Path:
-    """Three pages with a running header, a "Confidential" mark and a footer page number in
-    a different style on each page (``- 1 -``, ``2 / 3``, ``3``), around two body lines."""
+    """Three pages with a running header, a "Confidential" mark under it, a running footer
+    and a footer page number in a different style on each page (``- 1 -``, ``2 / 3``, ``3``),
+    around two body lines."""
     from reportlab.pdfgen.canvas import Canvas
 
     canvas = Canvas(str(out), pagesize=A4, invariant=1)
@@ -567,9 +571,10 @@ def make_furniture(out: Path) -> Path:
     footers = ("- 1 -", "2 / 3", "3")
     for body, footer in zip(FURNITURE_BODY, footers):
         _draw(canvas, MARGIN, A4[1] - MARGIN, FURNITURE_HEADER, 100.0)
-        _draw(canvas, A4[0] - MARGIN - 60, A4[1] - MARGIN, "Confidential", 100.0)
+        _draw(canvas, A4[0] - MARGIN - 60, A4[1] - MARGIN - LEADING, "Confidential", 100.0)
         for i, line in enumerate(body):
             _draw(canvas, MARGIN, A4[1] - 3 * MARGIN - LEADING * i, line, 100.0)
+        _draw(canvas, MARGIN, MARGIN / 2 + LEADING, FURNITURE_FOOTER, 100.0)
         _draw(canvas, A4[0] / 2 - 10, MARGIN / 2, footer, 100.0)
         canvas.showPage()
     canvas.save()

@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from extract.load import load_document
-from extract.load.pdf import find_columns, find_furniture, furniture_lines, word_boxes
+from extract.load.pdf import classify_furniture, find_columns, find_furniture, furniture_lines, word_boxes
 from extract.model import Document
 
 
@@ -100,6 +100,25 @@ def test_running_header_footer_and_page_numbers_are_removed(layouts: dict[str, D
     assert "Confidential" not in doc.text and "審査報告書" not in doc.text
 
 
+@pytest.mark.parametrize(("page", "recorded"), [
+    (1, [("header", "架空マブ 審査報告書"), ("confidential", "Confidential"),
+         ("footer", "架空製薬株式会社"), ("page-number", "- 1 -")]),
+    (2, [("header", "架空マブ 審査報告書"), ("confidential", "Confidential"),
+         ("footer", "架空製薬株式会社"), ("page-number", "2 / 3")]),
+    (3, [("header", "架空マブ 審査報告書"), ("confidential", "Confidential"),
+         ("footer", "架空製薬株式会社"), ("page-number", "3")]),
+])
+def test_removed_furniture_is_recorded(layouts: dict[str, Document], page: int,
+                                       recorded: list[tuple[str, str]]) -> None:
+    doc = layouts["furniture.pdf"]
+    assert [(f.kind, f.text) for f in doc.furniture if f.page == page] == recorded
+
+
+def test_no_furniture_recorded_when_none_removed(layouts: dict[str, Document]) -> None:
+    assert layouts["rmp_table.pdf"].furniture == ()
+    assert layouts["two_column.pdf"].furniture == ()  # a lone "- 1 -" stays in the text
+
+
 def test_vertical_text_is_read_from_the_right(layouts: dict[str, Document]) -> None:
     doc = layouts["vertical.pdf"]
     assert _lines(doc) == ["架空錠の使用上の注意", "本剤は食後に服用すること", "眠気に注意すること"]
@@ -134,6 +153,16 @@ def test_furniture_lines(pages: list[list[tuple[float, str]]], expected: list[li
 def test_furniture_indices_are_per_page() -> None:
     pages = [[(HEADER, "Header"), (BODY, "x")], [(HEADER, "Header"), (BODY, "y")]]
     assert find_furniture(pages, [800.0, 800.0]) == [{0}, {0}]
+
+
+def test_furniture_kinds() -> None:
+    pages = [[(HEADER, "社外秘"), (HEADER + 12, "Report"), (BODY, "x"), (FOOTER, "Page 1 of 2")],
+             [(HEADER, "社外秘"), (HEADER + 12, "Report"), (BODY, "y"), (FOOTER - 12, "ACME"),
+              (FOOTER, "Page 2 of 2")]]
+    assert classify_furniture(pages, [800.0, 800.0]) == [
+        {0: "confidential", 1: "header", 3: "footer"},
+        {0: "confidential", 1: "header", 4: "footer"},  # "ACME" is on one page only
+    ]
 
 
 def _column_words(left_ends: list[float], right_x0: float = 310.0) -> list[tuple[float, float, float, float]]:

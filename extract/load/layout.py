@@ -38,7 +38,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extract.model import Block, BlockKind, Cell, Document, Lang, Page, PageStatus, Section, SourceRef, Table
+from extract.model import (Block, BlockKind, Cell, Document, Footnote, Furniture, FurnitureKind, Lang, Page,
+                           PageStatus, Section, SourceRef, Table)
 from extract.normalize.text import clean_text, detect_lang, join_lines
 
 
@@ -58,11 +59,17 @@ class RawTable:
 
 @dataclass(frozen=True, slots=True)
 class RawPage:
+    """One page as a loader read it. ``furniture``: the lines the loader removed, as
+    ``(kind, text)``; ``footnote_lines``: indices into ``lines`` that the loader saw printed
+    as footnotes (smaller type at the foot of the page), each footnote starting at a marker."""
+
     number: int | None
     lines: tuple[str, ...]
     tables: tuple[RawTable, ...] = ()
     status: PageStatus = "ok"
     reason: str = ""
+    furniture: tuple[tuple[FurnitureKind, str], ...] = ()
+    footnote_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +129,11 @@ def build_document(*, data: bytes, path: str, source_format: str, shape: str,
     tables = tuple(_table(refs, raw_t, text, page_objs[i], lines)
                    for i, raw in enumerate(pages) for raw_t in raw.tables)
     tables = merge_continued_tables(tables, lines, page_objs, refs)
+    furniture = tuple(Furniture(raw.number, kind, clean_text(line) if clean else line)
+                      for raw in pages for kind, line in raw.furniture)
     return Document(doc_id=doc_id, path=path, source_format=source_format,  # type: ignore[arg-type]
                     shape=shape, lang=lang, text=text, pages=tuple(page_objs), blocks=blocks,
-                    tables=tables, sections=sections)
+                    tables=tables, sections=sections, furniture=furniture)
 
 
 def _lines_of(body: str, offset: int, raw_lines: tuple[str, ...], page_index: int) -> list[Line]:

@@ -64,7 +64,7 @@ from typing import Any
 
 from extract.errors import InputError, missing_dependency
 from extract.load.layout import RawPage, RawTable, build_document
-from extract.model import Document
+from extract.model import Document, FurnitureKind
 from extract.normalize.text import join_lines
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -142,7 +142,7 @@ class _PdfReader:
             if self._pdfium is not None:
                 self._pdfium.close()
         plumbed = [page for page in read if isinstance(page, _Plumbed)]
-        drops = find_furniture([p.edge_candidates() for p in plumbed], [p.height for p in plumbed])
+        drops = classify_furniture([p.edge_candidates() for p in plumbed], [p.height for p in plumbed])
         done = {id(p): p.finish(drop) for p, drop in zip(plumbed, drops)}
         return [done[id(page)] if isinstance(page, _Plumbed) else page for page in read]
 
@@ -293,10 +293,13 @@ class _Plumbed:
         """The page's text lines (not table rows), by height on the page."""
         return sorted(self._plain(), key=lambda item: item[0])
 
-    def finish(self, furniture: set[int]) -> RawPage:
+    def finish(self, furniture: dict[int, FurnitureKind]) -> RawPage:
         """Lay the page out without its furniture (``furniture``: indices into
-        ``edge_candidates()``); segments are separated by a blank line."""
-        drop = {id(item) for k, item in enumerate(self.edge_candidates()) if k in furniture}
+        ``edge_candidates()`` and their kinds, recorded on the page); segments are separated
+        by a blank line."""
+        candidates = self.edge_candidates()
+        drop = {id(candidates[k]) for k in furniture}
+        removed = tuple((kind, candidates[k][1].strip()) for k, kind in sorted(furniture.items()))
         lines: list[str] = []
         index: dict[int, int] = {}
         for segment in self.segments:
@@ -311,7 +314,8 @@ class _Plumbed:
         tables = tuple(RawTable(rows, self.number, header_rows=1,
                                 first_line=_first_line(list(items), index))
                        for rows, items in self.tables if rows)
-        return RawPage(self.number, tuple(_replace_cids(lines)), tables, "ok", self.note)
+        return RawPage(self.number, tuple(_replace_cids(lines)), tables, "ok", self.note,
+                       furniture=removed)
 
 
 def _read_plumber(page: Any, number: int) -> _Plumbed:
@@ -511,26 +515,52 @@ _MARK = re.compile(r"^(?:strictly\s+)?confidential$|^(?:社外秘|部外秘|関�
 
 
 def find_furniture(pages: list[list[Item]], heights: list[float]) -> list[set[int]]:
-    """Per page, the indices of its lines that are page furniture and must leave the text.
+    """Per page, the indices of its lines that are page furniture and must leave the text
+    (``classify_furniture`` without the kinds)."""
+    return [set(kinds) for kinds in classify_furniture(pages, heights)]
+
+
+def classify_furniture(pages: list[list[Item]], heights: list[float]) -> list[dict[int, FurnitureKind]]:
+    """Per page, its furniture lines (index → kind), which leave the text but are recorded.
 
     Only the first two and last two lines of a page, and only inside the top or bottom
-    ``BAND`` of its height, are candidates. Of those: a "Confidential"/社外秘 mark; a page
-    number (``- 3 -``, ``3 / 12``, ``3``, ``Page 3``) whose value minus the page's position is
-    the same on at least two pages; and a running line (digits ignored) found at the same
-    edge of at least half the pages, two at least. ``pages``: each page's lines as
-    ``(top, text)`` sorted by top; ``heights``: each page's height."""
-    edges: list[list[tuple[int, str, str]]] = []  # (index, edge, text)
-    for lines, height in zip(pages, heights):
-        picked = sorted(set(range(min(2, len(lines)))) | set(range(max(len(lines) - 2, 0), len(lines))))
-        found = []
-        for k in picked:
-            top, text = lines[k]
-            text = unicodedata.normalize("NFKC", text).strip()
-            edge = "top" if top < BAND * height else "bottom" if top > (1 - BAND) * height else ""
-            if edge and text:
-                found.append((k, edge, text))
-        edges.append(found)
-    drops: list[set[int]] = [{k for k, _, text in found if _MARK.match(text)} for found in edges]
+    ``BAND`` of its height, are candidates. Of those: a "Confidential"/社外秘 mark
+    (``confidential``); a page number (``- 3 -``, ``3 / 12``, ``3``, ``Page 3``) whose value minus
+    the page's position is the same on at least two pages (``page-number``); and a running
+    line (the same text, or the same but for a number rising with the page: ``Page 3 of 12``)
+    found at the same edge of at least half the pages, two at least (``header`` at the top,
+    ``footer`` at the bottom). ``pages``: each page's lines as ``(top, text)`` sorted
+    by top; ``heights``: each page's height."""
+    edges = [_edge_lines(lines, height) for lines, height in zip(pages, heights)]
+    kinds: list[dict[int, FurnitureKind]] = [
+        {k: "confidential" for k, _, text in found if _MARK.match(text)} for found in edges]
+    for hits in _page_numbers(edges).values():
+        if len({p for p, _ in hits}) >= 2:
+            for p, k in hits:
+                kinds[p].setdefault(k, "page-number")
+    need = max(2, (len(pages) + 1) // 2)
+    for (edge, _text), hits in _running_lines(edges).items():
+        if len({p for p, _ in hits}) >= need:
+            for p, k in hits:
+                kinds[p].setdefault(k, "header" if edge == "top" else "footer")
+    return kinds
+
+
+def _edge_lines(lines: list[Item], height: float) -> list[tuple[int, str, str]]:
+    """The candidates of one page: ``(index, "top"|"bottom", text)``."""
+    picked = sorted(set(range(min(2, len(lines)))) | set(range(max(len(lines) - 2, 0), len(lines))))
+    found = []
+    for k in picked:
+        top, text = lines[k]
+        text = unicodedata.normalize("NFKC", text).strip()
+        edge = "top" if top < BAND * height else "bottom" if top > (1 - BAND) * height else ""
+        if edge and text:
+            found.append((k, edge, text))
+    return found
+
+
+def _page_numbers(edges: list[list[tuple[int, str, str]]]) -> dict[int, list[tuple[int, int]]]:
+    """Bare page numbers grouped by value minus page position: ``(page, index)`` lists."""
     offsets: dict[int, list[tuple[int, int]]] = {}
     for p, found in enumerate(edges):
         for k, _, text in found:
@@ -538,26 +568,25 @@ def find_furniture(pages: list[list[Item]], heights: list[float]) -> list[set[in
             if m:
                 value = int(next(g for g in m.groups() if g))
                 offsets.setdefault(value - p, []).append((p, k))
-    for hits in offsets.values():
-        if len({p for p, _ in hits}) >= 2:
-            for p, k in hits:
-                drops[p].add(k)
-    need = max(2, (len(pages) + 1) // 2)
+    return offsets
+
+
+def _running_lines(edges: list[list[tuple[int, str, str]]]) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """Edge lines with letters, ``(page, index)`` lists keyed by ``(edge, text)`` (spaces
+    squeezed), and again by their shape with the first number minus the page position, so
+    that "Page 3 of 12" on page 3 and "Page 4 of 12" on page 4 are one running line."""
     keyed: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for p, found in enumerate(edges):
         for k, edge, text in found:
             if not any(ch.isalpha() for ch in text):
                 continue  # bare numbers are page numbers or nothing
-            keyed.setdefault((edge, re.sub(r"\s+", " ", text)), []).append((p, k))
+            squeezed = re.sub(r"\s+", " ", text)
+            keyed.setdefault((edge, squeezed), []).append((p, k))
             number = re.search(r"\d+", text)
-            if number:  # "Page 3 of 12": the same line but for a number rising with the page
-                shape = re.sub(r"\d+", "#", re.sub(r"\s+", " ", text))
+            if number:
+                shape = re.sub(r"\d+", "#", squeezed)
                 keyed.setdefault((edge, f"{shape} {int(number.group()) - p}"), []).append((p, k))
-    for hits in keyed.values():
-        if len({p for p, _ in hits}) >= need:
-            for p, k in hits:
-                drops[p].add(k)
-    return drops
+    return keyed
 
 
 def furniture_lines(pages: list[list[Item]], heights: list[float]) -> list[list[str]]:
