@@ -67,8 +67,11 @@ def test_seed_secondary_endpoints(seed004: tuple[Document, ExtractionResult], en
 
 
 def test_seed_footnoted_phase1_study(seed004: tuple[Document, ExtractionResult]) -> None:
-    other = seed004[1].studies[1]
-    assert other.identifiers == ("CRB-401",) and other.phase == "I"
+    """A footnote names the foreign phase I study by its code: a study of its own, never an
+    identifier of the study the brochure describes."""
+    main, other = seed004[1].studies
+    assert other.identifiers == ("CRB-401",) and other.phase == "I" and other.aliases == ()
+    assert main.identifiers == ("BB2121-MM-001",) and main.aliases == ("KarMMa",)
 
 
 @pytest.mark.parametrize(("kind", "number", "starts", "ends"), [
@@ -102,8 +105,8 @@ def test_seed_indication(seed004: tuple[Document, ExtractionResult]) -> None:
 
 
 @pytest.mark.parametrize(("substance", "value", "low", "high", "unit", "route", "freq"), [
-    (None, Decimal(450 * M), None, None, "cells", "intravenous", "single dose"),  # flattened 450×106個
-    (None, None, Decimal(280 * M), Decimal(540 * M), "cells", None, None),       # 280×106~540×106個
+    # target 450×106個 (flattened) and, in the なお sentence after it, the range 280×106~540×106個: one regimen
+    (None, Decimal(450 * M), Decimal(280 * M), Decimal(540 * M), "cells", "intravenous", "single dose"),
     ("シクロホスファミド", Decimal(300), None, None, "mg/m2", "intravenous", "once daily"),
     ("フルダラビンリン酸エステル", Decimal(30), None, None, "mg/m2", "intravenous", "once daily"),
 ])
@@ -118,6 +121,15 @@ def test_seed_dosage(seed004: tuple[Document, ExtractionResult], substance: str 
     # lymphodepleting chemotherapy runs on days 1-3 (1日1回3日間); the product itself has no run of days
     assert found[0].cycle_days == ("1-3" if substance else None)
     assert found[0].indication is None and found[0].combination_with == ()
+
+
+def test_seed_target_dose_and_its_range_are_one_regimen(seed004: tuple[Document, ExtractionResult]) -> None:
+    doc, r = seed004
+    cells = [d for d in _of(r, DosageRegimen) if d.dose_unit == "cells"]
+    assert len(cells) == 1
+    evidence = _squash(doc.text[cells[0].ref.start:cells[0].ref.end])
+    assert evidence.startswith("通常、成人には") and evidence.endswith("の範囲で投与できる。")
+    assert _squash(cells[0].text) == evidence
 
 
 @pytest.mark.parametrize(("concept", "percent"), [
@@ -167,14 +179,24 @@ def test_seed_reaction_overview(seed004: tuple[Document, ExtractionResult], stud
     ("PFS", "外国人患者 450×10^6個", "12.22", "8.57", "13.14", dt.date(2020, 12, 21)),
     ("OS", "外国人患者 150~450×10^6個", "24.80", "19.88", "31.24", dt.date(2020, 12, 21)),
     ("OS", "外国人患者 450×10^6個", "24.80", "20.21", None, dt.date(2020, 12, 21)),  # upper bound NE
+    # one sentence gives the 300 and 450×10^6 arms' ORR and CRR in the order of the arms
+    ("ORR", "外国人患者 300×10^6個", "68.6", "56.4", "79.1", dt.date(2019, 10, 16)),
+    ("ORR", "外国人患者 450×10^6個", "81.5", "68.6", "90.7", dt.date(2019, 10, 16)),
+    ("CRR", "外国人患者 300×10^6個", "28.6", None, None, dt.date(2019, 10, 16)),
+    ("CRR", "外国人患者 450×10^6個", "35.2", None, None, dt.date(2019, 10, 16)),
+    # TTR medians with their range (範囲), which is no CI
+    ("TTR", "外国人患者 150~450×10^6個", "1.0", None, None, dt.date(2020, 12, 21)),
+    ("TTR", "外国人患者 300×10^6個", "1.0", None, None, dt.date(2020, 12, 21)),
+    ("TTR", "外国人患者 450×10^6個", "1.0", None, None, dt.date(2020, 12, 21)),
+    ("TTR", "日本人患者 450×10^6個", "1.0", None, None, dt.date(2020, 12, 21)),
 ])
 def test_seed_efficacy(seed004: tuple[Document, ExtractionResult], endpoint: str, arm: str, value: str,
-                       lo: str, hi: str | None, cutoff: dt.date) -> None:
+                       lo: str | None, hi: str | None, cutoff: dt.date) -> None:
     found = [e for e in _of(seed004[1], EfficacyResult) if e.endpoint == endpoint and e.arm == arm]
     assert len(found) == 1
     e = found[0]
     assert (e.value, e.ci_lower, e.ci_upper, e.data_cutoff) == (
-        Decimal(value), Decimal(lo), Decimal(hi) if hi else None, cutoff)
+        Decimal(value), Decimal(lo) if lo else None, Decimal(hi) if hi else None, cutoff)
     assert e.study.text == "BB2121-MM-001" and e.unit == ("%" if endpoint in ("ORR", "CRR") else "months")
 
 
@@ -264,7 +286,7 @@ def test_seed_evidence_spans_are_exact(seed004: tuple[Document, ExtractionResult
 def test_seed_no_footnote_or_table_numbers_as_doses(seed004: tuple[Document, ExtractionResult]) -> None:
     units = {d.dose_unit for d in _of(seed004[1], DosageRegimen)}
     assert units <= {"cells", "mg/m2"}
-    assert len(_of(seed004[1], DosageRegimen)) == 4
+    assert len(_of(seed004[1], DosageRegimen)) == 3  # the product (dose and range) and two pre-treatment drugs
 
 
 # --------------------------------------------------------------------------- fictional sample
@@ -508,3 +530,85 @@ def test_pdf_rendition_gives_the_same_facts(make_pdfs, tmp_path: Path, source: s
     from_pdf, from_text = extract(load_document(pdf)), extract(load_document(path))
     assert _comparable(from_pdf) == _comparable(from_text)
     assert len(from_text.facts) > 10
+
+
+# --------------------------------------------------------------------------- dose ranges, results per arm
+
+_INSERT = "販売名 テストセル点滴静注\n【用法・用量】\n{}\n"
+
+
+@pytest.mark.parametrize(("dosage", "value", "low", "high"), [
+    # a target dose, and the range it may take in the なお sentence after it: one regimen
+    ("通常、成人にはテストセルとして目標投与数200×10^6個を単回静脈内投与する。なお、テストセルとして"
+     "150×10^6~250×10^6個の範囲で投与できる。", 200 * M, 150 * M, 250 * M),
+    # the range in brackets in the same sentence
+    ("通常、成人にはテストセルとして目標投与数200×10^6個(150×10^6~250×10^6個の範囲で)を単回静脈内投与する。",
+     200 * M, 150 * M, 250 * M),
+    # a range only
+    ("通常、成人にはテストセルとして150×10^6~250×10^6個を単回静脈内投与する。", None, 150 * M, 250 * M),
+])
+def test_target_dose_with_its_range(tmp_path: Path, dosage: str, value: int | None, low: int, high: int) -> None:
+    path = tmp_path / "insert.txt"
+    path.write_text(_INSERT.format(dosage), encoding="utf-8")
+    (reg,) = _of(extract(load_document(path)), DosageRegimen)
+    assert (reg.dose_value, reg.dose_min, reg.dose_max) == (
+        Decimal(value) if value else None, Decimal(low), Decimal(high))
+    assert (reg.dose_unit, reg.route, reg.frequency) == ("cells", "intravenous", "single dose")
+    assert reg.text == dosage
+
+
+def test_range_that_does_not_hold_the_dose_stays_apart(tmp_path: Path) -> None:
+    path = tmp_path / "insert.txt"
+    path.write_text(_INSERT.format("通常、成人にはテストセルとして目標投与数200×10^6個を単回静脈内投与する。"
+                                   "なお、テストセルとして300×10^6~400×10^6個の範囲で投与できる。"), encoding="utf-8")
+    r = extract(load_document(path))
+    regs = _of(r, DosageRegimen)
+    assert [(d.dose_value, d.dose_min, d.dose_max) for d in regs] == [
+        (Decimal(200 * M), None, None), (None, Decimal(300 * M), Decimal(400 * M))]
+    assert any("do not fit its dose" in i.message for i in r.issues)
+
+
+_BROCHURE = """\
+販売名 テストセル点滴静注
+テストセルの有効性と安全性
+国際共同第II相試験(TC-2001試験/SUNRISE試験)
+目的:テストセルの有効性を検討する。
+
+{}
+
+データカットオフ日:2025年3月31日
+"""
+
+
+def test_results_given_in_the_order_of_the_arms(tmp_path: Path) -> None:
+    path = tmp_path / "brochure.txt"
+    path.write_text(_BROCHURE.format("目標用量が100×10^6個、200×10^6個投与の外国人患者におけるORRは55.0%(95%CI:"
+                                     "40.1-69.2)、62.5%(95%CI:45.8-77.3)、CRRは20.0%、25.0%でした。"),
+                    encoding="utf-8")
+    found = {(e.endpoint, e.arm): (e.value, e.ci_lower, e.ci_upper, e.data_cutoff)
+             for e in _of(extract(load_document(path)), EfficacyResult)}
+    cutoff = dt.date(2025, 3, 31)
+    assert found == {
+        ("ORR", "外国人患者 100×10^6個"): (Decimal("55.0"), Decimal("40.1"), Decimal("69.2"), cutoff),
+        ("ORR", "外国人患者 200×10^6個"): (Decimal("62.5"), Decimal("45.8"), Decimal("77.3"), cutoff),
+        ("CRR", "外国人患者 100×10^6個"): (Decimal("20.0"), None, None, cutoff),
+        ("CRR", "外国人患者 200×10^6個"): (Decimal("25.0"), None, None, cutoff),
+    }
+
+
+def test_results_fewer_than_the_arms_are_an_issue(tmp_path: Path) -> None:
+    path = tmp_path / "brochure.txt"
+    path.write_text(_BROCHURE.format("目標用量が100×10^6個、200×10^6個投与の外国人患者におけるORRは55.0%(95%CI:"
+                                     "40.1-69.2)でした。"), encoding="utf-8")
+    r = extract(load_document(path))
+    assert _of(r, EfficacyResult) == []
+    assert any("1 values for 2 arms" in i.message for i in r.issues)
+
+
+def test_median_with_its_range_has_no_ci(tmp_path: Path) -> None:
+    path = tmp_path / "brochure.txt"
+    path.write_text(_BROCHURE.format("奏効が得られた日本人患者におけるTTR中央値は、目標用量が200×10^6個投与で"
+                                     "1.5ヵ月(範囲:0.9-4.2)でした。"), encoding="utf-8")
+    (e,) = _of(extract(load_document(path)), EfficacyResult)
+    assert (e.endpoint, e.arm, e.value, e.unit, e.ci_lower, e.ci_upper) == (
+        "TTR", "日本人患者 200×10^6個", Decimal("1.5"), "months", None, None)

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterator
 
@@ -582,23 +582,56 @@ _RANGE = re.compile(r"\d[\d.,]*(?:\s*×\s*10\^?\d{1,2})?\s*~\s*\d[\d.,]*(?:\s*×
 
 def read_dosage(ctx: Ctx) -> None:
     """Dosage sentences anywhere: the label's present-tense form (``…投与する。``) is kept
-    apart from study descriptions (past tense) by the sentence ending itself."""
+    apart from study descriptions (past tense) by the sentence ending itself. A ``なお、`` sentence
+    that only gives the range a dose may take (``…~…の範囲で投与できる``) completes the product's
+    regimen before it: one regimen with its target dose and its range, not two."""
     for para in blocks(ctx.lines):
         p = Para.of(para)
         owner_is_product = False
+        last: tuple[DosageRegimen, int] | None = None  # the product's regimen and its start
         for s, e in sentences(p):
             sent = p.text[s:e]
             if not _DOSE_SENTENCE.search(sent):
                 owner_is_product = "通常" in sent
+                last = None
                 continue
             continued = sent.startswith("なお")
             if "通常" in sent or (continued and owner_is_product):
                 owner_is_product = True
-                _regimen(ctx, p, s, e, None)
+                reg = _regimen(ctx, p, s, e, None)
+                if reg is None:
+                    continue
+                merged = _with_range(ctx, p, last, reg, e) if continued and last else None
+                if merged is not None:
+                    ctx.facts[ctx.facts.index(last[0])] = merged  # type: ignore[index]
+                    last = (merged, last[1])  # type: ignore[index]
+                else:
+                    ctx.facts.append(reg)
+                    last = (reg, s)
             elif "として" in sent and not continued:
                 owner_is_product = False
+                last = None
                 for seg_s, seg_e, name in _segments(sent):
-                    _regimen(ctx, p, s + seg_s, s + seg_e, name, whole=(s, e))
+                    reg = _regimen(ctx, p, s + seg_s, s + seg_e, name, whole=(s, e))
+                    if reg is not None:
+                        ctx.facts.append(reg)
+
+
+def _with_range(ctx: Ctx, p: Para, first: tuple[DosageRegimen, int], extra: DosageRegimen,
+                end: int) -> DosageRegimen | None:
+    """The regimen ``first`` with the range a following ``なお、…の範囲で…`` sentence allows, when
+    that sentence gives a range only (no dose, route or frequency of its own), in the same unit,
+    around the target dose. Otherwise None: the sentence stays a regimen of its own."""
+    reg, start = first
+    if (extra.dose_min is None or extra.dose_value is not None or reg.dose_value is None
+            or reg.dose_min is not None or extra.route or extra.frequency or "範囲" not in extra.text):
+        return None
+    if extra.dose_unit != reg.dose_unit or not extra.dose_min <= reg.dose_value <= extra.dose_max:  # type: ignore[operator]
+        ctx.warn("dose range after a dosage: unit or bounds do not fit its dose, kept apart",
+                 p.span(start, end))
+        return None
+    return replace(reg, text=p.text[start:end], ref=ctx.ref(p.span(start, end)),
+                   dose_min=extra.dose_min, dose_max=extra.dose_max)
 
 
 def _segments(sent: str) -> list[tuple[int, int, str]]:
@@ -616,7 +649,9 @@ def _segments(sent: str) -> list[tuple[int, int, str]]:
 
 
 def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
-             whole: tuple[int, int] | None = None) -> None:
+             whole: tuple[int, int] | None = None) -> DosageRegimen | None:
+    """The regimen of one sentence (or of one substance's segment of it), or None when it
+    states no dose, or several that cannot be told apart."""
     seg = p.text[s:e]
     value: Decimal | None = None
     low = high = None
@@ -627,6 +662,7 @@ def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
         left, right = rng.group().split("~", 1)
         if parsed and parsed[0].unit in DOSE_UNITS and ("×10" in left) == ("×10" in right):
             low, high, unit = parsed[0].value, parsed[1].value, parsed[0].unit
+            value = _target_in(seg, rng.start(), rng.end(), unit, low, high)
         else:
             ctx.warn(f"dose range not read: {rng.group()}", p.span(s, e))
     if low is None:
@@ -634,7 +670,7 @@ def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
         if len(doses) != 1:
             if doses:
                 ctx.warn("dosage sentence with several doses not read", p.span(s, e))
-            return
+            return None
         value, unit = doses[0].value, doses[0].unit
     ws, we = whole or (s, e)
     text = p.text[ws:we]
@@ -645,13 +681,25 @@ def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
     on_days = int(cycle.group(1)) if cycle else None
     if on_days is None and (run := _DAILY_FOR.search(seg)):
         on_days = int(run.group(1))  # 1日1回3日間: days 1-3, no cycle
-    ctx.facts.append(DosageRegimen(
+    return DosageRegimen(
         ctx.product, text, ctx.ref(p.span(s, e)), dose_value=value, dose_min=low, dose_max=high,
         dose_unit=unit, route=route, frequency=freq,
         cycle_length_days=on_days + int(cycle.group(2)) if cycle and on_days else None,  # type: ignore[operator]
         cycle_days=f"1-{on_days}" if on_days else None, combination_with=combination,
         indication=_indication_for(ctx, p.span(s, e)[0]),
-        substance=Mention(substance, ctx.lang, "substance") if substance else None))
+        substance=Mention(substance, ctx.lang, "substance") if substance else None)
+
+
+def _target_in(seg: str, rs: int, re_: int, unit: str, low: Decimal, high: Decimal) -> Decimal | None:
+    """The one dose a sentence gives besides its range (``目標投与数450mgを(300~540mgの範囲で)``),
+    when the sentence calls the range a range (範囲) and the dose lies in it; else None."""
+    if "範囲" not in seg:
+        return None
+    outside = seg[:rs] + " " * (re_ - rs) + seg[re_:]
+    doses = [q.value for q, _, _ in find_quantities(outside) if q.unit == unit]
+    if len(doses) == 1 and low <= doses[0] <= high:
+        return doses[0]
+    return None
 
 
 _SUBHEAD = re.compile(r"^\s*[〈<《]([^〉>》]{2,80})[〉>》]\s*$")
@@ -876,7 +924,14 @@ _CI = r"\(95%CI:\s*([\d.]+)\s*-\s*([\d.]+|NE)\)"
 _RESULT_A = re.compile(r"が([^、。]{2,30}?)投与の([^、。]{2,20}?)における" + _ENDPOINT + r"(?:中央値)?は" + _VALUE + _CI)
 # <population>における<endpoint>中央値は、…が<arm>投与で<value>(95%CI:…)、<arm2>投与で…
 _RESULT_B = re.compile(r"([^、。]{2,20}?)における" + _ENDPOINT + r"中央値は、")
-_ARM_VALUE = re.compile(r"(?:が|、)([^、。]{2,30}?)投与で" + _VALUE + _CI)
+# the spread of a median (範囲:0.5-8.8) is not a confidence interval: read past it, keep no bound
+_SPREAD = r"\(範囲:\s*[\d.]+\s*-\s*[\d.]+\)"
+_ARM_VALUE = re.compile(r"(?:が|、)([^、。]{2,30}?)投与で" + _VALUE + r"(?:" + _CI + "|" + _SPREAD + ")")
+# が<arm1>、<arm2>投与の<population>における<endpoint>は<v1>(CI)、<v2>(CI)、<endpoint2>は<v1>、<v2>:
+# values given "respectively", in the order of the arms
+_RESULT_LIST = re.compile(r"が([^。が]{2,80}?、[^。が]{2,80}?)投与の([^、。]{2,20}?)における")
+_LIST_CLAUSE = re.compile(r"、?" + _ENDPOINT + r"(?:中央値)?は((?:" + _VALUE + r"(?:" + _CI + r")?、?)+)")
+_LIST_VALUE = re.compile(_VALUE + r"(?:" + _CI + r")?")
 # 同様に、<endpoint>は<value>(95%CI:…): same arm as the result before it in the paragraph
 _RESULT_SAME = re.compile(r"同様に、" + _ENDPOINT + r"(?:中央値)?は" + _VALUE + _CI)
 _POPULATION = re.compile(r"(日本人患者|外国人患者|全体|全患者)")
@@ -907,6 +962,30 @@ def read_efficacy(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
             for v in _ARM_VALUE.finditer(p.text, head.end() - 1, stop):
                 arm = _arm(head.group(1), v.group(1))
                 _result(ctx, study, p, v.start(1), v.end(), head.group(2), arm, *v.group(2, 3, 4, 5))
+        for head in _RESULT_LIST.finditer(p.text):
+            _respective(ctx, study, p, head)
+
+
+def _respective(ctx: Ctx, study: Mention, p: Para, head: re.Match[str]) -> None:
+    """``が<arm1>、<arm2>投与の<population>における<EP>は<v1>(CI)、<v2>(CI)、<EP2>は<v1>、<v2>``:
+    the n-th value of each endpoint belongs to the n-th arm. Every arm must be a dose and every
+    endpoint must give one value per arm; otherwise nothing is read and an Issue says so."""
+    doses = split_top(head.group(1))
+    if not all(re.search(r"\d", d) for d in doses):
+        return
+    stop = p.text.find("。", head.end())
+    stop = len(p.text) if stop < 0 else stop
+    pos = head.end()
+    while (clause := _LIST_CLAUSE.match(p.text, pos, stop)) is not None:
+        values = list(_LIST_VALUE.finditer(p.text, clause.start(2), clause.end(2)))
+        if len(values) != len(doses):
+            ctx.warn(f"{clause.group(1)}: {len(values)} values for {len(doses)} arms, not read",
+                     p.span(head.start(1), clause.end()))
+            return
+        for dose, v in zip(doses, values):
+            _result(ctx, study, p, head.start(1), v.end(), clause.group(1), _arm(head.group(2), dose),
+                    *v.group(1, 2, 3, 4))
+        pos = clause.end()
 
 
 def _arm(population: str, dose: str) -> str:
@@ -921,11 +1000,13 @@ def _mentions(ctx: Ctx, study: StudyFact) -> int:
 
 
 def _result(ctx: Ctx, study: Mention, p: Para, s: int, e: int, endpoint: str, arm: str, value: str,
-            unit: str, lo: str, hi: str) -> None:
+            unit: str, lo: str | None, hi: str | None) -> None:
+    """One result; ``lo``/``hi`` are None when no confidence interval is given (an upper bound
+    ``NE``, not estimable, is None too)."""
     span = p.span(s, e)
     ctx.facts.append(EfficacyResult(
         study=study, endpoint=endpoint, ref=ctx.ref(span), value=Decimal(value), unit=_UNITS[unit],
-        ci_lower=Decimal(lo), ci_upper=None if hi == "NE" else Decimal(hi), arm=arm,
+        ci_lower=Decimal(lo) if lo else None, ci_upper=None if hi in (None, "NE") else Decimal(hi), arm=arm,
         data_cutoff=_cutoff_after(ctx, span[1])))
 
 
