@@ -580,9 +580,30 @@ class PkParameter:
     rdf_class = "PharmacokineticParameter"
 
 
+CriterionKind = Literal["inclusion", "exclusion"]
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityCriterion:
+    """One inclusion (選択基準) or exclusion (除外基準) criterion of a study, as written, with its
+    sub-items. A study's entry criteria are not conditions of use of the product, so they are
+    not ``UseRequirement``s; ``product`` is the product the document is about, when known."""
+
+    study: Mention = field(metadata=_p("study", key=True))
+    kind: CriterionKind = field(metadata=_p("criterionKind", key=True))
+    text: str = field(metadata=_p("text", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    product: Mention | None = field(default=None, metadata=_p("product"))
+    rdf_class = "EligibilityCriterion"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("inclusion", "exclusion"):
+            raise ValueError(f"unknown criterion kind {self.kind!r}")
+
+
 Fact = Union[Indication, DosageRegimen, DoseModificationRule, SafetyConcern, Activity,
              EfficacyResult, AdverseEventIncidence, ApprovalCondition, UseRequirement, ManagementRule,
-             PkParameter, PatientFlowCount]
+             PkParameter, PatientFlowCount, EligibilityCriterion]
 
 
 # --------------------------------------------------------------------------- results

@@ -8,6 +8,7 @@ headers, circled-number requirement units), never on one product's wording:
 2. 本品の特徴、作用機序                                      -> (nothing)
 3. 臨床成績 — "3.N. …第II相試験(CODE 試験)" + 表 N           -> StudyFact, EfficacyResult,
                                                                AdverseEventIncidence
+   "表 N 主な選択・除外基準" <選択基準> • … ➢ …                -> EligibilityCriterion
 4. 施設について — ①, ①-1, (1) …                             -> UseRequirement facility/physician
 5. 投与対象となる患者 — 【有効性…】【安全性…】 ①②           -> UseRequirement eligible/excluded/
                                                                contraindication
@@ -29,6 +30,7 @@ from extract.model import (
     Document,
     DosageRegimen,
     EfficacyResult,
+    EligibilityCriterion,
     ExtractionResult,
     Fact,
     Indication,
@@ -602,7 +604,7 @@ def _study_sections(doc: Document, span: tuple[int, int]) -> list[_StudySection]
     out: list[_StudySection] = []
     for i, h in enumerate(heads):
         stop = heads[i + 1].start() if i + 1 < len(heads) else span[1]
-        marker = re.search(r"\n【[^】\n\f]*】", doc.text[h.end():stop])
+        marker = re.search(r"\n【(?!(?:選択|除外)基準】)[^】\n\f]*】", doc.text[h.end():stop])
         if marker:
             stop = h.end() + marker.start()
         out.append(_StudySection(h.group("code"), h.start(), stop))
@@ -655,6 +657,134 @@ def _enrollment(doc: Document, section: _StudySection, grids: list[_Grid]) -> in
         if counts and all(counts):
             return sum(int(c.group(1) or c.group(2)) for c in counts if c)
     return None
+
+
+# --------------------------------------------------------------------------- eligibility criteria
+#
+# A study's main inclusion/exclusion criteria (表 N 主な選択・除外基準) are criteria for entering
+# the study, not conditions of use of the product, so they become EligibilityCriterion facts.
+# One fact per top-level item, its sub-items (➢, ✓) kept in its text in reading order: a
+# sub-item alone ("血清 M タンパク 0.5 g/dL 以上") means nothing without the lead-in that says
+# whether any or all of its siblings must hold, so the user asking "what were the inclusion
+# criteria of study X?" gets each criterion whole, as the table prints it.
+
+_CRITERIA_CAPTION = re.compile(
+    r"(?<![^\n\f])[ \t]*(?:-\s*)?表\s*(?P<n>\d+)\s*[::.]?[^\n\f]*?(?P<words>選択|除外)[^\n\f]*?基準[^\n\f]*", re.M)
+# <選択基準>, 【除外基準】, [選択基準] anywhere; a bare 選択基準: or 選択基準 alone at the start of a line
+# or cell.
+_KIND_MARK = re.compile(
+    r"[<〈《【\[]\s*(?P<a>選択|除外)基準\s*[>〉》】\]]\s*[::]?"
+    r"|(?<![^\n\f\t])[ \t]*(?P<b>選択|除外)基準\s*(?:[::]|(?=[\t\n\f])|\Z)")
+# Bullets that are never part of a sentence, and those that are bullets only at a line start
+# (・ also joins words: 選択・除外, ワルデンストレーム・マクログロブリン).
+_STRONG_BULLETS = "•●➢➤✓✔▪◆◇■□"
+_BULLET_MARK = re.compile(rf"[{_STRONG_BULLETS}]|(?<![^\n\f\t])[ \t]*[・○◯-](?=\s*\S)")
+_REGION_STOP = re.compile(r"^(?:表\s*\d|図\s*\d|\*|\^\d|※|注\s*\d*\s*[)::]|-{1,2}$|(?:\d+\.)+\d*\s)")
+_KIND = {"選択": "inclusion", "除外": "exclusion"}
+
+
+def _criteria_region(doc: Document, start: int, end: int) -> tuple[int, int] | None:
+    """The span of a criteria table after its caption: lines from the first kind marker or
+    bullet (within the first three lines) up to a blank line followed by a line that is not a
+    bullet or marker, a footnote, a new caption or a numbered heading."""
+    lines = _lines(doc, start, end)
+    first = next((i for i, ln in enumerate(lines[:3])
+                  if _KIND_MARK.search(ln.text) or _BULLET_MARK.match(ln.text)), None)
+    if first is None:
+        return None
+    last = lines[first]
+    for ln in lines[first + 1:]:
+        if _REGION_STOP.match(ln.text):
+            break
+        gap = doc.text[last.end:ln.start]
+        opens = bool(_KIND_MARK.match(ln.text) or _BULLET_MARK.match(ln.text))
+        if re.search(r"\n[ \t]*\n", gap) and not opens:
+            break
+        last = ln
+    return lines[first].start, last.end
+
+
+def _criteria_items(doc: Document, start: int, end: int, default: str | None,
+                    issues: list[Issue]) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of every top-level item: the first bullet character after a kind
+    marker is that part's top level, any other bullet is a sub-item kept in the item."""
+    marks = [(m.start(), m.end(), _KIND[m.group("a") or m.group("b")])
+             for m in _KIND_MARK.finditer(doc.text, start, end)]
+    bounds = [(s, e, k) for s, e, k in marks]
+    parts: list[tuple[str | None, int, int]] = []
+    if not marks or doc.text[start:marks[0][0]].strip():
+        parts.append((default, start, marks[0][0] if marks else end))
+    for i, (_s, e, kind) in enumerate(bounds):
+        parts.append((kind, e, bounds[i + 1][0] if i + 1 < len(bounds) else end))
+    out: list[tuple[str, int, int]] = []
+    for kind, s, e in parts:
+        bullets = list(_BULLET_MARK.finditer(doc.text, s, e))
+        if not doc.text[s:e].strip():
+            continue
+        if kind is None or not bullets or doc.text[s:bullets[0].start()].strip():
+            issues.append(Issue("warning", "eligibility criteria without a kind marker or bullets "
+                                "were not read", doc.ref(*_strip_span(doc, s, e))))
+            continue
+        top = bullets[0].group().strip()
+        heads = [b for b in bullets if b.group().strip() == top]
+        for j, b in enumerate(heads):
+            stop = heads[j + 1].start() if j + 1 < len(heads) else e
+            a, z = _strip_span(doc, b.end(), stop)
+            if z > a:
+                out.append((kind, a, z))
+    return out
+
+
+def _criteria_study(doc: Document, caption: int, number: str,
+                    sections: list[_StudySection]) -> Mention | None:
+    """The study the table belongs to: the one named in the paragraph that cites the table
+    (…(以下、「MM-001 試験」)…主な選択・除外基準は表 1 のとおり), by its alias, else by the code
+    in parentheses, else the numbered study section the table stands in."""
+    section = next((s for s in sections if s.start <= caption < s.end), None)
+    floor = section.start if section is not None else max(0, caption - 3000)
+    cites = list(re.finditer(rf"表\s*{number}(?!\d)", doc.text[floor:caption]))
+    if cites:
+        at = floor + cites[-1].start()
+        para_start = max(floor, doc.text.rfind("\n\n", floor, at) + 1)
+        paragraph = doc.text[para_start:at]
+        aliases = list(dict.fromkeys(m.group(1) for m in _ALIAS.finditer(paragraph)))
+        if len(aliases) == 1:
+            return Mention(aliases[0], doc.lang, "study")
+        codes = list(dict.fromkeys(re.findall(r"[((]\s*([A-Za-z0-9][A-Za-z0-9./-]*)\s*試験\s*[))]", paragraph)))
+        if len(aliases) + len(codes) == 1:
+            return Mention(codes[0], doc.lang, "study")
+    return Mention(section.code, doc.lang, "study") if section is not None else None
+
+
+def _eligibility(doc: Document, product: Mention, span: tuple[int, int],
+                 issues: list[Issue]) -> list[EligibilityCriterion]:
+    """Every "表 N …選択・除外基準" table of chapter 3, criterion by criterion."""
+    sections = _study_sections(doc, span)
+    captions = list(_CRITERIA_CAPTION.finditer(doc.text, *span))
+    out: list[EligibilityCriterion] = []
+    for i, cap in enumerate(captions):
+        words = cap.group()
+        default = None if ("選択" in words and "除外" in words) else _KIND[cap.group("words")]
+        limit = min([c.start() for c in captions[i + 1:i + 2]] + [span[1]])
+        region = _criteria_region(doc, cap.end(), limit)
+        if region is None:
+            issues.append(Issue("warning", "a criteria table without 選択基準/除外基準 items",
+                                doc.ref(cap.start(), cap.end())))
+            continue
+        if any("\t" in ln.text and len({_KIND[m.group("a") or m.group("b")]
+                                         for m in _KIND_MARK.finditer(ln.text)}) > 1
+               for ln in _lines(doc, *region)):
+            issues.append(Issue("warning", "inclusion and exclusion criteria side by side in one "
+                                "table row were not read", doc.ref(*region)))
+            continue
+        study = _criteria_study(doc, cap.start(), cap.group("n"), sections)
+        if study is None:
+            issues.append(Issue("warning", "criteria table of no known study", doc.ref(*region)))
+            continue
+        for kind, a, z in _criteria_items(doc, *region, default, issues):
+            out.append(EligibilityCriterion(study, kind, _flat(doc.text[a:z]), doc.ref(a, z),  # type: ignore[arg-type]
+                                            product))
+    return out
 
 
 # --------------------------------------------------------------------------- efficacy tables
@@ -1120,6 +1250,7 @@ def extract(doc: Document) -> ExtractionResult:
     if "clinical" in chapters:
         studies = _studies(doc, p, chapters["clinical"], grids, issues)
         facts.extend(_clinical_facts(doc, chapters["clinical"], grids, issues))
+        facts.extend(_eligibility(doc, p, chapters["clinical"], issues))
     if "facility" in chapters:
         facts.extend(_facility(doc, p, chapters["facility"]))
     if "patients" in chapters:
