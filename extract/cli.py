@@ -421,6 +421,31 @@ def explain(iri: str = typer.Argument(..., help="an entity IRI (ykid:product/abe
     typer.echo(render_explanation(found), nl=False)
 
 
+@app.command()
+def candidates(store: Optional[Path] = StoreOpt,
+               fmt: str = typer.Option("text", "--format", "-f", help="text | json")) -> None:
+    """Studies known only by their title that may be a coded study of another document (same
+    phase and substance): never merged automatically; prints the override line that would."""
+    import json
+    from dataclasses import asdict
+
+    from extract.explain import render_candidates, study_candidates
+    from extract.store import Store
+
+    if fmt not in ("text", "json"):
+        _fail(f"--format must be text or json, not {fmt!r}")
+    try:
+        with Store(_store_path(store), read_only=True) as st:
+            found = study_candidates(st)
+    except FileNotFoundError as exc:
+        _fail(str(exc), 1)
+    if fmt == "json":
+        typer.echo(json.dumps([asdict(c) | {"override_line": c.override_line} for c in found],
+                              ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_candidates(found), nl=False)
+
+
 lexicon_app = typer.Typer(no_args_is_help=True, help="The bilingual lexicon.")
 app.add_typer(lexicon_app, name="lexicon")
 

@@ -225,5 +225,92 @@ def render_explanation(ex: Explanation) -> str:
     return "\n".join(lines) + "\n"
 
 
+# ------------------------------------------------------------------ merge candidates
+
+
+@dataclass(frozen=True, slots=True)
+class StudyCandidate:
+    """A study known only by its title (a registry record without an NCT number or sponsor
+    code) and a coded study of another document that may be the same: never merged by the
+    tool, listed for a curator with the evidence and the override line that would merge them."""
+
+    titled: str  # IRI of the title-keyed study
+    title: str
+    coded: str  # IRI of the study named by an identifier
+    identifiers: tuple[str, ...]
+    phase: str
+    substances: tuple[str, ...]  # substance IRIs both studies give
+    conditions: tuple[str, ...]  # condition IRIs both give (the coded side: its product's indications)
+    countries: tuple[str, ...]
+
+    @property
+    def override_line(self) -> str:
+        """The overrides.tsv row that merges the two (the title-keyed study's key as mention)."""
+        key = self.titled.rsplit("/", 1)[-1]
+        return f"{key}\tstudy\tstudy/{self.coded.rsplit('/', 1)[-1]}"
+
+
+# A title-keyed study and a coded study of another graph with the same phase and an active
+# substance in common (its intervention, or the substance of the product it studies); conditions
+# and countries in common are reported as further evidence. Identifiers always win: two coded
+# studies are never candidates, and a pair already merged is one IRI, so it does not appear.
+_CANDIDATES = """
+SELECT ?a ?title ?b ?phase
+       (GROUP_CONCAT(DISTINCT STR(?id); separator="\u001f") AS ?ids)
+       (GROUP_CONCAT(DISTINCT STR(?sub); separator="\u001f") AS ?subs)
+       (GROUP_CONCAT(DISTINCT STR(?cond); separator="\u001f") AS ?conds)
+       (GROUP_CONCAT(DISTINCT STR(?country); separator="\u001f") AS ?countries)
+WHERE {
+  GRAPH ?ga { ?a a yk:ClinicalStudy ; yk:linkMethod "unlinked" ; yk:phase ?phase ;
+                 yk:intervention ?sub . OPTIONAL { ?a yk:studyTitle ?title } }
+  GRAPH ?gb { ?b a yk:ClinicalStudy ; yk:studyIdentifier ?id ; yk:phase ?phase . }
+  FILTER(?ga != ?gb && ?a != ?b)
+  { GRAPH ?gs { ?b yk:intervention ?sub } }
+  UNION
+  { GRAPH ?gs { ?b yk:studiesProduct ?prod } GRAPH ?gp { ?prod yk:hasActiveSubstance ?sub } }
+  OPTIONAL {
+    GRAPH ?ga { ?a yk:condition ?cond }
+    { GRAPH ?gc { ?b yk:condition ?cond } }
+    UNION
+    { GRAPH ?gb { ?b yk:studiesProduct ?p2 } GRAPH ?gc { ?ind a yk:Indication ; yk:product ?p2 ; yk:disease ?cond } }
+  }
+  OPTIONAL { GRAPH ?ga { ?a yk:country ?country } GRAPH ?gd { ?b yk:country ?country } }
+}
+GROUP BY ?a ?title ?b ?phase
+ORDER BY ?a ?b"""
+
+
+def study_candidates(store: "Store") -> list[StudyCandidate]:
+    """Pairs a curator may want to merge (see ``StudyCandidate``), most evidence first."""
+    def split(r: dict, name: str) -> tuple[str, ...]:
+        v = r.get(name)
+        return tuple(sorted(x for x in v.value.split("\u001f") if x)) if v is not None else ()
+
+    out = [StudyCandidate(r["a"].value, r["title"].value if r.get("title") is not None else "",
+                          r["b"].value, split(r, "ids"), r["phase"].value, split(r, "subs"),
+                          split(r, "conds"), split(r, "countries"))
+           for r in store.select(_CANDIDATES)]
+    return sorted(out, key=lambda c: (c.titled, -len(c.conditions) - len(c.countries), c.coded))
+
+
+def render_candidates(found: list[StudyCandidate]) -> str:
+    if not found:
+        return "no candidate merges: every title-keyed study lacks a coded study with its phase and substance\n"
+    lines = []
+    for c in found:
+        lines += [f"{c.titled}", f"  title: {c.title}", f"  may be {c.coded} ({', '.join(c.identifiers)})",
+                  f"  same phase: {c.phase}; same substance: {', '.join(_local(x) for x in c.substances)}",
+                  "  same conditions: " + (", ".join(_local(x) for x in c.conditions) or "none stated on both"),
+                  "  same countries: " + (", ".join(c.countries) or "none stated on both"),
+                  "  to merge, add to ontology/curation/overrides.tsv and re-ingest:",
+                  "    " + c.override_line.replace("\t", "<TAB>")]
+    return "\n".join(lines) + "\n"
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
 __all__ = ["apply_overrides", "parse_overrides", "load_overrides", "Override", "explain_entity",
-           "render_explanation", "Explanation", "MergedMention", "expand_iri", "WHY"]
+           "render_explanation", "Explanation", "MergedMention", "expand_iri", "WHY",
+           "StudyCandidate", "study_candidates", "render_candidates"]

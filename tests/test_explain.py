@@ -135,3 +135,68 @@ def test_unknown_product_of_two_plan_versions_joins_by_normalised_name(store) ->
 
 def test_unknown_iri_has_no_mentions(store) -> None:  # type: ignore[no-untyped-def]
     assert explain_entity(store, "product/no-such-product").mentions == ()
+
+
+# --------------------------------------------------------------------------- merge candidates
+
+
+@pytest.fixture(scope="module")
+def no_override_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seeds 000 (review report) and 001 (registry record) ingested as if no curator had matched
+    them: the registry record, which names no NCT number or sponsor code, stays keyed by its title."""
+    if not SEEDS.is_dir():
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    import extract.explain as ex
+    from extract.pipeline import ingest_paths
+    from extract.store import Store
+
+    path = tmp_path_factory.mktemp("no_override") / "store"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ex, "overrides_path", lambda: path.parent / "absent.tsv")
+        with Store(path) as st:
+            ingest_paths(sorted(SEEDS.glob("00[01]_*.txt")), st)
+    return path
+
+
+def test_study_candidates_without_override(no_override_store: Path) -> None:
+    """The registry record of the Japanese phase I study is offered, with its evidence, as the
+    review report's CC-5013-ATLL-001 (same phase, substance and condition), and only that:
+    the phase II study of the same product and disease is not a candidate."""
+    from extract.explain import render_candidates, study_candidates
+    from extract.store import Store
+
+    with Store(no_override_store, read_only=True) as st:
+        (c,) = study_candidates(st)
+    assert c.titled.rsplit("/", 1)[-1].startswith("x-") and c.title.startswith("A Phase I,")
+    assert c.coded.endswith("/study/CC-5013-ATLL-001") and c.identifiers == ("CC-5013-ATLL-001",)
+    assert c.phase == "I" and [s.rsplit("/", 1)[-1] for s in c.substances] == ["lenalidomide"]
+    assert [x.rsplit("/", 1)[-1] for x in c.conditions] == ["adult-t-cell-leukaemia-lymphoma"]
+    key = c.titled.rsplit("/", 1)[-1]
+    assert c.override_line == f"{key}\tstudy\tstudy/CC-5013-ATLL-001"
+    assert parse_overrides(c.override_line + "\n") == (Override(key, "study", "study/CC-5013-ATLL-001"),)
+    assert f"{key}<TAB>study<TAB>study/CC-5013-ATLL-001" in render_candidates([c])
+
+
+def test_no_candidates_once_merged(seed_store: Path) -> None:
+    """With the shipped override the two are one study: nothing is left to propose."""
+    from extract.explain import render_candidates, study_candidates
+    from extract.store import Store
+
+    with Store(seed_store, read_only=True) as st:
+        assert study_candidates(st) == []
+    assert render_candidates([]).startswith("no candidate merges")
+
+
+def test_candidates_command(no_override_store: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from extract.cli import app
+
+    res = CliRunner().invoke(app, ["candidates", "--store", str(no_override_store), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    (row,) = json.loads(res.output)
+    assert row["override_line"].endswith("\tstudy\tstudy/CC-5013-ATLL-001")
+    bad = CliRunner().invoke(app, ["candidates", "--store", str(no_override_store), "-f", "xml"])
+    assert bad.exit_code == 2 and "--format" in bad.output
