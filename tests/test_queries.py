@@ -145,3 +145,62 @@ def test_a_name_that_labels_nothing_gives_no_rows_and_the_declared_columns(seed_
     with Store(seed_store, read_only=True) as st:
         columns, rows = run_named(st, QUERIES["risk-by-concept"], {"concept": "存在しない概念"})
     assert rows == [] and columns == list(QUERIES["risk-by-concept"].columns)
+
+
+# A fictional product in three documents (2021, 2023, and one without a date), one shape of
+# (dis)agreement per fact: the query must report exactly the rows listed below.
+DISAGREE = f"""
+@prefix yk: <{YK}> . @prefix prov: <http://www.w3.org/ns/prov#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{ID}product/velmora> a yk:MedicinalProduct ; <http://www.w3.org/2000/01/rdf-schema#label> "Velmora"@en .
+<{ID}doc/old> dct:issued "2021-04-01"^^xsd:date . <{ID}doc/new> dct:issued "2023-04-01"^^xsd:date .
+<{ID}fact/i-old> a yk:Indication ; yk:product <{ID}product/velmora> ; yk:disease <{ID}concept/fictional-itch> ;
+    yk:text "fictional itch after two prior therapies"@en ; prov:wasDerivedFrom <{ID}doc/old> ; yk:evidenceText "ev i-old" .
+<{ID}fact/i-new> a yk:Indication ; yk:product <{ID}product/velmora> ; yk:disease <{ID}concept/fictional-itch> ;
+    yk:text "fictional itch after one prior therapy"@en ; prov:wasDerivedFrom <{ID}doc/new> ; yk:evidenceText "ev i-new" .
+<{ID}fact/i-other> a yk:Indication ; yk:product <{ID}product/velmora> ; yk:disease <{ID}concept/fictional-cough> ;
+    yk:text "fictional cough"@en ; prov:wasDerivedFrom <{ID}doc/new> .
+<{ID}fact/d-old> a yk:DosageRegimen ; yk:product <{ID}product/velmora> ; yk:doseUnit "mg" ; yk:route "oral" ;
+    yk:doseValue 25.0 ; prov:wasDerivedFrom <{ID}doc/old> ; yk:evidenceText "ev d-old" .
+<{ID}fact/d-new> a yk:DosageRegimen ; yk:product <{ID}product/velmora> ; yk:doseUnit "mg" ; yk:route "oral" ;
+    yk:doseValue 10.0 ; prov:wasDerivedFrom <{ID}doc/new> ; yk:evidenceText "ev d-new" .
+<{ID}fact/m2-old> a yk:DosageRegimen ; yk:product <{ID}product/velmora> ; yk:doseUnit "mg/m2" ; yk:route "intravenous" ;
+    yk:doseValue 100 ; prov:wasDerivedFrom <{ID}doc/old> .
+<{ID}fact/m2-new> a yk:DosageRegimen ; yk:product <{ID}product/velmora> ; yk:doseUnit "mg/m2" ; yk:route "intravenous" ;
+    yk:doseValue 150 ; prov:wasDerivedFrom <{ID}doc/new> .
+<{ID}fact/kg-new> a yk:DosageRegimen ; yk:product <{ID}product/velmora> ; yk:doseUnit "mg/kg" ; yk:route "intravenous" ;
+    yk:doseValue 100 ; prov:wasDerivedFrom <{ID}doc/new> .
+<{ID}fact/d-undated> a yk:DosageRegimen ; yk:product <{ID}product/velmora> ; yk:doseUnit "mg" ; yk:route "intravenous" ;
+    yk:doseValue 5.0 ; prov:wasDerivedFrom <{ID}doc/undated> .
+<{ID}fact/d-combination> a yk:DosageRegimen ; yk:product <{ID}product/velmora> ; yk:doseUnit "mg" ; yk:route "oral" ;
+    yk:doseValue 40.0 ; yk:regimenSubstance <{ID}substance/fictional-partner> ; prov:wasDerivedFrom <{ID}doc/undated> .
+"""
+
+
+@pytest.fixture(scope="module")
+def disagree_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import pyoxigraph
+
+    path = tmp_path_factory.mktemp("disagree") / "store"
+    data = pyoxigraph.serialize(pyoxigraph.parse(DISAGREE, format=pyoxigraph.RdfFormat.TURTLE),
+                                format=pyoxigraph.RdfFormat.N_TRIPLES)
+    with Store(path) as st:
+        st.add_graph(f"{ID}graph/disagree", data)
+    return path
+
+
+def test_product_disagreements_on_every_shape(disagree_store: Path) -> None:
+    """Same disease worded differently: one row, older document first. Same unit and route with
+    another dose: one row (old 25 mg oral vs new 10 mg oral). Old 100 mg/m2 against new 150 mg/m2
+    is no row: the new document states a dose of 100 too (in mg/kg). The undated 5 mg intravenous
+    has no other mg intravenous dose to differ from; a combination regimen is never compared."""
+    rows = run(disagree_store, "product-disagreements", product="Velmora")
+    got = {(r["aspect"], r["documentA"].rsplit("/", 1)[1], r["valueA"], r["documentB"].rsplit("/", 1)[1],
+            r["valueB"], r.get("evidenceA"), r.get("evidenceB")) for r in rows}
+    assert got == {
+        ("indication", "old", "fictional itch after two prior therapies", "new",
+         "fictional itch after one prior therapy", "ev i-old", "ev i-new"),
+        ("dose", "old", "25", "new", "10", "ev d-old", "ev d-new"),
+    }
+    assert [r["aspect"] for r in rows] == ["dose", "indication"]
+    assert rows[0]["issuedA"] == "2021-04-01" and rows[0]["issuedB"] == "2023-04-01"
