@@ -96,6 +96,9 @@ FACT_TYPES: dict[str, FactType] = {t.name: t for t in (
              + _opt(("arm", "yk:arm"), ("grade_scope", "yk:gradeScope"), ("percent", "yk:percent"))),
     FactType("use_requirement", ("kind", "text"),
              "?x a yk:UseRequirement ; yk:requirementKind ?kind ; yk:text ?text ."),
+    # a study's inclusion/exclusion criteria, one per top-level item (sub-items in its text)
+    FactType("eligibility_criterion", ("study", "kind", "text"),
+             "?x a yk:EligibilityCriterion ; yk:study ?study ; yk:criterionKind ?kind ; yk:text ?text ."),
     FactType("routine_activity", ("kind", "label"),
              "?x a ?kind ; yk:activityScope yk:RoutineActivity ; rdfs:label ?label . "
              "FILTER(?kind IN (yk:PharmacovigilanceActivity, yk:RiskMinimisationActivity))"),
