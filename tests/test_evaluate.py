@@ -121,6 +121,26 @@ def test_seed_figures_are_not_below_their_floors(seed_results: list[Comparison])
     assert below_floor(seed_results, load_floors()) == []
 
 
+def test_pdf_renditions_score_as_the_text(seed_results: list[Comparison],
+                                          pdf_renditions: dict[str, Path], tmp_path: Path) -> None:
+    """Every seed's PDF rendition gives the same hits, misses and false facts as its text, fact
+    type by fact type: the PDF path reads the same facts (the renditions are named like their
+    seeds, so each finds its own gold file)."""
+    from extract.pipeline import ingest_paths
+    from extract.store import Store
+
+    pdfs = [p for name, p in pdf_renditions.items() if name[:3].isdigit()]
+    assert pdfs
+    with Store(tmp_path / "store") as st:
+        ingest_paths(pdfs, st, jobs=2)
+        from_pdf = evaluate_store(st, load_gold())
+
+    def table(results: list[Comparison]) -> dict[tuple[str, str], tuple[int, int, int]]:
+        return {(c.document, c.fact_type): (c.score.tp, c.score.fp, c.score.fn) for c in results}
+
+    assert table(from_pdf) == table(seed_results)
+
+
 @pytest.mark.parametrize("document, fact_type", [
     ("000", "dose_modification"), ("000", "dosage_regimen"), ("001", "study"),
     ("002", "efficacy_orr_pfs"), ("002", "management_rule"), ("003", "safety_concern"),
