@@ -7,13 +7,15 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from extract.extractors.guideline import extract
 from extract.load import load_document
 from extract.model import (AdverseEventIncidence, Document, DosageRegimen, EfficacyResult,
-                           ExtractionResult, Indication, ManagementRule, UseRequirement)
+                           EligibilityCriterion, ExtractionResult, Indication, ManagementRule,
+                           UseRequirement)
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
@@ -364,6 +366,153 @@ def test_sample_management(sample: tuple[Document, ExtractionResult], concept: s
 def test_sample_requirement_counts(sample: tuple[Document, ExtractionResult], kind: str, count: int) -> None:
     _doc, r = sample
     assert len([u for u in _of(r, UseRequirement) if u.kind == kind]) == count
+
+
+# --------------------------------------------------------------------------- eligibility criteria
+
+
+def _criteria(result: ExtractionResult, study: str, kind: str) -> list[EligibilityCriterion]:
+    return [f for f in _of(result, EligibilityCriterion) if f.study.text == study and f.kind == kind]
+
+
+@pytest.mark.parametrize("study,kind,count,table", [
+    ("MM-001 試験", "inclusion", 3, "表 1"), ("MM-001 試験", "exclusion", 4, "表 1"),
+    ("CRB-401 試験", "inclusion", 4, "表 4"), ("CRB-401 試験", "exclusion", 3, "表 4"),
+    ("MM-003 試験", "inclusion", 3, "表 6"), ("MM-003 試験", "exclusion", 3, "表 6"),
+])
+def test_seed_criteria_per_study_and_kind(seed: tuple[Document, ExtractionResult], study: str, kind: str,
+                                          count: int, table: str) -> None:
+    doc, r = seed
+    found = _criteria(r, study, kind)
+    assert len(found) == count
+    assert {f.ref.section for f in found} == {table}
+    assert all(f.product is not None and f.product.text == "アベクマ点滴静注" for f in found)
+    assert all(f.text == re.sub(r"\s*[\n\f]\s*", "\n", doc.text[f.ref.start:f.ref.end]) for f in found)
+
+
+@pytest.mark.parametrize("study,kind,position,text", [
+    ("MM-003 試験", "inclusion", 2, "ECOG PS が 0 又は 1 の患者。"),
+    ("MM-001 試験", "inclusion", 2, "ECOG PS が 0 又は 1 の患者。"),
+    ("CRB-401 試験", "inclusion", 3, "ECOG PS スコアが 0 又は 1 の患者。"),
+    ("MM-001 試験", "exclusion", 2, "中枢神経系(CNS)に骨髄腫病変を有する患者。"),
+    ("MM-003 試験", "exclusion", 1, "中枢神経系(CNS)に骨髄腫病変を有する患者。"),
+])
+def test_seed_criterion_exact_text(seed: tuple[Document, ExtractionResult], study: str, kind: str,
+                                   position: int, text: str) -> None:
+    _doc, r = seed
+    assert _criteria(r, study, kind)[position].text == text
+
+
+@pytest.mark.parametrize("study,kind,position,begins,ends,inner", [
+    # the CNS disease exclusion of MM-001 (the last item of its table)
+    ("MM-001 試験", "exclusion", 3, "臨床的に重大な中枢神経系", "現病を有する患者。", ()),
+    # CRB-401: part A and part B prior therapy, kept under CRB-401 as sub-items of one criterion
+    ("CRB-401 試験", "inclusion", 0, "以下のいずれかの前治療歴", "直近の前治療に対して難治性。",
+     ("➢ パート A :", "➢ パート B :")),
+    # BCMA expression: a sub-item (part B) with its own sub-items (cohorts 1-3), footnote mark kept
+    ("CRB-401 試験", "inclusion", 2, "骨髄生検又は形質細胞腫生検", "規定なし",
+     ("患者*1。", "➢ パート A :", "➢ パート B", "✓ コホート 1", "✓ コホート 2", "✓ コホート 3")),
+    # the third exclusion stands after a blank line, its footnote (*2 : …) is not part of it
+    ("CRB-401 試験", "exclusion", 2, "臨床的に重大な中枢神経系", "現病を有する患者*2。", ()),
+    # measurable disease: three alternatives in reading order
+    ("MM-003 試験", "inclusion", 1, "以下の基準の少なくとも 1 つ", "血清 FLC 比率が異常",
+     ("➢ 血清 M タンパク 0.5 g/dL 以上", "➢ 尿中 M タンパク", "➢ 血清 FLC アッセイ")),
+])
+def test_seed_criterion_with_sub_items(seed: tuple[Document, ExtractionResult], study: str, kind: str,
+                                       position: int, begins: str, ends: str, inner: tuple[str, ...]) -> None:
+    _doc, r = seed
+    text = _criteria(r, study, kind)[position].text
+    assert text.startswith(begins) and text.endswith(ends)
+    assert [text.index(part) for part in inner] == sorted(text.index(part) for part in inner)
+
+
+def test_seed_criteria_are_not_use_requirements(seed: tuple[Document, ExtractionResult]) -> None:
+    """The criteria tables give no UseRequirement, and no footnote under a table is a criterion."""
+    _doc, r = seed
+    spans = [(f.ref.start, f.ref.end) for f in _of(r, EligibilityCriterion)]
+    assert not [u for u in _of(r, UseRequirement) if any(a <= u.ref.start < b for a, b in spans)]
+    assert not [f for f in _of(r, EligibilityCriterion) if "治験実施計画書" in f.text]
+
+
+@pytest.mark.parametrize("study,kind,texts", [
+    ("2101 試験", "inclusion", [
+        "以下の前治療歴をいずれも有する架空疾患の患者。\n➢ 架空薬 A を含む 2 レジメン以上の前治療を受けている。\n"
+        "➢ 直近の前治療に対して抵抗性である。",
+        "登録時の年齢が 18 歳以上の患者。"]),
+    ("2101 試験", "exclusion", [
+        "架空臓器に病変を有する患者。",
+        "本品の成分又は製造に用いる架空試薬に対して重度の過敏症の既往歴を有する\n患者。"]),
+    ("3001 試験", "inclusion", ["架空疾患と診断され、1 レジメンの前治療後に再発した患者。", "ECOG PS が 0~2 の患者*。"]),
+    ("3001 試験", "exclusion", ["活動性の架空感染症を有する患者。"]),
+])
+def test_sample_criteria(sample: tuple[Document, ExtractionResult], study: str, kind: str,
+                         texts: list[str]) -> None:
+    _doc, r = sample
+    assert [f.text for f in _criteria(r, study, kind)] == texts
+
+
+def _mini_guideline(chapter3: list[str]) -> str:
+    """A fictional guideline: cover, product block and the given lines of chapter 3."""
+    return "\n".join([
+        "最適使用推進ガイドライン", "(販売名:テストセル点滴静注)", "令和6年4月", "",
+        "1. はじめに", "", "対象となる品目:", "テストセル点滴静注(一般名:テストセル)", "",
+        "3. 臨床成績", "", *chapter3, "", "4. 施設について", "", "① 施設要件", "(1) 架空の要件であること。", ""])
+
+
+@pytest.mark.parametrize("lines,expected", [
+    # a table whose rows hold the kind in the first cell and the items in the second
+    (["(1) 国内第 II 相試験(TC-201 試験)", "",
+      "架空の試験(以下、「201 試験」)が実施された。主な選択・除外基準は表 1 のとおりであった。", "",
+      "表 1 主な選択・除外基準", "",
+      "選択基準\t• 架空疾患の患者。", "\t• 年齢 20 歳以上の患者。", "除外基準\t• 架空感染症の患者。", "",
+      "本試験の結果を示す。"],
+     [("201 試験", "inclusion", "架空疾患の患者。"), ("201 試験", "inclusion", "年齢 20 歳以上の患者。"),
+      ("201 試験", "exclusion", "架空感染症の患者。")]),
+    # a caption naming one kind only: its items are of that kind; no alias, so the study code
+    (["(1) 国内第 II 相試験(TC-202 試験)", "",
+      "主な除外基準は表 1 のとおりであった。", "",
+      "表 1 主な除外基準", "",
+      "・活動性の架空感染症を有する患者。", "・妊婦。", "",
+      "* : 架空の注記。"],
+     [("TC-202", "exclusion", "活動性の架空感染症を有する患者。"), ("TC-202", "exclusion", "妊婦。")]),
+])
+def test_criteria_layouts(tmp_path: Path, lines: list[str], expected: list[tuple[str, str, str]]) -> None:
+    path = tmp_path / "g.txt"
+    path.write_text(_mini_guideline(lines), encoding="utf-8")
+    r = extract(load_document(path))
+    assert [(f.study.text, f.kind, f.text) for f in _of(r, EligibilityCriterion)] == expected
+
+
+@pytest.mark.parametrize("lines,message", [
+    # inclusion and exclusion side by side: one item's text would not be one span
+    (["(1) 国内第 II 相試験(TC-203 試験)", "", "表 1 主な選択・除外基準", "",
+      "<選択基準>\t<除外基準>", "• 架空疾患の患者。\t• 架空感染症の患者。"], "side by side"),
+    # no bullets: the items cannot be told apart
+    (["(1) 国内第 II 相試験(TC-204 試験)", "", "表 1 主な選択・除外基準", "",
+      "<選択基準> 架空疾患の患者。年齢 20 歳以上の患者。", "<除外基準> 架空感染症の患者。"], "without a kind marker or bullets"),
+])
+def test_unreadable_criteria_give_an_issue_and_no_fact(tmp_path: Path, lines: list[str], message: str) -> None:
+    path = tmp_path / "g.txt"
+    path.write_text(_mini_guideline(lines), encoding="utf-8")
+    r = extract(load_document(path))
+    assert not _of(r, EligibilityCriterion)
+    assert any(message in i.message for i in r.issues)
+
+
+def test_criteria_table_in_a_pdf(tmp_path: Path, make_pdfs: ModuleType) -> None:
+    """The kind-and-items table drawn as a PDF table gives the same criteria as its text."""
+    text = _mini_guideline([
+        "(1) 国内第 II 相試験(TC-201 試験)", "",
+        "架空の試験(以下、「201 試験」)が実施された。主な選択・除外基準は表 1 のとおりであった。", "",
+        "表 1 主な選択・除外基準", "",
+        "<選択基準>\t• 架空疾患の患者。", "\t• 年齢 20 歳以上の患者。", "<除外基準>\t• 架空感染症の患者。", "",
+        "本試験の結果を示す。"])
+    src = tmp_path / "g.txt"
+    src.write_text(text, encoding="utf-8")
+    pdf = make_pdfs.render_text(load_document(src).text, tmp_path / "g.pdf")
+    got = [(f.study.text, f.kind, f.text) for f in _of(extract(load_document(pdf)), EligibilityCriterion)]
+    assert got == [("201 試験", "inclusion", "架空疾患の患者。"), ("201 試験", "inclusion", "年齢 20 歳以上の患者。"),
+                   ("201 試験", "exclusion", "架空感染症の患者。")]
 
 
 # --------------------------------------------------------------------------- PDF renditions

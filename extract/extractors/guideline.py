@@ -674,12 +674,14 @@ _CRITERIA_CAPTION = re.compile(
 # or cell.
 _KIND_MARK = re.compile(
     r"[<〈《【\[]\s*(?P<a>選択|除外)基準\s*[>〉》】\]]\s*[::]?"
-    r"|(?<![^\n\f\t])[ \t]*(?P<b>選択|除外)基準\s*(?:[::]|(?=[\t\n\f])|\Z)")
+    r"|(?<![^\n\f\t])[ \t]*(?P<b>選択|除外)基準[ \t]*(?:[::]|(?=[\t\n\f])|\Z)")
 # Bullets that are never part of a sentence, and those that are bullets only at a line start
 # (・ also joins words: 選択・除外, ワルデンストレーム・マクログロブリン).
 _STRONG_BULLETS = "•●➢➤✓✔▪◆◇■□"
 _BULLET_MARK = re.compile(rf"[{_STRONG_BULLETS}]|(?<![^\n\f\t])[ \t]*[・○◯-](?=\s*\S)")
-_REGION_STOP = re.compile(r"^(?:表\s*\d|図\s*\d|\*|\^\d|※|注\s*\d*\s*[)::]|-{1,2}$|(?:\d+\.)+\d*\s)")
+# What ends a criteria table: a caption, a footnote (also one listed as "- ^4) …"), a rule, a
+# numbered heading.
+_REGION_STOP = re.compile(r"^(?:-\s*)?(?:表\s*\d|図\s*\d|\*|\^\d|※|注\s*\d*\s*[)::])|^-{1,2}$|^(?:\d+\.)+\d*\s")
 _KIND = {"選択": "inclusion", "除外": "exclusion"}
 
 
@@ -710,12 +712,12 @@ def _criteria_items(doc: Document, start: int, end: int, default: str | None,
     marker is that part's top level, any other bullet is a sub-item kept in the item."""
     marks = [(m.start(), m.end(), _KIND[m.group("a") or m.group("b")])
              for m in _KIND_MARK.finditer(doc.text, start, end)]
-    bounds = [(s, e, k) for s, e, k in marks]
+    # parts: (kind, start, end); text before the first marker has the caption's kind
     parts: list[tuple[str | None, int, int]] = []
     if not marks or doc.text[start:marks[0][0]].strip():
         parts.append((default, start, marks[0][0] if marks else end))
-    for i, (_s, e, kind) in enumerate(bounds):
-        parts.append((kind, e, bounds[i + 1][0] if i + 1 < len(bounds) else end))
+    for i, (_s, e, kind) in enumerate(marks):
+        parts.append((kind, e, marks[i + 1][0] if i + 1 < len(marks) else end))
     out: list[tuple[str, int, int]] = []
     for kind, s, e in parts:
         bullets = list(_BULLET_MARK.finditer(doc.text, s, e))
@@ -765,7 +767,7 @@ def _eligibility(doc: Document, product: Mention, span: tuple[int, int],
     for i, cap in enumerate(captions):
         words = cap.group()
         default = None if ("選択" in words and "除外" in words) else _KIND[cap.group("words")]
-        limit = min([c.start() for c in captions[i + 1:i + 2]] + [span[1]])
+        limit = captions[i + 1].start() if i + 1 < len(captions) else span[1]
         region = _criteria_region(doc, cap.end(), limit)
         if region is None:
             issues.append(Issue("warning", "a criteria table without 選択基準/除外基準 items",
