@@ -137,11 +137,11 @@ def text_width(text: str, scale: float = 100.0) -> float:
     return sum(stringWidth(run, name, BASE_SIZE) for name, run in _runs(text, f)) * scale / 100
 
 
-def _draw(canvas: Any, x: float, y: float, text: str, scale: float) -> None:
+def _draw(canvas: Any, x: float, y: float, text: str, scale: float, size: float = BASE_SIZE) -> None:
     t = canvas.beginText(x, y)
     t.setHorizScale(scale)
     for name, run in _runs(text, fonts()):
-        t.setFont(name, BASE_SIZE)
+        t.setFont(name, size)
         t.textOut(run)
     canvas.drawText(t)
 
@@ -602,11 +602,61 @@ def make_vertical(out: Path) -> Path:
     return out
 
 
+FOOTNOTE_SIZE = 7.5  # footnotes in smaller type than the 9 pt body
+FOOTNOTE_PAGES = (  # (body lines, footnote lines) per page
+    (("7.1 第I相試験(架空)",
+      "本試験における架空マブの最大耐量(MTD)1)は、1日1回25 mg2)と判断された。",
+      "対象は再発又は難治性の架空リンパ腫患者*1とし、21例(N=21)が組み入れられた。"),
+     ("1) 用量制限毒性の発現が6例中1例以下となる最高用量。",
+      "2) 食後投与での成績は得られておらず、空腹時投与の成績に基づく用量であり、",
+      "   本剤の用量設定の根拠とされた。",
+      "*1 前治療歴が2レジメン以上の患者に限る。")),
+    (("7.2 Phase II study (fictional)",
+      "The response rate was 45.6%a) in Study KASO-002*2, in 41 patients (n=1 withdrew).",
+      "Responses were durable."),
+     ("a) Assessed by the independent review committee.",
+      "*2 Only patients enrolled in Japan.")),
+    (("7.3 用量の目安(架空)",
+      "1) 通常用量は25 mgとする。",
+      "2) 減量時は15 mgとする。"),
+     ()),
+)
+FOOTNOTE_CAPTION = "図1 架空の図"  # small type in the middle of page 3: a caption, not a footnote
+
+
+def make_footnotes(out: Path) -> Path:
+    """Three pages of body text in 9 pt with footnotes in 7.5 pt at the foot of the first
+    two (markers 1) 2) *1, a) *2, one note wrapped onto an indented line), a page number under
+    the notes; the third page ends with a numbered list in body type and has a small caption
+    between its body lines, neither of which is a footnote."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    fonts()
+    for n, (body, notes) in enumerate(FOOTNOTE_PAGES, start=1):
+        y = A4[1] - 2 * MARGIN
+        for k, line in enumerate(body):
+            _draw(canvas, MARGIN, y, line, 100.0)
+            y -= LEADING
+            if n == 3 and k == 0:
+                _draw(canvas, MARGIN + 40, y, FOOTNOTE_CAPTION, 100.0, FOOTNOTE_SIZE)
+                y -= LEADING
+        y = MARGIN + 2 * LEADING + LEADING * len(notes)
+        for line in notes:
+            _draw(canvas, MARGIN, y, line, 100.0, FOOTNOTE_SIZE)
+            y -= LEADING * FOOTNOTE_SIZE / BASE_SIZE
+        _draw(canvas, A4[0] / 2 - 10, MARGIN / 2, f"- {n} -", 100.0)
+        canvas.showPage()
+    canvas.save()
+    return out
+
+
 LAYOUTS = {
     "two_column.pdf": make_two_column,
     "rmp_table.pdf": make_rmp_table,
     "furniture.pdf": make_furniture,
     "vertical.pdf": make_vertical,
+    "footnotes.pdf": make_footnotes,
 }
 
 

@@ -350,3 +350,44 @@ def test_seed_sections_nest_and_blocks_point_into_the_text(prefix: str) -> None:
     for block in doc.blocks:
         assert doc.text[block.ref.start:block.ref.end].strip()
         assert block.ref.section == doc.section_path(block.ref.start)
+
+
+# A fictional layout-text document: two pages; page 1 ends with footnotes whose markers stand
+# in the body (``MTD)1)``, ``25 mg2)``, ``患者*1``); page 2 ends with a numbered list that nothing
+# points to. ``(N=21)``, ``(1)`` and ``11)`` are not markers.
+FOOTNOTE_TEXT = (
+    "7.1 第I相試験(架空)\n"
+    "最大耐量(MTD)1)は1日1回25 mg2)とされ、対象は患者*1とした(N=21)。\n"
+    "(1) 有効性 11) 参照\n"
+    "\n"
+    "1) 用量制限毒性が6例中1例以下の最高用量。\n"
+    "2) 空腹時投与の成績に基づく。\n"
+    "   (続きの行)\n"
+    "*1 前治療歴のある患者に限る。\n"
+    "- 1 -\n"
+    "\f"
+    "7.2 用量(架空)\n"
+    "減量基準は次のとおりとした。\n"
+    "\n"
+    "1) 25 mgから15 mgへ減量する。\n"
+    "2) 15 mgで中止する。\n"
+)
+
+
+@pytest.mark.parametrize("marker, note, before", [
+    ("1)", "1) 用量制限毒性が6例中1例以下の最高用量。", "(MTD)"),
+    ("2)", "2) 空腹時投与の成績に基づく。\n   (続きの行)", "25 mg"),
+    ("*1", "*1 前治療歴のある患者に限る。", "患者"),
+])
+def test_text_page_footnotes_are_linked_to_their_markers(marker: str, note: str, before: str) -> None:
+    doc = doc_of(FOOTNOTE_TEXT)
+    (footnote,) = [f for f in doc.footnotes if f.marker == marker]
+    assert (footnote.page, doc.text[footnote.text_start:footnote.text_end]) == (1, note)
+    (offset,) = footnote.ref_offsets
+    assert doc.text[offset - len(before):offset + len(marker)] == before + marker
+
+
+def test_a_numbered_list_ending_a_page_is_not_footnotes() -> None:
+    doc = doc_of(FOOTNOTE_TEXT)
+    assert [f.page for f in doc.footnotes] == [1, 1, 1]
+    assert [b.text for b in doc.blocks if b.kind == "footnote"][0] == "1) 用量制限毒性が6例中1例以下の最高用量。"

@@ -10,7 +10,8 @@ from types import ModuleType
 import pytest
 
 from extract.load import load_document
-from extract.load.pdf import classify_furniture, find_columns, find_furniture, furniture_lines, word_boxes
+from extract.load.pdf import (classify_furniture, find_columns, find_furniture, footnote_items, furniture_lines,
+                              small_type, word_boxes)
 from extract.model import Document
 
 
@@ -123,6 +124,71 @@ def test_vertical_text_is_read_from_the_right(layouts: dict[str, Document]) -> N
     doc = layouts["vertical.pdf"]
     assert _lines(doc) == ["架空錠の使用上の注意", "本剤は食後に服用すること", "眠気に注意すること"]
     assert doc.pages[0].reason == "vertical text (tategaki): read column by column from the right"
+
+
+@pytest.mark.parametrize(("page", "marker", "note", "before_marker"), [
+    (1, "1)", "1) 用量制限毒性の発現が6例中1例以下となる最高用量。", "(MTD)"),
+    (1, "2)", "2) 食後投与での成績は得られておらず、空腹時投与の成績に基づく用量であり、\n"
+              "   本剤の用量設定の根拠とされた。", "25 mg"),  # the wrapped line belongs to note 2)
+    (1, "*1", "*1 前治療歴が2レジメン以上の患者に限る。", "リンパ腫患者"),
+    (2, "a)", "a) Assessed by the independent review committee.", "45.6%"),
+    (2, "*2", "*2 Only patients enrolled in Japan.", "KASO-002"),
+])
+def test_footnotes_in_small_type_are_linked_to_their_markers(
+        layouts: dict[str, Document], page: int, marker: str, note: str, before_marker: str) -> None:
+    doc = layouts["footnotes.pdf"]
+    (footnote,) = [f for f in doc.footnotes if f.page == page and f.marker == marker]
+    assert doc.text[footnote.text_start:footnote.text_end] == note
+    (offset,) = footnote.ref_offsets
+    assert doc.text[offset - len(before_marker):offset + len(marker)] == before_marker + marker
+    assert doc.page_at(offset) == page
+    assert doc.footnote_marker_at(offset) == footnote
+    assert doc.footnote_at(footnote.text_start) == footnote and doc.footnote_at(offset) is None
+
+
+def test_footnotes_only_where_printed_small_at_the_foot(layouts: dict[str, Document]) -> None:
+    doc = layouts["footnotes.pdf"]
+    # page 3 ends with a numbered list in body type and holds a small caption: no footnotes;
+    # "(N=21)" on page 1 does not point to note 1)
+    assert [(f.page, f.marker) for f in doc.footnotes] == [(1, "1)"), (1, "2)"), (1, "*1"), (2, "a)"), (2, "*2")]
+    assert "1) 通常用量は25 mgとする。" in doc.text and "図1 架空の図" in doc.text
+    assert [f.text for f in doc.furniture] == ["- 1 -", "- 2 -", "- 3 -"]  # under the notes
+
+
+def test_footnotes_become_footnote_blocks(layouts: dict[str, Document]) -> None:
+    doc = layouts["footnotes.pdf"]
+    assert [b.text for b in doc.blocks if b.kind == "footnote"] == [
+        "1) 用量制限毒性の発現が6例中1例以下となる最高用量。",
+        "2) 食後投与での成績は得られておらず、空腹時投与の成績に基づく用量であり、本剤の用量設定の根拠とされた。",
+        "*1 前治療歴が2レジメン以上の患者に限る。",
+        "a) Assessed by the independent review committee.",
+        "*2 Only patients enrolled in Japan.",
+    ]
+
+
+BODY_LINE, NOTE_1, NOTE_2, WRAPPED, PAGE_NO = ((100.0, "本文"), (700.0, "1) 注記"), (710.0, "*1 注記"),
+                                               (720.0, "続き"), (780.0, "- 1 -"))
+
+
+@pytest.mark.parametrize(("order", "small", "notes"), [
+    # the small lines ending the page, from the first marker; a page number under them is skipped
+    ([BODY_LINE, NOTE_1, NOTE_2, WRAPPED, PAGE_NO], [NOTE_1, NOTE_2, WRAPPED], [NOTE_1, NOTE_2, WRAPPED]),
+    ([BODY_LINE, WRAPPED, NOTE_1], [WRAPPED, NOTE_1], [NOTE_1]),
+    # a small line followed by body text is not at the foot of the page
+    ([NOTE_1, BODY_LINE], [NOTE_1], []),
+    # no marker opens the small run; or nothing is larger (no body to set notes apart from)
+    ([BODY_LINE, WRAPPED], [WRAPPED], []),
+    ([NOTE_1, NOTE_2], [NOTE_1, NOTE_2], []),
+])
+def test_footnote_items(order: list[tuple[float, str]], small: list[tuple[float, str]],
+                        notes: list[tuple[float, str]]) -> None:
+    assert footnote_items(order, frozenset(id(item) for item in small)) == notes
+
+
+def test_small_type_is_relative_to_the_page_body() -> None:
+    items = [(float(k), f"line {k}") for k in range(5)]
+    assert small_type(items, [10.0, 10.0, 10.0, 9.0, 9.5]) == frozenset({id(items[3])})
+    assert small_type(items, [8.0] * 5) == frozenset()
 
 
 # Hand-made pages of (top, text) on a 800 pt page.

@@ -124,7 +124,9 @@ def build_document(*, data: bytes, path: str, source_format: str, shape: str,
     lang: Lang = "ja" if detect_lang(text[:20000]) == "ja" else "en"
     structured = shape not in ("xml", "json")
     sections = find_sections(lines, len(text), tabbed_tables=shape == "markdown") if structured else ()
-    blocks = find_blocks(doc_id, lines, page_objs, sections, lang, shape) if structured else ()
+    footnotes = find_footnotes(text, lines, pages, page_objs, shape) if structured else ()
+    blocks = find_blocks(doc_id, lines, page_objs, sections, lang, shape,
+                         footnote_starts=frozenset(f.text_start for f in footnotes)) if structured else ()
     refs = _RefHelper(doc_id, page_objs, sections)
     tables = tuple(_table(refs, raw_t, text, page_objs[i], lines)
                    for i, raw in enumerate(pages) for raw_t in raw.tables)
@@ -133,7 +135,7 @@ def build_document(*, data: bytes, path: str, source_format: str, shape: str,
                       for raw in pages for kind, line in raw.furniture)
     return Document(doc_id=doc_id, path=path, source_format=source_format,  # type: ignore[arg-type]
                     shape=shape, lang=lang, text=text, pages=tuple(page_objs), blocks=blocks,
-                    tables=tables, sections=sections, furniture=furniture)
+                    tables=tables, sections=sections, footnotes=footnotes, furniture=furniture)
 
 
 def _lines_of(body: str, offset: int, raw_lines: tuple[str, ...], page_index: int) -> list[Line]:
@@ -313,6 +315,98 @@ def _find_cell(text: str, value: str, cursor: int, page_start: int, end: int) ->
         if tail >= 0:
             return (pos, tail + len(last))
     return (pos, pos + len(first))
+
+
+# --------------------------------------------------------------------------- footnotes
+
+# A footnote's opening marker: 注1) 注) *1 ** ※ ※2 † 1) a), then the note (after an optional colon).
+FOOTNOTE_START = re.compile(
+    r"^\s*(?P<marker>注\d{0,2}\)|\*{1,3}\d{0,2}|※\d{0,2}|[†‡§¶]{1,2}|\d{1,2}\)|[a-z]\))"
+    r"(?!\d)\s*[:：]?\s*\S")
+# What may stand right before a marker in the body: ``mg1)``, ``ATLL3)``, ``ESEC)4)``, ``投与1)``,
+# ``50%1)`` (never a digit, a space, "(" or "=": ``(N=21)``, ``(n=1)``, ``(1)`` are not markers).
+_BEFORE_NUMBERED = r"(?:(?<=[^\W\d_])|(?<=[)%\]」』】]))"
+_BEFORE_LETTERED = r"(?:(?<=[^\W\d_a-zA-Z])|(?<=[)%\]」』】]))"
+_SYMBOLS = "*※†‡§¶"
+_TEXT_SHAPES = ("layout", "markdown")
+
+
+def find_footnotes(text: str, lines: list[Line], raw_pages: list[RawPage], pages: list[Page],
+                   shape: str) -> tuple[Footnote, ...]:
+    """Footnotes, each linked to its marker(s) in the body of its page.
+
+    Which lines are footnotes: for PDF pages, the loader's (``RawPage.footnote_lines``: small
+    type at the foot of the page); for text pages, the last block of the page (after the
+    last blank line, page numbers aside) when it opens with a marker and at least one of its
+    markers is found in the page's body: a numbered list ending a page has no marker in the
+    body. A footnote runs from its marker line over the following lines up to the next
+    marker; it stays in ``text``, where it was printed."""
+    by_page: dict[int, list[Line]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page_index, []).append(ln)
+    found: list[Footnote] = []
+    for i, (raw, page) in enumerate(zip(raw_pages, pages)):
+        page_lines = by_page.get(i, [])
+        if raw.footnote_lines:
+            chosen = [page_lines[k] for k in raw.footnote_lines if k < len(page_lines)]
+        elif shape in _TEXT_SHAPES:
+            chosen = _trailing_block(page_lines)
+        else:
+            continue
+        notes = _group_notes(chosen)
+        spans = [(start, end) for _, start, end in notes]
+        linked = [Footnote(marker, start, end, page.number,
+                           _marker_refs(text, marker, page.start, page.end, spans))
+                  for marker, start, end in notes]
+        if raw.footnote_lines or any(f.ref_offsets for f in linked):
+            found.extend(linked)
+    return tuple(found)
+
+
+def _trailing_block(page_lines: list[Line]) -> list[Line]:
+    """The page's last block of lines (page numbers aside) when it opens with a footnote
+    marker, holds no table row and is not the whole page."""
+    end = len(page_lines)
+    while end and (not page_lines[end - 1].text.strip() or _page_number(page_lines[end - 1].text) is not None):
+        end -= 1
+    start = end
+    while start and page_lines[start - 1].text.strip():
+        start -= 1
+    block = page_lines[start:end]
+    if not block or not any(ln.text.strip() for ln in page_lines[:start]):
+        return []
+    if any("\t" in ln.text for ln in block) or not FOOTNOTE_START.match(block[0].text):
+        return []
+    return block
+
+
+def _group_notes(chosen: list[Line]) -> list[tuple[str, int, int]]:
+    """``(marker, start, end)`` per footnote: a marker line and the unmarked lines after it."""
+    notes: list[tuple[str, int, int]] = []
+    for ln in chosen:
+        m = FOOTNOTE_START.match(ln.text)
+        end = ln.start + len(ln.text.rstrip())
+        if m:
+            notes.append((m.group("marker"), ln.start + m.start("marker"), end))
+        elif notes and ln.text.strip():
+            notes[-1] = (notes[-1][0], notes[-1][1], end)
+    return notes
+
+
+def _marker_refs(text: str, marker: str, start: int, end: int,
+                 notes: list[tuple[int, int]]) -> tuple[int, ...]:
+    """Offsets of ``marker`` in the page's body (``text[start:end]`` outside the footnotes)
+    where it stands as a reference mark: right after a word or a closing bracket for ``1)``
+    and ``a)``; right after text, and not inside a run of marks or a longer number, for
+    ``*1``, ``※`` and ``注1)``."""
+    if marker[0] in _SYMBOLS or marker.startswith("注"):
+        pattern = rf"(?<=[^\s{re.escape(_SYMBOLS)}]){re.escape(marker)}(?![\d{re.escape(_SYMBOLS)}])"
+    elif marker[0].isdigit():
+        pattern = rf"{_BEFORE_NUMBERED}(?<!注){re.escape(marker)}"
+    else:
+        pattern = rf"{_BEFORE_LETTERED}{re.escape(marker)}"
+    return tuple(m.start() for m in re.compile(pattern).finditer(text, start, end)
+                 if not any(a <= m.start() < b for a, b in notes))
 
 
 # --------------------------------------------------------------------------- headings
@@ -777,7 +871,8 @@ def _line_kind(text: str, shape: str) -> BlockKind:
 
 
 def find_blocks(doc_id: str, lines: list[Line], pages: list[Page], sections: tuple[Section, ...],
-                doc_lang: Lang, shape: str = "layout") -> tuple[Block, ...]:
+                doc_lang: Lang, shape: str = "layout", *,
+                footnote_starts: frozenset[int] = frozenset()) -> tuple[Block, ...]:
     """Blocks: headings and furniture one line each; tab-separated runs as ``table_text``;
     a list item or footnote with its continuation lines; paragraphs as runs of lines.
     Blank lines and page breaks end a block."""
@@ -812,7 +907,7 @@ def find_blocks(doc_id: str, lines: list[Line], pages: list[Page], sections: tup
             run.append(ln)
             flush()
             continue
-        kind = _line_kind(text, shape)
+        kind = "footnote" if ln.start + indent in footnote_starts else _line_kind(text, shape)
         continues = run and ((kind == "paragraph" and run_kind in ("paragraph", "list_item", "footnote"))
                              or (kind == "table_text" and run_kind == "table_text"))
         if not continues:

@@ -63,9 +63,9 @@ from pathlib import Path
 from typing import Any
 
 from extract.errors import InputError, missing_dependency
-from extract.load.layout import RawPage, RawTable, build_document
+from extract.load.layout import FOOTNOTE_START, RawPage, RawTable, build_document
 from extract.model import Document, FurnitureKind
-from extract.normalize.text import join_lines
+from extract.normalize.text import clean_text, join_lines
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_PAGES = 2000
@@ -281,6 +281,7 @@ class _Plumbed:
     height: float
     has_images: bool
     note: str = ""
+    small: frozenset[int] = frozenset()  # ids of items printed smaller than the page's body
 
     def items(self) -> list[Item]:
         return [item for segment in self.segments for item in segment]
@@ -302,6 +303,7 @@ class _Plumbed:
         removed = tuple((kind, candidates[k][1].strip()) for k, kind in sorted(furniture.items()))
         lines: list[str] = []
         index: dict[int, int] = {}
+        order: list[Item] = []
         for segment in self.segments:
             kept = [item for item in segment if id(item) not in drop]
             if not kept:
@@ -311,11 +313,13 @@ class _Plumbed:
             laid, where = _lay_out(kept, self.line_height)
             index.update({key: value + len(lines) for key, value in where.items()})
             lines.extend(laid)
+            order.extend(kept)
         tables = tuple(RawTable(rows, self.number, header_rows=1,
                                 first_line=_first_line(list(items), index))
                        for rows, items in self.tables if rows)
+        notes = tuple(index[id(item)] for item in footnote_items(order, self.small))
         return RawPage(self.number, tuple(_replace_cids(lines)), tables, "ok", self.note,
-                       furniture=removed)
+                       furniture=removed, footnote_lines=notes)
 
 
 def _read_plumber(page: Any, number: int) -> _Plumbed:
@@ -327,7 +331,8 @@ def _read_plumber(page: Any, number: int) -> _Plumbed:
     body = page
     for table in tables:
         body = body.outside_bbox(table.bbox, strict=False)  # real tables may overhang the page
-    segments, heights, note = _text_segments(page, body, bool(tables))
+    segments, heights, note, sizes = _text_segments(page, body, bool(tables))
+    small = small_type([item for segment in segments for item in segment], sizes)
     found: list[tuple[tuple[tuple[str | None, ...], ...], tuple[Item, ...]]] = []
     for table in tables:
         rows = tuple(tuple(None if c is None else _cell(c) for c in row)
@@ -341,24 +346,67 @@ def _read_plumber(page: Any, number: int) -> _Plumbed:
     heights.sort()
     height = heights[len(heights) // 2] if heights else 0.0
     return _Plumbed(number, tuple(tuple(s) for s in segments), tuple(found), height,
-                    float(page.height), bool(page.images), note)
+                    float(page.height), bool(page.images), note, small)
 
 
-def _text_segments(page: Any, body: Any, has_tables: bool) -> tuple[list[list[Item]], list[float], str]:
+def _text_segments(page: Any, body: Any,
+                   has_tables: bool) -> tuple[list[list[Item]], list[float], str, list[float]]:
     """The page's text lines (outside its tables) as reading-order segments, their heights,
-    and a note on how the page was read ("" for the usual single flow)."""
+    a note on how the page was read ("" for the usual single flow), and each line's type
+    size (the largest glyph), in the order of the segments' lines."""
     if not has_tables and is_vertical(page.chars):
         middle = float(page.height) / 2  # never taken for page-edge furniture
         lines = page.extract_text(**VERTICAL_SETTINGS).split("\n")
-        return [[(middle, line) for line in lines]], [], VERTICAL_NOTE
-    text_lines = body.extract_text_lines(strip=False, return_chars=not has_tables, **TEXT_SETTINGS)
+        return [[(middle, line) for line in lines]], [], VERTICAL_NOTE, []
+    text_lines = body.extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
     columns = None if has_tables else find_columns(word_boxes(text_lines))
     regions = [text_lines] if columns is None else [
-        region.extract_text_lines(strip=False, return_chars=False, **TEXT_SETTINGS)
+        region.extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
         for region in _regions(page, columns)]
     segments = [[(line["top"], line["text"]) for line in region] for region in regions]
     heights = [line["bottom"] - line["top"] for region in regions for line in region]
-    return segments, heights, "" if columns is None else COLUMNS_NOTE
+    sizes = [_type_size(line) for region in regions for line in region]
+    return segments, heights, "" if columns is None else COLUMNS_NOTE, sizes
+
+
+def _type_size(line: dict[str, Any]) -> float:
+    """A text line's type size: its largest glyph (a superscript marker is smaller)."""
+    return max((float(c["size"]) for c in line["chars"] if not c["text"].isspace()),
+               default=float(line["bottom"] - line["top"]))
+
+
+# --------------------------------------------------------------------------- footnotes
+
+SMALL_TYPE = 0.92  # a footnote's type is at most this share of the body's (9 pt under 10 pt)
+
+
+def small_type(items: list[Item], sizes: list[float]) -> frozenset[int]:
+    """Ids of the lines printed smaller than the page's body type (the median size)."""
+    if not sizes:
+        return frozenset()
+    body = sorted(sizes)[len(sizes) // 2]
+    return frozenset(id(item) for item, size in zip(items, sizes) if size < SMALL_TYPE * body)
+
+
+def footnote_items(order: list[Item], small: frozenset[int]) -> list[Item]:
+    """The page's footnotes, by geometry: the lines in smaller type that end the page
+    (``order``: the page's lines in reading order, furniture removed), from the first of
+    them that starts with a footnote marker (``1)``, ``*1``, ``注1)``, ``※``, ``†``). Nothing
+    when the whole page is in one size (no body to set them apart from) or no marker opens
+    the run. A page number under the notes (one not removed as furniture) is passed over."""
+    end = len(order)
+    while end and _FURNITURE_NUMBER.match(clean_text(order[end - 1][1]).strip()):
+        end -= 1
+    run: list[Item] = []
+    for item in reversed(order[:end]):
+        if id(item) not in small:
+            break
+        run.append(item)
+    if len(run) == end:
+        return []
+    run.reverse()
+    first = next((k for k, item in enumerate(run) if FOOTNOTE_START.match(clean_text(item[1]))), None)
+    return [] if first is None else run[first:]
 
 
 # --------------------------------------------------------------------------- columns
