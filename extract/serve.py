@@ -12,6 +12,15 @@ anyway). ``SERVICE`` would make the server fetch other hosts on a user's behalf,
 
 Results are serialized here (not by Oxigraph) so the row limit can cut them: a response cut at
 ``max_rows`` carries ``X-Yakuji-Truncated: true`` and, in JSON, ``"yakuji": {"truncated": true}``.
+
+The dataset of a query: the protocol's ``default-graph-uri`` / ``named-graph-uri`` when the
+request gives any (they override ``FROM`` in the query, as the protocol says; a graph the store
+does not hold is simply empty), else the query's own ``FROM`` / ``FROM NAMED``, else the union of
+all graphs as default graph (the contract's default).
+
+New documents without a restart: a worker's read-only view is a snapshot, so before each job it
+compares the store's generation token (``extract.store.read_generation``, one small file read)
+with the one it opened at and reopens the database when a writer has committed since.
 """
 
 from __future__ import annotations
@@ -235,8 +244,44 @@ def serialize_boolean(value: bool, fmt: str) -> bytes:
 
 # ---------------------------------------------------------------------------- worker process
 
+def parse_dataset(params: dict[str, list[str]]) -> dict[str, list[str]] | None:
+    """The protocol dataset a request names (``default-graph-uri``, ``named-graph-uri``, each
+    repeatable), or None when it names none. An invalid IRI raises Refused (400)."""
+    import pyoxigraph
+
+    default = params.get("default-graph-uri", [])
+    named = params.get("named-graph-uri", [])
+    if not default and not named:
+        return None
+    for iri in default + named:
+        try:
+            pyoxigraph.NamedNode(iri)
+        except ValueError:
+            raise Refused(400, f"not an absolute IRI for a graph: {iri!r}") from None
+    return {"default": default, "named": named}
+
+
+def has_from_clause(sparql: str) -> bool:
+    """True when the query names its own dataset (``FROM`` / ``FROM NAMED``, not in a string,
+    IRI or comment): then the union default graph must not override it."""
+    return any(kind == "word" and text.upper() == "FROM" for kind, text in tokens(sparql))
+
+
+def dataset_arguments(sparql: str, dataset: dict[str, list[str]] | None) -> dict[str, Any]:
+    """Keyword arguments of ``pyoxigraph.Store.query`` for the dataset (module docstring). A
+    protocol dataset with only default graphs has no named graphs, and the other way round."""
+    import pyoxigraph
+
+    if dataset:
+        return {"default_graph": [pyoxigraph.NamedNode(g) for g in dataset["default"]],
+                "named_graphs": [pyoxigraph.NamedNode(g) for g in dataset["named"]]}
+    if has_from_clause(sparql):
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
 def run_in_store(store: Any, job: dict[str, Any]) -> Reply:
-    """Run one job (free SPARQL or a named query) against an open Store; called in a worker."""
+    """Run one job (free SPARQL or a named query) against an open ReadOnlyView; called in a worker."""
     import pyoxigraph
 
     from extract.queries import load_queries, run_named
@@ -260,7 +305,7 @@ def run_in_store(store: Any, job: dict[str, Any]) -> Reply:
                      _limit_headers(truncated, max_rows))
     text = job["query"]
     try:
-        result = store.query(text)
+        result = store.query(text, dataset=dataset_arguments(text, job.get("dataset")))
     except SyntaxError as exc:
         return _error(400, f"SPARQL syntax error: {exc}")
     except OSError as exc:
@@ -305,22 +350,45 @@ def _error(status: int, message: str, *extra: tuple[str, str]) -> Reply:
 class ReadOnlyView:
     """The store as workers see it: RocksDB opened read-only (never the primary), so a running
     server does not stop ``yakuji ingest`` from taking the database; queries run like
-    ``Store.query`` (union default graph, contract prefixes). Documents ingested later are seen
-    after a restart of the server."""
+    ``Store.query`` (union default graph, contract prefixes) unless given another dataset.
+    ``refresh()`` reopens it when a writer has committed since it was opened."""
 
     def __init__(self, store_path: str | Path) -> None:
+        self._path = Path(store_path)
+        if not (self._path / "db").is_dir():
+            raise FileNotFoundError(f"no store at {store_path}: run `yakuji ingest` first")
+        self._ox: Any = None
+        self._generation = ""
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Reopen if the store's generation token changed; True when it did. The token is read
+        before opening, so a commit during the open is caught by the next call. If the reopen
+        fails (a writer is mid-flush), the old view serves and the next call tries again."""
         import pyoxigraph
 
-        db = Path(store_path) / "db"
-        if not db.is_dir():
-            raise FileNotFoundError(f"no store at {store_path}: run `yakuji ingest` first")
-        self._ox = pyoxigraph.Store.read_only(str(db))
+        from extract.store import read_generation
 
-    def query(self, sparql: str, *, substitutions: dict[Any, Any] | None = None) -> Any:
+        generation = read_generation(self._path)
+        if self._ox is not None and generation == self._generation:
+            return False
+        try:
+            fresh = pyoxigraph.Store.read_only(str(self._path / "db"))
+        except OSError:
+            if self._ox is None:
+                raise
+            return False
+        self._ox, self._generation = fresh, generation
+        return True
+
+    def query(self, sparql: str, *, substitutions: dict[Any, Any] | None = None,
+              dataset: dict[str, Any] | None = None) -> Any:
+        """``dataset``: keyword arguments from ``dataset_arguments``; the union default graph
+        when None."""
         from extract.rdf.namespaces import PREFIXES
 
-        return self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES,
-                              substitutions=substitutions or None)
+        graphs = {"use_default_graph_as_union": True} if dataset is None else dataset
+        return self._ox.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None, **graphs)
 
 
 def _worker_main(conn: Any, store_path: str) -> None:
@@ -333,7 +401,12 @@ def _worker_main(conn: Any, store_path: str) -> None:
             return
         if job is None:
             return
-        reply = run_in_store(store, job)
+        try:
+            store.refresh()
+        except OSError as exc:
+            reply = _error(500, f"store error: {exc}")
+        else:
+            reply = run_in_store(store, job)
         conn.send((reply.status, reply.content_type, reply.body, reply.headers))
 
 
@@ -411,13 +484,17 @@ class QueryPool:
 # ---------------------------------------------------------------------------- HTTP
 
 def service_description(endpoint: str) -> bytes:
-    formats = " ".join(f"<http://www.w3.org/ns/formats/{n}>" for n in
+    formats = ", ".join(f"<http://www.w3.org/ns/formats/{n}>" for n in
                        ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                         "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD"))
     return (f"@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n"
+            f"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
             f"[] a sd:Service ;\n  sd:endpoint <{endpoint}> ;\n"
             f"  sd:supportedLanguage sd:SPARQL11Query ;\n"
-            f"  sd:feature sd:UnionDefaultGraph ;\n  sd:resultFormat {formats} .\n").encode()
+            f"  sd:feature sd:UnionDefaultGraph ;\n  sd:resultFormat {formats} ;\n"
+            f'  rdfs:comment "The default graph is the union of all document graphs. The protocol\'s '
+            f'default-graph-uri and named-graph-uri parameters (and FROM / FROM NAMED in a query) '
+            f'restrict a query to the graphs they name; a graph not in the store is empty."@en .\n').encode()
 
 
 def queries_listing() -> bytes:
@@ -476,7 +553,7 @@ def make_handler(config: ServeConfig, pool: QueryPool) -> type[BaseHTTPRequestHa
             if path == "/update" or "update" in params:
                 self._send(_error(403, "this endpoint is read-only: SPARQL Update is not accepted"))
             elif path in ("/", "/sparql") and (direct is not None or "query" in params):
-                self._sparql(direct if direct is not None else params["query"][0], accept)
+                self._sparql(direct if direct is not None else params["query"][0], accept, params)
             elif path == "/service-description" or (path in ("/", "/sparql") and "text/turtle" in accept
                                                      and "text/html" not in accept):
                 host = self.headers.get("Host") or ""
@@ -500,13 +577,15 @@ def make_handler(config: ServeConfig, pool: QueryPool) -> type[BaseHTTPRequestHa
             else:
                 self._send(_error(404, f"nothing at {path}"))
 
-        def _sparql(self, text: str, accept: str) -> None:
+        def _sparql(self, text: str, accept: str, params: dict[str, list[str]]) -> None:
             try:
                 check_read_only(text, config.allow_service)
+                dataset = parse_dataset(params)
             except Refused as exc:
                 self._send(_error(exc.status, str(exc)))
                 return
-            job = {"kind": "sparql", "query": text, "accept": accept, "max_rows": config.max_rows}
+            job = {"kind": "sparql", "query": text, "accept": accept, "max_rows": config.max_rows,
+                   "dataset": dataset}
             self._send(pool.run(job, config.timeout))
 
         def _static(self, name: str) -> None:

@@ -8,6 +8,11 @@ leaves the store as it was); rdflib is the API users' scripts already know, and
 One writer at a time: a lock file (``fcntl.flock``) is taken for the lifetime of a
 read-write ``Store``; a second writer gets ``StoreLockedError`` with the holder's pid
 instead of a corrupted database. Readers open a read-only view while a writer holds it.
+
+A read-only view sees the database as it was when it was opened, so every committed write
+replaces the small file ``generation`` (a fresh token, written atomically): a long-lived reader
+(``yakuji serve``) compares it with the token it opened at, one file read per request, and
+reopens when it changed.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import io
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -25,8 +31,19 @@ from extract.rdf.namespaces import ONTOLOGY_GRAPH, PREFIXES, YK
 
 DEFAULT_STORE = Path(".yakuji") / "store"
 
+GENERATION_FILE = "generation"
+
 EXPORT_FORMATS = {"trig": "TRIG", "nquads": "N_QUADS", "turtle": "TURTLE", "jsonld": "JSON_LD",
                   "ntriples": "N_TRIPLES"}
+
+
+def read_generation(path: str | Path) -> str:
+    """The token of the store's last committed write ("" if none yet): when it differs from the
+    one read before opening a read-only view, that view misses writes and should be reopened."""
+    try:
+        return (Path(path) / GENERATION_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +129,14 @@ class Store:
         quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, node)
                  for t in pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)]
         self._ox.extend(quads)
+        self._bump_generation()
+
+    def _bump_generation(self) -> None:
+        """Record a commit for readers (module docstring): a new token, renamed into place so a
+        reader never sees a half-written file."""
+        tmp = self.path / f"{GENERATION_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
+        os.replace(tmp, self.path / GENERATION_FILE)
 
     def replace_graph(self, graph_iri: str, ntriples: bytes) -> None:
         """Replace a graph (the ontology graph when the ontology changes)."""

@@ -287,3 +287,128 @@ def test_a_running_server_does_not_block_a_writer(server: Server) -> None:
     with Store(store_path) as writer:  # would raise if a worker held the database
         assert writer.has_graph(f"{ID}graph/fiction")
     assert request(f"{server.url}/sparql?query=ASK+%7B%3Fs+%3Fp+%3Fo%7D")[2].find(b"true") > 0
+
+
+# ---------------------------------------------------------------------------- protocol dataset
+
+PROV = "http://www.w3.org/ns/prov#wasDerivedFrom"
+GRAPH_A, GRAPH_B = f"{ID}graph/doc-a", f"{ID}graph/doc-b"
+DOC_A = f"""
+<{ID}fact/a1> a <{YK}SafetyConcern> ; <{PROV}> <{ID}doc/a> .
+<{ID}fact/a2> a <{YK}Indication> ; <{PROV}> <{ID}doc/a> .
+"""
+DOC_B = f"""
+<{ID}fact/b1> a <{YK}SafetyConcern> ; <{PROV}> <{ID}doc/b> .
+"""
+FACTS_QUERY = "SELECT ?f WHERE { ?f prov:wasDerivedFrom ?d } ORDER BY ?f"
+NAMED_QUERY = "SELECT ?g ?f WHERE { GRAPH ?g { ?f a yk:SafetyConcern } } ORDER BY ?g"
+
+
+def _ntriples(turtle: str) -> bytes:
+    import pyoxigraph
+
+    return pyoxigraph.serialize(pyoxigraph.parse(turtle, format=pyoxigraph.RdfFormat.TURTLE),
+                                format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+@pytest.fixture(scope="module")
+def two_docs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A store with two document graphs: A (two facts) and B (one fact)."""
+    from extract.store import Store
+
+    path = tmp_path_factory.mktemp("dataset") / "store"
+    with Store(path) as st:
+        st.add_graph(GRAPH_A, _ntriples(DOC_A))
+        st.add_graph(GRAPH_B, _ntriples(DOC_B))
+    srv = Server(ServeConfig(path, timeout=10.0, workers=1), "127.0.0.1", 0).start()
+    yield srv
+    srv.close()
+
+
+def _sparql(srv: Server, query: str, dataset: list[tuple[str, str]], form: str) -> tuple[int, list[dict[str, str]]]:
+    """Run ``query`` with the protocol dataset parameters in the given protocol form; the
+    bindings as {variable: last path segment of the IRI}."""
+    fields = [("query", query)] + dataset
+    json_accept = {"Accept": "application/sparql-results+json"}
+    if form == "get":
+        status, _, body = request(f"{srv.url}/sparql?{urllib.parse.urlencode(fields)}", headers=json_accept)
+    elif form == "post-form":
+        status, _, body = request(f"{srv.url}/sparql", data=urllib.parse.urlencode(fields).encode(), headers={
+            **json_accept, "Content-Type": "application/x-www-form-urlencoded"})
+    else:  # the query as the body, the dataset in the URL
+        status, _, body = request(f"{srv.url}/sparql?{urllib.parse.urlencode(dataset)}", data=query.encode(),
+                                  headers={**json_accept, "Content-Type": "application/sparql-query"})
+    if status != 200:
+        return status, []
+    rows = json.loads(body)["results"]["bindings"]
+    return status, [{k: v["value"].rsplit("/", 1)[1] for k, v in r.items()} for r in rows]
+
+
+FORMS = ["get", "post-form", "post-direct"]
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("query", "dataset", "expected"), [
+    (FACTS_QUERY, [], [{"f": "a1"}, {"f": "a2"}, {"f": "b1"}]),  # no dataset: the union of all graphs
+    (FACTS_QUERY, [("default-graph-uri", GRAPH_A)], [{"f": "a1"}, {"f": "a2"}]),
+    (FACTS_QUERY, [("default-graph-uri", GRAPH_B)], [{"f": "b1"}]),
+    (FACTS_QUERY, [("default-graph-uri", GRAPH_A), ("default-graph-uri", GRAPH_B)],
+     [{"f": "a1"}, {"f": "a2"}, {"f": "b1"}]),
+    (FACTS_QUERY, [("default-graph-uri", f"{ID}graph/no-such-document")], []),
+    (FACTS_QUERY, [("named-graph-uri", GRAPH_A)], []),  # named graphs only: the default graph is empty
+    (NAMED_QUERY, [("named-graph-uri", GRAPH_B)], [{"g": "doc-b", "f": "b1"}]),
+    (NAMED_QUERY, [("named-graph-uri", f"{ID}graph/no-such-document")], []),
+    (NAMED_QUERY, [("default-graph-uri", GRAPH_A)], []),  # default graphs only: no named graphs
+    (NAMED_QUERY, [], [{"g": "doc-a", "f": "a1"}, {"g": "doc-b", "f": "b1"}]),
+    (f"SELECT ?f FROM <{GRAPH_B}> WHERE {{ ?f prov:wasDerivedFrom ?d }}", [], [{"f": "b1"}]),
+    (f"SELECT ?f FROM <{GRAPH_B}> WHERE {{ ?f prov:wasDerivedFrom ?d }} ORDER BY ?f",
+     [("default-graph-uri", GRAPH_A)], [{"f": "a1"}, {"f": "a2"}]),  # the protocol overrides FROM
+])
+def test_protocol_dataset(two_docs: Server, query: str, dataset: list[tuple[str, str]],
+                          expected: list[dict[str, str]], form: str) -> None:
+    assert _sparql(two_docs, query, dataset, form) == (200, expected)
+
+
+@pytest.mark.parametrize("iri", ["not an iri", "", "http://x/a b"])
+def test_protocol_dataset_with_a_bad_iri_is_a_bad_request(two_docs: Server, iri: str) -> None:
+    assert _sparql(two_docs, FACTS_QUERY, [("default-graph-uri", iri)], "get")[0] == 400
+
+
+def test_service_description_is_turtle_and_names_the_dataset_parameters(two_docs: Server) -> None:
+    import pyoxigraph
+
+    status, _, body = request(f"{two_docs.url}/service-description")
+    triples = list(pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.TURTLE))
+    comment = [t.object.value for t in triples if t.predicate.value.endswith("#comment")]
+    assert status == 200 and len(comment) == 1
+    assert "default-graph-uri" in comment[0] and "named-graph-uri" in comment[0]
+
+
+# ---------------------------------------------------------------------------- documents ingested later
+
+def test_a_running_server_sees_documents_ingested_after_it_started(tmp_path: Path) -> None:
+    """No restart: the workers reopen their read-only view when the store's generation changes."""
+    from extract.pipeline import ingest_paths
+    from extract.store import Store
+
+    samples = Path(__file__).resolve().parents[1] / "corpus" / "samples"
+    first, second = samples / "trial_record.json", samples / "package_insert_ja.txt"
+    path = tmp_path / "store"
+    with Store(path) as st:
+        [done] = ingest_paths([first], st)
+    docs_query = "SELECT ?d WHERE { ?d a yk:SourceDocument } ORDER BY ?d"
+    srv = Server(ServeConfig(path, timeout=20.0, workers=2), "127.0.0.1", 0).start()
+    try:
+        before = [_sparql(srv, docs_query, [], "get") for _ in range(2)]  # both workers
+        with Store(path) as st:  # the server keeps running
+            [added] = ingest_paths([second], st)
+        after = [_sparql(srv, docs_query, [], "get") for _ in range(3)]
+        only_new = _sparql(srv, docs_query, [("default-graph-uri", added.doc_iri)], "get")
+    finally:
+        srv.close()
+    name = lambda iri: iri.rsplit("/", 1)[1]  # noqa: E731
+    assert done.status == "ok" and added.status == "ok"
+    assert before == [(200, [{"d": name(done.doc_iri)}])] * 2
+    assert after == [(200, sorted([{"d": name(done.doc_iri)}, {"d": name(added.doc_iri)}],
+                                  key=lambda r: r["d"]))] * 3
+    assert only_new == (200, [{"d": name(added.doc_iri)}])

@@ -66,3 +66,38 @@ def test_second_writer_is_refused_with_a_clear_message(tmp_path: Path) -> None:
 def test_read_only_open_of_missing_store_says_so(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="run `yakuji ingest` first"):
         Store(tmp_path / "nothing", read_only=True)
+
+
+def test_each_commit_gives_a_new_generation_and_a_failed_one_none(tmp_path: Path) -> None:
+    from extract.store import read_generation
+
+    path = tmp_path / "s"
+    assert read_generation(path) == ""
+    with Store(path) as st:
+        tokens = [read_generation(path)]
+        st.add_graph(G1, NT)
+        tokens.append(read_generation(path))
+        st.add_graph("https://w3id.org/yakuji/id/doc/" + "c" * 64, NT)
+        tokens.append(read_generation(path))
+        with pytest.raises(SyntaxError):
+            st.add_graph("https://w3id.org/yakuji/id/doc/" + "d" * 64, b"<broken")
+        tokens.append(read_generation(path))
+    assert tokens[0] == "" and len(set(tokens[1:3])) == 2 and "" not in tokens[1:]
+    assert tokens[3] == tokens[2]  # nothing was committed
+    assert sorted(p.name for p in path.iterdir()) == ["db", "generation", "write.lock"]  # no temporary file left
+
+
+def test_a_read_only_view_reopens_only_after_a_commit(tmp_path: Path) -> None:
+    from extract.serve import ReadOnlyView
+
+    path = tmp_path / "s"
+    with Store(path) as st:
+        st.add_graph(G1, NT)
+        view = ReadOnlyView(path)
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        assert not view.refresh() and int(next(iter(view.query(count)))["n"].value) == 2
+        st.add_graph("https://w3id.org/yakuji/id/doc/" + "c" * 64,
+                     NT.replace(b'"X"@en', b'"Y"@en'))
+        assert int(next(iter(view.query(count)))["n"].value) == 2  # a snapshot until refreshed
+        assert view.refresh() and not view.refresh()
+        assert int(next(iter(view.query(count)))["n"].value) == 4
