@@ -475,6 +475,20 @@ def _mini_guideline(chapter3: list[str]) -> str:
       "・活動性の架空感染症を有する患者。", "・妊婦。", "",
       "* : 架空の注記。"],
      [("TC-202", "exclusion", "活動性の架空感染症を有する患者。"), ("TC-202", "exclusion", "妊婦。")]),
+    # numbered items under 【主な選択基準】, circled sub-items kept; the heading after the table
+    # is not an item
+    (["(1) 国内第 II 相試験(TC-205 試験)", "", "表 1 選択基準及び除外基準", "",
+      "【主な選択基準】", "1. 架空疾患の患者。", "2. 以下のいずれかに該当する患者。", "  ① 架空検査値が基準値以上",
+      "  ② 架空症状を有する", "【主な除外基準】", "1. 妊婦。", "", "(2) 205 試験の臨床成績"],
+     [("TC-205", "inclusion", "架空疾患の患者。"),
+      ("TC-205", "inclusion", "以下のいずれかに該当する患者。\n① 架空検査値が基準値以上\n② 架空症状を有する"),
+      ("TC-205", "exclusion", "妊婦。")]),
+    # symbol-font bullets a PDF's text layer gives as private-use characters
+    (["(1) 国内第 II 相試験(TC-206 試験)", "", "表 1 主な選択・除外基準", "",
+      "<選択基準>", "\uf0b7 架空疾患の患者。", "\uf0d8 架空検査値が基準値以上", "\uf0b7 妊娠していない患者。",
+      "<除外基準>", "\uf0b7 架空感染症の患者。"],
+     [("TC-206", "inclusion", "架空疾患の患者。\n\uf0d8 架空検査値が基準値以上"),
+      ("TC-206", "inclusion", "妊娠していない患者。"), ("TC-206", "exclusion", "架空感染症の患者。")]),
 ])
 def test_criteria_layouts(tmp_path: Path, lines: list[str], expected: list[tuple[str, str, str]]) -> None:
     path = tmp_path / "g.txt"

@@ -673,25 +673,29 @@ _CRITERIA_CAPTION = re.compile(
 # <選択基準>, 【除外基準】, [選択基準] anywhere; a bare 選択基準: or 選択基準 alone at the start of a line
 # or cell.
 _KIND_MARK = re.compile(
-    r"[<〈《【\[]\s*(?P<a>選択|除外)基準\s*[>〉》】\]]\s*[::]?"
+    r"[<〈《【\[]\s*(?:主な)?\s*(?P<a>選択|除外)基準\s*[>〉》】\]]\s*[::]?"
     r"|(?<![^\n\f\t])[ \t]*(?P<b>選択|除外)基準[ \t]*(?:[::]|(?=[\t\n\f])|\Z)")
-# Bullets that are never part of a sentence, and those that are bullets only at a line start
-# (・ also joins words: 選択・除外, ワルデンストレーム・マクログロブリン).
-_STRONG_BULLETS = "•●➢➤✓✔▪◆◇■□"
+# Bullets that are never part of a sentence (with the private-use symbol-font glyphs a PDF's
+# Wingdings bullets come out as), and those that are bullets only at a line start (・ also joins
+# words: 選択・除外, ワルデンストレーム・マクログロブリン).
+_STRONG_BULLETS = "•●➢➤✓✔▪◆◇■□\uf020-\uf0ff"
 _BULLET_MARK = re.compile(rf"[{_STRONG_BULLETS}]|(?<![^\n\f\t])[ \t]*[・○◯-](?=\s*\S)")
+# Numbered items at a line start: (1), 1), 1., ①.
+_NUMBER_MARK = re.compile(r"(?<![^\n\f\t])[ \t]*(?:\(\d{1,2}\)|\d{1,2}\)|\d{1,2}\.(?!\d)|[①-⑳])")
 # What ends a criteria table: a caption, a footnote (also one listed as "- ^4) …"), a rule, a
 # numbered heading.
-_REGION_STOP = re.compile(r"^(?:-\s*)?(?:表\s*\d|図\s*\d|\*|\^\d|※|注\s*\d*\s*[)::])|^-{1,2}$|^(?:\d+\.)+\d*\s")
+_REGION_STOP = re.compile(r"^(?:-\s*)?(?:表\s*\d|図\s*\d|\*|\^\d|※|注\s*\d*\s*[)::])|^-{1,2}$|^\d+\.\d+\.?\s")
 _KIND = {"選択": "inclusion", "除外": "exclusion"}
 
 
 def _criteria_region(doc: Document, start: int, end: int) -> tuple[int, int] | None:
     """The span of a criteria table after its caption: lines from the first kind marker or
-    bullet (within the first three lines) up to a blank line followed by a line that is not a
-    bullet or marker, a footnote, a new caption or a numbered heading."""
+    item (within the first three lines) up to a blank line followed by a line that is not a
+    bullet or marker (a numbered line there may be the next heading, (1) 前処置…), a
+    footnote, a new caption or a numbered heading."""
     lines = _lines(doc, start, end)
-    first = next((i for i, ln in enumerate(lines[:3])
-                  if _KIND_MARK.search(ln.text) or _BULLET_MARK.match(ln.text)), None)
+    first = next((i for i, ln in enumerate(lines[:3]) if _KIND_MARK.search(ln.text)
+                  or _BULLET_MARK.match(ln.text) or _NUMBER_MARK.match(ln.text)), None)
     if first is None:
         return None
     last = lines[first]
@@ -708,8 +712,8 @@ def _criteria_region(doc: Document, start: int, end: int) -> tuple[int, int] | N
 
 def _criteria_items(doc: Document, start: int, end: int, default: str | None,
                     issues: list[Issue]) -> list[tuple[str, int, int]]:
-    """(kind, start, end) of every top-level item: the first bullet character after a kind
-    marker is that part's top level, any other bullet is a sub-item kept in the item."""
+    """(kind, start, end) of every top-level item: the first bullet (or numbering style) after
+    a kind marker is that part's top level, any other is a sub-item kept in the item."""
     marks = [(m.start(), m.end(), _KIND[m.group("a") or m.group("b")])
              for m in _KIND_MARK.finditer(doc.text, start, end)]
     # parts: (kind, start, end); text before the first marker has the caption's kind
@@ -720,21 +724,28 @@ def _criteria_items(doc: Document, start: int, end: int, default: str | None,
         parts.append((kind, e, marks[i + 1][0] if i + 1 < len(marks) else end))
     out: list[tuple[str, int, int]] = []
     for kind, s, e in parts:
-        bullets = list(_BULLET_MARK.finditer(doc.text, s, e))
+        bullets = sorted([*_BULLET_MARK.finditer(doc.text, s, e), *_NUMBER_MARK.finditer(doc.text, s, e)],
+                         key=lambda m: m.start())
         if not doc.text[s:e].strip():
             continue
         if kind is None or not bullets or doc.text[s:bullets[0].start()].strip():
             issues.append(Issue("warning", "eligibility criteria without a kind marker or bullets "
                                 "were not read", doc.ref(*_strip_span(doc, s, e))))
             continue
-        top = bullets[0].group().strip()
-        heads = [b for b in bullets if b.group().strip() == top]
+        top = _item_style(bullets[0].group())
+        heads = [b for b in bullets if _item_style(b.group()) == top]
         for j, b in enumerate(heads):
             stop = heads[j + 1].start() if j + 1 < len(heads) else e
             a, z = _strip_span(doc, b.end(), stop)
             if z > a:
                 out.append((kind, a, z))
     return out
+
+
+def _item_style(mark: str) -> str:
+    """A bullet itself, or its numbering style ("(n)", "n)", "n.", circled) for a number."""
+    mark = mark.strip()
+    return "circled" if re.fullmatch(r"[①-⑳]", mark) else re.sub(r"\d+", "n", mark)
 
 
 def _criteria_study(doc: Document, caption: int, number: str,
