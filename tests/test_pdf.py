@@ -300,3 +300,58 @@ def test_fast_table_extraction_matches_pdfplumber(text: str, make_pdfs: ModuleTy
         assert tables
         for table, page in tables:
             assert _extract_table(table, page.chars) == table.extract(keep_blank_chars=True)
+
+
+# --------------------------------------------------------------------------- fast characters
+
+
+def _chars_both_ways(path: Path) -> list[tuple[list[dict[str, object]], list[dict[str, object]]]]:
+    """Each page's characters as pdfplumber builds them and as ``_FastChars`` does."""
+    import pdfplumber
+
+    from extract.load.pdf import _FastChars
+
+    pages = []
+    with pdfplumber.open(path) as slow_pdf, pdfplumber.open(path) as fast_pdf:
+        for slow, fast in zip(slow_pdf.pages, fast_pdf.pages):
+            fast.process_object = _FastChars(fast)
+            pages.append((slow.chars, fast.chars))
+    return pages
+
+
+def _all_renditions() -> list[str]:
+    names = [p.name for p in sorted(SAMPLES.glob("*.txt"))]
+    return names + (_seed_names() if SEEDS.is_dir() else [])
+
+
+@pytest.mark.parametrize("name", _all_renditions())
+def test_fast_chars_equal_pdfplumbers_on_renditions(name: str, pdf_renditions: dict[str, Path]) -> None:
+    """Every character dict, key for key and in pdfplumber's key order, page by page."""
+    pages = _chars_both_ways(pdf_renditions[name])
+    assert pages
+    for number, (slow, fast) in enumerate(pages, start=1):
+        assert len(fast) == len(slow), f"page {number}"
+        assert fast == slow, f"page {number}"
+        assert [list(c) for c in fast] == [list(c) for c in slow], f"page {number}"
+
+
+@pytest.fixture(scope="module")
+def layout_pdfs(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return make_pdfs.make_layouts(tmp_path_factory.mktemp("layouts"))
+
+
+def test_fast_chars_give_the_same_documents(layout_pdfs: dict[str, Path],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every layout fixture (columns, furniture, tables, tategaki, footnotes…): the same text,
+    page by page, and the same table cells, with and without ``_FastChars``."""
+    from extract.load import pdf as pdf_module
+
+    assert layout_pdfs
+    for name, path in sorted(layout_pdfs.items()):
+        monkeypatch.setattr(pdf_module, "FAST_CHARS", True)
+        fast = load_document(path)
+        monkeypatch.setattr(pdf_module, "FAST_CHARS", False)
+        slow = load_document(path)
+        assert fast.text.split(PAGE_BREAK) == slow.text.split(PAGE_BREAK), name
+        assert [[c.text for c in t.cells] for t in fast.tables] == \
+            [[c.text for c in t.cells] for t in slow.tables], name

@@ -158,6 +158,8 @@ class _PdfReader:
         try:
             if self.ocr == "always":
                 return self._ocr(page, number, "OCR requested for every page")
+            if FAST_CHARS:
+                page.process_object = _FastChars(page)
             plumbed = _read_plumber(page, number)
             lines = [text for _, text in plumbed.items()]
             problem = text_problem(lines)
@@ -258,6 +260,74 @@ def _page_count(pdf: Any, path: str) -> int:
     if n > MAX_PAGES:
         raise InputError(path, f"PDF has {n} pages, more than the limit of {MAX_PAGES}")
     return n
+
+
+# --------------------------------------------------------------------------- fast characters
+
+FAST_CHARS = True  # False: pdfplumber's own process_object (the tests compare the two)
+_PLAIN = (int, float, str, bool, type(None))
+
+
+class _FastChars:
+    """pdfplumber's ``Page.process_object`` for characters, without its generic machinery.
+
+    Why: turning pdfminer's ``LTChar`` objects into dicts costs pdfplumber about a third of a
+    page's reading time (every attribute goes through ``resolve_all``, the colour-space name is
+    re-decoded for every character). The dicts built here are equal, key for key, to
+    pdfplumber's (``tests/test_pdf.py`` compares the two on every generated PDF); any object
+    that is not a plain character (a value that could need resolving, a byte font name,
+    Unicode normalisation asked for) goes to pdfplumber's own method."""
+
+    def __init__(self, page: Any) -> None:
+        from pdfminer.layout import LTChar
+        from pdfplumber.page import ALL_ATTRS
+
+        self.slow = page.process_object
+        self.char_type, self.keys = LTChar, ALL_ATTRS
+        self.number, self.height = page.page_number, page.height
+        self.mb_x0, self.mb_top = page.mediabox[:2]
+        self.doctop = page.initial_doctop
+        self.normalising = page.pdf.unicode_norm is not None
+        self.spaces: dict[str, Any] = {}
+
+    def __call__(self, obj: Any) -> dict[str, Any]:
+        attr = self._char(obj) if type(obj) is self.char_type and not self.normalising else None
+        return self.slow(obj) if attr is None else attr
+
+    def _char(self, obj: Any) -> dict[str, Any] | None:
+        attr: dict[str, Any] = {}
+        for key, value in obj.__dict__.items():
+            if key not in self.keys:
+                continue
+            if not isinstance(value, _PLAIN) and not (
+                    type(value) is tuple and all(isinstance(v, _PLAIN) for v in value)):
+                return None
+            attr[key] = value
+        if not isinstance(attr.get("fontname"), str):
+            return None
+        attr["object_type"] = "char"
+        attr["page_number"] = self.number
+        for cs in ("ncs", "scs"):
+            if hasattr(obj, cs):
+                name = getattr(obj, cs).name
+                if not isinstance(name, str):
+                    return None
+                if name not in self.spaces:
+                    from pdfplumber.utils.pdfinternals import resolve_and_decode
+                    self.spaces[name] = resolve_and_decode(name)
+                attr[cs] = self.spaces[name]
+        attr["text"] = obj.get_text()
+        gs = obj.graphicstate
+        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
+        attr["non_stroking_color"] = gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,)
+        if "y0" in attr:
+            attr["top"] = (self.height - attr["y1"]) + self.mb_top
+            attr["bottom"] = (self.height - attr["y0"]) + self.mb_top
+            attr["doctop"] = self.doctop + attr["top"]
+        if "x0" in attr and self.mb_x0 != 0:
+            attr["x0"] = attr["x0"] + self.mb_x0
+            attr["x1"] = attr["x1"] + self.mb_x0
+        return attr
 
 
 # --------------------------------------------------------------------------- one page
