@@ -189,6 +189,11 @@ def test_seed_reaction_overview(seed004: tuple[Document, ExtractionResult], stud
     ("TTR", "外国人患者 300×10^6個", "1.0", None, None, dt.date(2020, 12, 21)),
     ("TTR", "外国人患者 450×10^6個", "1.0", None, None, dt.date(2020, 12, 21)),
     ("TTR", "日本人患者 450×10^6個", "1.0", None, None, dt.date(2020, 12, 21)),
+    # the 150×10^6 column (4 patients) of the tables of medians, which no sentence gives
+    ("TTR", "外国人患者 150×10^6個", "1.0", None, None, dt.date(2020, 12, 21)),
+    ("DOR", "外国人患者 150×10^6個", "15.79", "2.79", "28.78", dt.date(2020, 12, 21)),
+    ("PFS", "外国人患者 150×10^6個", "2.83", "0.99", "29.70", dt.date(2020, 12, 21)),
+    ("OS", "外国人患者 150×10^6個", "18.17", "9.36", None, dt.date(2020, 12, 21)),
 ])
 def test_seed_efficacy(seed004: tuple[Document, ExtractionResult], endpoint: str, arm: str, value: str,
                        lo: str | None, hi: str | None, cutoff: dt.date) -> None:
@@ -612,3 +617,51 @@ def test_median_with_its_range_has_no_ci(tmp_path: Path) -> None:
     (e,) = _of(extract(load_document(path)), EfficacyResult)
     assert (e.endpoint, e.arm, e.value, e.unit, e.ci_lower, e.ci_upper) == (
         "TTR", "日本人患者 200×10^6個", Decimal("1.5"), "months", None, None)
+
+
+_MEDIAN_TABLE = """\
+奏効が得られた外国人患者におけるDOR中央値は、目標用量が100×10^6個投与で8.10ヵ月(95%CI:5.20-11.30)でした。
+データカットオフ日:2025年3月31日
+奏効持続期間(DOR)
+目標用量
+100×10^6個
+(n=40)
+200×10^6個
+(n=42)
+DOR中央値*、月(95%CI) 8.10(5.20-11.30) 10.40(7.70-NE)
+{}
+"""
+
+
+def test_table_of_medians_per_arm(tmp_path: Path) -> None:
+    """The 200×10^6 column is read from the table (population from the sentence about the same
+    endpoint above it); the 100×10^6 cell repeats the sentence and gives no second fact."""
+    path = tmp_path / "brochure.txt"
+    path.write_text(_BROCHURE.format(_MEDIAN_TABLE.format("")), encoding="utf-8")
+    found = [(e.arm, e.value, e.ci_lower, e.ci_upper, e.data_cutoff)
+             for e in _of(extract(load_document(path)), EfficacyResult)]
+    cutoff = dt.date(2025, 3, 31)
+    assert found == [("外国人患者 100×10^6個", Decimal("8.10"), Decimal("5.20"), Decimal("11.30"), cutoff),
+                     ("外国人患者 200×10^6個", Decimal("10.40"), Decimal("7.70"), None, cutoff)]
+
+
+@pytest.mark.parametrize(("table", "why"), [
+    # a row with fewer cells than arms
+    (_MEDIAN_TABLE.replace(" 10.40(7.70-NE)", "").format(""), "cells"),
+    # arms that are not doses (responders by best response)
+    (_MEDIAN_TABLE.replace("100×10^6個\n", "CRの患者\n").replace("200×10^6個\n", "PRの患者\n").format(""), "arms"),
+])
+def test_table_of_medians_not_read(tmp_path: Path, table: str, why: str) -> None:
+    path = tmp_path / "brochure.txt"
+    path.write_text(_BROCHURE.format(table), encoding="utf-8")
+    found = [e.arm for e in _of(extract(load_document(path)), EfficacyResult)]
+    assert found == ["外国人患者 100×10^6個"], why  # the sentence only
+
+
+def test_table_between_two_cutoffs_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "brochure.txt"
+    path.write_text(_BROCHURE.format(_MEDIAN_TABLE.format("データカットオフ日:2025年9月30日")), encoding="utf-8")
+    r = extract(load_document(path))
+    table = [e for e in _of(r, EfficacyResult) if e.arm == "外国人患者 200×10^6個"]
+    assert [e.data_cutoff for e in table] == [None]
+    assert any("two data cut-off dates" in i.message for i in r.issues)

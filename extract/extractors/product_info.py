@@ -964,6 +964,7 @@ def read_efficacy(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
                 _result(ctx, study, p, v.start(1), v.end(), head.group(2), arm, *v.group(2, 3, 4, 5))
         for head in _RESULT_LIST.finditer(p.text):
             _respective(ctx, study, p, head)
+    read_median_tables(ctx, study)
 
 
 def _respective(ctx: Ctx, study: Mention, p: Para, head: re.Match[str]) -> None:
@@ -986,6 +987,73 @@ def _respective(ctx: Ctx, study: Mention, p: Para, head: re.Match[str]) -> None:
             _result(ctx, study, p, head.start(1), v.end(), clause.group(1), _arm(head.group(2), dose),
                     *v.group(1, 2, 3, 4))
         pos = clause.end()
+
+
+# a table row of medians, one cell per arm: ``PFS中央値*、月(95%CI) 2.83(0.99-29.70) 5.78(4.21-8.94)``
+_MEDIAN_ROW = re.compile(r"^\s*(TTR|DOR|PFS|OS|TTP)中央値(?:\*\d*)?、?\s*(?:月|ヵ月|カ月|か月)\s*"
+                         r"\((95%CI|範囲)\)((?:\s+(?:\d+(?:\.\d+)?|NE)\s*\([\d.]+\s*-\s*(?:[\d.]+|NE)\))+)\s*$")
+_MEDIAN_CELL = re.compile(r"(\d+(?:\.\d+)?|NE)\s*\(([\d.]+)\s*-\s*([\d.]+|NE)\)")
+_DOSE_LABEL = re.compile(r"\d[\d.,]*(?:\s*~\s*\d[\d.,]*)?\s*(?:×\s*10\^\d{1,2}\s*)?(?:個|mg/m2|mg/kg|mg|μg)")
+
+
+def read_median_tables(ctx: Ctx, study: Mention) -> None:
+    """Result tables with one column per dose arm (``label (n=N)`` above the rows) and a row of
+    medians ``<endpoint>中央値、月(95%CI)`` or ``…月(範囲)`` (a range is no CI). A table is read
+    only when every arm above it is a dose and the row has one cell per arm; a cell a result
+    sentence already gave (same endpoint, dose and value) is not repeated. The population is the
+    one a nearby line names with the same endpoint (``外国人患者におけるPFS中央値は…``)."""
+    stated = {(f.endpoint, (f.arm or "").split(" ")[-1], f.value) for f in ctx.facts
+              if isinstance(f, EfficacyResult) and f.study == study}
+    for i, ln in enumerate(ctx.lines):
+        m = _MEDIAN_ROW.match(ln.text)
+        if not m:
+            continue
+        arms = _arms_above(ctx.lines, i)
+        doses = [re.sub(r"\s+", "", unflatten_power(label)) for label, _ in arms]
+        cells = list(_MEDIAN_CELL.finditer(ln.text, ln.text.index(m.group(3))))
+        if len(arms) < 2 or len(cells) != len(arms) or not all(_DOSE_LABEL.fullmatch(d) for d in doses):
+            continue
+        population = _population_near(ctx.lines, i, m.group(1))
+        cutoff = _cutoff_near(ctx, i)
+        for dose, c in zip(doses, cells):
+            if c.group(1) == "NE" or (m.group(1), dose, Decimal(c.group(1))) in stated:
+                continue  # not estimable: no value; or a sentence gave it already
+            ci = m.group(2) == "95%CI"
+            ctx.facts.append(EfficacyResult(
+                study=study, endpoint=m.group(1), ref=ctx.ref((ln.start + m.start(1), ln.start + c.end())),
+                value=Decimal(c.group(1)), unit="months",
+                ci_lower=Decimal(c.group(2)) if ci else None,
+                ci_upper=Decimal(c.group(3)) if ci and c.group(3) != "NE" else None,
+                arm=f"{population} {dose}" if population else dose, data_cutoff=cutoff))
+
+
+def _population_near(lines: list[Line], i: int, endpoint: str) -> str | None:
+    """The population (外国人患者 / 日本人患者 …) named on the nearest line above, within a page's
+    reach, that names the same endpoint; None when no such line names one."""
+    for ln in reversed(lines[max(0, i - 60):i]):
+        if re.search(rf"(?<![A-Za-z]){endpoint}(?![A-Za-z])", ln.text):
+            pops = _POPULATION.findall(ln.text)
+            if pops:
+                return pops[0]
+    return None
+
+
+def _cutoff_near(ctx: Ctx, i: int) -> dt.date | None:
+    """The data cut-off of a table: the notes around it (layout text prints them above or below
+    the table). The nearest one above and the nearest one below must agree, else the date is
+    not known and an Issue says so."""
+    def date_of(ln: Line) -> dt.date | None:
+        m = _CUTOFF.search(ln.text)
+        dates = find_dates(m.group(1)) if m else []
+        return dates[0][0] if dates else None
+
+    above = next((d for ln in reversed(ctx.lines[max(0, i - 40):i]) if (d := date_of(ln))), None)
+    below = next((d for ln in ctx.lines[i + 1:i + 40] if (d := date_of(ln))), None)
+    if above and below and above != below:
+        ctx.warn("result table between two data cut-off dates: cut-off not recorded",
+                 (ctx.lines[i].start, ctx.lines[i].end))
+        return None
+    return above or below
 
 
 def _arm(population: str, dose: str) -> str:
