@@ -512,6 +512,41 @@ def make_two_column(out: Path) -> Path:
     return out
 
 
+THREE_COLUMN_TITLE = "架空製薬 安全性速報 第12号(架空)"
+THREE_COLUMNS = (
+    ("【新しい副作用】",
+     "架空錠25mgの投与例で間質性肺疾患が3例報告された。咳嗽、呼吸困難又は発熱があらわれた場合には"
+     "直ちに投与を中止し、胸部X線検査を行うこと。"),
+    ("【用量の変更】",
+     "腎機能障害患者では1日1回15mgに減量する。クレアチニンクリアランスが30mL/min未満の患者には"
+     "投与しないこと。詳細は添付文書を参照のこと。"),
+    ("【お問い合わせ】",
+     "架空製薬株式会社くすり相談窓口まで。受付時間は平日9時から17時まで、土日祝日及び当社休業日を"
+     "除く。電話番号は添付文書に記載している。"),
+)
+THREE_COLUMN_CHARS = 17  # characters per line (9 pt glyphs in a 158 pt column)
+THREE_COLUMN_GAP = 20.0
+
+
+def make_three_column(out: Path) -> Path:
+    """A newsletter-like page: a full-width title over three columns of wrapped Japanese
+    text, each a bracketed heading and its paragraph."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    fonts()
+    top = A4[1] - MARGIN - LEADING
+    _draw(canvas, MARGIN, top, THREE_COLUMN_TITLE, 100.0)
+    col_w = (A4[0] - 2 * MARGIN - 2 * THREE_COLUMN_GAP) / 3
+    for c, column in enumerate(THREE_COLUMNS):
+        x = MARGIN + c * (col_w + THREE_COLUMN_GAP)
+        for i, line in enumerate(wrap_fixed(column, THREE_COLUMN_CHARS)):
+            _draw(canvas, x, top - LEADING * (i + 2), line, 100.0)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
 RMP_HEADER = ("【重要な特定されたリスク】", "【重要な潜在的リスク】", "【重要な不足情報】")
 RMP_ROWS = (  # each cell: its printed lines (a long name wraps inside the cell)
     (("骨髄抑制",), ("間質性肺疾患",), ("腎機能障害患者への",  "投与時の安全性")),
@@ -653,6 +688,7 @@ def make_footnotes(out: Path) -> Path:
 
 LAYOUTS = {
     "two_column.pdf": make_two_column,
+    "three_column.pdf": make_three_column,
     "rmp_table.pdf": make_rmp_table,
     "furniture.pdf": make_furniture,
     "vertical.pdf": make_vertical,

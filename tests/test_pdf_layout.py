@@ -58,6 +58,42 @@ def test_two_columns_page_is_marked(layouts: dict[str, Document]) -> None:
     assert [(p.status, p.reason) for p in doc.pages] == [("ok", "two columns: read column by column")]
 
 
+THREE_COLUMN_LINES = [
+    "架空製薬 安全性速報 第12号(架空)",
+    "【新しい副作用】",  # left column, top to bottom
+    "架空錠25mgの投与例で間質性肺疾",
+    "患が3例報告された。咳嗽、呼吸困難",
+    "又は発熱があらわれた場合には直ちに",
+    "投与を中止し、胸部X線検査を行うこ",
+    "と。",
+    "【用量の変更】",  # then the middle column
+    "腎機能障害患者では1日1回15mg",
+    "に減量する。クレアチニンクリアラン",
+    "スが30mL/min未満の患者には",
+    "投与しないこと。詳細は添付文書を参",
+    "照のこと。",
+    "【お問い合わせ】",  # then the right column
+    "架空製薬株式会社くすり相談窓口まで",
+    "。受付時間は平日9時から17時まで",
+    "、土日祝日及び当社休業日を除く。電",
+    "話番号は添付文書に記載している。",
+]
+
+
+@pytest.mark.parametrize(("index", "expected"), list(enumerate(THREE_COLUMN_LINES)))
+def test_three_columns_read_column_by_column(layouts: dict[str, Document], index: int,
+                                             expected: str) -> None:
+    assert _lines(layouts["three_column.pdf"])[index] == expected
+
+
+def test_three_columns_page_is_marked(layouts: dict[str, Document]) -> None:
+    doc = layouts["three_column.pdf"]
+    assert len(_lines(doc)) == len(THREE_COLUMN_LINES)
+    assert [p.reason for p in doc.pages] == ["three columns: read column by column"]
+    # the columns are blocks of their own: each bracketed heading opens one
+    assert "【用量の変更】" in doc.text.split("\n\n")[2]
+
+
 @pytest.mark.parametrize(("row", "col", "text"), [
     (0, 0, "【重要な特定されたリスク】"),
     (0, 1, "【重要な潜在的リスク】"),
@@ -240,9 +276,35 @@ def _column_words(left_ends: list[float], right_x0: float = 310.0) -> list[tuple
     return words
 
 
+def _three_column_words(ends: tuple[float, float] = (190.0, 375.0)) -> list[tuple[float, float, float, float]]:
+    """A full-width title over six lines in three columns (40-190, 205-375, 390-555)."""
+    words = [(40.0, 80.0, 555.0, 89.0)]
+    for i in range(6):
+        top = 100.0 + 14 * i
+        words += [(40.0, top, ends[0], top + 9), (205.0, top, ends[1], top + 9), (390.0, top, 555.0, top + 9)]
+    return words
+
+
+def _unruled_table_words() -> list[tuple[float, float, float, float]]:
+    """A table printed without rules: a name column and three narrow number columns."""
+    words = []
+    for i in range(8):
+        top = 100.0 + 14 * i
+        words += [(40.0, top, 120.0 + 10 * (i % 3), top + 9), (300.0, top, 340.0, top + 9),
+                  (400.0, top, 440.0, top + 9), (515.0, top, 555.0, top + 9)]
+    return words
+
+
 @pytest.mark.parametrize(("words", "columns"), [
     # wrapped text in two columns: split in the gutter, region from first to last line
-    (_column_words([285.0] * 6), (297.5, 100.0, 179.0)),
+    (_column_words([285.0] * 6), ((297.5,), 100.0, 179.0)),
+    # three columns under a full-width title: two splits, the title above the region
+    (_three_column_words(), ((197.5, 382.5), 100.0, 179.0)),
+    # the middle column's lines never reach its gutter (labels): not three columns; the
+    # clear gutter before the third column still makes two, each line of the left one whole
+    (_three_column_words((190.0, 260.0)), ((325.0,), 100.0, 179.0)),
+    # an unruled table: its narrow number columns are not text columns
+    (_unruled_table_words(), None),
     # a form: short labels on the left never reach the gutter
     (_column_words([80.0, 90.0, 75.0, 100.0, 85.0, 70.0]), None),
     # too few lines for columns
@@ -253,7 +315,7 @@ def _column_words(left_ends: list[float], right_x0: float = 310.0) -> list[tuple
      + [(310.0, 200.0 + 14 * i, 555.0, 209.0 + 14 * i) for i in range(3)], None),
 ])
 def test_find_columns(words: list[tuple[float, float, float, float]],
-                      columns: tuple[float, float, float] | None) -> None:
+                      columns: tuple[tuple[float, ...], float, float] | None) -> None:
     assert find_columns(words) == columns
 
 

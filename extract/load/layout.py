@@ -25,6 +25,11 @@ would swallow the rest of the document:
 * ``(n)`` and ``①`` lines are headings only when short, in sequence, and followed by body
   text rather than by the next item of the same list.
 
+Footnotes (``find_footnotes``): the PDF loader says which lines of a page are footnotes (small
+type at its foot); on text pages, a last block opening with a marker whose marker stands in
+the page's body. Each ``Footnote`` keeps its span in the text and the offsets of its markers
+in the body (``25 mg1)``: the ``1)``), and its lines become ``footnote`` blocks.
+
 Page numbers: blocks take their page from ``Page`` objects (form feeds or PDF pages). Bare
 page-number lines in text without form feeds are marked ``furniture`` but not used to number
 pages (their position, top or bottom of a page, cannot be told from the text alone), so such
@@ -49,12 +54,18 @@ class RawTable:
 
     ``first_line``: when every row is one tab-separated source line, the index of the first
     row's line within its page; cells then get exact spans. Otherwise cells are located by
-    searching the page text in reading order."""
+    searching the page text in reading order.
+
+    ``spans``: when the loader measured them (ruled PDF tables: each cell's box), the
+    ``(row_span, col_span)`` of the cell starting at each position, None where a spanning cell
+    covers it or no cell is printed; a row's line is then laid out by ``tab_columns``. Without
+    ``spans``, a None cell continues the cell on its left (``col_span``) and rows span one row."""
 
     rows: tuple[tuple[str | None, ...], ...]
     page: int | None
     header_rows: int = 0
     first_line: int | None = None
+    spans: tuple[tuple[tuple[int, int] | None, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,22 @@ stays flat however long the document is.
 Layout, read from the characters' geometry (each case has a generated fixture in
 ``scripts/make_pdfs.py``, ``make_layouts``):
 
-- Two columns (``find_columns``): a page without ruled tables whose middle third holds a
-  vertical gutter that no line inside the column region crosses is read full-width text
-  above, left column, right column, full-width text below (the page's reason says so). Forms
-  and indented lists are not columns (see ``find_columns`` for the tests); a page that is not
-  clearly two columns keeps the single top-to-bottom flow.
-- Page furniture (``find_furniture``): running headers/footers, page numbers that rise with
-  the pages (``- 3 -``, ``3 / 12``, ``3``, ``Page 3``) and "Confidential"/社外秘 marks, at the top
-  or bottom tenth of a page, are removed from the text; ``furniture_lines`` lists them.
+- Columns (``find_columns``): a page without ruled tables whose text has N-1 vertical
+  gutters (N from 2 to ``MAX_COLUMNS``, more tried first), each near where equal columns would
+  put it and crossed by no line inside the column region, is read full-width text above,
+  each column top to bottom from left to right, full-width text below (the page's reason
+  says "two columns…", "three columns…"). Forms, indented lists and unruled tables are not
+  columns (see ``find_columns`` for the tests); a page that is not clearly in columns keeps
+  the single top-to-bottom flow.
+- Page furniture (``classify_furniture``): running headers/footers, page numbers that rise
+  with the pages (``- 3 -``, ``3 / 12``, ``3``, ``Page 3``) and "Confidential"/社外秘 marks, at the
+  top or bottom tenth of a page, are removed from the text and recorded on the page
+  (``RawPage.furniture``, then ``Document.furniture``: page, kind, text).
+- Footnotes (``footnote_items``): the lines that end a page in smaller type than its body
+  (``small_type``: below ``SMALL_TYPE`` of the median line's type size), from the first that
+  opens with a marker (``1)``, ``*1``, ``注1)``, ``※``), stay in the text where they were
+  printed and are reported as ``RawPage.footnote_lines``; ``layout.find_footnotes`` turns them
+  into ``Document.footnotes`` linked to their markers in the body (``25 mg1)``).
 - Vertical text (``is_vertical``): characters stacked down columns rather than along lines
   are read with pdfplumber's ``line_dir="rtl", char_dir="ttb"`` settings, one output line per
   printed column, right to left (the page's reason says so).
@@ -53,6 +61,8 @@ pages, too large, or no readable text on any page.
 from __future__ import annotations
 
 import io
+import itertools
+import math
 import re
 import shutil
 import subprocess
@@ -436,7 +446,7 @@ def _text_segments(page: Any, body: Any,
     segments = [[(line["top"], line["text"]) for line in region] for region in regions]
     heights = [line["bottom"] - line["top"] for region in regions for line in region]
     sizes = [_type_size(line) for region in regions for line in region]
-    return segments, heights, "" if columns is None else COLUMNS_NOTE, sizes
+    return segments, heights, "" if columns is None else columns_note(len(columns[0]) + 1), sizes
 
 
 def _type_size(line: dict[str, Any]) -> float:
@@ -481,10 +491,12 @@ def footnote_items(order: list[Item], small: frozenset[int]) -> list[Item]:
 
 # --------------------------------------------------------------------------- columns
 
-COLUMNS_NOTE = "two columns: read column by column"
+MAX_COLUMNS = 4            # the most columns a page is tried for (newsletter pages have three)
 MIN_COLUMN_ROWS = 5        # text lines each column needs before a page counts as columns
 MIN_GUTTER = 6.0           # points of white between the columns
-COLUMN_FILLED = 1 / 3      # share of left-column lines that run (nearly) up to the gutter
+COLUMN_FILLED = 1 / 3      # share of a column's lines that run (nearly) up to its gutter
+_COUNTS = {2: "two", 3: "three", 4: "four"}
+Box = tuple[float, float, float, float]  # a word: (x0, top, x1, bottom)
 
 
 def word_boxes(text_lines: list[dict[str, Any]]) -> list[tuple[float, float, float, float]]:
@@ -517,67 +529,115 @@ def _rows(words: list[tuple[float, float, float, float]]) -> list[list[tuple[flo
     return rows
 
 
-def find_columns(words: list[tuple[float, float, float, float]]) -> tuple[float, float, float] | None:
-    """``(gutter x, region top, region bottom)`` of a two-column body, or None.
+def find_columns(words: list[Box]) -> tuple[tuple[float, ...], float, float] | None:
+    """``(split x of each gutter, region top, region bottom)`` of a body set in two to
+    ``MAX_COLUMNS`` columns, or None. Words are ``(x0, top, x1, bottom)``.
 
-    Why these tests: a form (labels left, values right) or an indented list also has white
-    down the page, and reading it column by column would separate each label from its value.
-    So a page is two columns only when a vertical gutter in the middle third of the text is
-    crossed by no line inside the column region (full-width lines above or below it are fine:
-    a title, a page number), both sides hold at least ``MIN_COLUMN_ROWS`` lines, both are wide
-    (a quarter of the text width or more), and most left-hand lines run up to the gutter, as
-    wrapped text does and labels do not. Words are ``(x0, top, x1, bottom)``."""
+    Why these tests: a form (labels left, values right), an indented list or a table without
+    rules also has white down the page, and reading it column by column would separate each
+    label from its value. So a page is N columns only when each of its N-1 gutters lies near
+    where equal columns would put it (within a third of a column width: the middle third of
+    the text for two columns) and is crossed by no line inside the column region (full-width
+    lines above or below it are fine: a title, a page number), every column holds at least
+    ``MIN_COLUMN_ROWS`` lines and is wide (half an equal column's width or more), and in every
+    column but the last most lines run up to the gutter, as wrapped text does and labels do
+    not. More columns are tried first: a three-column page must not pass as two columns
+    whose right one interleaves two."""
     rows = _rows(words)
     if len(rows) < MIN_COLUMN_ROWS:
         return None
     left, right = min(w[0] for w in words), max(w[2] for w in words)
+    counts = _coverage(rows, left, right)
+    for n in range(MAX_COLUMNS, 1, -1):
+        found = _n_columns(rows, counts, left, right, n)
+        if found is not None:
+            return found
+    return None
+
+
+def _n_columns(rows: list[list[Box]], counts: list[int], left: float, right: float,
+               n: int) -> tuple[tuple[float, ...], float, float] | None:
+    """``find_columns`` for exactly ``n`` columns."""
     width = right - left
-    x = _gutter_x(rows, left + width / 3, left + 2 * width / 3)
-    if x is None:
+    reach = width / (3 * n)
+    xs: list[float] = []
+    for i in range(1, n):
+        centre = left + i * width / n
+        k = _gutter_k(counts, centre - reach - left, centre + reach - left)
+        if k is None:
+            return None
+        xs.append(left + k)
+    crossing = {i for i, row in enumerate(rows) if any(w[0] < x < w[2] for w in row for x in xs)}
+    inside = [i for i in range(len(rows)) if i not in crossing]
+    if not inside or any(inside[0] < i < inside[-1] for i in crossing):
         return None
-    crossing = [i for i, row in enumerate(rows) if any(w[0] < x < w[2] for w in row)]
-    inside = [i for i in range(len(rows)) if i not in set(crossing)]
-    first, last = inside[0], inside[-1]
-    if any(first < i < last for i in crossing):
+    region = rows[inside[0]:inside[-1] + 1]
+    bounds = [-float("inf"), *xs, float("inf")]
+    columns = [[(min(w[0] for w in part), max(w[2] for w in part)) for part in
+                ([w for w in row if lo < (w[0] + w[2]) / 2 < hi] for row in region) if part]
+               for lo, hi in zip(bounds, bounds[1:])]
+    if any(len(column) < MIN_COLUMN_ROWS for column in columns):
         return None
-    region = rows[first:last + 1]
-    lefts = [max(w[2] for w in row if w[2] <= x) for row in region if any(w[2] <= x for w in row)]
-    rights = [min(w[0] for w in row if w[0] >= x) for row in region if any(w[0] >= x for w in row)]
-    if len(lefts) < MIN_COLUMN_ROWS or len(rights) < MIN_COLUMN_ROWS:
+    starts = [min(a for a, _ in column) for column in columns]
+    ends = [max(b for _, b in column) for column in columns]
+    if any(end - start < width / (2 * n) for start, end in zip(starts, ends)):
         return None
-    gutter_left, gutter_right = max(lefts), min(rights)
-    if gutter_right - gutter_left < MIN_GUTTER:
-        return None
-    left_w = gutter_left - left
-    if left_w < width / 4 or right - gutter_right < width / 4:
-        return None
-    filled = sum(1 for end in lefts if gutter_left - end <= 0.2 * left_w)
-    if filled < COLUMN_FILLED * len(lefts):
-        return None
-    split = (gutter_left + gutter_right) / 2
-    return split, region[0][0][1], max(w[3] for w in region[-1])
+    for k in range(n - 1):
+        if starts[k + 1] - ends[k] < MIN_GUTTER:
+            return None
+        reach_gutter = sum(1 for _, end in columns[k] if ends[k] - end <= 0.2 * (ends[k] - starts[k]))
+        if reach_gutter < COLUMN_FILLED * len(columns[k]):
+            return None
+    splits = tuple((ends[k] + starts[k + 1]) / 2 for k in range(n - 1))
+    return splits, region[0][0][1], max(w[3] for w in region[-1])
 
 
-def _gutter_x(rows: list[list[tuple[float, float, float, float]]], lo: float, hi: float) -> float | None:
-    """The middle of the widest run of x positions (1 pt apart) crossed by the fewest lines."""
-    xs = [lo + step for step in range(int(hi - lo) + 1)]
-    if not xs:
+def _coverage(rows: list[list[Box]], left: float, right: float) -> list[int]:
+    """For each x = ``left + k`` (1 pt apart), how many lines have a word across it
+    (``x0 < x < x1``): one pass over the words, however many gutters are tried."""
+    size = int(right - left) + 2
+    diff = [0] * (size + 1)
+    for row in rows:
+        spans = sorted((max(math.floor(w[0] - left) + 1, 0), min(math.ceil(w[2] - left) - 1, size - 1))
+                       for w in row)
+        merged: list[list[int]] = []
+        for a, b in spans:
+            if a > b:
+                continue
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        for a, b in merged:
+            diff[a] += 1
+            diff[b + 1] -= 1
+    return list(itertools.accumulate(diff[:size]))
+
+
+def _gutter_k(counts: list[int], lo: float, hi: float) -> int | None:
+    """The middle of the widest run of positions in ``[lo, hi]`` crossed by the fewest lines."""
+    ks = range(max(math.ceil(lo), 0), min(math.floor(hi), len(counts) - 1) + 1)
+    if not ks:
         return None
-    counts = [sum(1 for row in rows if any(w[0] < x < w[2] for w in row)) for x in xs]
-    fewest = min(counts)
-    best: tuple[int, int] = (0, 0)  # (length, start index)
+    fewest = min(counts[k] for k in ks)
+    best: tuple[int, int] = (0, ks[0])  # (length, start)
     run = 0
-    for i, count in enumerate(counts):
-        run = run + 1 if count == fewest else 0
+    for k in ks:
+        run = run + 1 if counts[k] == fewest else 0
         if run > best[0]:
-            best = (run, i - run + 1)
-    return xs[best[1] + best[0] // 2]
+            best = (run, k - run + 1)
+    return best[1] + best[0] // 2
 
 
-def _regions(page: Any, columns: tuple[float, float, float]) -> list[Any]:
-    """Full-width text above, the left column, the right column, full-width text below:
-    each a filtered view of the page holding the characters whose centre lies in it."""
-    split, top, bottom = columns
+def columns_note(n: int) -> str:
+    """The page's reason when it was read in ``n`` columns."""
+    return f"{_COUNTS.get(n, str(n))} columns: read column by column"
+
+
+def _regions(page: Any, columns: tuple[tuple[float, ...], float, float]) -> list[Any]:
+    """Full-width text above, each column from left to right, full-width text below: each a
+    filtered view of the page holding the characters whose centre lies in it."""
+    splits, top, bottom = columns
 
     def keep(x_lo: float, x_hi: float, y_lo: float, y_hi: float) -> Any:
         def inside(obj: dict[str, Any]) -> bool:
@@ -588,8 +648,10 @@ def _regions(page: Any, columns: tuple[float, float, float]) -> list[Any]:
         return page.filter(inside)
 
     inf = float("inf")
-    return [keep(-inf, inf, -inf, top), keep(-inf, split, top, bottom + 0.01),
-            keep(split, inf, top, bottom + 0.01), keep(-inf, inf, bottom + 0.01, inf)]
+    bounds = [-inf, *splits, inf]
+    return [keep(-inf, inf, -inf, top),
+            *(keep(lo, hi, top, bottom + 0.01) for lo, hi in zip(bounds, bounds[1:])),
+            keep(-inf, inf, bottom + 0.01, inf)]
 
 
 # --------------------------------------------------------------------------- vertical text
