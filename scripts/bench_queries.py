@@ -5,7 +5,9 @@ Why synthetic: the seed corpus is a dozen documents; the question is how the nam
 ``yakuji serve`` behave at the scale of a whole market (10,000 products, about a million
 triples). The generator writes fictional products in the contract vocabulary, one document
 graph per product, with the shapes every named query reads (concerns, activities, regimens,
-studies, incidences, rules, provenance), sharing 300 concepts between products.
+studies, incidences, rules, provenance), sharing 300 concepts between products. Every tenth
+product (42 among them) has a second, later document that words its indication and states its
+dose differently, so ``product-disagreements`` has pairs to find.
 
     python scripts/bench_queries.py --products 10000 --store /tmp/bench-store \
         --clients 20 --seconds 30
@@ -158,6 +160,31 @@ def product_graph(i: int) -> tuple[str, bytes]:
     return f"{ID}graph/synthetic-{i}", g.bytes()
 
 
+def revision_graph(i: int) -> tuple[str, bytes]:
+    """A later document about product ``i``: the indication reworded, another dose (about 20
+    triples)."""
+    g = _Graph()
+    doc, product = f"{ID}doc/synthetic-{i}-revised", f"{ID}product/synthetic-{i}"
+    g.iri(doc, RDF_TYPE, f"{YK}SourceDocument")
+    g.iri(doc, RDF_TYPE, f"{YK}PackageInsert")
+    g.add(doc, f"{DCT}issued", _lit("2026-01-15", dtype=f"{XSD}date"))
+    g.iri(doc, f"{YK}aboutProduct", product)
+    for kind, n in (("Indication", 0), ("DosageRegimen", 0)):
+        f = f"{ID}fact/synthetic-{i}-revised-{kind}-{n}"
+        g.iri(f, RDF_TYPE, f"{YK}{kind}")
+        g.iri(f, PROV, doc)
+        g.iri(f, f"{YK}product", product)
+        g.add(f, f"{YK}evidenceText", _lit(f"synthetic revised evidence {i}-{kind}"))
+    ind, reg = (f"{ID}fact/synthetic-{i}-revised-{k}-0" for k in ("Indication", "DosageRegimen"))
+    g.add(ind, f"{YK}text", _lit(f"synthetic disease {i % 50}, after one prior therapy", "en"))
+    g.iri(ind, f"{YK}disease", concept_iri(i % N_CONCEPTS))
+    g.add(reg, f"{YK}text", _lit(f"{5 + i % 90} mg once daily", "en"))
+    g.add(reg, f"{YK}doseValue", _lit(float(5 + i % 90)))
+    g.add(reg, f"{YK}doseUnit", _lit("mg"))
+    g.add(reg, f"{YK}route", _lit("oral"))
+    return f"{ID}graph/synthetic-{i}-revised", g.bytes()
+
+
 def build_store(path: Path, products: int) -> None:
     from extract.store import Store
 
@@ -166,6 +193,9 @@ def build_store(path: Path, products: int) -> None:
         for i in range(products):
             graph, body = product_graph(i)
             st.add_graph(graph, body)
+            if i % 10 == 2:
+                graph, body = revision_graph(i)
+                st.add_graph(graph, body)
 
 
 PARAMS = {
