@@ -11,9 +11,15 @@ What every such document shares, and what this module keys on:
 * serious adverse reactions (重大な副作用) as ``(n) term(12.3%):description`` items;
 * the adverse-reaction overview ``…第II相試験において、本品が投与された137例中…主な副作用は、
   term(84.7%)、…``;
+* a target dose and the range it may take (``…目標投与数Nを…投与する。なお、…A~Bの範囲で投与できる。``
+  or ``(A~Bの範囲で)`` in the same sentence) make one regimen, with dose_value and dose_min/max;
 * brochures: ``…第II相試験(CODE試験/NICKNAME試験)`` study headers and ``label:value`` study
   summaries (目的, 試験デザイン, 対象, 主要評価項目, 副次評価項目), and result sentences
-  ``…目標用量が<dose>投与で<endpoint>中央値は<value>ヵ月(95%CI:<lo>-<hi>)``.
+  ``…目標用量が<dose>投与で<endpoint>中央値は<value>ヵ月(95%CI:<lo>-<hi>)`` (a ``(範囲:…)`` after
+  a median is its spread, not a CI), values given in the order of the arms
+  (``が<dose1>、<dose2>投与の<population>における<endpoint>は<v1>、<v2>``), and tables of medians
+  with one column per dose arm (``<dose> (n=N)`` headers, a ``<endpoint>中央値、月(95%CI)`` row).
+  A study a footnote names by code (``海外第I相試験(CODE試験)``) is a study of its own.
 
 Serious-adverse-reaction frequencies of a label usually pool several studies (the section's own
 footnote says so), so they are recorded against the product's label, as the pseudo-study
