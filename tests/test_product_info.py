@@ -601,10 +601,14 @@ def test_results_given_in_the_order_of_the_arms(tmp_path: Path) -> None:
     }
 
 
-def test_results_fewer_than_the_arms_are_an_issue(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sentence", [
+    "目標用量が100×10^6個、200×10^6個投与の外国人患者におけるORRは55.0%(95%CI:40.1-69.2)でした。",
+    # the second endpoint short of a value: the first is not read either
+    "目標用量が100×10^6個、200×10^6個投与の外国人患者におけるORRは55.0%、62.5%、CRRは20.0%でした。",
+])
+def test_results_fewer_than_the_arms_are_an_issue(tmp_path: Path, sentence: str) -> None:
     path = tmp_path / "brochure.txt"
-    path.write_text(_BROCHURE.format("目標用量が100×10^6個、200×10^6個投与の外国人患者におけるORRは55.0%(95%CI:"
-                                     "40.1-69.2)でした。"), encoding="utf-8")
+    path.write_text(_BROCHURE.format(sentence), encoding="utf-8")
     r = extract(load_document(path))
     assert _of(r, EfficacyResult) == []
     assert any("1 values for 2 arms" in i.message for i in r.issues)
@@ -654,8 +658,9 @@ def test_table_of_medians_per_arm(tmp_path: Path) -> None:
 def test_table_of_medians_not_read(tmp_path: Path, table: str, why: str) -> None:
     path = tmp_path / "brochure.txt"
     path.write_text(_BROCHURE.format(table), encoding="utf-8")
-    found = [e.arm for e in _of(extract(load_document(path)), EfficacyResult)]
-    assert found == ["外国人患者 100×10^6個"], why  # the sentence only
+    r = extract(load_document(path))
+    assert [e.arm for e in _of(r, EfficacyResult)] == ["外国人患者 100×10^6個"], why  # the sentence only
+    assert any("DOR table" in i.message for i in r.issues)
 
 
 def test_table_between_two_cutoffs_has_none(tmp_path: Path) -> None:

@@ -975,24 +975,27 @@ def read_efficacy(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
 
 def _respective(ctx: Ctx, study: Mention, p: Para, head: re.Match[str]) -> None:
     """``が<arm1>、<arm2>投与の<population>における<EP>は<v1>(CI)、<v2>(CI)、<EP2>は<v1>、<v2>``:
-    the n-th value of each endpoint belongs to the n-th arm. Every arm must be a dose and every
-    endpoint must give one value per arm; otherwise nothing is read and an Issue says so."""
+    the n-th value of each endpoint belongs to the n-th arm. Arms that are not doses (no number)
+    make no such sentence. Every endpoint must give one value per arm; otherwise nothing of the
+    sentence is read and an Issue says so."""
     doses = split_top(head.group(1))
     if not all(re.search(r"\d", d) for d in doses):
         return
     stop = p.text.find("。", head.end())
     stop = len(p.text) if stop < 0 else stop
     pos = head.end()
+    clauses: list[tuple[str, list[re.Match[str]]]] = []
     while (clause := _LIST_CLAUSE.match(p.text, pos, stop)) is not None:
         values = list(_LIST_VALUE.finditer(p.text, clause.start(2), clause.end(2)))
         if len(values) != len(doses):
             ctx.warn(f"{clause.group(1)}: {len(values)} values for {len(doses)} arms, not read",
                      p.span(head.start(1), clause.end()))
             return
-        for dose, v in zip(doses, values):
-            _result(ctx, study, p, head.start(1), v.end(), clause.group(1), _arm(head.group(2), dose),
-                    *v.group(1, 2, 3, 4))
+        clauses.append((clause.group(1), values))
         pos = clause.end()
+    for endpoint, values in clauses:
+        for dose, v in zip(doses, values):
+            _result(ctx, study, p, head.start(1), v.end(), endpoint, _arm(head.group(2), dose), *v.group(1, 2, 3, 4))
 
 
 # a table row of medians, one cell per arm: ``PFS中央値*、月(95%CI) 2.83(0.99-29.70) 5.78(4.21-8.94)``
@@ -1017,7 +1020,10 @@ def read_median_tables(ctx: Ctx, study: Mention) -> None:
         arms = _arms_above(ctx.lines, i)
         doses = [re.sub(r"\s+", "", unflatten_power(label)) for label, _ in arms]
         cells = list(_MEDIAN_CELL.finditer(ln.text, ln.text.index(m.group(3))))
-        if len(arms) < 2 or len(cells) != len(arms) or not all(_DOSE_LABEL.fullmatch(d) for d in doses):
+        if len(arms) < 2:
+            continue  # one arm: the result sentence gives it, with its population
+        if len(cells) != len(arms) or not all(_DOSE_LABEL.fullmatch(d) for d in doses):
+            ctx.warn(f"{m.group(1)} table: arms above it are not {len(cells)} doses, not read", (ln.start, ln.end))
             continue
         population = _population_near(ctx.lines, i, m.group(1))
         cutoff = _cutoff_near(ctx, i)
