@@ -412,3 +412,15 @@ def test_a_running_server_sees_documents_ingested_after_it_started(tmp_path: Pat
     assert after == [(200, sorted([{"d": name(done.doc_iri)}, {"d": name(added.doc_iri)}],
                                   key=lambda r: r["d"]))] * 3
     assert only_new == (200, [{"d": name(added.doc_iri)}])
+
+
+@pytest.mark.parametrize(("query", "names_dataset"), [
+    ("SELECT * FROM <http://x/g> WHERE { ?s ?p ?o }", True),
+    ("select * from named <http://x/g> where { graph ?g { ?s ?p ?o } }", True),
+    ('SELECT ?from WHERE { ?from rdfs:label "FROM <http://x/g>" } # FROM <http://x/g>', False),
+    ("SELECT * WHERE { ?s <http://x/FROM> ex:FROM }", False),
+])
+def test_has_from_clause(query: str, names_dataset: bool) -> None:
+    from extract.serve import has_from_clause
+
+    assert has_from_clause(query) is names_dataset
