@@ -686,6 +686,163 @@ def make_footnotes(out: Path) -> Path:
     return out
 
 
+# --------------------------------------------------------------------------- tables (make_tables)
+
+# A ruled adverse-reaction table whose SOC cells span their PT rows (no rule between those rows
+# in the SOC column), a bordered empty cell, and an SOC printed on two lines in its cell.
+# Cells: (row, col, row_span, col_span, printed lines).
+SOC_HEADER = ("器官別大分類", "副作用", "全Grade n(%)", "Grade 3以上 n(%)")
+SOC_CELLS = (
+    *((0, c, 1, 1, (h,)) for c, h in enumerate(SOC_HEADER)),
+    (1, 0, 3, 1, ("血液および", "リンパ系障害")),
+    (1, 1, 1, 1, ("好中球減少症",)), (1, 2, 1, 1, ("41 (45.6)",)), (1, 3, 1, 1, ("30 (33.3)",)),
+    (2, 1, 1, 1, ("貧血",)), (2, 2, 1, 1, ("20 (22.2)",)), (2, 3, 1, 1, ("8 (8.9)",)),
+    (3, 1, 1, 1, ("血小板減少症",)), (3, 2, 1, 1, ("12 (13.3)",)), (3, 3, 1, 1, ("5 (5.6)",)),
+    (4, 0, 2, 1, ("胃腸障害",)),
+    (4, 1, 1, 1, ("悪心",)), (4, 2, 1, 1, ("12 (13.3)",)), (4, 3, 1, 1, ("0",)),
+    (5, 1, 1, 1, ("下痢",)), (5, 2, 1, 1, ("9 (10.0)",)), (5, 3, 1, 1, ("1 (1.1)",)),
+    (6, 0, 1, 1, ("一般・全身障害",)),
+    (6, 1, 1, 1, ("発熱",)), (6, 2, 1, 1, ("15 (16.7)",)), (6, 3, 1, 1, ("",)),
+)
+SOC_COLS = (130.0, 100.0, 90.0, 100.0)
+# A CRS management table: a grade cell spanning two symptom rows, and an action cell spanning
+# the same two rows in the last column (a covered cell right of a real one).
+CRS_CELLS = (
+    (0, 0, 1, 1, ("重症度",)), (0, 1, 1, 1, ("症状",)), (0, 2, 1, 1, ("処置",)),
+    (1, 0, 2, 1, ("Grade 1",)), (1, 1, 1, 1, ("発熱",)), (1, 2, 2, 1, ("解熱剤を投与する",)),
+    (2, 1, 1, 1, ("倦怠感",)),
+    (3, 0, 1, 1, ("Grade 2",)), (3, 1, 1, 1, ("低血圧",)), (3, 2, 1, 1, ("トシリズマブを投与する",)),
+)
+CRS_COLS = (80.0, 100.0, 160.0)
+# A booktabs table (rules above and below the header and at the end, no vertical rule) and a
+# borderless one: columns placed by position, no space characters between them.
+LAB_HEADER = ("検査項目", "投与前", "投与後", "変化量")
+LAB_ROWS = (
+    ("好中球数 (/μL)", "2,350", "1,820", "-530"),
+    ("ヘモグロビン (g/dL)", "12.1", "10.9", "-1.2"),
+    ("血小板数 (10^4/μL)", "21.5", "15.3", "-6.2"),
+    ("AST (U/L)", "24", "31", "7"),
+)
+LAB_COLS = (150.0, 70.0, 70.0, 70.0)
+BORDERLESS_HEADER = ("投与群", "例数", "奏効率 (%)", "95%信頼区間")
+BORDERLESS_ROWS = (
+    ("架空マブ群", "90", "45.6", "35.0, 56.4"),
+    ("対照群", "88", "20.5", "12.6, 30.4"),
+    ("全体", "178", "33.1", "26.3, 40.6"),
+)
+BORDERLESS_COLS = (110.0, 60.0, 90.0, 110.0)
+
+
+def _spanned_grid(canvas: Any, top: float, widths: Sequence[float],
+                  cells: Sequence[tuple[int, int, int, int, tuple[str, ...]]]) -> float:
+    """Each cell as its own ruled rectangle (a spanning cell has no rule inside it), its lines
+    from the cell's top; returns the table's bottom."""
+    xs = [MARGIN]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    row_h = LEADING + 4
+    for row, col, rows, cols, lines in cells:
+        y_top = top - row * row_h
+        canvas.rect(xs[col], y_top - rows * row_h, xs[col + cols] - xs[col], rows * row_h)
+        for k, line in enumerate(lines):
+            _draw(canvas, xs[col] + CELL_PAD, y_top - LEADING * (k + 1) + 2, line, 100.0)
+    n_rows = max(row + rows for row, _, rows, _, _ in cells)
+    return top - n_rows * row_h
+
+
+def _positioned_rows(canvas: Any, top: float, widths: Sequence[float],
+                     rows: Sequence[Sequence[str]]) -> float:
+    """Rows of cells drawn at column positions (no space characters between them); returns
+    the baseline of the last row."""
+    xs = [MARGIN + sum(widths[:c]) for c in range(len(widths))]
+    y = top
+    for row in rows:
+        for x, cell in zip(xs, row):
+            _draw(canvas, x, y, cell, 100.0)
+        y -= LEADING
+    return y + LEADING
+
+
+def make_soc_table(out: Path) -> Path:
+    """Page 1: a caption, the ruled SOC/PT table with row spans, a closing line; then a second
+    caption and the CRS management table with row spans in its first and last columns."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    canvas.setLineWidth(0.5)
+    fonts()
+    y = A4[1] - 2 * MARGIN
+    _draw(canvas, MARGIN, y, "表 1 主な副作用(架空)", 100.0)
+    bottom = _spanned_grid(canvas, y - 6, SOC_COLS, SOC_CELLS)
+    _draw(canvas, MARGIN, bottom - LEADING, "副作用の発現状況は上表のとおりであった。", 100.0)
+    y = bottom - 4 * LEADING
+    _draw(canvas, MARGIN, y, "表 2 CRSの管理(架空)", 100.0)
+    _spanned_grid(canvas, y - 6, CRS_COLS, CRS_CELLS)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
+def make_booktabs_table(out: Path) -> Path:
+    """A caption, then a table with horizontal rules only (above and below the header, at
+    the end), a sentence after it."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    canvas.setLineWidth(0.5)
+    fonts()
+    y = A4[1] - 2 * MARGIN
+    _draw(canvas, MARGIN, y, "表 2 臨床検査値の推移(架空)", 100.0)
+    right = MARGIN + sum(LAB_COLS)
+    rule = y - LEADING * 0.6
+    canvas.line(MARGIN, rule, right, rule)
+    _positioned_rows(canvas, rule - LEADING * 0.9, LAB_COLS, [LAB_HEADER])
+    rule -= LEADING * 1.3
+    canvas.line(MARGIN, rule, right, rule)
+    last = _positioned_rows(canvas, rule - LEADING * 0.9, LAB_COLS, LAB_ROWS)
+    rule = last - LEADING * 0.5
+    canvas.line(MARGIN, rule, right, rule)
+    _draw(canvas, MARGIN, rule - 2 * LEADING, "いずれの変化も臨床的に問題とならなかった。", 100.0)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
+def make_borderless_table(out: Path) -> Path:
+    """A paragraph, a ``表 3`` caption, a table without any rule (columns placed by position),
+    a paragraph after it; and, lower on the page, aligned lines with no caption (a list
+    printed in columns), which must stay text."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    fonts()
+    y = A4[1] - 2 * MARGIN
+    _draw(canvas, MARGIN, y, "主要評価項目の結果を表3に示す。", 100.0)
+    y -= 2 * LEADING
+    _draw(canvas, MARGIN, y, "表 3 奏効率(架空)", 100.0)
+    last = _positioned_rows(canvas, y - LEADING, BORDERLESS_COLS, [BORDERLESS_HEADER, *BORDERLESS_ROWS])
+    y = last - 2 * LEADING
+    _draw(canvas, MARGIN, y, "架空マブ群の奏効率は対照群を上回った。", 100.0)
+    _positioned_rows(canvas, y - 3 * LEADING, BORDERLESS_COLS,
+                     [("製造販売元", "架空製薬"), ("販売元", "架空薬品"), ("提携", "架空社")])
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
+TABLES = {
+    "soc_table.pdf": make_soc_table,
+    "booktabs_table.pdf": make_booktabs_table,
+    "borderless_table.pdf": make_borderless_table,
+}
+
+
+def make_tables(out_dir: Path) -> dict[str, Path]:
+    """Every table fixture (row spans, horizontal rules only, no rules), by file name."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return {name: build(out_dir / name) for name, build in TABLES.items()}
+
+
 LAYOUTS = {
     "two_column.pdf": make_two_column,
     "three_column.pdf": make_three_column,

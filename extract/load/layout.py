@@ -178,23 +178,53 @@ def _table(refs: "_RefHelper", raw: RawTable, text: str, page: Page, lines: list
         if raw.first_line is not None and raw.first_line + r < len(page_lines):
             line = page_lines[raw.first_line + r]
         spans = _tab_spans(line) if line is not None else []
+        pieces = tab_columns(raw.spans, r) if raw.spans else [k for k, v in enumerate(row) if v is not None]
         for c, value in enumerate(row):
             if value is None:
                 continue
-            col_span = 1
-            while c + col_span < len(row) and row[c + col_span] is None:
-                col_span += 1
-            if c < len(spans):
-                start, end = spans[c]
+            row_span, col_span = _spans_at(raw, r, c)
+            piece = pieces.index(c) if c in pieces else len(spans)
+            if piece < len(spans):
+                start, end = spans[piece]
                 cell_text = text[start:end]
             else:
                 start, end = _find_cell(text, value, cursor, page.start, page.end)
                 cell_text = join_lines(clean_text(value).split("\n"))
             cursor = max(cursor, end)
-            cells.append(Cell(r, c, cell_text, refs.ref(start, end), 1, col_span))
+            cells.append(Cell(r, c, cell_text, refs.ref(start, end), row_span, col_span))
     span = (min(c.ref.start for c in cells), max(c.ref.end for c in cells)) if cells else (page.start, page.end)
     return Table(tuple(cells), len(raw.rows), n_cols, refs.ref(*span), raw.header_rows,
                  (raw.page,) if raw.page else ())
+
+
+def _spans_at(raw: RawTable, r: int, c: int) -> tuple[int, int]:
+    """``(row_span, col_span)`` of the cell at ``(r, c)``: measured, or (without ``spans``)
+    one row and as many columns as the None cells after it."""
+    measured = raw.spans[r][c] if r < len(raw.spans) and c < len(raw.spans[r]) else None
+    if measured is not None:
+        return measured
+    row = raw.rows[r]
+    col_span = 1
+    while c + col_span < len(row) and row[c + col_span] is None:
+        col_span += 1
+    return 1, col_span
+
+
+def tab_columns(spans: tuple[tuple[tuple[int, int] | None, ...], ...], r: int) -> list[int]:
+    """The column of each tab-separated piece of row ``r``'s line, left to right.
+
+    Why: a value spanning several rows is printed once, in its first row; the rows below keep
+    an empty piece in its place, as a markdown table leaves an empty cell, so every later
+    value stays in its column (``\\t貧血\\t20 (22.2)`` under ``血液…\\t好中球減少症\\t41 (45.6)``).
+    A cell spanning columns is one piece; a position no cell covers is an empty piece.
+    ``spans`` as in ``RawTable.spans``."""
+    n_cols = max((len(row) for row in spans), default=0)
+    covered: dict[int, int] = {}  # column → first column of the cell covering it in row r
+    for r0 in range(r + 1):
+        for c0, span in enumerate(spans[r0]):
+            if span is not None and r0 + span[0] > r:
+                covered.update({c: c0 for c in range(c0, c0 + span[1])})
+    return [c for c in range(n_cols) if covered.get(c, c) == c]
 
 
 def merge_continued_tables(tables: tuple[Table, ...], lines: list[Line], pages: list[Page],

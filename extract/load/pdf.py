@@ -73,7 +73,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.errors import InputError, missing_dependency
-from extract.load.layout import FOOTNOTE_START, RawPage, RawTable, build_document
+from extract.load.layout import FOOTNOTE_START, RawPage, RawTable, build_document, tab_columns
 from extract.model import Document, FurnitureKind
 from extract.normalize.text import clean_text, join_lines
 
@@ -356,7 +356,7 @@ class _Plumbed:
 
     number: int
     segments: tuple[tuple[Item, ...], ...]
-    tables: tuple[tuple[tuple[tuple[str | None, ...], ...], tuple[Item, ...]], ...]
+    tables: tuple[tuple[_FoundTable, tuple[Item, ...]], ...]
     line_height: float
     height: float
     has_images: bool
@@ -394,9 +394,9 @@ class _Plumbed:
             index.update({key: value + len(lines) for key, value in where.items()})
             lines.extend(laid)
             order.extend(kept)
-        tables = tuple(RawTable(rows, self.number, header_rows=1,
-                                first_line=_first_line(list(items), index))
-                       for rows, items in self.tables if rows)
+        tables = tuple(RawTable(table.rows, self.number, header_rows=table.header_rows,
+                                first_line=_first_line(list(items), index), spans=table.spans)
+                       for table, items in self.tables if table.rows)
         notes = tuple(index[id(item)] for item in footnote_items(order, self.small))
         return RawPage(self.number, tuple(_replace_cids(lines)), tables, "ok", self.note,
                        furniture=removed, footnote_lines=notes)
@@ -407,20 +407,18 @@ def _read_plumber(page: Any, number: int) -> _Plumbed:
     one tab-separated line per row at the row's height, so cells never interleave. A page of
     plain text in columns is read column by column; tategaki is read column by column from
     the right."""
-    tables = page.find_tables(RULED_TABLES) if page.edges else []
+    tables = [_ruled_table(t, page.chars) for t in page.find_tables(RULED_TABLES)] if page.edges else []
+    tables += unruled_tables(page, [t.bbox for t in tables])
     body = page
     for table in tables:
         body = body.outside_bbox(table.bbox, strict=False)  # real tables may overhang the page
     segments, heights, note, sizes = _text_segments(page, body, bool(tables))
     small = small_type([item for segment in segments for item in segment], sizes)
-    found: list[tuple[tuple[tuple[str | None, ...], ...], tuple[Item, ...]]] = []
+    found: list[tuple[_FoundTable, tuple[Item, ...]]] = []
     for table in tables:
-        rows = tuple(tuple(None if c is None else _cell(c) for c in row)
-                     for row in _extract_table(table, page.chars))
-        items = tuple((row_obj.bbox[1], "\t".join(c for c in row if c is not None))
-                      for row_obj, row in zip(table.rows, rows))
+        items = tuple((top, table.line(r)) for r, top in enumerate(table.tops))
         segments[0].extend(items)
-        found.append((rows, items))
+        found.append((table, items))
     if tables:
         segments[0].sort(key=lambda item: item[0])
     heights.sort()
@@ -822,21 +820,30 @@ def _extract_table(table: Any, chars: list[dict[str, Any]]) -> list[list[str | N
     rows = list(table.rows)
     tops = [row.bbox[1] for row in rows]
     buckets: list[list[list[dict[str, Any]]]] = [[[] for _ in row.cells] for row in rows]
-    present = [[c for c, cell in enumerate(row.cells) if cell is not None] for row in rows]
-    starts = [[row.cells[c][0] for c in cols] for row, cols in zip(rows, present)]
+    # Per row, the cells lying across it, left to right: its own and those spanning down
+    # into it from a row above (a merged cell's later lines sit beside the next rows' cells).
+    across: list[list[tuple[int, int]]] = [[] for _ in rows]
+    for r0, row in enumerate(rows):
+        for c, cell in enumerate(row.cells):
+            if cell is not None:
+                for r in range(r0, bisect_right(tops, cell[3] - 0.01)):
+                    across[r].append((r0, c))
+    for owners in across:
+        owners.sort(key=lambda rc: rows[rc[0]].cells[rc[1]][0])
+    starts = [[rows[r0].cells[c][0] for r0, c in owners] for owners in across]
     for char in chars:
         v_mid = (char["top"] + char["bottom"]) / 2
         r = bisect_right(tops, v_mid) - 1
-        if r < 0 or v_mid >= rows[r].bbox[3]:
+        if r < 0:
             continue
         h_mid = (char["x0"] + char["x1"]) / 2
         k = bisect_right(starts[r], h_mid) - 1
         if k < 0:
             continue
-        c = present[r][k]
-        cell = rows[r].cells[c]
+        r0, c = across[r][k]
+        cell = rows[r0].cells[c]
         if cell[0] <= h_mid < cell[2] and cell[1] <= v_mid < cell[3]:
-            buckets[r][c].append(char)
+            buckets[r0][c].append(char)
     return [[None if cell is None else extract_text(bucket, **TEXT_SETTINGS)
              for cell, bucket in zip(row.cells, row_buckets)]
             for row, row_buckets in zip(rows, buckets)]
@@ -846,6 +853,267 @@ def _cell(text: str) -> str:
     """A cell's lines joined as one (no space between Japanese characters); a one-line cell
     is kept as printed, spaces included."""
     return join_lines(text.split("\n")) if "\n" in text else text.rstrip()
+
+
+# --------------------------------------------------------------------------- tables
+
+# Tables without vertical rules: pdfplumber's finder with its "text" strategies, on a region
+# bounded by horizontal rules (booktabs) or by a caption and aligned lines (borderless).
+UNRULED_TABLES: dict[str, Any] = {
+    "vertical_strategy": "text", "horizontal_strategy": "text",
+    "text_keep_blank_chars": False, "text_x_tolerance": 3, "text_y_tolerance": 3,
+}
+COLUMN_GAP = 1.0        # white between two columns, in ems of the type (printed spaces are not white)
+MIN_RULE = 72.0         # points: a shorter horizontal line is an underline, not a table rule
+MIN_VERTICAL = 3.0      # points: a shorter vertical edge is the side of a thin rule, not a rule
+MAX_HEADER_ROWS = 4     # text lines of header between a booktabs table's first two rules
+MIN_BORDERLESS_LINES = 3
+ROW_GAP = 1.0           # a vertical gap wider than a line's height ends a borderless table
+_TABLE_CAPTION = re.compile(r"^\s*(?:表|Table)\s*\d+", re.IGNORECASE)
+
+Spans = tuple[tuple[tuple[int, int] | None, ...], ...]
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class _FoundTable:
+    """A table of one page: cell texts (None where a spanning cell covers the position or no
+    cell is printed), each cell's ``(row_span, col_span)`` (``RawTable.spans``), the top of
+    each row on the page, the box whose text the table replaces, its header rows."""
+
+    rows: tuple[tuple[str | None, ...], ...]
+    spans: Spans
+    tops: tuple[float, ...]
+    bbox: BBox
+    header_rows: int = 1
+
+    def line(self, r: int) -> str:
+        """Row ``r`` as one tab-separated line (``layout.tab_columns``)."""
+        return "\t".join(self.rows[r][c] or "" for c in tab_columns(self.spans, r))
+
+
+def _ruled_table(table: Any, chars: list[dict[str, Any]]) -> _FoundTable:
+    rows = tuple(tuple(None if c is None else _cell(c) for c in row)
+                 for row in _extract_table(table, chars))
+    return _FoundTable(rows, cell_spans(table), tuple(row.bbox[1] for row in table.rows),
+                       tuple(table.bbox))
+
+
+def cell_spans(table: Any) -> Spans:
+    """Each cell's ``(row_span, col_span)`` from its box: how many rows start and how many
+    columns start inside it. Why boxes: pdfplumber gives None both below a value merged
+    across rows and right of one merged across columns; only the box tells which (and an
+    empty bordered cell has its own box: it is "" and spans nothing)."""
+    tops = sorted({cell[1] for cell in table.cells})
+    lefts = sorted({cell[0] for cell in table.cells})
+    return tuple(tuple(None if cell is None else (
+        sum(1 for t in tops if cell[1] <= t < cell[3] - 0.01),
+        sum(1 for x in lefts if cell[0] <= x < cell[2] - 0.01)) for cell in row.cells)
+        for row in table.rows)
+
+
+def unruled_tables(page: Any, taken: list[BBox]) -> list[_FoundTable]:
+    """Tables printed without vertical rules, outside the boxes already ``taken``: between
+    horizontal rules (booktabs), or under a ``表 N``/``Table N`` caption with no rule at all.
+    Each must pass ``_accept``; anything doubtful stays text."""
+    found: list[_FoundTable] = []
+    for bbox, header_bottom in _booktabs_regions(page, taken):
+        table = _text_table(page, bbox, header_bottom)
+        if table is not None:
+            found.append(table)
+    boxes = taken + [t.bbox for t in found]
+    for bbox in _captioned_regions(page, boxes):
+        table = _text_table(page, bbox, None)
+        if table is not None:
+            found.append(table)
+    return found
+
+
+def _overlaps(a: BBox, b: BBox) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _booktabs_regions(page: Any, taken: list[BBox]) -> list[tuple[BBox, float]]:
+    """``(region, bottom of the header)`` for each stack of at least three horizontal rules of
+    the same extent (above the header, below it, at the end) that no vertical rule crosses;
+    a stack is split at a caption line between two of its rules (two tables, one width)."""
+    def free(e: dict[str, Any]) -> bool:
+        box = (e["x0"] - 1, e["top"] - 1, e["x1"] + 1, e["bottom"] + 1)
+        return not any(_overlaps(box, t) for t in taken)
+
+    rules = [e for e in page.horizontal_edges if e["x1"] - e["x0"] >= MIN_RULE and free(e)]
+    if len(rules) < 3:
+        return []
+    verticals = [(e["x0"], e["top"], e["x1"] + 0.01, e["bottom"]) for e in page.vertical_edges
+                 if e["bottom"] - e["top"] >= MIN_VERTICAL and free(e)]
+    stacks: dict[tuple[int, int], list[float]] = {}
+    for e in rules:
+        key = next((k for k in stacks if abs(k[0] - e["x0"]) <= 2 and abs(k[1] - e["x1"]) <= 2),
+                   (round(e["x0"]), round(e["x1"])))
+        stacks.setdefault(key, []).append(float(e["top"]))
+    regions: list[tuple[BBox, float]] = []
+    for (x0, x1), tops in stacks.items():
+        ys: list[float] = []
+        for y in sorted(tops):
+            if not ys or y - ys[-1] > 2:  # a double rule or a thin rectangle's two edges
+                ys.append(y)
+        for part in _split_at_captions(page, x0, x1, ys):
+            if len(part) < 3:
+                continue
+            bbox = (x0 - 1.0, part[0], x1 + 1.0, part[-1])
+            if not any(_overlaps(bbox, v) for v in verticals):
+                regions.append((bbox, part[1]))
+    return regions
+
+
+def _split_at_captions(page: Any, x0: float, x1: float, ys: list[float]) -> list[list[float]]:
+    """The rule heights in runs, a new run after any interval holding a caption line."""
+    parts: list[list[float]] = [ys[:1]]
+    for a, b in zip(ys, ys[1:]):
+        band = page.within_bbox((x0 - 1, a, x1 + 1, b)).extract_text(**TEXT_SETTINGS)
+        if any(_TABLE_CAPTION.match(clean_text(line)) for line in band.split("\n")):
+            parts.append([b])
+        else:
+            parts[-1].append(b)
+    return parts
+
+
+def _captioned_regions(page: Any, taken: list[BBox]) -> list[BBox]:
+    """The box of each run of at least ``MIN_BORDERLESS_LINES`` lines directly under a caption
+    line (``表 3``, ``Table 3``) whose words share a column gutter (white, not spaces, of
+    ``COLUMN_GAP`` ems or more, on every line). Cheap first (captions are frequent, borderless
+    tables rare): only a ``表``/``T`` followed by a number with nothing printed to its left
+    opens a caption, and the few lines under it are read before the rest of the page."""
+    regions: list[BBox] = []
+    chars = page.chars
+    for i, char in enumerate(chars):
+        if char["text"] not in ("表", "T", "t") or not _number_follows(chars, i) \
+                or not _starts_line(chars, char):
+            continue
+        size = float(char["bottom"] - char["top"])
+        run: list[dict[str, Any]] = []
+        for depth in (2 * size * (MIN_BORDERLESS_LINES + 1), float(page.height)):
+            lines = _lines_below(page, char, depth)
+            if not lines or not _TABLE_CAPTION.match(clean_text(lines[0]["text"])):
+                break
+            run = _aligned_run(lines[1:], lines[0], taken)
+            if len(run) < MIN_BORDERLESS_LINES:
+                break
+        if len(run) < MIN_BORDERLESS_LINES:
+            continue
+        xs = [(c["x0"], c["x1"]) for line in run for c in line["chars"]]
+        top = (lines[0]["bottom"] + run[0]["top"]) / 2
+        bbox = (min(x for x, _ in xs) - 1, top, max(x for _, x in xs) + 1, run[-1]["bottom"] + 1)
+        if not any(_overlaps(bbox, t) for t in taken + regions):
+            regions.append(bbox)
+    return regions
+
+
+def _number_follows(chars: list[dict[str, Any]], i: int) -> bool:
+    """``表 3``/``Table 3`` in the characters' stream order (spaces skipped)."""
+    word = "表" if chars[i]["text"] == "表" else "table"
+    got = "".join(c["text"] for c in chars[i:i + len(word)]).lower()
+    if got != word:
+        return False
+    rest = (c["text"] for c in chars[i + len(word):i + len(word) + 4] if not c["text"].isspace())
+    return unicodedata.normalize("NFKC", next(rest, "")).isdigit()
+
+
+def _starts_line(chars: list[dict[str, Any]], first: dict[str, Any]) -> bool:
+    """Nothing printed left of ``first`` on its line."""
+    middle = (first["top"] + first["bottom"]) / 2
+    return not any(c["x1"] <= first["x0"] and c["top"] < middle < c["bottom"] and not c["text"].isspace()
+                   for c in chars)
+
+
+def _lines_below(page: Any, first: dict[str, Any], depth: float) -> list[dict[str, Any]]:
+    """The text lines from ``first``'s line down ``depth`` points (with their characters)."""
+    box = (0, max(first["top"] - 1, 0), page.width, min(first["top"] + depth, page.height))
+    return page.within_bbox(box).extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
+
+
+def _aligned_run(lines: list[dict[str, Any]], caption: dict[str, Any],
+                 taken: list[BBox]) -> list[dict[str, Any]]:
+    """The lines right under ``caption`` (no blank line between, none in a ``taken`` box) that
+    share a column gutter; the run stops at the first line that breaks the alignment."""
+    run: list[dict[str, Any]] = []
+    above = caption
+    gutters: list[tuple[float, float]] | None = None
+    for line in lines:
+        if line["top"] - above["bottom"] > ROW_GAP * (line["bottom"] - line["top"]):
+            break
+        if any(_overlaps((line["x0"], line["top"], line["x1"], line["bottom"]), t) for t in taken):
+            break
+        spans = _occupied(line["chars"])
+        if len(spans) < 2:
+            break
+        whites = [(a[1], b[0]) for a, b in zip(spans, spans[1:])]
+        kept = whites if gutters is None else _intersect(gutters, whites)
+        if not kept:
+            break
+        gutters, above = kept, line
+        run.append(line)
+    return run
+
+
+def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The x intervals white in both lists (each of positive width)."""
+    return [(max(p[0], q[0]), min(p[1], q[1])) for p in a for q in b if min(p[1], q[1]) > max(p[0], q[0])]
+
+
+def _occupied(chars: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """The x intervals a line's characters cover, printed spaces included, joined across
+    gaps narrower than ``COLUMN_GAP`` ems: what is left between them is column white."""
+    spans: list[list[float]] = []
+    for c in sorted(chars, key=lambda c: c["x0"]):
+        if spans and c["x0"] - spans[-1][1] < COLUMN_GAP * float(c["size"]):
+            spans[-1][1] = max(spans[-1][1], c["x1"])
+        else:
+            spans.append([c["x0"], c["x1"]])
+    return [(a, b) for a, b in spans]
+
+
+def _text_table(page: Any, bbox: BBox, header_bottom: float | None) -> _FoundTable | None:
+    """The table pdfplumber's text strategies find in ``bbox``, or None unless it is surely a
+    table (``_accept``). Rows with no text (the white between printed lines) are dropped; the
+    lines above ``header_bottom`` (a booktabs header rule) are one header row."""
+    region = page.within_bbox(bbox)
+    tables = region.find_tables(UNRULED_TABLES)
+    if len(tables) != 1:
+        return None
+    table = tables[0]
+    grid = _extract_table(table, region.chars)
+    kept = [(row.bbox[1], [c or "" for c in texts]) for row, texts in zip(table.rows, grid)
+            if any((c or "").strip() for c in texts)]
+    header = [texts for top, texts in kept if header_bottom is not None and top < header_bottom]
+    body = kept[len(header):]
+    if len(header) > MAX_HEADER_ROWS or (header_bottom is not None and not header):
+        return None
+    rows = ([tuple(_cell("\n".join(col)) for col in zip(*header))] if header else []) + \
+        [tuple(_cell(c) for c in texts) for _, texts in body]
+    tops = ([kept[0][0]] if header else []) + [top for top, _ in body]
+    if not _accept(region, table, rows):
+        return None
+    spans = tuple(tuple((1, 1) for _ in row) for row in rows)
+    return _FoundTable(tuple(tuple(row) for row in rows), spans, tuple(tops), tuple(table.bbox))
+
+
+def _accept(region: Any, table: Any, rows: list[tuple[str, ...]]) -> bool:
+    """A real table: two columns and two rows at least; every character of the region in the
+    table; no printed line crosses a column boundary (each boundary lies in column white);
+    two thirds of the rows have text in two cells or more."""
+    if len(rows) < 2 or min(len(r) for r in rows) < 2:
+        return False
+    x0, top, x1, bottom = table.bbox
+    if any(not (x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom)
+           for c in region.chars if not c["text"].isspace()):
+        return False
+    bounds = sorted({cell[0] for cell in table.cells})[1:]
+    for line in region.extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS):
+        if any(a + 0.5 < x < b - 0.5 for a, b in _occupied(line["chars"]) for x in bounds):
+            return False
+    filled = sum(1 for r in rows if sum(1 for c in r if c.strip()) >= 2)
+    return 3 * filled >= 2 * len(rows)
 
 
 def text_problem(lines: list[str]) -> str | None:

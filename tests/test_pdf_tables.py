@@ -1,0 +1,242 @@
+"""PDF tables the page pass must read beyond fully ruled grids: cells merged across rows
+(kept once, with their row span), tables with horizontal rules only (booktabs), and
+borderless tables under a ``表 N`` caption; and what must stay text.
+
+The fixtures are fictional, drawn by ``scripts/make_pdfs.py`` (``make_tables``); the values
+below are the ones drawn there, read from the rendered pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from extract.load import load_document
+from extract.load.layout import PAGE_BREAK, tab_columns
+from extract.model import Document, Table
+
+@pytest.fixture(scope="module")
+def tables(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Document]:
+    paths = make_pdfs.make_tables(tmp_path_factory.mktemp("tables"))
+    return {name: load_document(path) for name, path in paths.items()}
+
+
+def _cell(table: Table, row: int, col: int) -> tuple[str, int, int]:
+    cell = next(c for c in table.cells if (c.row, c.col) == (row, col))
+    return cell.text, cell.row_span, cell.col_span
+
+
+def _lines(doc: Document) -> list[str]:
+    return [ln for ln in doc.text.split(PAGE_BREAK)[0].split("\n") if ln.strip()]
+
+
+# --------------------------------------------------------------------------- merged across rows
+
+@pytest.mark.parametrize(("row", "col", "text", "row_span", "col_span"), [
+    (0, 0, "器官別大分類", 1, 1),
+    (0, 3, "Grade 3以上 n(%)", 1, 1),
+    (1, 0, "血液およびリンパ系障害", 3, 1),  # two printed lines, joined without a space
+    (1, 1, "好中球減少症", 1, 1),
+    (1, 2, "41 (45.6)", 1, 1),
+    (2, 1, "貧血", 1, 1),
+    (2, 2, "20 (22.2)", 1, 1),
+    (2, 3, "8 (8.9)", 1, 1),
+    (3, 1, "血小板減少症", 1, 1),
+    (3, 3, "5 (5.6)", 1, 1),
+    (4, 0, "胃腸障害", 2, 1),
+    (5, 1, "下痢", 1, 1),
+    (5, 3, "1 (1.1)", 1, 1),
+    (6, 0, "一般・全身障害", 1, 1),
+    (6, 3, "", 1, 1),  # a bordered empty cell: empty, not merged
+])
+def test_soc_cells(tables: dict[str, Document], row: int, col: int, text: str,
+                   row_span: int, col_span: int) -> None:
+    table = tables["soc_table.pdf"].tables[0]
+    assert _cell(table, row, col) == (text, row_span, col_span)
+
+
+@pytest.mark.parametrize(("row", "col", "text", "row_span"), [
+    (0, 0, "重症度", 1),
+    (1, 0, "Grade 1", 2),
+    (1, 1, "発熱", 1),
+    (1, 2, "解熱剤を投与する", 2),
+    (2, 1, "倦怠感", 1),  # between two covered positions: spans one column
+    (3, 0, "Grade 2", 1),
+    (3, 2, "トシリズマブを投与する", 1),
+])
+def test_crs_cells(tables: dict[str, Document], row: int, col: int, text: str, row_span: int) -> None:
+    table = tables["soc_table.pdf"].tables[1]
+    assert _cell(table, row, col) == (text, row_span, 1)
+
+
+@pytest.mark.parametrize(("index", "covered"), [
+    (0, [(2, 0), (3, 0), (5, 0)]),
+    (1, [(2, 0), (2, 2)]),
+])
+def test_merged_value_is_kept_once(tables: dict[str, Document], index: int,
+                                   covered: list[tuple[int, int]]) -> None:
+    table = tables["soc_table.pdf"].tables[index]
+    positions = {(c.row, c.col) for c in table.cells}
+    assert not positions & set(covered)
+    assert table.rows()[covered[0][0]][covered[0][1]] == ""
+
+
+def test_soc_shapes_and_spans(tables: dict[str, Document]) -> None:
+    doc = tables["soc_table.pdf"]
+    assert [(t.n_rows, t.n_cols, t.header_rows) for t in doc.tables] == [(7, 4, 1), (4, 3, 1)]
+    for table in doc.tables:
+        for cell in table.cells:
+            assert doc.text[cell.ref.start:cell.ref.end] == cell.text
+            assert cell.ref.page == 1
+
+
+@pytest.mark.parametrize(("index", "expected"), [
+    (0, "表 1 主な副作用(架空)"),
+    (1, "器官別大分類\t副作用\t全Grade n(%)\tGrade 3以上 n(%)"),
+    (2, "血液およびリンパ系障害\t好中球減少症\t41 (45.6)\t30 (33.3)"),
+    (3, "\t貧血\t20 (22.2)\t8 (8.9)"),  # the merged SOC leaves its column empty
+    (4, "\t血小板減少症\t12 (13.3)\t5 (5.6)"),
+    (5, "胃腸障害\t悪心\t12 (13.3)\t0"),
+    (6, "\t下痢\t9 (10.0)\t1 (1.1)"),
+    (7, "一般・全身障害\t発熱\t15 (16.7)\t"),
+    (8, "副作用の発現状況は上表のとおりであった。"),
+    (9, "表 2 CRSの管理(架空)"),
+    (11, "Grade 1\t発熱\t解熱剤を投与する"),
+    (12, "\t倦怠感\t"),
+    (13, "Grade 2\t低血圧\tトシリズマブを投与する"),
+])
+def test_soc_text_lines(tables: dict[str, Document], index: int, expected: str) -> None:
+    assert _lines(tables["soc_table.pdf"])[index] == expected
+
+
+def test_fast_extraction_matches_pdfplumber_with_row_spans(make_pdfs: ModuleType, tmp_path: Path) -> None:
+    import pdfplumber
+
+    from extract.load.pdf import RULED_TABLES, _extract_table
+
+    path = make_pdfs.make_soc_table(tmp_path / "soc.pdf")
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        found = page.find_tables(RULED_TABLES)
+        assert len(found) == 2
+        for table in found:
+            assert _extract_table(table, page.chars) == table.extract(keep_blank_chars=True)
+
+
+# (row, col) -> (row_span, col_span) per row; None = covered. Expected piece columns per row.
+_GRID = (
+    ((1, 1), (1, 2), None, (1, 1)),
+    ((2, 1), (1, 1), (2, 2), None),
+    (None, (1, 1), None, None),
+    (None, None, None, None),  # a row no cell starts in (holes only)
+)
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    (0, [0, 1, 3]),   # the column span is one piece
+    (1, [0, 1, 2]),
+    (2, [0, 1, 2]),   # covered from above: an empty piece at each covering cell's first column
+    (3, [0, 1, 2, 3]),  # nothing covers: every column a piece
+])
+def test_tab_columns(row: int, expected: list[int]) -> None:
+    assert tab_columns(_GRID, row) == expected
+
+
+# --------------------------------------------------------------------------- horizontal rules only
+
+@pytest.mark.parametrize(("row", "col", "text"), [
+    (0, 0, "検査項目"),
+    (0, 3, "変化量"),
+    (1, 0, "好中球数 (/μL)"),
+    (1, 1, "2,350"),
+    (1, 3, "-530"),
+    (2, 0, "ヘモグロビン (g/dL)"),
+    (2, 2, "10.9"),
+    (3, 0, "血小板数 (10^4/μL)"),
+    (3, 3, "-6.2"),
+    (4, 0, "AST (U/L)"),
+    (4, 2, "31"),
+    (4, 3, "7"),
+])
+def test_booktabs_cells(tables: dict[str, Document], row: int, col: int, text: str) -> None:
+    doc = tables["booktabs_table.pdf"]
+    (table,) = doc.tables
+    assert (table.n_rows, table.n_cols, table.header_rows) == (5, 4, 1)
+    assert _cell(table, row, col) == (text, 1, 1)
+    cell = next(c for c in table.cells if (c.row, c.col) == (row, col))
+    assert doc.text[cell.ref.start:cell.ref.end] == text
+
+
+@pytest.mark.parametrize(("index", "expected"), [
+    (0, "表 2 臨床検査値の推移(架空)"),
+    (1, "検査項目\t投与前\t投与後\t変化量"),
+    (2, "好中球数 (/μL)\t2,350\t1,820\t-530"),
+    (5, "AST (U/L)\t24\t31\t7"),
+    (6, "いずれの変化も臨床的に問題とならなかった。"),
+])
+def test_booktabs_text_lines(tables: dict[str, Document], index: int, expected: str) -> None:
+    assert _lines(tables["booktabs_table.pdf"])[index] == expected
+
+
+# --------------------------------------------------------------------------- borderless
+
+@pytest.mark.parametrize(("row", "col", "text"), [
+    (0, 0, "投与群"),
+    (0, 2, "奏効率 (%)"),
+    (0, 3, "95%信頼区間"),
+    (1, 0, "架空マブ群"),
+    (1, 1, "90"),
+    (1, 3, "35.0, 56.4"),
+    (2, 2, "20.5"),
+    (3, 0, "全体"),
+    (3, 1, "178"),
+    (3, 3, "26.3, 40.6"),
+])
+def test_borderless_cells(tables: dict[str, Document], row: int, col: int, text: str) -> None:
+    (table,) = tables["borderless_table.pdf"].tables  # the uncaptioned list below is no table
+    assert (table.n_rows, table.n_cols) == (4, 4)
+    assert _cell(table, row, col) == (text, 1, 1)
+
+
+@pytest.mark.parametrize(("index", "expected"), [
+    (0, "主要評価項目の結果を表3に示す。"),
+    (1, "表 3 奏効率(架空)"),
+    (2, "投与群\t例数\t奏効率 (%)\t95%信頼区間"),
+    (5, "全体\t178\t33.1\t26.3, 40.6"),
+    (6, "架空マブ群の奏効率は対照群を上回った。"),
+    (7, "製造販売元 架空製薬"),  # aligned lines without a caption stay text
+    (9, "提携 架空社"),
+])
+def test_borderless_text_lines(tables: dict[str, Document], index: int, expected: str) -> None:
+    assert _lines(tables["borderless_table.pdf"])[index] == expected
+
+
+@pytest.mark.parametrize("text", [
+    # Columns aligned with printed spaces under a caption: typed text, not a table.
+    "表 4 架空の用量\n投与群        例数    用量\n架空マブ群    90      25 mg\n対照群        88      0 mg\n",
+    # A caption over a paragraph.
+    "表 5 架空\n本剤の投与により好中球数の減少が認められた。\n患者の状態を十分に観察すること。\n以上\n",
+])
+def test_typed_text_under_a_caption_stays_text(text: str, make_pdfs: ModuleType, tmp_path: Path) -> None:
+    doc = load_document(make_pdfs.render_text(text, tmp_path / "t.pdf"))
+    assert doc.tables == ()
+    assert "\t" not in doc.text
+
+
+# --------------------------------------------------------------------------- no new tables
+
+def test_renditions_have_no_unruled_tables(pdf_renditions: dict[str, Path]) -> None:
+    """The text documents' renditions (samples and seeds: captions over space-aligned lines,
+    ruled tables) give no table to the booktabs or borderless search."""
+    import pdfplumber
+
+    from extract.load.pdf import RULED_TABLES, unruled_tables
+
+    for name, path in pdf_renditions.items():
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                ruled = [tuple(t.bbox) for t in page.find_tables(RULED_TABLES)] if page.edges else []
+                assert unruled_tables(page, ruled) == [], (name, page.page_number)
+                page.close()
