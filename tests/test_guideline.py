@@ -483,6 +483,13 @@ def _mini_guideline(chapter3: list[str]) -> str:
      [("TC-205", "inclusion", "架空疾患の患者。"),
       ("TC-205", "inclusion", "以下のいずれかに該当する患者。\n① 架空検査値が基準値以上\n② 架空症状を有する"),
       ("TC-205", "exclusion", "妊婦。")]),
+    # a table continued on the next page under its caption repeated: same study, same kind
+    (["(1) 国内第 II 相試験(TC-207 試験)", "",
+      "架空の試験(以下、「207 試験」)が実施された。主な選択・除外基準は表 1 のとおりであった。", "",
+      "表 1 主な選択・除外基準", "", "<選択基準>", "• 架空疾患の患者。", "\f",
+      "表 1 主な選択・除外基準(続き)", "", "• 架空検査値が正常な患者。", "<除外基準>", "• 妊婦。", "", "本試験の結果。"],
+     [("207 試験", "inclusion", "架空疾患の患者。"), ("207 試験", "inclusion", "架空検査値が正常な患者。"),
+      ("207 試験", "exclusion", "妊婦。")]),
     # symbol-font bullets a PDF's text layer gives as private-use characters
     (["(1) 国内第 II 相試験(TC-206 試験)", "", "表 1 主な選択・除外基準", "",
       "<選択基準>", "\uf0b7 架空疾患の患者。", "\uf0d8 架空検査値が基準値以上", "\uf0b7 妊娠していない患者。",

@@ -704,7 +704,8 @@ def _criteria_region(doc: Document, start: int, end: int) -> tuple[int, int] | N
             break
         gap = doc.text[last.end:ln.start]
         opens = bool(_KIND_MARK.match(ln.text) or _BULLET_MARK.match(ln.text))
-        if re.search(r"\n[ \t]*\n", gap) and not opens:
+        # A page break is not a blank line: a table goes on at the top of the next page.
+        if "\f" not in gap and re.search(r"\n[ \t]*\n", gap) and not opens:
             break
         last = ln
     return lines[first].start, last.end
@@ -778,6 +779,12 @@ def _eligibility(doc: Document, product: Mention, span: tuple[int, int],
     for i, cap in enumerate(captions):
         words = cap.group()
         default = None if ("選択" in words and "除外" in words) else _KIND[cap.group("words")]
+        # the same caption repeated on the next page (表 1 …(続き)): the same study, and items
+        # before any marker are of the kind the first part ended with
+        before = [f for f in out if f.ref.start < cap.start()]
+        repeated = bool(before) and i > 0 and captions[i - 1].group("n") == cap.group("n")
+        if repeated:
+            default = before[-1].kind
         limit = captions[i + 1].start() if i + 1 < len(captions) else span[1]
         region = _criteria_region(doc, cap.end(), limit)
         if region is None:
@@ -790,7 +797,7 @@ def _eligibility(doc: Document, product: Mention, span: tuple[int, int],
             issues.append(Issue("warning", "inclusion and exclusion criteria side by side in one "
                                 "table row were not read", doc.ref(*region)))
             continue
-        study = _criteria_study(doc, cap.start(), cap.group("n"), sections)
+        study = before[-1].study if repeated else _criteria_study(doc, cap.start(), cap.group("n"), sections)
         if study is None:
             issues.append(Issue("warning", "criteria table of no known study", doc.ref(*region)))
             continue
