@@ -520,6 +520,16 @@ def test_unreadable_criteria_give_an_issue_and_no_fact(tmp_path: Path, lines: li
     assert any(message in i.message for i in r.issues)
 
 
+def test_a_caption_that_only_mentions_criteria_is_not_a_criteria_table(tmp_path: Path) -> None:
+    path = tmp_path / "g.txt"
+    path.write_text(_mini_guideline([
+        "(1) 国内第 II 相試験(TC-208 試験)", "", "表 1 選択基準を満たした患者の背景", "",
+        "\t本品群 10 例", "- 年齢中央値\t60", ""]), encoding="utf-8")
+    r = extract(load_document(path))
+    assert not _of(r, EligibilityCriterion)
+    assert not [i for i in r.issues if "criteria" in i.message]
+
+
 def test_criteria_table_in_a_pdf(tmp_path: Path, make_pdfs: ModuleType) -> None:
     """The kind-and-items table drawn as a PDF table gives the same criteria as its text."""
     text = _mini_guideline([

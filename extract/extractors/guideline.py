@@ -669,7 +669,9 @@ def _enrollment(doc: Document, section: _StudySection, grids: list[_Grid]) -> in
 # criteria of study X?" gets each criterion whole, as the table prints it.
 
 _CRITERIA_CAPTION = re.compile(
-    r"(?<![^\n\f])[ \t]*(?:-\s*)?表\s*(?P<n>\d+)\s*[::.]?[^\n\f]*?(?P<words>選択|除外)[^\n\f]*?基準[^\n\f]*", re.M)
+    r"(?<![^\n\f])[ \t]*(?:-\s*)?表\s*(?P<n>\d+)\s*[::.]?[^\n\f]*?"
+    r"(?P<words>選択|除外)(?:\s*[・/、]\s*除外|\s*基準\s*(?:及び|・|/|、)\s*除外)?\s*基準"
+    r"[ \t]*(?:\([^()\n\f]*\)[ \t]*)?(?![^\n\f])", re.M)
 # <選択基準>, 【除外基準】, [選択基準] anywhere; a bare 選択基準: or 選択基準 alone at the start of a line
 # or cell.
 _KIND_MARK = re.compile(
