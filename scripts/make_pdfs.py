@@ -18,9 +18,11 @@ Bad inputs (``make_bad_inputs``): truncated, encrypted with an empty and with a 
 password, an image-only (scanned) page, a font without a ToUnicode map (hand-written PDF whose
 Type0/Identity-H font pdfminer can only show as ``(cid:N)``), zero pages, and a non-PDF.
 
-Page layouts (``make_layouts``), fictional wording: a two-column package-insert-like page, an
-RMP-summary-like three-column ruled table with multi-line cells, three pages with a running
-header, a "Confidential" mark and page numbers, and a tategaki (vertical text) page.
+Page layouts (``make_layouts``), fictional wording: a two-column package-insert-like page, a
+three-column newsletter-like page, an RMP-summary-like three-column ruled table with
+multi-line cells, three pages with a running header and footer, a "Confidential" mark and
+page numbers, three pages with footnotes in smaller type at their foot, and a tategaki
+(vertical text) page.
 
 Usage: ``python scripts/make_pdfs.py [OUT_DIR] [--seeds DIR] [--bad]`` (default ``corpus/pdf/``).
 """

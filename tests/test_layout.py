@@ -354,11 +354,11 @@ def test_seed_sections_nest_and_blocks_point_into_the_text(prefix: str) -> None:
 
 # A fictional layout-text document: two pages; page 1 ends with footnotes whose markers stand
 # in the body (``MTD)1)``, ``25 mg2)``, ``患者*1``); page 2 ends with a numbered list that nothing
-# points to. ``(N=21)``, ``(1)`` and ``11)`` are not markers.
+# points to. ``(N=21)``, ``(1)``, ``11)`` and ``(表1)`` are not markers.
 FOOTNOTE_TEXT = (
     "7.1 第I相試験(架空)\n"
     "最大耐量(MTD)1)は1日1回25 mg2)とされ、対象は患者*1とした(N=21)。\n"
-    "(1) 有効性 11) 参照\n"
+    "(1) 有効性 11) 参照(表1)\n"
     "\n"
     "1) 用量制限毒性が6例中1例以下の最高用量。\n"
     "2) 空腹時投与の成績に基づく。\n"

@@ -438,16 +438,33 @@ def _marker_refs(text: str, marker: str, start: int, end: int,
                  notes: list[tuple[int, int]]) -> tuple[int, ...]:
     """Offsets of ``marker`` in the page's body (``text[start:end]`` outside the footnotes)
     where it stands as a reference mark: right after a word or a closing bracket for ``1)``
-    and ``a)``; right after text, and not inside a run of marks or a longer number, for
+    and ``a)``, unless its ")" closes a bracket opened before it on the line (``(表1)``,
+    ``(Study 2a)``); right after text, and not inside a run of marks or a longer number, for
     ``*1``, ``※`` and ``注1)``."""
+    closes = False
     if marker[0] in _SYMBOLS or marker.startswith("注"):
         pattern = rf"(?<=[^\s{re.escape(_SYMBOLS)}]){re.escape(marker)}(?![\d{re.escape(_SYMBOLS)}])"
     elif marker[0].isdigit():
-        pattern = rf"{_BEFORE_NUMBERED}(?<!注){re.escape(marker)}"
+        pattern, closes = rf"{_BEFORE_NUMBERED}(?<!注){re.escape(marker)}", True
     else:
-        pattern = rf"{_BEFORE_LETTERED}{re.escape(marker)}"
+        pattern, closes = rf"{_BEFORE_LETTERED}{re.escape(marker)}", True
     return tuple(m.start() for m in re.compile(pattern).finditer(text, start, end)
-                 if not any(a <= m.start() < b for a, b in notes))
+                 if not any(a <= m.start() < b for a, b in notes)
+                 and not (closes and _open_bracket_before(text, m.start())))
+
+
+def _open_bracket_before(text: str, offset: int) -> bool:
+    """Whether a "(" opened earlier on the line is still open at ``offset`` (walking back,
+    each ")" hides one "(")."""
+    depth = 0
+    for ch in reversed(text[text.rfind("\n", 0, offset) + 1:offset]):
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
 
 
 # --------------------------------------------------------------------------- headings
