@@ -24,6 +24,10 @@ multi-line cells, three pages with a running header and footer, a "Confidential"
 page numbers, three pages with footnotes in smaller type at their foot, and a tategaki
 (vertical text) page.
 
+Tables (``make_tables``), fictional values: a ruled adverse-reaction table whose SOC cells span
+their PT rows (and a CRS table with merged cells in its first and last columns), a booktabs
+table (horizontal rules only) and a borderless table under a ``表 3`` caption.
+
 Usage: ``python scripts/make_pdfs.py [OUT_DIR] [--seeds DIR] [--bad]`` (default ``corpus/pdf/``).
 """
 
@@ -718,7 +722,7 @@ CRS_CELLS = (
 CRS_COLS = (80.0, 100.0, 160.0)
 # A booktabs table (rules above and below the header and at the end, no vertical rule) and a
 # borderless one: columns placed by position, no space characters between them.
-LAB_HEADER = ("検査項目", "投与前", "投与後", "変化量")
+LAB_HEADER = (("検査項目", "投与前", "投与後", "変化量"), ("", "(n=90)", "(n=88)", ""))  # two lines
 LAB_ROWS = (
     ("好中球数 (/μL)", "2,350", "1,820", "-530"),
     ("ヘモグロビン (g/dL)", "12.1", "10.9", "-1.2"),
@@ -786,8 +790,8 @@ def make_soc_table(out: Path) -> Path:
 
 
 def make_booktabs_table(out: Path) -> Path:
-    """A caption, then a table with horizontal rules only (above and below the header, at
-    the end), a sentence after it."""
+    """A caption, then a table with horizontal rules only (above and below its two-line
+    header, at the end), a sentence after it."""
     from reportlab.pdfgen.canvas import Canvas
 
     canvas = Canvas(str(out), pagesize=A4, invariant=1)
@@ -798,8 +802,8 @@ def make_booktabs_table(out: Path) -> Path:
     right = MARGIN + sum(LAB_COLS)
     rule = y - LEADING * 0.6
     canvas.line(MARGIN, rule, right, rule)
-    _positioned_rows(canvas, rule - LEADING * 0.9, LAB_COLS, [LAB_HEADER])
-    rule -= LEADING * 1.3
+    _positioned_rows(canvas, rule - LEADING * 0.9, LAB_COLS, LAB_HEADER)
+    rule -= LEADING * (len(LAB_HEADER) + 0.3)
     canvas.line(MARGIN, rule, right, rule)
     last = _positioned_rows(canvas, rule - LEADING * 0.9, LAB_COLS, LAB_ROWS)
     rule = last - LEADING * 0.5
@@ -875,6 +879,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in make_bad_inputs(args.out / "bad").values():
             print(path)
         for path in make_layouts(args.out / "layout").values():
+            print(path)
+        for path in make_tables(args.out / "tables").values():
             print(path)
     return 0
 

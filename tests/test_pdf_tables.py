@@ -148,6 +148,8 @@ def test_tab_columns(row: int, expected: list[int]) -> None:
 
 @pytest.mark.parametrize(("row", "col", "text"), [
     (0, 0, "検査項目"),
+    (0, 1, "投与前(n=90)"),  # a two-line header between the first two rules: one header row
+    (0, 2, "投与後(n=88)"),
     (0, 3, "変化量"),
     (1, 0, "好中球数 (/μL)"),
     (1, 1, "2,350"),
@@ -171,7 +173,7 @@ def test_booktabs_cells(tables: dict[str, Document], row: int, col: int, text: s
 
 @pytest.mark.parametrize(("index", "expected"), [
     (0, "表 2 臨床検査値の推移(架空)"),
-    (1, "検査項目\t投与前\t投与後\t変化量"),
+    (1, "検査項目\t投与前(n=90)\t投与後(n=88)\t変化量"),
     (2, "好中球数 (/μL)\t2,350\t1,820\t-530"),
     (5, "AST (U/L)\t24\t31\t7"),
     (6, "いずれの変化も臨床的に問題とならなかった。"),
@@ -240,3 +242,24 @@ def test_renditions_have_no_unruled_tables(pdf_renditions: dict[str, Path]) -> N
                 ruled = [tuple(t.bbox) for t in page.find_tables(RULED_TABLES)] if page.edges else []
                 assert unruled_tables(page, ruled) == [], (name, page.page_number)
                 page.close()
+
+
+def test_caption_in_a_column_opens_no_table(make_pdfs: ModuleType, tmp_path: Path) -> None:
+    """A ``表 N`` caption at the top of the left column of a two-column page: the lines under it
+    share the page's gutter with the right column's text, but they are prose, not a table."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "columns.pdf"
+    canvas = Canvas(str(path), pagesize=make_pdfs.A4, invariant=1)
+    make_pdfs.fonts()
+    left = ["表 4 架空の一覧", "本剤の投与中は定期的に", "血液検査を行い患者の状", "態を十分に観察すること", "異常が認められた場合は"]
+    right = ["投与を中止するなど適切", "な処置を行うこと。また", "感染症の発現に注意する", "こと。本剤の投与により", "発熱が認められている。"]
+    top = make_pdfs.A4[1] - 2 * make_pdfs.MARGIN
+    for k, (a, b) in enumerate(zip(left, right)):
+        make_pdfs._draw(canvas, make_pdfs.MARGIN, top - k * make_pdfs.LEADING, a, 100.0)
+        make_pdfs._draw(canvas, 300, top - k * make_pdfs.LEADING, b, 100.0)
+    canvas.showPage()
+    canvas.save()
+    doc = load_document(path)
+    assert doc.tables == ()
+    assert "\t" not in doc.text

@@ -186,3 +186,27 @@ def test_text_after_a_table_ends_it(page1_tail: list[str]) -> None:
     pages = [_raw_page(1, ["Event\tn (%)", *page1_tail]), _raw_page(2, ["Rash\t9 (10.0)"])]
     doc = build_document(data=b"fictional", path="x.pdf", source_format="pdf", shape="pdf", pages=pages)
     assert [t.pages for t in doc.tables] == [(1,), (2,)]
+
+
+def test_row_spans_survive_the_join() -> None:
+    """Spans measured by the PDF loader (a SOC merged over its PT rows) are kept when the table
+    continues on the next page; the rows under a merged value hold an empty piece in the text."""
+    from extract.load.layout import RawPage, RawTable, build_document
+
+    one, two = (1, 1), (2, 1)
+    page1 = ["表 3 副作用", "SOC\tPT\tn (%)", "血液障害\t貧血\t20 (22.2)", "\t好中球減少症\t41 (45.6)", "1"]
+    page2 = ["SOC\tPT\tn (%)", "胃腸障害\t悪心\t12 (13.3)", "\t下痢\t9 (10.0)", "2"]
+    raw1 = RawTable((("SOC", "PT", "n (%)"), ("血液障害", "貧血", "20 (22.2)"), (None, "好中球減少症", "41 (45.6)")),
+                    1, header_rows=1, first_line=1, spans=((one, one, one), (two, one, one), (None, one, one)))
+    raw2 = RawTable((("SOC", "PT", "n (%)"), ("胃腸障害", "悪心", "12 (13.3)"), (None, "下痢", "9 (10.0)")),
+                    2, header_rows=1, first_line=0, spans=((one, one, one), (two, one, one), (None, one, one)))
+    pages = [RawPage(1, tuple(page1), (raw1,)), RawPage(2, tuple(page2), (raw2,))]
+    doc = build_document(data=b"fictional", path="x.pdf", source_format="pdf", shape="pdf", pages=pages)
+    [table] = doc.tables
+    assert table.pages == (1, 2)
+    assert [(c.row, c.col, c.text, c.row_span) for c in table.cells if c.col == 0] == \
+        [(0, 0, "SOC", 1), (1, 0, "血液障害", 2), (3, 0, "胃腸障害", 2)]
+    assert [(c.row, c.text, c.ref.page) for c in table.cells if c.col == 1] == \
+        [(0, "PT", 1), (1, "貧血", 1), (2, "好中球減少症", 1), (3, "悪心", 2), (4, "下痢", 2)]
+    for cell in table.cells:
+        assert doc.text[cell.ref.start:cell.ref.end] == cell.text

@@ -1,10 +1,30 @@
 """PDF bytes to a ``Document``: the package's only pdfplumber import.
 
 One pass per page: pdfplumber gives the text lines (reading order, spaces kept as printed, so
-indentation and column gaps survive) and the ruled tables; each ruled table's rows replace the
-text lines inside its box as tab-separated lines (the same shape as the markdown text loader);
+indentation and column gaps survive) and the tables; each table's rows replace the text lines
+inside its box as tab-separated lines (the same shape as the markdown text loader);
 vertical gaps become blank lines (paragraph breaks, as in text documents); and the page's objects are released before the next page is read (``page.close()``), so memory
 stays flat however long the document is.
+
+Tables (each case has a generated fixture in ``scripts/make_pdfs.py``, ``make_tables``):
+
+- Ruled grids (``RULED_TABLES``: pdfplumber's ``lines`` strategies). A cell merged across rows
+  or columns is kept once, in its first row and column, with its ``row_span``/``col_span``
+  measured from its box (``cell_spans``): pdfplumber gives None both under a value merged
+  down and right of one merged across, and only the box tells them apart (an empty bordered
+  cell is "" and spans nothing). In the text, the rows under a merged value keep an empty
+  piece in its column (``\\t貧血\\t20 (22.2)``), as a markdown table does.
+- Horizontal rules only (booktabs, common in package inserts): three or more rules of the same
+  width (above the header, below it, at the end) that no vertical rule crosses bound a region
+  read with pdfplumber's ``text`` strategies (``UNRULED_TABLES``); the lines above the second
+  rule are one header row.
+- No rules at all: only directly under a ``表 N``/``Table N`` caption, over three or more lines
+  whose columns are separated by white (not printed spaces) aligned down every line.
+- Either unruled kind is kept only when it is surely a table (``_accept``: two columns and two
+  rows at least, every character of the region inside the table, no printed line crossing a
+  column boundary, two thirds of the rows with two cells or more); otherwise the lines stay
+  text, with their printed spaces, as before. A wrapped cell in an unruled table reads as
+  one row per printed line.
 
 Layout, read from the characters' geometry (each case has a generated fixture in
 ``scripts/make_pdfs.py``, ``make_layouts``):
@@ -994,7 +1014,7 @@ def _captioned_regions(page: Any, taken: list[BBox]) -> list[BBox]:
         run: list[dict[str, Any]] = []
         for depth in (2 * size * (MIN_BORDERLESS_LINES + 1), float(page.height)):
             lines = _lines_below(page, char, depth)
-            if not lines or not _TABLE_CAPTION.match(clean_text(lines[0]["text"])):
+            if not _is_caption_line(lines):
                 break
             run = _aligned_run(lines[1:], lines[0], taken)
             if len(run) < MIN_BORDERLESS_LINES:
@@ -1007,6 +1027,14 @@ def _captioned_regions(page: Any, taken: list[BBox]) -> list[BBox]:
         if not any(_overlaps(bbox, t) for t in taken + regions):
             regions.append(bbox)
     return regions
+
+
+def _is_caption_line(lines: list[dict[str, Any]]) -> bool:
+    """The first line is a caption standing alone: ``表 N``/``Table N``, with no column white in
+    it (on a two-column page the line would run on into the other column's text, whose lines
+    below share the gutter: prose, not a table)."""
+    return bool(lines) and bool(_TABLE_CAPTION.match(clean_text(lines[0]["text"]))) \
+        and len(_occupied(lines[0]["chars"])) == 1
 
 
 def _number_follows(chars: list[dict[str, Any]], i: int) -> bool:
@@ -1091,7 +1119,8 @@ def _text_table(page: Any, bbox: BBox, header_bottom: float | None) -> _FoundTab
         return None
     rows = ([tuple(_cell("\n".join(col)) for col in zip(*header))] if header else []) + \
         [tuple(_cell(c) for c in texts) for _, texts in body]
-    tops = ([kept[0][0]] if header else []) + [top for top, _ in body]
+    # The joined header sits at its last line's height, so no blank line parts it from the body.
+    tops = ([kept[len(header) - 1][0]] if header else []) + [top for top, _ in body]
     if not _accept(region, table, rows):
         return None
     spans = tuple(tuple((1, 1) for _ in row) for row in rows)
