@@ -663,18 +663,39 @@ FOOTNOTE_PAGES = (  # (body lines, footnote lines) per page
      ()),
 )
 FOOTNOTE_CAPTION = "図1 架空の図"  # small type in the middle of page 3: a caption, not a footnote
+# Page 4: a caption over a ruled table whose cells carry markers, and three notes under it:
+# the page's own text is mostly notes, so only the document's body size sets them apart.
+FOOTNOTE_TABLE_PAGE = (("7.4 有害事象*3",),
+                       ("a) 重篤な事象を含む。", "b) 因果関係が否定できない事象。", "*3 日本人患者のみ。"))
+FOOTNOTE_TABLE = (("事象", "例数(%)"), ("発熱a)", "12 (25.0)"), ("好中球減少症b)", "8 (16.7)"))
+
+
+def _small_ruled_table(canvas: Any, top: float, rows: Sequence[Sequence[str]], widths: Sequence[float]) -> float:
+    """A ruled table of one-line cells from ``top`` down; returns its bottom."""
+    xs = [MARGIN + sum(widths[:k]) for k in range(len(widths) + 1)]
+    for row in rows:
+        for x, cell in zip(xs, row):
+            _draw(canvas, x + CELL_PAD, top - LEADING + CELL_PAD, cell, 100.0)
+        canvas.line(xs[0], top, xs[-1], top)
+        for x in xs:
+            canvas.line(x, top, x, top - LEADING * 1.5)
+        top -= LEADING * 1.5
+    canvas.line(xs[0], top, xs[-1], top)
+    return top
 
 
 def make_footnotes(out: Path) -> Path:
-    """Three pages of body text in 9 pt with footnotes in 7.5 pt at the foot of the first
+    """Four pages of body text in 9 pt with footnotes in 7.5 pt at the foot of the first
     two (markers 1) 2) *1, a) *2, one note wrapped onto an indented line), a page number under
     the notes; the third page ends with a numbered list in body type and has a small caption
-    between its body lines, neither of which is a footnote."""
+    between its body lines, neither of which is a footnote; the fourth holds a ruled table
+    whose notes (a) b) *3) outnumber the page's body lines."""
     from reportlab.pdfgen.canvas import Canvas
 
     canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    canvas.setLineWidth(0.5)
     fonts()
-    for n, (body, notes) in enumerate(FOOTNOTE_PAGES, start=1):
+    for n, (body, notes) in enumerate((*FOOTNOTE_PAGES, FOOTNOTE_TABLE_PAGE), start=1):
         y = A4[1] - 2 * MARGIN
         for k, line in enumerate(body):
             _draw(canvas, MARGIN, y, line, 100.0)
@@ -682,6 +703,8 @@ def make_footnotes(out: Path) -> Path:
             if n == 3 and k == 0:
                 _draw(canvas, MARGIN + 40, y, FOOTNOTE_CAPTION, 100.0, FOOTNOTE_SIZE)
                 y -= LEADING
+        if n == 4:
+            _small_ruled_table(canvas, y, FOOTNOTE_TABLE, (120.0, 80.0))
         y = MARGIN + 2 * LEADING + LEADING * len(notes)
         for line in notes:
             _draw(canvas, MARGIN, y, line, 100.0, FOOTNOTE_SIZE)

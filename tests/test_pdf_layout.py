@@ -169,6 +169,10 @@ def test_vertical_text_is_read_from_the_right(layouts: dict[str, Document]) -> N
     (1, "*1", "*1 前治療歴が2レジメン以上の患者に限る。", "リンパ腫患者"),
     (2, "a)", "a) Assessed by the independent review committee.", "45.6%"),
     (2, "*2", "*2 Only patients enrolled in Japan.", "KASO-002"),
+    # page 4: notes under a ruled table, pointed to from its cells and its caption
+    (4, "a)", "a) 重篤な事象を含む。", "発熱"),
+    (4, "b)", "b) 因果関係が否定できない事象。", "好中球減少症"),
+    (4, "*3", "*3 日本人患者のみ。", "有害事象"),
 ])
 def test_footnotes_in_small_type_are_linked_to_their_markers(
         layouts: dict[str, Document], page: int, marker: str, note: str, before_marker: str) -> None:
@@ -186,9 +190,18 @@ def test_footnotes_only_where_printed_small_at_the_foot(layouts: dict[str, Docum
     doc = layouts["footnotes.pdf"]
     # page 3 ends with a numbered list in body type and holds a small caption: no footnotes;
     # "(N=21)" on page 1 does not point to note 1)
-    assert [(f.page, f.marker) for f in doc.footnotes] == [(1, "1)"), (1, "2)"), (1, "*1"), (2, "a)"), (2, "*2")]
+    assert [(f.page, f.marker) for f in doc.footnotes] == [
+        (1, "1)"), (1, "2)"), (1, "*1"), (2, "a)"), (2, "*2"), (4, "a)"), (4, "b)"), (4, "*3")]
     assert "1) 通常用量は25 mgとする。" in doc.text and "図1 架空の図" in doc.text
-    assert [f.text for f in doc.furniture] == ["- 1 -", "- 2 -", "- 3 -"]  # under the notes
+    assert [f.text for f in doc.furniture] == ["- 1 -", "- 2 -", "- 3 -", "- 4 -"]  # under the notes
+
+
+def test_a_table_cell_marker_points_to_its_note(layouts: dict[str, Document]) -> None:
+    doc = layouts["footnotes.pdf"]
+    (table,) = doc.tables
+    cell = next(c for c in table.cells if c.text == "発熱a)")
+    note = doc.footnote_marker_at(cell.ref.end - 2)
+    assert note is not None and doc.text[note.text_start:note.text_end] == "a) 重篤な事象を含む。"
 
 
 def test_footnotes_become_footnote_blocks(layouts: dict[str, Document]) -> None:
@@ -199,6 +212,9 @@ def test_footnotes_become_footnote_blocks(layouts: dict[str, Document]) -> None:
         "*1 前治療歴が2レジメン以上の患者に限る。",
         "a) Assessed by the independent review committee.",
         "*2 Only patients enrolled in Japan.",
+        "a) 重篤な事象を含む。",
+        "b) 因果関係が否定できない事象。",
+        "*3 日本人患者のみ。",
     ]
 
 
@@ -225,6 +241,9 @@ def test_small_type_is_relative_to_the_page_body() -> None:
     items = [(float(k), f"line {k}") for k in range(5)]
     assert small_type(items, [10.0, 10.0, 10.0, 9.0, 9.5]) == frozenset({id(items[3])})
     assert small_type(items, [8.0] * 5) == frozenset()
+    # a page of table notes under a table: the document's body size sets them apart
+    assert small_type(items, [10.0, 8.0, 8.0, 8.0, 8.0], document_body=10.0) == frozenset(
+        id(item) for item in items[1:])
 
 
 # Hand-made pages of (top, text) on a 800 pt page.

@@ -173,7 +173,8 @@ class _PdfReader:
                 self._pdfium.close()
         plumbed = [page for page in read if isinstance(page, _Plumbed)]
         drops = classify_furniture([p.edge_candidates() for p in plumbed], [p.height for p in plumbed])
-        done = {id(p): p.finish(drop) for p, drop in zip(plumbed, drops)}
+        body = _median([size for p in plumbed for _, size in p.sized])
+        done = {id(p): p.finish(drop, body) for p, drop in zip(plumbed, drops)}
         return [done[id(page)] if isinstance(page, _Plumbed) else page for page in read]
 
     def _page(self, pdf: Any, index: int) -> RawPage | _Plumbed:
@@ -381,7 +382,7 @@ class _Plumbed:
     height: float
     has_images: bool
     note: str = ""
-    small: frozenset[int] = frozenset()  # ids of items printed smaller than the page's body
+    sized: tuple[tuple[Item, float], ...] = ()  # the text lines with their type size
 
     def items(self) -> list[Item]:
         return [item for segment in self.segments for item in segment]
@@ -394,7 +395,7 @@ class _Plumbed:
         """The page's text lines (not table rows), by height on the page."""
         return sorted(self._plain(), key=lambda item: item[0])
 
-    def finish(self, furniture: dict[int, FurnitureKind]) -> RawPage:
+    def finish(self, furniture: dict[int, FurnitureKind], document_body: float = 0.0) -> RawPage:
         """Lay the page out without its furniture (``furniture``: indices into
         ``edge_candidates()`` and their kinds, recorded on the page); segments are separated
         by a blank line."""
@@ -417,7 +418,8 @@ class _Plumbed:
         tables = tuple(RawTable(table.rows, self.number, header_rows=table.header_rows,
                                 first_line=_first_line(list(items), index), spans=table.spans)
                        for table, items in self.tables if table.rows)
-        notes = tuple(index[id(item)] for item in footnote_items(order, self.small))
+        small = small_type([item for item, _ in self.sized], [size for _, size in self.sized], document_body)
+        notes = tuple(index[id(item)] for item in footnote_items(order, small))
         return RawPage(self.number, tuple(_replace_cids(lines)), tables, "ok", self.note,
                        furniture=removed, footnote_lines=notes)
 
@@ -433,7 +435,7 @@ def _read_plumber(page: Any, number: int) -> _Plumbed:
     for table in tables:
         body = body.outside_bbox(table.bbox, strict=False)  # real tables may overhang the page
     segments, heights, note, sizes = _text_segments(page, body, bool(tables))
-    small = small_type([item for segment in segments for item in segment], sizes)
+    sized = tuple(zip([item for segment in segments for item in segment], sizes))
     found: list[tuple[_FoundTable, tuple[Item, ...]]] = []
     for table in tables:
         items = tuple((top, table.line(r)) for r, top in enumerate(table.tops))
@@ -444,7 +446,7 @@ def _read_plumber(page: Any, number: int) -> _Plumbed:
     heights.sort()
     height = heights[len(heights) // 2] if heights else 0.0
     return _Plumbed(number, tuple(tuple(s) for s in segments), tuple(found), height,
-                    float(page.height), bool(page.images), note, small)
+                    float(page.height), bool(page.images), note, sized)
 
 
 def _text_segments(page: Any, body: Any,
@@ -478,12 +480,18 @@ def _type_size(line: dict[str, Any]) -> float:
 SMALL_TYPE = 0.92  # a footnote's type is at most this share of the body's (9 pt under 10 pt)
 
 
-def small_type(items: list[Item], sizes: list[float]) -> frozenset[int]:
-    """Ids of the lines printed smaller than the page's body type (the median size)."""
+def small_type(items: list[Item], sizes: list[float], document_body: float = 0.0) -> frozenset[int]:
+    """Ids of the lines printed smaller than the body type: the page's median size, or the
+    document's when larger (a page that is mostly a table holds few body lines, and its
+    notes may outnumber them)."""
     if not sizes:
         return frozenset()
-    body = sorted(sizes)[len(sizes) // 2]
+    body = max(_median(sizes), document_body)
     return frozenset(id(item) for item, size in zip(items, sizes) if size < SMALL_TYPE * body)
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2] if values else 0.0
 
 
 def footnote_items(order: list[Item], small: frozenset[int]) -> list[Item]:
