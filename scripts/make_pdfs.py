@@ -888,6 +888,120 @@ def make_layouts(out_dir: Path) -> dict[str, Path]:
     return {name: build(out_dir / name) for name, build in LAYOUTS.items()}
 
 
+# --------------------------------------------------------------------------- OCR fixtures
+# A fictional package insert whose second page is a scan (an image, no text objects) and whose
+# third page is drawn in an embedded font whose ToUnicode map was removed: both pages are read
+# by Tesseract. Large clear type, as a good office scan gives.
+
+OCR_TEXT_PAGE = (
+    "2026年1月作成(第1版)",
+    "抗悪性腫瘍剤",
+    "架空錠25mg",
+    "(本文書は試験用の架空の添付文書である)",
+    "",
+    "販売名　　架空錠25mg",
+    "一般名　　カクウチニブ(Kakuutinib)",
+    "承認番号　　30800AMX00999000",
+    "製造販売元　　架空製薬株式会社",
+    "",
+    "【効能・効果】",
+    "再発又は難治性の架空リンパ腫",
+    "",
+    "【用法・用量】",
+    "通常、成人にはカクウチニブとして1日1回25mgを経口投与する。",
+)
+OCR_SCANNED_PAGE = (
+    "【使用上の注意】",
+    "3. 副作用",
+    "(1) 重大な副作用",
+    "1) 好中球減少(81.9%)",
+    "2) 間質性肺疾患(4.2%)",
+    "Neutropenia 81.9%",
+)
+OCR_BROKEN_FONT_PAGE = (
+    "(2) その他の副作用",
+    "発疹(12.5%)",
+    "Rash 12.5%",
+)
+OCR_DPI = 200     # resolution of the scanned page image
+OCR_FONT_PT = 16  # type size on the scanned and broken-font pages
+
+
+def _scan_page(canvas: Any, lines: Sequence[str]) -> None:
+    """Draw ``lines`` as one page-sized greyscale image (no text objects)."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+
+    scale = OCR_DPI / 72
+    size = (int(A4[0] * scale), int(A4[1] * scale))
+    img = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(img)
+    ipaex = _find_ipaex()
+    px = int(OCR_FONT_PT * scale)
+    font = ImageFont.truetype(ipaex, px) if ipaex else ImageFont.load_default()
+    for i, line in enumerate(lines):
+        draw.text((int(MARGIN * scale), int(MARGIN * scale) + int(2 * px) * i), line, fill=0, font=font)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    buf.seek(0)
+    canvas.drawImage(ImageReader(buf), 0, 0, width=A4[0], height=A4[1])
+
+
+def _text_page(canvas: Any, lines: Sequence[str], size: float) -> None:
+    for i, line in enumerate(lines):
+        t = canvas.beginText(MARGIN, A4[1] - MARGIN - size - 2 * size * i)
+        for name, run in _runs(line, fonts()):
+            t.setFont(name, size)
+            t.textOut(run)
+        canvas.drawText(t)
+
+
+def _drop_to_unicode(pdf: bytes) -> bytes:
+    """Blank every ``/ToUnicode n 0 R`` entry (same length, so the xref offsets stay right):
+    the glyphs still print, but no text can be read from them."""
+    import re
+
+    return re.sub(rb"/ToUnicode\s+\d+\s+\d+\s+R", lambda m: b" " * len(m.group()), pdf)
+
+
+def _canvas_pdf(draw_pages: Sequence[Any]) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    for draw in draw_pages:
+        draw(canvas)
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def make_ocr_package_insert(out: Path) -> Path:
+    """Three pages: text, a scan, and text in an embedded font without a ToUnicode map (drawn
+    as a PDF of its own, its maps removed, then appended, so page 1 keeps its map)."""
+    import pypdfium2
+
+    if _find_ipaex() is None:
+        raise RuntimeError("the OCR fixture needs IPAex Gothic (fonts-ipaexfont-gothic)")
+    good = _canvas_pdf([lambda c: _text_page(c, OCR_TEXT_PAGE, BASE_SIZE + 2),
+                        lambda c: _scan_page(c, OCR_SCANNED_PAGE)])
+    broken = _drop_to_unicode(_canvas_pdf([lambda c: _text_page(c, OCR_BROKEN_FONT_PAGE, OCR_FONT_PT)]))
+    merged = pypdfium2.PdfDocument(good)
+    merged.import_pages(pypdfium2.PdfDocument(broken))
+    merged.save(str(out))
+    merged.close()
+    return out
+
+
+OCR_FIXTURES = {"ocr_package_insert.pdf": make_ocr_package_insert}
+
+
+def make_ocr_fixtures(out_dir: Path) -> dict[str, Path]:
+    """Every OCR fixture, by file name."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return {name: build(out_dir / name) for name, build in OCR_FIXTURES.items()}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)

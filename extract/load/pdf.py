@@ -101,6 +101,10 @@ MAX_BYTES = 200 * 1024 * 1024
 MAX_PAGES = 2000
 OCR_TIMEOUT_S = 300
 OCR_DPI = 300
+# Japanese first (the documents' main language; English is recognised well enough as the
+# second), automatic page segmentation, and wide printed gaps kept as runs of spaces, as the
+# text loader keeps them (a label and its value, table columns).
+TESSERACT_ARGS = ("-l", "jpn+eng", "--psm", "3", "-c", "preserve_interword_spaces=1")
 OCR_MAX_PIXELS = 40_000_000  # the page image Tesseract gets (about A3 at 400 dpi)
 OCR_MODES = ("auto", "always", "never")
 TESSERACT_INSTALL = "apt-get install tesseract-ocr tesseract-ocr-jpn"
@@ -120,6 +124,7 @@ RULED_TABLES: dict[str, Any] = {
 
 _CID = re.compile(r"\(cid:\d+\)")
 _PUA = re.compile(r"[\ue000-\uf8ff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what pdfium gives for unmapped glyphs
 # First word of the Unicode name of letters that belong in Japanese/English documents.
 _USUAL_SCRIPTS = frozenset({
     "LATIN", "CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "GREEK", "FULLWIDTH", "HALFWIDTH", "IDEOGRAPHIC",
@@ -222,6 +227,7 @@ class _PdfReader:
             page.close()
         except (pypdfium2.PdfiumError, IndexError):  # pdfium may see fewer pages than pdfminer
             return None
+        text = re.sub(r"\x02(?=\r|\n|$)", "-", text)  # pdfium's mark for a hyphen ending a line
         lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         if not any(ln.strip() for ln in lines) or text_problem(lines) is not None:
             return None
@@ -296,7 +302,7 @@ def _page_count(pdf: Any, path: str) -> int:
 # --------------------------------------------------------------------------- fast characters
 
 FAST_CHARS = True  # False: pdfplumber's own process_object (the tests compare the two)
-_PLAIN = (int, float, str, bool, type(None))
+_PLAIN = frozenset({int, float, str, bool, type(None)})  # exact types, subclasses go the slow way
 
 
 class _FastChars:
@@ -326,15 +332,13 @@ class _FastChars:
         return self.slow(obj) if attr is None else attr
 
     def _char(self, obj: Any) -> dict[str, Any] | None:
-        attr: dict[str, Any] = {}
-        for key, value in obj.__dict__.items():
-            if key not in self.keys:
-                continue
-            if not isinstance(value, _PLAIN) and not (
-                    type(value) is tuple and all(isinstance(v, _PLAIN) for v in value)):
+        keys = self.keys
+        attr: dict[str, Any] = {k: v for k, v in obj.__dict__.items() if k in keys}
+        for value in attr.values():  # only values that resolve_all would return unchanged
+            kind = type(value)
+            if kind not in _PLAIN and not (kind is tuple and frozenset(map(type, value)) <= _PLAIN):
                 return None
-            attr[key] = value
-        if not isinstance(attr.get("fontname"), str):
+        if type(attr.get("fontname")) is not str:
             return None
         attr["object_type"] = "char"
         attr["page_number"] = self.number
@@ -1158,9 +1162,11 @@ def text_problem(lines: list[str]) -> str | None:
     text = "\n".join(lines)
     cids = len(_CID.findall(text))
     pua = len(_PUA.findall(text))
+    controls = len(_CONTROL.findall(text))
     visible = sum(1 for ch in _CID.sub("x", text) if not ch.isspace())
     for count, what in ((cids, "(cid:N) glyph codes: font without a Unicode map"),
-                        (pua, "private-use characters: font without a Unicode map")):
+                        (pua, "private-use characters: font without a Unicode map"),
+                        (controls, "control characters: font without a Unicode map")):
         if count and (count > MAX_STRAY or count > MAX_STRAY_SHARE * visible):
             return f"{count} {what}"
     letters = [ch for ch in text if ch.isalpha()]
@@ -1190,7 +1196,7 @@ def _tesseract(page: Any) -> tuple[list[str], str]:
         png = Path(tmp) / "page.png"
         image.save(png)
         try:
-            done = subprocess.run(["tesseract", str(png), "stdout", "-l", "jpn+eng"],
+            done = subprocess.run(["tesseract", str(png), "stdout", *TESSERACT_ARGS],
                                   capture_output=True, text=True, timeout=OCR_TIMEOUT_S,
                                   check=False)
         except subprocess.TimeoutExpired:
@@ -1200,4 +1206,22 @@ def _tesseract(page: Any) -> tuple[list[str], str]:
     if done.returncode != 0:
         first = (done.stderr.strip().splitlines() or ["no message"])[-1]
         return [], f"Tesseract exit {done.returncode}: {first}"
-    return [ln.rstrip() for ln in done.stdout.splitlines()], ""
+    return [despace_japanese(ln.rstrip()) for ln in done.stdout.splitlines()], ""
+
+
+_JA = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"  # kana, kanji, CJK/fullwidth punctuation
+_JA_SPACED = re.compile(f"(?<=[{_JA}]) (?=[{_JA}])")
+_JA_JOINED = re.compile(f"[{_JA}](?=[{_JA}])")
+
+
+def despace_japanese(line: str) -> str:
+    """Remove the single spaces Tesseract can put between Japanese characters ("重 大 な").
+
+    Only from a line spaced out that way: one where Japanese characters are more often
+    separated by one space than printed side by side. A label and its value ("販売名 架空錠")
+    in an otherwise unspaced line keep their gap, and runs of spaces (a printed gap, kept by
+    ``preserve_interword_spaces``) are never touched."""
+    spaced = len(_JA_SPACED.findall(line))
+    if spaced < 2 or spaced < len(_JA_JOINED.findall(line)):
+        return line
+    return _JA_SPACED.sub("", line)
