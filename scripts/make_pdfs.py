@@ -518,6 +518,35 @@ def make_two_column(out: Path) -> Path:
     return out
 
 
+COLUMN_NOTES = (  # 7.5 pt, under the columns: one full-width note, then a short one
+    "*1 架空の専門医制度に基づく専門医をいう。この注記は二つの段の下に、紙面の幅いっぱいに印刷されている。",
+    "*2 食事の影響は検討されていない。",
+)
+
+
+def make_two_column_notes(out: Path) -> Path:
+    """The two-column page with footnote markers in both columns (``医師*1``, ``休薬*2``) and
+    the notes in small type under the columns, above the centred page number."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    fonts()
+    top = A4[1] - MARGIN - LEADING
+    _draw(canvas, MARGIN, top, COLUMN_TITLE, 100.0)
+    left = tuple(p.replace("医師", "医師*1") for p in COLUMN_LEFT)
+    right = tuple(p.replace("7日間休薬", "7日間休薬*2") for p in COLUMN_RIGHT)
+    for x, column in ((MARGIN, left), (A4[0] / 2 + 10, right)):
+        for i, line in enumerate(wrap_fixed(column)):
+            _draw(canvas, x, top - LEADING * (i + 2), line, 100.0)
+    for k, note in enumerate(COLUMN_NOTES):
+        _draw(canvas, MARGIN, MARGIN + 3 * LEADING - k * LEADING * FOOTNOTE_SIZE / BASE_SIZE, note, 100.0,
+              FOOTNOTE_SIZE)
+    _draw(canvas, A4[0] / 2 - 10, MARGIN, "- 1 -", 100.0)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
 THREE_COLUMN_TITLE = "架空製薬 安全性速報 第12号(架空)"
 THREE_COLUMNS = (
     ("【新しい副作用】",
@@ -875,6 +904,7 @@ def make_tables(out_dir: Path) -> dict[str, Path]:
 LAYOUTS = {
     "two_column.pdf": make_two_column,
     "three_column.pdf": make_three_column,
+    "two_column_notes.pdf": make_two_column_notes,
     "rmp_table.pdf": make_rmp_table,
     "furniture.pdf": make_furniture,
     "vertical.pdf": make_vertical,

@@ -94,6 +94,29 @@ def test_three_columns_page_is_marked(layouts: dict[str, Document]) -> None:
     assert "【用量の変更】" in doc.text.split("\n\n")[2]
 
 
+@pytest.mark.parametrize(("index", "expected"), [
+    (0, "架空錠25mg 添付文書(架空)"),
+    (4, "*1のもとで、本剤の投与が適切と判断される患者に"),  # the left column first
+    (9, "【効能又は効果】"),  # then the right column
+    (14, "1日間連日経口投与した後、7日間休薬*2する。こ"),
+    (16, "*1 架空の専門医制度に基づく専門医をいう。この注記は二つの段の下に、紙面の幅いっぱいに印刷されている。"),
+    (17, "*2 食事の影響は検討されていない。"),  # a short note under the full-width one
+    (18, "- 1 -"),
+])
+def test_two_columns_with_notes_under_them(layouts: dict[str, Document], index: int, expected: str) -> None:
+    doc = layouts["two_column_notes.pdf"]
+    assert _lines(doc)[index] == expected
+    assert doc.pages[0].reason == "two columns: read column by column"
+
+
+@pytest.mark.parametrize(("marker", "before_marker"), [("*1", "医師\n"), ("*2", "7日間休薬")])
+def test_notes_under_columns_are_linked(layouts: dict[str, Document], marker: str, before_marker: str) -> None:
+    doc = layouts["two_column_notes.pdf"]
+    (note,) = [f for f in doc.footnotes if f.marker == marker]
+    (offset,) = note.ref_offsets
+    assert doc.text[offset - len(before_marker):offset + len(marker)] == before_marker + marker
+
+
 @pytest.mark.parametrize(("row", "col", "text"), [
     (0, 0, "【重要な特定されたリスク】"),
     (0, 1, "【重要な潜在的リスク】"),
@@ -324,6 +347,12 @@ def _unruled_table_words() -> list[tuple[float, float, float, float]]:
     (_three_column_words((190.0, 260.0)), ((325.0,), 100.0, 179.0)),
     # an unruled table: its narrow number columns are not text columns
     (_unruled_table_words(), None),
+    # a full-width note under the columns, then a short note: the region ends at the columns
+    (_column_words([285.0] * 6) + [(40.0, 200.0, 555.0, 207.0), (40.0, 210.0, 90.0, 217.0)],
+     ((297.5,), 100.0, 179.0)),
+    # short lines crossing no gutter, scattered among full-width ones: no majority run
+    ([(40.0, 100.0 + 14 * i, 555.0 if i % 3 else 90.0, 109.0 + 14 * i) for i in range(12)]
+     + [(310.0, 100.0 + 14 * i, 400.0, 109.0 + 14 * i) for i in range(0, 12, 3)], None),
     # a form: short labels on the left never reach the gutter
     (_column_words([80.0, 90.0, 75.0, 100.0, 85.0, 70.0]), None),
     # too few lines for columns

@@ -440,10 +440,14 @@ def _marker_refs(text: str, marker: str, start: int, end: int,
     where it stands as a reference mark: right after a word or a closing bracket for ``1)``
     and ``a)``, unless its ")" closes a bracket opened before it on the line (``(表1)``,
     ``(Study 2a)``); right after text, and not inside a run of marks or a longer number, for
-    ``*1``, ``※`` and ``注1)``."""
+    ``*1``, ``※`` and ``注1)`` (``*1`` and ``※`` also first on a line when the line before ends
+    in a word and text follows the mark at once: a wrapped sentence, not a note)."""
     closes = False
-    if marker[0] in _SYMBOLS or marker.startswith("注"):
-        pattern = rf"(?<=[^\s{re.escape(_SYMBOLS)}]){re.escape(marker)}(?![\d{re.escape(_SYMBOLS)}])"
+    symbols, mark = re.escape(_SYMBOLS), re.escape(marker)
+    if marker.startswith("注"):
+        pattern = rf"(?<=[^\s{symbols}]){mark}(?![\d{symbols}])"
+    elif marker[0] in _SYMBOLS:  # also first on a line that continues a word (wrapped text)
+        pattern = rf"(?:(?<=[^\s{symbols}]){mark}(?![\d{symbols}])|(?<=[^\W\d_]\n){mark}(?![\d{symbols}\s:：]))"
     elif marker[0].isdigit():
         pattern, closes = rf"{_BEFORE_NUMBERED}(?<!注){re.escape(marker)}", True
     else:

@@ -567,8 +567,9 @@ def find_columns(words: list[Box]) -> tuple[tuple[float, ...], float, float] | N
     rules also has white down the page, and reading it column by column would separate each
     label from its value. So a page is N columns only when each of its N-1 gutters lies near
     where equal columns would put it (within a third of a column width: the middle third of
-    the text for two columns) and is crossed by no line inside the column region (full-width
-    lines above or below it are fine: a title, a page number), every column holds at least
+    the text for two columns) and is crossed by no line inside the column region (the longest
+    run of lines crossing no gutter; the lines above and below it are read full width: a
+    title, footnotes, a page number), every column holds at least
     ``MIN_COLUMN_ROWS`` lines and is wide (half an equal column's width or more), and in every
     column but the last most lines run up to the gutter, as wrapped text does and labels do
     not. More columns are tried first: a three-column page must not pass as two columns
@@ -599,9 +600,10 @@ def _n_columns(rows: list[list[Box]], counts: list[int], left: float, right: flo
         xs.append(left + k)
     crossing = {i for i, row in enumerate(rows) if any(w[0] < x < w[2] for w in row for x in xs)}
     inside = [i for i in range(len(rows)) if i not in crossing]
-    if not inside or any(inside[0] < i < inside[-1] for i in crossing):
-        return None
-    region = rows[inside[0]:inside[-1] + 1]
+    run = _longest_run(inside)
+    if not run or (len(run) < len(inside) and 2 * len(run) < len(rows)):
+        return None  # scattered short lines, none a majority run: not a column layout
+    region = rows[run[0]:run[-1] + 1]
     bounds = [-float("inf"), *xs, float("inf")]
     columns = [[(min(w[0] for w in part), max(w[2] for w in part)) for part in
                 ([w for w in row if lo < (w[0] + w[2]) / 2 < hi] for row in region) if part]
@@ -620,6 +622,20 @@ def _n_columns(rows: list[list[Box]], counts: list[int], left: float, right: flo
             return None
     splits = tuple((ends[k] + starts[k + 1]) / 2 for k in range(n - 1))
     return splits, region[0][0][1], max(w[3] for w in region[-1])
+
+
+def _longest_run(indices: list[int]) -> list[int]:
+    """The longest run of consecutive row indices (the first of equals): the column region.
+    Lines crossing a gutter end it; short lines beyond them (a one-line note under a
+    full-width footnote, a page number) are read in the full-width flow below. When lines
+    crossing no gutter are found outside the run, the run must hold most of the page's lines."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return max(runs, key=len, default=[])
 
 
 def _coverage(rows: list[list[Box]], left: float, right: float) -> list[int]:
