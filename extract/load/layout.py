@@ -449,9 +449,9 @@ def _marker_refs(text: str, marker: str, start: int, end: int,
     elif marker[0] in _SYMBOLS:  # also first on a line that continues a word (wrapped text)
         pattern = rf"(?:(?<=[^\s{symbols}]){mark}(?![\d{symbols}])|(?<=[^\W\d_]\n){mark}(?![\d{symbols}\s:：]))"
     elif marker[0].isdigit():
-        pattern, closes = rf"{_BEFORE_NUMBERED}(?<!注){re.escape(marker)}", True
+        pattern, closes = rf"{_BEFORE_NUMBERED}(?<!注){mark}", True
     else:
-        pattern, closes = rf"{_BEFORE_LETTERED}{re.escape(marker)}", True
+        pattern, closes = rf"{_BEFORE_LETTERED}{mark}", True
     return tuple(m.start() for m in re.compile(pattern).finditer(text, start, end)
                  if not any(a <= m.start() < b for a, b in notes)
                  and not (closes and _open_bracket_before(text, m.start())))
