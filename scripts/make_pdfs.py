@@ -28,6 +28,10 @@ Tables (``make_tables``), fictional values: a ruled adverse-reaction table whose
 their PT rows (and a CRS table with merged cells in its first and last columns), a booktabs
 table (horizontal rules only) and a borderless table under a ``表 3`` caption.
 
+OCR (``make_ocr_fixtures``), fictional wording: a package insert whose page 2 is a scan (one
+image) and whose page 3 is drawn in an embedded font with its ToUnicode map removed, both in
+large clear type, for the real-Tesseract tests.
+
 Usage: ``python scripts/make_pdfs.py [OUT_DIR] [--seeds DIR] [--bad]`` (default ``corpus/pdf/``).
 """
 
@@ -1039,7 +1043,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS,
                         help="folder of seed .txt documents (skipped when absent)")
     parser.add_argument("--bad", action="store_true",
-                        help="also write the bad-input and page-layout PDFs")
+                        help="also write the bad-input, page-layout and OCR PDFs")
     args = parser.parse_args(argv)
     for path in render_corpus(args.out, sources(args.seeds)):
         print(path)
@@ -1047,6 +1051,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in make_bad_inputs(args.out / "bad").values():
             print(path)
         for path in make_layouts(args.out / "layout").values():
+            print(path)
+        for path in make_ocr_fixtures(args.out / "ocr").values():
             print(path)
         for path in make_tables(args.out / "tables").values():
             print(path)
