@@ -263,3 +263,29 @@ def test_caption_in_a_column_opens_no_table(make_pdfs: ModuleType, tmp_path: Pat
     doc = load_document(path)
     assert doc.tables == ()
     assert "\t" not in doc.text
+
+
+def test_rules_around_prose_make_no_table(make_pdfs: ModuleType, tmp_path: Path) -> None:
+    """Three full-width rules (section dividers) around a heading and a paragraph: the region
+    has one column of text, so it stays text."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "dividers.pdf"
+    canvas = Canvas(str(path), pagesize=make_pdfs.A4, invariant=1)
+    make_pdfs.fonts()
+    left, right = make_pdfs.MARGIN, make_pdfs.A4[0] - make_pdfs.MARGIN
+    y = make_pdfs.A4[1] - 2 * make_pdfs.MARGIN
+    lines = ["本剤の投与中は定期的に血液検査を行い、患者の状態を十分に観察すること。",
+             "異常が認められた場合には投与を中止するなど適切な処置を行うこと。",
+             "また、感染症の発現に注意すること。"]
+    canvas.line(left, y + 12, right, y + 12)
+    make_pdfs._draw(canvas, left, y, "8. 重要な基本的注意", 100.0)
+    canvas.line(left, y - 6, right, y - 6)
+    for k, line in enumerate(lines, start=1):
+        make_pdfs._draw(canvas, left, y - 6 - k * make_pdfs.LEADING, line, 100.0)
+    canvas.line(left, y - 12 - len(lines) * make_pdfs.LEADING, right, y - 12 - len(lines) * make_pdfs.LEADING)
+    canvas.showPage()
+    canvas.save()
+    doc = load_document(path)
+    assert doc.tables == ()
+    assert [ln for ln in doc.text.split("\n") if ln.strip()] == ["8. 重要な基本的注意", *lines]
