@@ -931,7 +931,7 @@ UNRULED_TABLES: dict[str, Any] = {
 COLUMN_GAP = 1.0        # white between two columns, in ems of the type (printed spaces are not white)
 MIN_RULE = 72.0         # points: a shorter horizontal line is an underline, not a table rule
 MIN_VERTICAL = 3.0      # points: a shorter vertical edge is the side of a thin rule, not a rule
-MAX_HEADER_ROWS = 4     # text lines of header between a booktabs table's first two rules
+MAX_HEADER_LINES = 4    # text lines of header between a booktabs table's first two rules
 MIN_BORDERLESS_LINES = 3
 ROW_GAP = 1.0           # a vertical gap wider than a line's height ends a borderless table
 _TABLE_CAPTION = re.compile(r"^\s*(?:表|Table)\s*\d+", re.IGNORECASE)
@@ -958,6 +958,7 @@ class _FoundTable:
 
 
 def _ruled_table(table: Any, chars: list[dict[str, Any]]) -> _FoundTable:
+    """A table pdfplumber found from its rules: every row a tab-separated line at its height."""
     rows = tuple(tuple(None if c is None else _cell(c) for c in row)
                  for row in _extract_table(table, chars))
     return _FoundTable(rows, cell_spans(table), tuple(row.bbox[1] for row in table.rows),
@@ -1160,7 +1161,7 @@ def _text_table(page: Any, bbox: BBox, header_bottom: float | None) -> _FoundTab
             if any((c or "").strip() for c in texts)]
     header = [texts for top, texts in kept if header_bottom is not None and top < header_bottom]
     body = kept[len(header):]
-    if len(header) > MAX_HEADER_ROWS or (header_bottom is not None and not header):
+    if len(header) > MAX_HEADER_LINES or (header_bottom is not None and not header):
         return None
     rows = ([tuple(_cell("\n".join(col)) for col in zip(*header))] if header else []) + \
         [tuple(_cell(c) for c in texts) for _, texts in body]
