@@ -135,7 +135,38 @@ def resolve_entities(store: Any, kind: str, name: str) -> list[Any]:
                 "FILTER(LCASE(STR(?n)) = LCASE(STR(?needle))) }")
         for row in store.query(inline_bindings(scan, {pyoxigraph.Variable("needle"): pyoxigraph.Literal(name)})):
             found.setdefault(row["e"].value, row["e"])
+    if not found and kind == "study":
+        found = _studies_by_short_name(store, name)
     return [found[k] for k in sorted(found)]
+
+
+_STUDY_WORDS = re.compile(r"^(?:study|trial)|(?:試験|study|trial)$")
+_CODE_LIKE = re.compile(r"[a-z]+-?\d")
+
+
+def _study_key(text: str) -> str:
+    """A study name as users type it in several ways: ``MM-003試験``, ``MM-003 試験``, ``Study
+    MM-003`` and ``mm-003`` all give ``mm-003``."""
+    import unicodedata
+
+    s = "".join(unicodedata.normalize("NFKC", text).lower().split())
+    return _STUDY_WORDS.sub("", s)
+
+
+def _studies_by_short_name(store: Any, name: str) -> dict[str, Any]:
+    """Studies whose name matches ``name`` up to spacing, case and the words 試験/Study, or whose
+    code ends with it after a hyphen (``MM-003`` for ``BB2121-MM-003``, a code-like name only).
+    Every match is returned: a short code two sponsors share names both studies."""
+    want = _study_key(name)
+    if not want:
+        return {}
+    rows = store.query(f"SELECT DISTINCT ?e ?n WHERE {{ {_NAMES} ?e a yk:ClinicalStudy ; ?p ?n }}")
+    found: dict[str, Any] = {}
+    for row in rows:
+        have = _study_key(row["n"].value)
+        if have == want or (_CODE_LIKE.match(want) and have.endswith("-" + want)):
+            found.setdefault(row["e"].value, row["e"])
+    return found
 
 
 def resolved_bindings(store: Any, query: NamedQuery, values: dict[str, str]) -> list[dict[Any, Any]]:

@@ -204,3 +204,20 @@ def test_product_disagreements_on_every_shape(disagree_store: Path) -> None:
     }
     assert [r["aspect"] for r in rows] == ["dose", "indication"]
     assert rows[0]["issuedA"] == "2021-04-01" and rows[0]["issuedB"] == "2023-04-01"
+
+
+@pytest.mark.parametrize("study", ["MM-003 試験", "MM-003試験", "MM-003", "Study MM-003", "BB2121-MM-003"])
+def test_study_criteria_by_the_names_users_type(seed_store: Path, study: str) -> None:
+    """A study is found however its short name is typed (spacing, 試験/Study, the code's tail);
+    its criteria come inclusion first, each as printed in the guideline's table."""
+    rows = run(seed_store, "study-criteria", study=study)
+    assert {r["study"] for r in rows} == {f"{ID}study/BB2121-MM-003"}
+    assert [r["kind"] for r in rows] == ["inclusion"] * 3 + ["exclusion"] * 3
+    assert "ECOG PS が 0 又は 1 の患者。" in {r["criterion"] for r in rows if r["kind"] == "inclusion"}
+    assert "中枢神経系(CNS)に骨髄腫病変を有する患者。" in {r["criterion"] for r in rows if r["kind"] == "exclusion"}
+
+
+@pytest.mark.parametrize("study, found", [("003", set()), ("KarMMa-9", set()),
+                                           ("mm-001", {f"{ID}study/BB2121-MM-001"})])
+def test_short_study_names_match_whole_code_parts_only(seed_store: Path, study: str, found: set[str]) -> None:
+    assert {r["study"] for r in run(seed_store, "study-efficacy", study=study)} == found
