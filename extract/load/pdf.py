@@ -350,10 +350,13 @@ class _FastChars:
     def _char(self, obj: Any) -> dict[str, Any] | None:
         keys = self.keys
         attr: dict[str, Any] = {k: v for k, v in obj.__dict__.items() if k in keys}
-        values = attr.values()  # only values that resolve_all would return unchanged
-        if not _PLAIN_OR_TUPLE.issuperset(map(type, values)):
+        types = list(map(type, attr.values()))  # only values resolve_all returns unchanged
+        if not _PLAIN_OR_TUPLE.issuperset(types):
             return None
-        if not all(_PLAIN.issuperset(map(type, v)) for v in values if type(v) is tuple):
+        matrix = attr.get("matrix")
+        if types.count(tuple) != (type(matrix) is tuple):  # a tuple other than the matrix
+            return None
+        if type(matrix) is tuple and not _PLAIN.issuperset(map(type, matrix)):
             return None
         if type(attr.get("fontname")) is not str:
             return None
