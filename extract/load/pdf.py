@@ -932,6 +932,7 @@ UNRULED_TABLES: dict[str, Any] = {
     "text_keep_blank_chars": False, "text_x_tolerance": 3, "text_y_tolerance": 3,
 }
 COLUMN_GAP = 1.0        # white between two columns, in ems of the type (printed spaces are not white)
+BOOKTABS_GAP = 0.5      # the same between rules (the rules are evidence enough; a word space is ~0.3 em)
 MIN_RULE = 72.0         # points: a shorter horizontal line is an underline, not a table rule
 MIN_VERTICAL = 3.0      # points: a shorter vertical edge is the side of a thin rule, not a rule
 MAX_HEADER_LINES = 4    # text lines of header between a booktabs table's first two rules
@@ -1138,12 +1139,12 @@ def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> li
     return [(max(p[0], q[0]), min(p[1], q[1])) for p in a for q in b if min(p[1], q[1]) > max(p[0], q[0])]
 
 
-def _occupied(chars: list[dict[str, Any]]) -> list[tuple[float, float]]:
+def _occupied(chars: list[dict[str, Any]], gap: float = COLUMN_GAP) -> list[tuple[float, float]]:
     """The x intervals a line's characters cover, printed spaces included, joined across
-    gaps narrower than ``COLUMN_GAP`` ems: what is left between them is column white."""
+    gaps narrower than ``gap`` ems: what is left between them is column white."""
     spans: list[list[float]] = []
     for c in sorted(chars, key=lambda c: c["x0"]):
-        if spans and c["x0"] - spans[-1][1] < COLUMN_GAP * float(c["size"]):
+        if spans and c["x0"] - spans[-1][1] < gap * float(c["size"]):
             spans[-1][1] = max(spans[-1][1], c["x1"])
         else:
             spans.append([c["x0"], c["x1"]])
@@ -1151,45 +1152,125 @@ def _occupied(chars: list[dict[str, Any]]) -> list[tuple[float, float]]:
 
 
 def _text_table(page: Any, bbox: BBox, header_bottom: float | None) -> _FoundTable | None:
-    """The table pdfplumber's text strategies find in ``bbox``, or None unless it is surely a
-    table (``_accept``). Rows with no text (the white between printed lines) are dropped; the
-    lines above ``header_bottom`` (a booktabs header rule) are one header row."""
+    """The table in ``bbox``, or None unless it is surely a table (``_accept``).
+
+    pdfplumber's text strategies first; they place a column edge only where three words align
+    and end the table at the aligned words' right edge, so when that reading is refused, the
+    finder is tried again with its vertical lines given explicitly in the white every body line
+    leaves (``_gutters``). Rows with no text (the white between printed lines) are dropped.
+    The lines above ``header_bottom`` (a booktabs header rule) are the header (``_header``)."""
     region = page.within_bbox(bbox)
-    tables = region.find_tables(UNRULED_TABLES)
-    if len(tables) != 1:
+    gap = COLUMN_GAP if header_bottom is None else BOOKTABS_GAP
+    lines = region.extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
+    head = [ln for ln in lines if header_bottom is not None and ln["top"] < header_bottom]
+    body = lines[len(head):]
+    if header_bottom is not None and not head:
+        return None
+    attempts: list[dict[str, Any]] = [UNRULED_TABLES]
+    xs = _gutters(body, gap)
+    if xs:
+        attempts.append({**UNRULED_TABLES, "vertical_strategy": "explicit", "explicit_vertical_lines": xs})
+    for settings in attempts:
+        found = _read_region(region, settings, head, body, gap)
+        if found is not None:
+            return found
+    return None
+
+
+def _read_region(region: Any, settings: dict[str, Any], head: list[dict[str, Any]],
+                 body: list[dict[str, Any]], gap: float) -> _FoundTable | None:
+    """One attempt of ``_text_table`` with the finder's ``settings``."""
+    tables = region.find_tables(settings)
+    if len(tables) != 1 or len(head) > MAX_HEADER_LINES or (head and not body):
         return None
     table = tables[0]
     grid = _extract_table(table, region.chars)
-    kept = [(row.bbox[1], [c or "" for c in texts]) for row, texts in zip(table.rows, grid)
+    kept = [(row.bbox[1], tuple(c or "" for c in texts)) for row, texts in zip(table.rows, grid)
             if any((c or "").strip() for c in texts)]
-    header = [texts for top, texts in kept if header_bottom is not None and top < header_bottom]
-    body = kept[len(header):]
-    if len(header) > MAX_HEADER_LINES or (header_bottom is not None and not header):
+    body_start = head[-1]["bottom"] if head else -1.0
+    rows = [(top, texts) for top, texts in kept if top >= body_start]
+    if not _accept(region, table, body, [texts for _, texts in rows], gap, bool(head)):
         return None
-    rows = ([tuple(_cell("\n".join(col)) for col in zip(*header))] if header else []) + \
-        [tuple(_cell(c) for c in texts) for _, texts in body]
-    # The joined header sits at its last line's height, so no blank line parts it from the body.
-    tops = ([kept[len(header) - 1][0]] if header else []) + [top for top, _ in body]
-    if not _accept(region, table, rows):
+    lefts = sorted({cell[0] for cell in table.cells})
+    header = _header(head, lefts, [texts for top, texts in kept if top < body_start], gap)
+    if header is None:
         return None
-    spans = tuple(tuple((1, 1) for _ in row) for row in rows)
-    return _FoundTable(tuple(tuple(row) for row in rows), spans, tuple(tops), tuple(table.bbox))
+    n = len(lefts)
+    spans: Spans = tuple(h[1] for h in header) + tuple(tuple((1, 1) for _ in range(n)) for _ in rows)
+    cells = tuple(h[0] for h in header) + tuple(tuple(_cell(c) for c in texts) for _, texts in rows)
+    tops = tuple(h[2] for h in header) + tuple(top for top, _ in rows)
+    return _FoundTable(cells, spans, tops, tuple(table.bbox), header_rows=max(len(header), 1))
 
 
-def _accept(region: Any, table: Any, rows: list[tuple[str, ...]]) -> bool:
-    """A real table: two columns and two rows at least; every character of the region in the
-    table; no printed line crosses a column boundary (each boundary lies in column white);
-    two thirds of the rows have text in two cells or more."""
-    if len(rows) < 2 or min(len(r) for r in rows) < 2:
+Header = tuple[tuple[str | None, ...], tuple[tuple[int, int] | None, ...], float]
+
+
+def _header(head: list[dict[str, Any]], lefts: list[float], texts: list[tuple[str, ...]],
+            gap: float) -> list[Header] | None:
+    """The header rows ``(cells, spans, top)``. When no header line crosses a column boundary,
+    its lines are one row, each cell's lines joined (a header wrapped in its cell), at the last
+    line's height so no blank line parts it from the body. Otherwise each line is a row whose
+    labels span the columns they are printed across (``例数 (%)`` over four count columns);
+    None when a label starts under another's span (no sure reading)."""
+    if not head:
+        return []
+    n = len(lefts)
+    if not any(_crosses(line, lefts[1:], gap) for line in head):
+        cells = tuple(_cell("\n".join(col)) for col in zip(*texts)) if texts else ("",) * n
+        return [(cells, ((1, 1),) * n, head[-1]["top"])]
+    out: list[Header] = []
+    for line in head:
+        cells: list[str | None] = [""] * n
+        spans: list[tuple[int, int] | None] = [(1, 1)] * n
+        for a, b in _occupied(line["chars"], gap):
+            k = max(i for i, x in enumerate(lefts) if i == 0 or x <= a + 0.5)
+            width = 1 + sum(1 for x in lefts[k + 1:] if x < b - 0.5)
+            text = "".join(c["text"] for c in sorted(line["chars"], key=lambda c: c["x0"])
+                           if a <= c["x0"] and c["x1"] <= b).strip()
+            if cells[k] is None:
+                return None
+            cells[k] = f"{cells[k]} {text}".strip()
+            spans[k] = (1, max(width, spans[k][1] if spans[k] else 1))
+            for i in range(k + 1, k + width):
+                cells[i], spans[i] = None, None
+        out.append((tuple(cells), tuple(spans), line["top"]))
+    return out
+
+
+def _crosses(line: dict[str, Any], bounds: list[float], gap: float) -> bool:
+    return any(a + 0.5 < x < b - 0.5 for a, b in _occupied(line["chars"], gap) for x in bounds)
+
+
+def _gutters(lines: list[dict[str, Any]], gap: float) -> list[float]:
+    """Explicit column lines: the table's left and right edges and the middle of every x
+    interval left white on all ``lines``; [] without two lines or without such white."""
+    chars = [c for line in lines for c in line["chars"] if not c["text"].isspace()]
+    if len(lines) < 2 or not chars:
+        return []
+    left, right = min(c["x0"] for c in chars), max(c["x1"] for c in chars)
+    whites = [(left, right)]
+    for line in lines:
+        spans = _occupied(line["chars"], gap)
+        edges = [left, *(x for span in spans for x in span), right]
+        whites = _intersect(whites, list(zip(edges[::2], edges[1::2])))
+    inner = [(a + b) / 2 for a, b in whites if left < a and b < right]
+    return [left - 0.5, *inner, right + 0.5] if inner else []
+
+
+def _accept(region: Any, table: Any, body: list[dict[str, Any]], rows: list[tuple[str, ...]],
+            gap: float, has_header: bool) -> bool:
+    """A real table: two columns and two body rows at least (one under a header); every
+    character of the region in the table; no body line crosses a column boundary (each
+    boundary lies in column white); two thirds of the body rows have text in two cells or more."""
+    if not rows or min(len(r) for r in rows) < 2 or len(rows) + has_header < 2:
         return False
     x0, top, x1, bottom = table.bbox
     if any(not (x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom)
            for c in region.chars if not c["text"].isspace()):
         return False
     bounds = sorted({cell[0] for cell in table.cells})[1:]
-    for line in region.extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS):
-        if any(a + 0.5 < x < b - 0.5 for a, b in _occupied(line["chars"]) for x in bounds):
-            return False
+    if any(_crosses(line, bounds, gap) for line in body):
+        return False
     filled = sum(1 for r in rows if sum(1 for c in r if c.strip()) >= 2)
     return 3 * filled >= 2 * len(rows)
 
