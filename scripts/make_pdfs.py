@@ -277,8 +277,9 @@ def _draw_table(canvas: Any, top: float, rows: Sequence[str], left: float, avail
                   cell, scale)
 
 
-def render_text(text: str, out: Path, *, title: str = "") -> Path:
-    """Render cleaned document text (pages split by ``\\f``) to ``out``; returns ``out``."""
+def render_text(text: str, out: Path, *, title: str = "", draw_table: Any = None) -> Path:
+    """Render cleaned document text (pages split by ``\\f``) to ``out``; returns ``out``.
+    ``draw_table``: how tables are drawn (default ``_draw_table``, a full grid)."""
     from reportlab.pdfgen.canvas import Canvas
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -293,7 +294,7 @@ def render_text(text: str, out: Path, *, title: str = "") -> Path:
         y = height - MARGIN - LEADING
         for item in items:
             if item.table:
-                _draw_table(canvas, y + LEADING * 0.75, item.lines, MARGIN, avail)
+                (draw_table or _draw_table)(canvas, y + LEADING * 0.75, item.lines, MARGIN, avail)
             elif item.lines[0].strip():
                 line = item.lines[0]
                 _draw(canvas, MARGIN, y, line, _fit(text_width(line), avail))
@@ -904,6 +905,30 @@ def make_tables(out_dir: Path) -> dict[str, Path]:
     """Every table fixture (row spans, horizontal rules only, no rules), by file name."""
     out_dir.mkdir(parents=True, exist_ok=True)
     return {name: build(out_dir / name) for name, build in TABLES.items()}
+
+
+def _draw_booktabs(canvas: Any, top: float, rows: Sequence[str], left: float, avail: float) -> None:
+    """``_draw_table`` in the booktabs style: the same cells, rules only above and below the
+    first row and under the last, no vertical rule."""
+    scale, col_w, cells = _table_geometry(rows, avail)
+    xs = [left]
+    for w in col_w:
+        xs.append(xs[-1] + w)
+    ys = [top - LEADING * i for i in range(len(cells) + 1)]
+    for y in (ys[0], ys[1], ys[-1]):
+        canvas.line(xs[0], y, xs[-1], y)
+    for r, row in enumerate(cells):
+        for c, cell in enumerate(row):
+            _draw(canvas, xs[c] + CELL_PAD, ys[r + 1] + (LEADING - BASE_SIZE) / 2 + BASE_SIZE * 0.15,
+                  cell, scale)
+
+
+def render_booktabs(src: Path, out_dir: Path) -> Path:
+    """``render_document`` with every table drawn in the booktabs style (``_draw_booktabs``)."""
+    from extract.load.text import load_text
+
+    doc = load_text(src.read_bytes(), str(src))
+    return render_text(doc.text, out_dir / (src.stem + ".pdf"), title=src.stem, draw_table=_draw_booktabs)
 
 
 LAYOUTS = {

@@ -8,6 +8,7 @@ below are the ones drawn there, read from the rendered pages.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -16,6 +17,9 @@ import pytest
 from extract.load import load_document
 from extract.load.layout import PAGE_BREAK, tab_columns
 from extract.model import Document, Table
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
 
 @pytest.fixture(scope="module")
 def tables(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Document]:
@@ -289,3 +293,42 @@ def test_rules_around_prose_make_no_table(make_pdfs: ModuleType, tmp_path: Path)
     doc = load_document(path)
     assert doc.tables == ()
     assert [ln for ln in doc.text.split("\n") if ln.strip()] == ["8. 重要な基本的注意", *lines]
+
+
+# --------------------------------------------------------------------------- booktabs renditions
+
+def _tabled_sources() -> list[Path]:
+    """The samples and seeds whose text has tables (the seeds only when present)."""
+    paths = sorted(SAMPLES.glob("*.txt")) + (sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else [])
+    return [p for p in paths if load_document(p).tables]
+
+
+def _is_toc(rows: list[list[str]]) -> bool:
+    """A table of contents (``1.\\tはじめに\\t2``): the text loader does not count it as a table."""
+    return all(re.fullmatch(r"\d+\.", r[0]) and r[-1].isdigit() for r in rows)
+
+
+def _in_order(rows: list[list[str]], within: list[list[str]]) -> bool:
+    it = iter(within)
+    return all(any(row == other for other in it) for row in rows)
+
+
+@pytest.mark.parametrize("src", _tabled_sources(), ids=lambda p: p.name)
+def test_booktabs_rendition_tables_are_the_texts(src: Path, make_pdfs: ModuleType, tmp_path: Path) -> None:
+    """The document drawn with booktabs tables (rules above and below the first row and at the
+    end, no vertical rule): every table read from the PDF is one of the text's tables (its rows,
+    in order; a table split by the text's pages comes back whole), never a wrong one, each cell's
+    span holding its text; and most of the text's tables come back (the rest stay text: a table
+    of two rows, cells that wrap across columns)."""
+    text_tables = [t.rows() for t in load_document(src).tables]
+    doc = load_document(make_pdfs.render_booktabs(src, tmp_path))
+    pdf_tables = [t.rows() for t in doc.tables if not _is_toc(t.rows())]
+    assert pdf_tables
+    text_rows = [row for rows in text_tables for row in rows]
+    for rows in pdf_tables:
+        assert all(row in text_rows for row in rows), rows[:3]
+    found = [rows for rows in text_tables if any(_in_order(rows[1:], p) for p in pdf_tables)]
+    assert len(found) >= 0.75 * len(text_tables)
+    for table in doc.tables:
+        for cell in table.cells:
+            assert doc.text[cell.ref.start:cell.ref.end] == cell.text

@@ -1167,7 +1167,7 @@ def _text_table(page: Any, bbox: BBox, header_bottom: float | None) -> _FoundTab
     if header_bottom is not None and not head:
         return None
     attempts: list[dict[str, Any]] = [UNRULED_TABLES]
-    xs = _gutters(body, gap)
+    xs = _gutters(body, head, gap)
     if xs:
         attempts.append({**UNRULED_TABLES, "vertical_strategy": "explicit", "explicit_vertical_lines": xs})
     for settings in attempts:
@@ -1241,20 +1241,37 @@ def _crosses(line: dict[str, Any], bounds: list[float], gap: float) -> bool:
     return any(a + 0.5 < x < b - 0.5 for a, b in _occupied(line["chars"], gap) for x in bounds)
 
 
-def _gutters(lines: list[dict[str, Any]], gap: float) -> list[float]:
-    """Explicit column lines: the table's left and right edges and the middle of every x
-    interval left white on all ``lines``; [] without two lines or without such white."""
-    chars = [c for line in lines for c in line["chars"] if not c["text"].isspace()]
+def _gutters(lines: list[dict[str, Any]], head: list[dict[str, Any]], gap: float) -> list[float]:
+    """Explicit column lines: the table's left and right edges (of the body ``lines`` and the
+    ``head`` lines: a header may be wider than the body) and one line in every x interval
+    left white on all body lines, in its part the header leaves white too when there is one
+    (a stub header such as ``器官別大分類 基本語`` often runs past its column's values);
+    [] without two body lines or without such white."""
+    chars = [c for line in head + lines for c in line["chars"] if not c["text"].isspace()]
     if len(lines) < 2 or not chars:
         return []
     left, right = min(c["x0"] for c in chars), max(c["x1"] for c in chars)
+    whites = _white(lines, left, right, gap)
+    inner = [(a, b) for a, b in whites if left < a and b < right]
+    if not inner:
+        return []
+    head_white = _white(head, left, right, gap) if head else []
+    xs = []
+    for gutter in inner:
+        shared = _intersect([gutter], head_white)
+        a, b = max(shared, key=lambda w: w[1] - w[0]) if shared else gutter
+        xs.append((a + b) / 2)
+    return [left - 0.5, *xs, right + 0.5]
+
+
+def _white(lines: list[dict[str, Any]], left: float, right: float, gap: float) -> list[tuple[float, float]]:
+    """The x intervals between ``left`` and ``right`` that every line leaves white."""
     whites = [(left, right)]
     for line in lines:
         spans = _occupied(line["chars"], gap)
         edges = [left, *(x for span in spans for x in span), right]
         whites = _intersect(whites, list(zip(edges[::2], edges[1::2])))
-    inner = [(a + b) / 2 for a, b in whites if left < a and b < right]
-    return [left - 0.5, *inner, right + 0.5] if inner else []
+    return whites
 
 
 def _accept(region: Any, table: Any, body: list[dict[str, Any]], rows: list[tuple[str, ...]],
