@@ -923,12 +923,31 @@ def _draw_booktabs(canvas: Any, top: float, rows: Sequence[str], left: float, av
                   cell, scale)
 
 
-def render_booktabs(src: Path, out_dir: Path) -> Path:
-    """``render_document`` with every table drawn in the booktabs style (``_draw_booktabs``)."""
+BORDERLESS_GAP = 8.0  # points of white added between the columns of a table drawn without rules
+
+
+def _draw_borderless(canvas: Any, top: float, rows: Sequence[str], left: float, avail: float) -> None:
+    """``_draw_table`` without any rule, the columns ``BORDERLESS_GAP`` further apart (the
+    white is all that sets them apart)."""
+    n_cols = max(len(row.split("\t")) for row in rows)
+    scale, col_w, cells = _table_geometry(rows, avail - BORDERLESS_GAP * (n_cols - 1))
+    xs = [left]
+    for w in col_w:
+        xs.append(xs[-1] + w + BORDERLESS_GAP)
+    for r, row in enumerate(cells):
+        for c, cell in enumerate(row):
+            _draw(canvas, xs[c] + CELL_PAD, top - LEADING * (r + 1) + (LEADING - BASE_SIZE) / 2 + BASE_SIZE * 0.15,
+                  cell, scale)
+
+
+def render_booktabs(src: Path, out_dir: Path, *, borderless: bool = False) -> Path:
+    """``render_document`` with every table drawn in the booktabs style (``_draw_booktabs``),
+    or with no rule at all (``borderless``: ``_draw_borderless``)."""
     from extract.load.text import load_text
 
     doc = load_text(src.read_bytes(), str(src))
-    return render_text(doc.text, out_dir / (src.stem + ".pdf"), title=src.stem, draw_table=_draw_booktabs)
+    return render_text(doc.text, out_dir / (src.stem + ".pdf"), title=src.stem,
+                       draw_table=_draw_borderless if borderless else _draw_booktabs)
 
 
 LAYOUTS = {

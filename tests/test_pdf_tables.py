@@ -332,3 +332,17 @@ def test_booktabs_rendition_tables_are_the_texts(src: Path, make_pdfs: ModuleTyp
     for table in doc.tables:
         for cell in table.cells:
             assert doc.text[cell.ref.start:cell.ref.end] == cell.text
+
+
+@pytest.mark.parametrize("src", _tabled_sources(), ids=lambda p: p.name)
+def test_borderless_rendition_tables_are_the_texts(src: Path, make_pdfs: ModuleType, tmp_path: Path) -> None:
+    """The document drawn with tables without any rule: a table is read only under its caption
+    when its whole extent is sure, and then it is exactly one of the text's tables (a table
+    with a cell spanning two columns, a caption not followed by the table, stay text)."""
+    text_tables = [t.rows() for t in load_document(src).tables]
+    doc = load_document(make_pdfs.render_booktabs(src, tmp_path, borderless=True))
+    assert doc.tables
+    for table in doc.tables:
+        assert table.rows() in text_tables
+        for cell in table.cells:
+            assert doc.text[cell.ref.start:cell.ref.end] == cell.text

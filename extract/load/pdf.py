@@ -18,8 +18,9 @@ Tables (each case has a generated fixture in ``scripts/make_pdfs.py``, ``make_ta
   width (above the header, below it, at the end) that no vertical rule crosses bound a region
   read with pdfplumber's ``text`` strategies (``UNRULED_TABLES``); the lines above the second
   rule are one header row.
-- No rules at all: only directly under a ``表 N``/``Table N`` caption, over three or more lines
-  whose columns are separated by white (not printed spaces) aligned down every line.
+- No rules at all: only under a ``表 N``/``Table N`` caption (one blank line between at most),
+  over three or more lines with no blank line between them whose columns are separated by
+  white (not printed spaces, ``COLUMN_GAP`` ems at least) aligned down every line.
 - Either unruled kind is kept only when it is surely a table (``_accept``: two columns and two
   rows at least, every character of the region inside the table, no printed line crossing a
   column boundary, two thirds of the rows with two cells or more); otherwise the lines stay
@@ -937,7 +938,8 @@ MIN_RULE = 72.0         # points: a shorter horizontal line is an underline, not
 MIN_VERTICAL = 3.0      # points: a shorter vertical edge is the side of a thin rule, not a rule
 MAX_HEADER_LINES = 4    # text lines of header between a booktabs table's first two rules
 MIN_BORDERLESS_LINES = 3
-ROW_GAP = 1.0           # a vertical gap wider than a line's height ends a borderless table
+ROW_GAP = 1.0           # a vertical gap wider than a line's height ends a borderless table …
+CAPTION_GAP = 2.5       # … except under its caption, where one blank line may stand
 _TABLE_CAPTION = re.compile(r"^\s*(?:表|Table)\s*\d+", re.IGNORECASE)
 
 Spans = tuple[tuple[tuple[int, int] | None, ...], ...]
@@ -1112,13 +1114,16 @@ def _lines_below(page: Any, first: dict[str, Any], depth: float) -> list[dict[st
 
 def _aligned_run(lines: list[dict[str, Any]], caption: dict[str, Any],
                  taken: list[BBox]) -> list[dict[str, Any]]:
-    """The lines right under ``caption`` (no blank line between, none in a ``taken`` box) that
-    share a column gutter; the run stops at the first line that breaks the alignment."""
+    """The lines under ``caption`` (at most one blank line after it, none between them, none
+    in a ``taken`` box) that share a column gutter. The run ends at a blank line or at a line
+    of one piece (a note, a paragraph); a line in pieces that do not keep to the gutter (a
+    cell spanning two columns?) leaves the table's extent unsure: no run at all."""
     run: list[dict[str, Any]] = []
     above = caption
     gutters: list[tuple[float, float]] | None = None
     for line in lines:
-        if line["top"] - above["bottom"] > ROW_GAP * (line["bottom"] - line["top"]):
+        most = (CAPTION_GAP if above is caption else ROW_GAP) * (line["bottom"] - line["top"])
+        if line["top"] - above["bottom"] > most:
             break
         if any(_overlaps((line["x0"], line["top"], line["x1"], line["bottom"]), t) for t in taken):
             break
@@ -1128,7 +1133,7 @@ def _aligned_run(lines: list[dict[str, Any]], caption: dict[str, Any],
         whites = [(a[1], b[0]) for a, b in zip(spans, spans[1:])]
         kept = whites if gutters is None else _intersect(gutters, whites)
         if not kept:
-            break
+            return []
         gutters, above = kept, line
         run.append(line)
     return run
