@@ -787,6 +787,14 @@ LAB_ROWS = (
     ("AST (U/L)", "24", "31", "7"),
 )
 LAB_COLS = (150.0, 70.0, 70.0, 70.0)
+# Two more booktabs tables of the same width, each under its own caption, with the grade
+# columns under a label printed across them: left-aligned with the first and running over the
+# second (a label spanning both), then centred over the two (whose columns are not sure).
+AE_TITLES = (("副作用", "例数 (%) 安全性解析対象集団 (N=90)"), ("副作用", "例数 (%)"))
+AE_HEADER = ("", "全Grade", "Grade 3以上")
+AE_ROWS = (("好中球減少症", "41 (45.6)", "30 (33.3)"), ("貧血", "20 (22.2)", "8 (8.9)"),
+           ("発熱", "15 (16.7)", "1 (1.1)"))
+AE_COLS = (150.0, 105.0, 105.0)
 BORDERLESS_HEADER = ("投与群", "例数", "奏効率 (%)", "95%信頼区間")
 BORDERLESS_ROWS = (
     ("架空マブ群", "90", "45.6", "35.0, 56.4"),
@@ -849,7 +857,8 @@ def make_soc_table(out: Path) -> Path:
 def make_booktabs_table(out: Path) -> Path:
     """A caption, then a table with horizontal rules only (above and below its two-line
     header, and at the end a thin filled box, as many layout programs draw rules), a
-    sentence after it."""
+    sentence after it; then two more captions and tables of the same width whose first header
+    line has a label across two columns (``AE_TITLES``)."""
     from reportlab.pdfgen.canvas import Canvas
 
     canvas = Canvas(str(out), pagesize=A4, invariant=1)
@@ -867,9 +876,33 @@ def make_booktabs_table(out: Path) -> Path:
     rule = last - LEADING * 0.5
     canvas.rect(MARGIN, rule - 0.8, right - MARGIN, 0.8, stroke=0, fill=1)  # a rule drawn as a thin box
     _draw(canvas, MARGIN, rule - 2 * LEADING, "いずれの変化も臨床的に問題とならなかった。", 100.0)
+    for n, (title, centred) in enumerate(zip(AE_TITLES, (False, True)), start=3):
+        rule = _booktabs_ae(canvas, rule - 5 * LEADING, f"表 {n} 主な副作用(架空)", title, centred)
     canvas.showPage()
     canvas.save()
     return out
+
+
+def _booktabs_ae(canvas: Any, y: float, caption: str, title: tuple[str, str], centred: bool) -> float:
+    """A caption and an ``AE_`` booktabs table whose first header line has ``title``: the stub
+    label, then a label left-aligned with the first grade column or ``centred`` over both;
+    returns the height of its last rule."""
+    right = MARGIN + sum(AE_COLS)
+    _draw(canvas, MARGIN, y, caption, 100.0)
+    rule = y - LEADING * 0.6
+    canvas.line(MARGIN, rule, right, rule)
+    baseline = rule - LEADING * 0.9
+    _draw(canvas, MARGIN, baseline, title[0], 100.0)
+    span_left, span_width = MARGIN + AE_COLS[0], AE_COLS[1] + AE_COLS[2]
+    offset = (span_width - text_width(title[1])) / 2 if centred else 0.0
+    _draw(canvas, span_left + offset, baseline, title[1], 100.0)
+    _positioned_rows(canvas, baseline - LEADING, AE_COLS, [AE_HEADER])
+    rule -= LEADING * 2.3
+    canvas.line(MARGIN, rule, right, rule)
+    last = _positioned_rows(canvas, rule - LEADING * 0.9, AE_COLS, AE_ROWS)
+    rule = last - LEADING * 0.5
+    canvas.line(MARGIN, rule, right, rule)
+    return rule
 
 
 def make_borderless_table(out: Path) -> Path:

@@ -168,7 +168,7 @@ def test_tab_columns(row: int, expected: list[int]) -> None:
 ])
 def test_booktabs_cells(tables: dict[str, Document], row: int, col: int, text: str) -> None:
     doc = tables["booktabs_table.pdf"]
-    (table,) = doc.tables
+    table = doc.tables[0]
     assert (table.n_rows, table.n_cols, table.header_rows) == (5, 4, 1)
     assert _cell(table, row, col) == (text, 1, 1)
     cell = next(c for c in table.cells if (c.row, c.col) == (row, col))
@@ -183,6 +183,40 @@ def test_booktabs_cells(tables: dict[str, Document], row: int, col: int, text: s
     (6, "いずれの変化も臨床的に問題とならなかった。"),
 ])
 def test_booktabs_text_lines(tables: dict[str, Document], index: int, expected: str) -> None:
+    assert _lines(tables["booktabs_table.pdf"])[index] == expected
+
+
+@pytest.mark.parametrize(("row", "col", "text", "col_span"), [
+    (0, 0, "副作用", 1),
+    (0, 1, "例数 (%) 安全性解析対象集団 (N=90)", 2),  # left-aligned with column 1, runs over column 2
+    (1, 0, "", 1),
+    (1, 1, "全Grade", 1),
+    (1, 2, "Grade 3以上", 1),
+    (2, 0, "好中球減少症", 1),
+    (2, 2, "30 (33.3)", 1),
+    (4, 1, "15 (16.7)", 1),
+])
+def test_booktabs_label_across_columns(tables: dict[str, Document], row: int, col: int, text: str,
+                                       col_span: int) -> None:
+    doc = tables["booktabs_table.pdf"]
+    assert len(doc.tables) == 2  # the third table's centred label leaves its columns unsure: text
+    table = doc.tables[1]
+    assert (table.n_rows, table.n_cols, table.header_rows) == (5, 3, 2)
+    assert _cell(table, row, col) == (text, 1, col_span)
+    assert not any((c.row, c.col) == (0, 2) for c in table.cells)
+
+
+@pytest.mark.parametrize(("index", "expected"), [
+    (7, "表 3 主な副作用(架空)"),
+    (8, "副作用\t例数 (%) 安全性解析対象集団 (N=90)"),
+    (9, "\t全Grade\tGrade 3以上"),
+    (10, "好中球減少症\t41 (45.6)\t30 (33.3)"),
+    (13, "表 4 主な副作用(架空)"),
+    (14, "副作用 例数 (%)"),  # the table left as text, printed spaces as single spaces
+    (15, "全Grade Grade 3以上"),
+    (16, "好中球減少症 41 (45.6) 30 (33.3)"),
+])
+def test_booktabs_tables_split_at_captions(tables: dict[str, Document], index: int, expected: str) -> None:
     assert _lines(tables["booktabs_table.pdf"])[index] == expected
 
 

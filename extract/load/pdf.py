@@ -16,8 +16,12 @@ Tables (each case has a generated fixture in ``scripts/make_pdfs.py``, ``make_ta
   piece in its column (``\\t貧血\\t20 (22.2)``), as a markdown table does.
 - Horizontal rules only (booktabs, common in package inserts): three or more rules of the same
   width (above the header, below it, at the end) that no vertical rule crosses bound a region
-  read with pdfplumber's ``text`` strategies (``UNRULED_TABLES``); the lines above the second
-  rule are one header row.
+  read with pdfplumber's ``text`` strategies (``UNRULED_TABLES``) or, when that reading is
+  refused, with its column lines placed in the white every body line leaves. Above the second
+  rule is the header: each label goes to the column whose values it is aligned with, spanning
+  the columns whose values it runs over (``例数 (%)`` over its grade columns: one header row per
+  line), or to the columns it is centred over; a label whose column is not sure leaves the
+  whole table as text.
 - No rules at all: only under a ``表 N``/``Table N`` caption (one blank line between at most),
   over three or more lines with no blank line between them whose columns are separated by
   white (not printed spaces, ``COLUMN_GAP`` ems at least) aligned down every line.
@@ -1169,7 +1173,7 @@ def _text_table(page: Any, bbox: BBox, header_bottom: float | None) -> _FoundTab
     lines = region.extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
     head = [ln for ln in lines if header_bottom is not None and ln["top"] < header_bottom]
     body = lines[len(head):]
-    if header_bottom is not None and not head:
+    if (header_bottom is not None and not head) or len(head) > MAX_HEADER_LINES or (head and not body):
         return None
     attempts: list[dict[str, Any]] = [UNRULED_TABLES]
     xs = _gutters(body, head, gap)
@@ -1186,7 +1190,7 @@ def _read_region(region: Any, settings: dict[str, Any], head: list[dict[str, Any
                  body: list[dict[str, Any]], gap: float) -> _FoundTable | None:
     """One attempt of ``_text_table`` with the finder's ``settings``."""
     tables = region.find_tables(settings)
-    if len(tables) != 1 or len(head) > MAX_HEADER_LINES or (head and not body):
+    if len(tables) != 1:
         return None
     table = tables[0]
     grid = _extract_table(table, region.chars)
@@ -1197,7 +1201,7 @@ def _read_region(region: Any, settings: dict[str, Any], head: list[dict[str, Any
     if not _accept(region, table, body, [texts for _, texts in rows], gap, bool(head)):
         return None
     lefts = sorted({cell[0] for cell in table.cells})
-    header = _header(head, lefts, [texts for top, texts in kept if top < body_start], gap)
+    header = _header(head, lefts, table.bbox[2], body, gap)
     if header is None:
         return None
     n = len(lefts)
@@ -1208,38 +1212,95 @@ def _read_region(region: Any, settings: dict[str, Any], head: list[dict[str, Any
 
 
 Header = tuple[tuple[str | None, ...], tuple[tuple[int, int] | None, ...], float]
+ALIGN = 0.3  # ems: how far a header label may sit from its column's values and still align
 
 
-def _header(head: list[dict[str, Any]], lefts: list[float], texts: list[tuple[str, ...]],
-            gap: float) -> list[Header] | None:
-    """The header rows ``(cells, spans, top)``. When no header line crosses a column boundary,
-    its lines are one row, each cell's lines joined (a header wrapped in its cell), at the last
-    line's height so no blank line parts it from the body. Otherwise each line is a row whose
-    labels span the columns they are printed across (``例数 (%)`` over four count columns);
-    None when a label starts under another's span (no sure reading)."""
+def _header(head: list[dict[str, Any]], lefts: list[float], right: float,
+            body: list[dict[str, Any]], gap: float) -> list[Header] | None:
+    """The header rows ``(cells, spans, top)``, or None when a label's column is not sure.
+
+    Each label (a run of the line's characters, ``_occupied``) belongs to the column whose
+    values it is aligned with (left, right or centre: ``_place``), spanning the next columns
+    whose values it runs over, or to the columns it is centred over. When every label spans
+    one column, the lines are one row, each cell's lines joined (a header wrapped in its cell),
+    at the last line's height so no blank line parts it from the body; otherwise each line is a
+    row (``例数 (%)`` over its count columns, the grades under it)."""
     if not head:
         return []
     n = len(lefts)
-    if not any(_crosses(line, lefts[1:], gap) for line in head):
-        cells = tuple(_cell("\n".join(col)) for col in zip(*texts)) if texts else ("",) * n
-        return [(cells, ((1, 1),) * n, head[-1]["top"])]
-    out: list[Header] = []
+    extents = _value_extents(body, lefts)
+    bounds = [*lefts, right]
+    rows: list[list[tuple[int, int, str]]] = []
     for line in head:
+        labels = []
+        for a, b in _occupied(line["chars"], gap):
+            chars = [c for c in line["chars"] if a <= c["x0"] and c["x1"] <= b]
+            place = _place(a, b, extents, bounds, ALIGN * max(float(c["size"]) for c in chars))
+            if place is None:
+                return None
+            text = "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"])).strip()
+            labels.append((*place, text))
+        rows.append(labels)
+    if all(width == 1 for labels in rows for _, width, _ in labels):
+        columns: list[list[str]] = [[] for _ in range(n)]
+        for labels in rows:
+            for k, _, text in labels:
+                columns[k].append(text)
+        return [(tuple(join_lines(col) for col in columns), ((1, 1),) * n, head[-1]["top"])]
+    out: list[Header] = []
+    for line, labels in zip(head, rows):
         cells: list[str | None] = [""] * n
         spans: list[tuple[int, int] | None] = [(1, 1)] * n
-        for a, b in _occupied(line["chars"], gap):
-            k = max(i for i, x in enumerate(lefts) if i == 0 or x <= a + 0.5)
-            width = 1 + sum(1 for x in lefts[k + 1:] if x < b - 0.5)
-            text = "".join(c["text"] for c in sorted(line["chars"], key=lambda c: c["x0"])
-                           if a <= c["x0"] and c["x1"] <= b).strip()
-            if cells[k] is None:
+        for k, width, text in labels:
+            if cells[k] is None or any(cells[i] for i in range(k + 1, k + width)):
                 return None
             cells[k] = f"{cells[k]} {text}".strip()
-            spans[k] = (1, max(width, spans[k][1] if spans[k] else 1))
+            spans[k] = (1, width)
             for i in range(k + 1, k + width):
                 cells[i], spans[i] = None, None
         out.append((tuple(cells), tuple(spans), line["top"]))
     return out
+
+
+def _value_extents(body: list[dict[str, Any]], lefts: list[float]) -> list[tuple[float, float] | None]:
+    """Per column (``lefts``: each column's left boundary), the x extent of the body's
+    characters in it; None for a column without any."""
+    extents: list[tuple[float, float] | None] = [None] * len(lefts)
+    for line in body:
+        for c in line["chars"]:
+            if c["text"].isspace():
+                continue
+            k = max(i for i, x in enumerate(lefts) if i == 0 or x <= (c["x0"] + c["x1"]) / 2)
+            e = extents[k]
+            extents[k] = (c["x0"], c["x1"]) if e is None else (min(e[0], c["x0"]), max(e[1], c["x1"]))
+    return extents
+
+
+def _place(a: float, b: float, extents: list[tuple[float, float] | None], bounds: list[float],
+           tol: float) -> tuple[int, int] | None:
+    """``(column, columns spanned)`` of a header label from ``a`` to ``b``: the one column
+    whose values it is aligned with (left, right or centre), spanning the next columns whose
+    values start under it; else two or more columns it is centred over (their values, or
+    their room between the column boundaries ``bounds``, table edges included); else None."""
+    aligned = [j for j, e in enumerate(extents) if e is not None and (
+        abs(a - e[0]) <= tol or abs(b - e[1]) <= tol or abs((a + b) / 2 - (e[0] + e[1]) / 2) <= tol)]
+    if len(aligned) == 1:
+        k = width = aligned[0]
+        while width + 1 < len(extents) and (e := extents[width + 1]) is not None and e[0] < b - 0.5:
+            width += 1
+        return k, width - k + 1
+    if aligned:
+        return None
+    middle = (a + b) / 2
+    over = [j for j in range(len(extents)) if bounds[j] < b and a < bounds[j + 1]]
+    if len(over) < 2:
+        return None
+    j, m = over[0], over[-1]
+    first, last = extents[j], extents[m]
+    by_values = first is not None and last is not None and abs(middle - (first[0] + last[1]) / 2) <= 2 * tol
+    if by_values or abs(middle - (bounds[j] + bounds[m + 1]) / 2) <= 2 * tol:
+        return j, m - j + 1
+    return None
 
 
 def _crosses(line: dict[str, Any], bounds: list[float], gap: float) -> bool:
@@ -1248,25 +1309,14 @@ def _crosses(line: dict[str, Any], bounds: list[float], gap: float) -> bool:
 
 def _gutters(lines: list[dict[str, Any]], head: list[dict[str, Any]], gap: float) -> list[float]:
     """Explicit column lines: the table's left and right edges (of the body ``lines`` and the
-    ``head`` lines: a header may be wider than the body) and one line in every x interval
-    left white on all body lines, in its part the header leaves white too when there is one
-    (a stub header such as ``器官別大分類 基本語`` often runs past its column's values);
-    [] without two body lines or without such white."""
+    ``head`` lines: a header may be wider than the body) and the middle of every x interval
+    left white on all body lines; [] without two body lines or without such white."""
     chars = [c for line in head + lines for c in line["chars"] if not c["text"].isspace()]
     if len(lines) < 2 or not chars:
         return []
     left, right = min(c["x0"] for c in chars), max(c["x1"] for c in chars)
-    whites = _white(lines, left, right, gap)
-    inner = [(a, b) for a, b in whites if left < a and b < right]
-    if not inner:
-        return []
-    head_white = _white(head, left, right, gap) if head else []
-    xs = []
-    for gutter in inner:
-        shared = _intersect([gutter], head_white)
-        a, b = max(shared, key=lambda w: w[1] - w[0]) if shared else gutter
-        xs.append((a + b) / 2)
-    return [left - 0.5, *xs, right + 0.5]
+    inner = [(a + b) / 2 for a, b in _white(lines, left, right, gap) if left < a and b < right]
+    return [left - 0.5, *inner, right + 0.5] if inner else []
 
 
 def _white(lines: list[dict[str, Any]], left: float, right: float, gap: float) -> list[tuple[float, float]]:
