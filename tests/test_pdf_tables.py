@@ -380,3 +380,22 @@ def test_borderless_rendition_tables_are_the_texts(src: Path, make_pdfs: ModuleT
         assert table.rows() in text_tables
         for cell in table.cells:
             assert doc.text[cell.ref.start:cell.ref.end] == cell.text
+
+
+def test_booktabs_rendition_gives_the_guidelines_facts(make_pdfs: ModuleType, tmp_path: Path) -> None:
+    """The fictional guideline sample with booktabs tables: its extractor reads as many facts
+    of every type from the PDF as from the text (efficacy, adverse-event and criteria tables)."""
+    from collections import Counter
+
+    from extract.classify import classify
+    from extract.extractors import get_extractor
+
+    src = SAMPLES / "guideline_ja.txt"
+    if not src.is_file():
+        pytest.skip("corpus/samples/guideline_ja.txt is absent")
+    text = load_document(src)
+    extract = get_extractor(classify(text).doc_type)
+    pdf = load_document(make_pdfs.render_booktabs(src, tmp_path))
+    expected = Counter(type(f).__name__ for f in extract(text).facts)
+    assert expected["AdverseEventIncidence"] and expected["EfficacyResult"]
+    assert Counter(type(f).__name__ for f in extract(pdf).facts) == expected
