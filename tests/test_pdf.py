@@ -108,6 +108,7 @@ def test_sample_pages_and_format(sample_doc: Document) -> None:
     # pdfium's text for glyphs without a Unicode map: control characters
     (["(2) \x01\x02\x03\x02\x04\x05\x06", "\x07\x08(12.5%)", "Rash 12.5%"], "control characters"),
     (["Tabs\tare\ttext", "用法及び用量 25 mg を1日1回経口投与する。"], None),
+    (["\x00 箇条書き", "\x00 bullets from a font without the glyph"], None),  # NUL: a missing glyph
 ])
 def test_text_problem(lines: list[str], problem: str | None) -> None:
     found = text_problem(lines)

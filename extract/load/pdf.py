@@ -144,7 +144,8 @@ RULED_TABLES: dict[str, Any] = {
 
 _CID = re.compile(r"\(cid:\d+\)")
 _PUA = re.compile(r"[\ue000-\uf8ff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what pdfium gives for unmapped glyphs
+# What pdfium gives for glyphs it cannot map (NUL, a missing glyph, is dropped by clean_text).
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # First word of the Unicode name of letters that belong in Japanese/English documents.
 _USUAL_SCRIPTS = frozenset({
     "LATIN", "CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "GREEK", "FULLWIDTH", "HALFWIDTH", "IDEOGRAPHIC",
