@@ -145,7 +145,7 @@ class Store:
 
     def ontology_version(self) -> str | None:
         rows = self.select(f"SELECT ?v WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> <{YK.contentHash}> ?v }} }}")
-        return str(rows[0]["v"]) if rows else None
+        return rows[0]["v"].value if rows else None  # the lexical form (str() would add quotes)
 
     # ------------------------------------------------------------------ reading
 

@@ -90,3 +90,21 @@ def test_batch_goes_on_after_a_bad_file_and_cli_exit_codes(tmp_path: Path) -> No
     assert res.exit_code == 2
     res = runner.invoke(app, ["stats", "--store", store])
     assert res.exit_code == 0 and "documents: 1" in res.output
+
+
+def test_ontology_graph_is_loaded_once_and_kept_while_unchanged(tmp_path: Path) -> None:
+    """The ontology and lexicon graph is written on the first ingest and left alone by the next
+    ones (its content hash is compared as a plain string), so a re-ingest does not rebuild it."""
+    from extract import pipeline
+    from extract.rdf.namespaces import ONTOLOGY_GRAPH
+
+    with Store(tmp_path / "store") as st:
+        pipeline.ensure_ontology(st)
+        version = st.ontology_version()
+        assert version is not None and len(version) == 64 and version.isalnum()
+        calls: list[str] = []
+        real = st.replace_graph
+        st.replace_graph = lambda *a, **k: (calls.append(a[0]), real(*a, **k))  # type: ignore[method-assign]
+        pipeline.ensure_ontology(st)
+        assert calls == [] and st.ontology_version() == version
+        assert st.has_graph(str(ONTOLOGY_GRAPH))
