@@ -740,6 +740,8 @@ def is_vertical(chars: list[dict[str, Any]]) -> bool:
     under a glyph smaller than half its size) rather than directly to the right."""
     glyphs = [c for c in chars if not c["text"].isspace()]
     across = _neighbours(glyphs, "top", "x0", "x1")
+    if 3 * across >= len(glyphs) - 1:  # no count of pairs down could exceed it: not tategaki
+        return False
     down = _neighbours(glyphs, "x0", "top", "bottom")
     return down >= MIN_VERTICAL_PAIRS and down > 3 * across
 
