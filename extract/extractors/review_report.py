@@ -20,7 +20,9 @@ source text. When a flattened table cannot be read unambiguously the rows are sk
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -885,15 +887,26 @@ def _ae_columns(header: list[Line], idx: StudyIndex, default_study: str | None,
 
 def section_study(doc: Document, pos: int, idx: StudyIndex, prof: TableProfile) -> str | None:
     """The study named in the title of the numbered subsection that contains ``pos``."""
-    title = None
-    for ln in iter_lines(doc.text, 0, pos):
-        if prof.subsection.match(ln.stripped):
-            title = ln.stripped
-    if title:
-        m = prof.study_ref.search(title)
+    starts, titles = _subsection_titles(doc.text, prof.subsection)
+    k = bisect.bisect_left(starts, pos)
+    if k:
+        m = prof.study_ref.search(titles[k - 1])
         if m:
             return idx.resolve(m.group("name"))
     return None
+
+
+@functools.lru_cache(maxsize=4)
+def _subsection_titles(text: str, subsection: re.Pattern[str]) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Start offsets and titles of the numbered subsection headings, read once per document
+    (a long report has many tables; scanning from the top for each was quadratic)."""
+    starts: list[int] = []
+    titles: list[str] = []
+    for ln in iter_lines(text):
+        if subsection.match(ln.stripped):
+            starts.append(ln.start)
+            titles.append(ln.stripped)
+    return tuple(starts), tuple(titles)
 
 
 def ae_tables(doc: Document, idx: StudyIndex, product: Mention | None, issues: list[Issue],
