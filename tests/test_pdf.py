@@ -12,7 +12,8 @@ import pytest
 
 from extract.load import load_document
 from extract.load.layout import PAGE_BREAK
-from extract.load.pdf import load_pdf, text_problem, with_blank_lines
+from extract.load.pdf import load_pdf, text_problem
+from extract.load.pdf_layout import with_blank_lines
 from extract.model import Document
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -296,7 +297,7 @@ def test_fast_table_extraction_matches_pdfplumber(text: str, make_pdfs: ModuleTy
                                                   tmp_path: Path) -> None:
     import pdfplumber
 
-    from extract.load.pdf import RULED_TABLES, _extract_table
+    from extract.load.pdf_tables import RULED_TABLES, _extract_table
 
     path = make_pdfs.render_text(text, tmp_path / "t.pdf")
     with pdfplumber.open(path) as pdf:

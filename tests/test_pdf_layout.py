@@ -10,8 +10,8 @@ from types import ModuleType
 import pytest
 
 from extract.load import load_document
-from extract.load.pdf import (classify_furniture, find_columns, find_furniture, footnote_items, furniture_lines,
-                              small_type, word_boxes)
+from extract.load.pdf_layout import (classify_furniture, find_columns, find_furniture, footnote_items,
+                                     furniture_lines, small_type, word_boxes)
 from extract.model import Document
 
 

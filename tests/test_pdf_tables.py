@@ -118,7 +118,7 @@ def test_soc_text_lines(tables: dict[str, Document], index: int, expected: str) 
 def test_fast_extraction_matches_pdfplumber_with_row_spans(make_pdfs: ModuleType, tmp_path: Path) -> None:
     import pdfplumber
 
-    from extract.load.pdf import RULED_TABLES, _extract_table
+    from extract.load.pdf_tables import RULED_TABLES, _extract_table
 
     path = make_pdfs.make_soc_table(tmp_path / "soc.pdf")
     with pdfplumber.open(path) as pdf:
@@ -272,7 +272,7 @@ def test_renditions_have_no_unruled_tables(pdf_renditions: dict[str, Path]) -> N
     ruled tables) give no table to the booktabs or borderless search."""
     import pdfplumber
 
-    from extract.load.pdf import RULED_TABLES, unruled_tables
+    from extract.load.pdf_tables import RULED_TABLES, unruled_tables
 
     for name, path in pdf_renditions.items():
         with pdfplumber.open(path) as pdf:

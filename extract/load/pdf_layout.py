@@ -1,0 +1,435 @@
+"""The geometry of a PDF page's text: footnotes, columns, vertical text, page furniture, and
+the lay-out of placed lines with blank lines.
+
+Why a module of its own: these read only the characters' and lines' positions (pdfplumber
+page objects or plain ``(top, text)`` items), never the reading engines or OCR of ``pdf``,
+and each is tested on its own. ``TEXT_SETTINGS`` lives here because the page pass, column
+detection and the tables all read text lines with the same settings.
+
+Layout, read from the characters' geometry (each case has a generated fixture in
+``scripts/make_pdfs.py``, ``make_layouts``):
+
+- Columns (``find_columns``): a page without ruled tables whose text has N-1 vertical
+  gutters (N from 2 to ``MAX_COLUMNS``, more tried first), each near where equal columns would
+  put it and crossed by no line inside the column region, is read full-width text above,
+  each column top to bottom from left to right, full-width text below (the page's reason
+  says "two columns…", "three columns…"). Forms, indented lists and unruled tables are not
+  columns (see ``find_columns`` for the tests); a page that is not clearly in columns keeps
+  the single top-to-bottom flow.
+- Page furniture (``classify_furniture``): running headers/footers, page numbers that rise
+  with the pages (``- 3 -``, ``3 / 12``, ``3``, ``Page 3``) and "Confidential"/社外秘 marks, at the
+  top or bottom tenth of a page, are removed from the text and recorded on the page
+  (``RawPage.furniture``, then ``Document.furniture``: page, kind, text).
+- Footnotes (``footnote_items``): the lines that end a page in smaller type than its body
+  (``small_type``: below ``SMALL_TYPE`` of the median line's type size), from the first that
+  opens with a marker (``1)``, ``*1``, ``注1)``, ``※``), stay in the text where they were
+  printed and are reported as ``RawPage.footnote_lines``; ``layout.find_footnotes`` turns them
+  into ``Document.footnotes`` linked to their markers in the body (``25 mg1)``).
+- Vertical text (``is_vertical``): characters stacked down columns rather than along lines
+  are read with pdfplumber's ``line_dir="rtl", char_dir="ttb"`` settings, one output line per
+  printed column, right to left (the page's reason says so).
+
+Line lay-out (``with_blank_lines``): a page's placed lines in order, with a blank line for
+every empty line-pitch between two lines (paragraph breaks, as in text documents).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import unicodedata
+from typing import Any
+
+from extract.load.layout import FOOTNOTE_START
+from extract.model import FurnitureKind
+from extract.normalize.text import clean_text
+
+# pdfplumber text settings: keep printed spaces (indentation, column gaps); tolerances well
+# below a line's height so lines never merge.
+TEXT_SETTINGS: dict[str, Any] = {"keep_blank_chars": True, "x_tolerance": 3, "y_tolerance": 3}
+
+Item = tuple[float, str]  # (top of the line on its page, text)
+
+
+# --------------------------------------------------------------------------- footnotes
+
+SMALL_TYPE = 0.92  # a footnote's type is at most this share of the body's (9 pt under 10 pt)
+
+
+def small_type(items: list[Item], sizes: list[float], document_body: float = 0.0) -> frozenset[int]:
+    """Ids of the lines printed smaller than the body type: the page's median size, or the
+    document's when larger (a page that is mostly a table holds few body lines, and its
+    notes may outnumber them)."""
+    if not sizes:
+        return frozenset()
+    body = max(_median(sizes), document_body)
+    return frozenset(id(item) for item, size in zip(items, sizes) if size < SMALL_TYPE * body)
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2] if values else 0.0
+
+
+def footnote_items(order: list[Item], small: frozenset[int]) -> list[Item]:
+    """The page's footnotes, by geometry: the lines in smaller type that end the page
+    (``order``: the page's lines in reading order, furniture removed), from the first of
+    them that starts with a footnote marker (``1)``, ``*1``, ``注1)``, ``※``, ``†``). Nothing
+    when the whole page is in one size (no body to set them apart from) or no marker opens
+    the run. A page number under the notes (one not removed as furniture) is passed over."""
+    end = len(order)
+    while end and _FURNITURE_NUMBER.match(clean_text(order[end - 1][1]).strip()):
+        end -= 1
+    run: list[Item] = []
+    for item in reversed(order[:end]):
+        if id(item) not in small:
+            break
+        run.append(item)
+    if len(run) == end:
+        return []
+    run.reverse()
+    first = next((k for k, item in enumerate(run) if FOOTNOTE_START.match(clean_text(item[1]))), None)
+    return [] if first is None else run[first:]
+
+
+# --------------------------------------------------------------------------- columns
+
+MAX_COLUMNS = 4            # the most columns a page is tried for (newsletter pages have three)
+MIN_COLUMN_ROWS = 5        # text lines each column needs before a page counts as columns
+MIN_GUTTER = 6.0           # points of white between the columns
+COLUMN_FILLED = 1 / 3      # share of a column's lines that run (nearly) up to its gutter
+_COUNTS = {2: "two", 3: "three", 4: "four"}
+Box = tuple[float, float, float, float]  # a word: (x0, top, x1, bottom)
+
+
+def word_boxes(text_lines: list[dict[str, Any]]) -> list[tuple[float, float, float, float]]:
+    """``(x0, top, x1, bottom)`` of the words of pdfplumber text lines (``return_chars``):
+    a word ends at a space or at a gap wider than ``x_tolerance``. Taken from the lines the
+    page is read with anyway, so column detection costs no second pass over the page."""
+    boxes: list[tuple[float, float, float, float]] = []
+    gap = float(TEXT_SETTINGS["x_tolerance"])
+    for line in text_lines:
+        word: list[dict[str, Any]] = []
+        for char in [*sorted(line["chars"], key=lambda c: c["x0"]), None]:
+            if char is None or char["text"].isspace() or (word and char["x0"] - word[-1]["x1"] > gap):
+                if word:
+                    boxes.append((word[0]["x0"], min(c["top"] for c in word),
+                                  word[-1]["x1"], max(c["bottom"] for c in word)))
+                word = [] if char is None or char["text"].isspace() else [char]
+            else:
+                word.append(char)
+    return boxes
+
+
+def _rows(words: list[tuple[float, float, float, float]]) -> list[list[tuple[float, float, float, float]]]:
+    """Words grouped into printed lines (tops within 3 pt), top to bottom."""
+    rows: list[list[tuple[float, float, float, float]]] = []
+    for word in sorted(words, key=lambda w: (w[1], w[0])):
+        if rows and abs(rows[-1][0][1] - word[1]) <= 3:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return rows
+
+
+def find_columns(words: list[Box]) -> tuple[tuple[float, ...], float, float] | None:
+    """``(split x of each gutter, region top, region bottom)`` of a body set in two to
+    ``MAX_COLUMNS`` columns, or None. Words are ``(x0, top, x1, bottom)``.
+
+    Why these tests: a form (labels left, values right), an indented list or a table without
+    rules also has white down the page, and reading it column by column would separate each
+    label from its value. So a page is N columns only when each of its N-1 gutters lies near
+    where equal columns would put it (within a third of a column width: the middle third of
+    the text for two columns) and is crossed by no line inside the column region (the longest
+    run of lines crossing no gutter; the lines above and below it are read full width: a
+    title, footnotes, a page number), every column holds at least
+    ``MIN_COLUMN_ROWS`` lines and is wide (half an equal column's width or more), and in every
+    column but the last most lines run up to the gutter, as wrapped text does and labels do
+    not. More columns are tried first: a three-column page must not pass as two columns
+    whose right one interleaves two."""
+    rows = _rows(words)
+    if len(rows) < MIN_COLUMN_ROWS:
+        return None
+    left, right = min(w[0] for w in words), max(w[2] for w in words)
+    counts = _coverage(rows, left, right)
+    for n in range(MAX_COLUMNS, 1, -1):
+        found = _n_columns(rows, counts, left, right, n)
+        if found is not None:
+            return found
+    return None
+
+
+def _n_columns(rows: list[list[Box]], counts: list[int], left: float, right: float,
+               n: int) -> tuple[tuple[float, ...], float, float] | None:
+    """``find_columns`` for exactly ``n`` columns."""
+    width = right - left
+    reach = width / (3 * n)
+    xs: list[float] = []
+    for i in range(1, n):
+        centre = left + i * width / n
+        k = _gutter_k(counts, centre - reach - left, centre + reach - left)
+        if k is None:
+            return None
+        xs.append(left + k)
+    crossing = {i for i, row in enumerate(rows) if any(w[0] < x < w[2] for w in row for x in xs)}
+    inside = [i for i in range(len(rows)) if i not in crossing]
+    run = _longest_run(inside)
+    if not run or (len(run) < len(inside) and 2 * len(run) < len(rows)):
+        return None  # scattered short lines, none a majority run: not a column layout
+    region = rows[run[0]:run[-1] + 1]
+    bounds = [-float("inf"), *xs, float("inf")]
+    columns = [[(min(w[0] for w in part), max(w[2] for w in part)) for part in
+                ([w for w in row if lo < (w[0] + w[2]) / 2 < hi] for row in region) if part]
+               for lo, hi in zip(bounds, bounds[1:])]
+    if any(len(column) < MIN_COLUMN_ROWS for column in columns):
+        return None
+    starts = [min(a for a, _ in column) for column in columns]
+    ends = [max(b for _, b in column) for column in columns]
+    if any(end - start < width / (2 * n) for start, end in zip(starts, ends)):
+        return None
+    for k in range(n - 1):
+        if starts[k + 1] - ends[k] < MIN_GUTTER:
+            return None
+        reach_gutter = sum(1 for _, end in columns[k] if ends[k] - end <= 0.2 * (ends[k] - starts[k]))
+        if reach_gutter < COLUMN_FILLED * len(columns[k]):
+            return None
+    splits = tuple((ends[k] + starts[k + 1]) / 2 for k in range(n - 1))
+    return splits, region[0][0][1], max(w[3] for w in region[-1])
+
+
+def _longest_run(indices: list[int]) -> list[int]:
+    """The longest run of consecutive row indices (the first of equals): the column region.
+    Lines crossing a gutter end it; short lines beyond them (a one-line note under a
+    full-width footnote, a page number) are read in the full-width flow below. When lines
+    crossing no gutter are found outside the run, the run must hold most of the page's lines."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return max(runs, key=len, default=[])
+
+
+def _coverage(rows: list[list[Box]], left: float, right: float) -> list[int]:
+    """For each x = ``left + k`` (1 pt apart), how many lines have a word across it
+    (``x0 < x < x1``): one pass over the words, however many gutters are tried."""
+    size = int(right - left) + 2
+    diff = [0] * (size + 1)
+    for row in rows:
+        spans = sorted((max(math.floor(w[0] - left) + 1, 0), min(math.ceil(w[2] - left) - 1, size - 1))
+                       for w in row)
+        merged: list[list[int]] = []
+        for a, b in spans:
+            if a > b:
+                continue
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        for a, b in merged:
+            diff[a] += 1
+            diff[b + 1] -= 1
+    return list(itertools.accumulate(diff[:size]))
+
+
+def _gutter_k(counts: list[int], lo: float, hi: float) -> int | None:
+    """The middle of the widest run of positions in ``[lo, hi]`` crossed by the fewest lines."""
+    ks = range(max(math.ceil(lo), 0), min(math.floor(hi), len(counts) - 1) + 1)
+    if not ks:
+        return None
+    fewest = min(counts[k] for k in ks)
+    best: tuple[int, int] = (0, ks[0])  # (length, start)
+    run = 0
+    for k in ks:
+        run = run + 1 if counts[k] == fewest else 0
+        if run > best[0]:
+            best = (run, k - run + 1)
+    return best[1] + best[0] // 2
+
+
+def columns_note(n: int) -> str:
+    """The page's reason when it was read in ``n`` columns."""
+    return f"{_COUNTS.get(n, str(n))} columns: read column by column"
+
+
+def _regions(page: Any, columns: tuple[tuple[float, ...], float, float]) -> list[Any]:
+    """Full-width text above, each column from left to right, full-width text below: each a
+    filtered view of the page holding the characters whose centre lies in it."""
+    splits, top, bottom = columns
+
+    def keep(x_lo: float, x_hi: float, y_lo: float, y_hi: float) -> Any:
+        def inside(obj: dict[str, Any]) -> bool:
+            if obj.get("object_type") != "char":
+                return False
+            cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            return x_lo <= cx < x_hi and y_lo <= cy < y_hi
+        return page.filter(inside)
+
+    inf = float("inf")
+    bounds = [-inf, *splits, inf]
+    return [keep(-inf, inf, -inf, top),
+            *(keep(lo, hi, top, bottom + 0.01) for lo, hi in zip(bounds, bounds[1:])),
+            keep(-inf, inf, bottom + 0.01, inf)]
+
+
+# --------------------------------------------------------------------------- vertical text
+
+VERTICAL_SETTINGS: dict[str, Any] = {
+    "line_dir": "rtl", "char_dir": "ttb", "line_dir_render": "ttb", "char_dir_render": "ltr",
+}
+MIN_VERTICAL_PAIRS = 10
+VERTICAL_NOTE = "vertical text (tategaki): read column by column from the right"
+
+
+def is_vertical(chars: list[dict[str, Any]]) -> bool:
+    """Tategaki: most characters have their next character directly below (same x, the gap
+    under a glyph smaller than half its size) rather than directly to the right."""
+    glyphs = [c for c in chars if not c["text"].isspace()]
+    across = _neighbours(glyphs, "top", "x0", "x1")
+    if 3 * across >= len(glyphs) - 1:  # no count of pairs down could exceed it: not tategaki
+        return False
+    down = _neighbours(glyphs, "x0", "top", "bottom")
+    return down >= MIN_VERTICAL_PAIRS and down > 3 * across
+
+
+def _neighbours(chars: list[dict[str, Any]], axis: str, lo: str, hi: str) -> int:
+    """Pairs of characters aligned on ``axis`` (within 1 pt) that follow each other along
+    the other direction with a gap under half a glyph."""
+    ordered = sorted(chars, key=lambda c: (round(c[axis]), c[lo]))
+    count = 0
+    for a, b in zip(ordered, ordered[1:]):
+        size = max(a["size"], 1.0)
+        if abs(a[axis] - b[axis]) <= 1 and -0.1 * size <= b[lo] - a[hi] < 0.5 * size:
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- furniture
+
+BAND = 0.1  # share of the page height at the top and at the bottom where furniture lives
+_FURNITURE_NUMBER = re.compile(
+    r"^[-‐–—]?\s*(\d{1,4})\s*[-‐–—]?$|^(\d{1,4})\s*/\s*\d{1,4}$|^(?:page|p\.)\s*(\d{1,4})$",
+    re.IGNORECASE)
+_MARK = re.compile(r"^(?:strictly\s+)?confidential$|^(?:社外秘|部外秘|関係者外秘|極秘|機密)$",
+                   re.IGNORECASE)
+
+
+def find_furniture(pages: list[list[Item]], heights: list[float]) -> list[set[int]]:
+    """Per page, the indices of its lines that are page furniture and must leave the text
+    (``classify_furniture`` without the kinds)."""
+    return [set(kinds) for kinds in classify_furniture(pages, heights)]
+
+
+def classify_furniture(pages: list[list[Item]], heights: list[float]) -> list[dict[int, FurnitureKind]]:
+    """Per page, its furniture lines (index → kind), which leave the text but are recorded.
+
+    Only the first two and last two lines of a page, and only inside the top or bottom
+    ``BAND`` of its height, are candidates. Of those: a "Confidential"/社外秘 mark
+    (``confidential``); a page number (``- 3 -``, ``3 / 12``, ``3``, ``Page 3``) whose value minus
+    the page's position is the same on at least two pages (``page-number``); and a running
+    line (the same text, or the same but for a number rising with the page: ``Page 3 of 12``)
+    found at the same edge of at least half the pages, two at least (``header`` at the top,
+    ``footer`` at the bottom). ``pages``: each page's lines as ``(top, text)`` sorted
+    by top; ``heights``: each page's height."""
+    edges = [_edge_lines(lines, height) for lines, height in zip(pages, heights)]
+    kinds: list[dict[int, FurnitureKind]] = [
+        {k: "confidential" for k, _, text in found if _MARK.match(text)} for found in edges]
+    for hits in _page_numbers(edges).values():
+        if len({p for p, _ in hits}) >= 2:
+            for p, k in hits:
+                kinds[p].setdefault(k, "page-number")
+    need = max(2, (len(pages) + 1) // 2)
+    for (edge, _text), hits in _running_lines(edges).items():
+        if len({p for p, _ in hits}) >= need:
+            for p, k in hits:
+                kinds[p].setdefault(k, "header" if edge == "top" else "footer")
+    return kinds
+
+
+def _edge_lines(lines: list[Item], height: float) -> list[tuple[int, str, str]]:
+    """The candidates of one page: ``(index, "top"|"bottom", text)``."""
+    picked = sorted(set(range(min(2, len(lines)))) | set(range(max(len(lines) - 2, 0), len(lines))))
+    found = []
+    for k in picked:
+        top, text = lines[k]
+        text = unicodedata.normalize("NFKC", text).strip()
+        edge = "top" if top < BAND * height else "bottom" if top > (1 - BAND) * height else ""
+        if edge and text:
+            found.append((k, edge, text))
+    return found
+
+
+def _page_numbers(edges: list[list[tuple[int, str, str]]]) -> dict[int, list[tuple[int, int]]]:
+    """Bare page numbers grouped by value minus page position: ``(page, index)`` lists."""
+    offsets: dict[int, list[tuple[int, int]]] = {}
+    for p, found in enumerate(edges):
+        for k, _, text in found:
+            m = _FURNITURE_NUMBER.match(text)
+            if m:
+                value = int(next(g for g in m.groups() if g))
+                offsets.setdefault(value - p, []).append((p, k))
+    return offsets
+
+
+def _running_lines(edges: list[list[tuple[int, str, str]]]) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """Edge lines with letters, ``(page, index)`` lists keyed by ``(edge, text)`` (spaces
+    squeezed), and again by their shape with the first number minus the page position, so
+    that "Page 3 of 12" on page 3 and "Page 4 of 12" on page 4 are one running line."""
+    keyed: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for p, found in enumerate(edges):
+        for k, edge, text in found:
+            if not any(ch.isalpha() for ch in text):
+                continue  # bare numbers are page numbers or nothing
+            squeezed = re.sub(r"\s+", " ", text)
+            keyed.setdefault((edge, squeezed), []).append((p, k))
+            number = re.search(r"\d+", text)
+            if number:
+                shape = re.sub(r"\d+", "#", squeezed)
+                keyed.setdefault((edge, f"{shape} {int(number.group()) - p}"), []).append((p, k))
+    return keyed
+
+
+def furniture_lines(pages: list[list[Item]], heights: list[float]) -> list[list[str]]:
+    """The furniture ``find_furniture`` removes, as text, page by page (for reports and tests)."""
+    drops = find_furniture(pages, heights)
+    return [[lines[k][1] for k in sorted(drop)] for lines, drop in zip(pages, drops)]
+
+
+# --------------------------------------------------------------------------- line lay-out
+
+
+def _first_line(items: list[tuple[float, str]], index: dict[int, int]) -> int | None:
+    """The line of the table's first row, when its rows are consecutive lines (text printed
+    beside a table can interleave; then the layout locates cells by search instead)."""
+    lines = [index[id(item)] for item in items]
+    if lines and lines == list(range(lines[0], lines[0] + len(lines))):
+        return lines[0]
+    return None
+
+
+def with_blank_lines(placed: list[tuple[float, str]], line_height: float) -> list[str]:
+    """Lines in order, with a blank line for every empty line-pitch between two lines.
+
+    Blank lines separate paragraphs (``layout.find_blocks``) and extractors rely on them, as
+    they do in text documents; pdfplumber drops them. The pitch is the page's lower-quartile
+    distance between consecutive lines, kept between 1 and 2 line heights (a title page whose
+    lines are all a blank line apart would otherwise look single-spaced); a gap of 1.5 pitches
+    or more holds blank lines.
+    """
+    return _lay_out(placed, line_height)[0]
+
+
+def _lay_out(placed: list[tuple[float, str]], line_height: float) -> tuple[list[str], dict[int, int]]:
+    """``with_blank_lines``, plus where each placed item ended up: ``id(item)`` → line index."""
+    steps = sorted(b[0] - a[0] for a, b in zip(placed, placed[1:]) if b[0] - a[0] > 1)
+    pitch = min(max(steps[(len(steps) - 1) // 4], line_height), 2 * line_height) if steps else 0.0
+    lines: list[str] = []
+    index: dict[int, int] = {}
+    for i, item in enumerate(placed):
+        if i and pitch > 0:
+            blanks = int((item[0] - placed[i - 1][0]) / pitch + 0.5) - 1
+            lines.extend([""] * max(blanks, 0))
+        index[id(item)] = len(lines)
+        lines.append(item[1])
+    return lines, index
