@@ -10,9 +10,10 @@ memory counts the measuring process and its worker processes (``RUSAGE_CHILDREN`
 Every measurement runs in its own Python subprocess, so its peak resident memory
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is its own, and no cache is shared between
 runs. Times exclude interpreter start-up and imports (imports are done before the clock starts);
-each measurement runs ``--repeat`` times and the fastest run counts. Two times are kept: wall
-clock, and CPU time (user + system, of the process and its waited-for workers). The "vs bare"
-ratio is taken on CPU time, which other work on a shared machine does not inflate; the
+each measurement runs ``--repeat`` times, in rounds (``measure_all``), and the fastest run
+counts. Two times are kept: wall clock, and CPU time (user + system, of the process and its
+waited-for workers). The "vs bare" ratio is taken on CPU time, which other work on a shared
+machine does not inflate; the
 ``--jobs`` speed-up is taken on wall time (what parallel workers save).
 
 Usage: ``python scripts/bench_ingest.py [--pdf-dir DIR] [--pages 500] [--link-pages 100] [--jobs 2] [--repeat 2]``. Without
@@ -175,16 +176,28 @@ def _child(kind: str, paths: list[str], jobs: int) -> None:
 REPEAT = 2  # runs per measurement; the fastest counts (other load on the machine only adds time)
 
 
-def measure(label: str, kind: str, paths: list[Path], jobs: int = 1) -> Result:
+Spec = tuple[str, str, list[Path], int]  # label, kind, PDFs, jobs
+
+
+def _run_once(label: str, kind: str, paths: list[Path], jobs: int) -> Result:
     cmd = [sys.executable, __file__, "--child", kind, "--jobs", str(jobs), *map(str, paths)]
-    runs: list[Result] = []
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{label} failed:\n{done.stderr[-2000:]}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return Result(label, data["pages"], data["seconds"], data["peak_mb"], data["cpu"])
+
+
+def measure_all(specs: list[Spec]) -> list[Result]:
+    """Each measurement ``REPEAT`` times, in rounds (every measurement once per round), the
+    fastest run of each counting. On a shared machine the speed drifts over minutes; running
+    the measurements one after another, each repeated in a block, let the drift fall on one
+    side of a ratio (bare pdfplumber alone took 11.8 to 19.2 CPU s on the same pages in blocks)."""
+    runs: dict[str, list[Result]] = {label: [] for label, *_ in specs}
     for _ in range(REPEAT):
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise SystemExit(f"{label} failed:\n{done.stderr[-2000:]}")
-        data = json.loads(done.stdout.strip().splitlines()[-1])
-        runs.append(Result(label, data["pages"], data["seconds"], data["peak_mb"], data["cpu"]))
-    return min(runs, key=lambda r: r.cpu)
+        for label, kind, paths, jobs in specs:
+            runs[label].append(_run_once(label, kind, paths, jobs))
+    return [min(runs[label], key=lambda r: r.cpu) for label, *_ in specs]
 
 
 def has_pipeline() -> bool:
@@ -266,25 +279,29 @@ def main() -> int:
         big = long_pdf(out, args.pages)
         print(f"{len(pdfs)} PDF renditions; memory test on a generated {args.pages}-page PDF; "
               f"{os.cpu_count()} CPU(s)\n")
-        base = measure("bare pdfplumber extract_text()", "plumber", pdfs)
-        results = [base, measure("load_document (text + tables + checks)", "load", pdfs)]
+        specs: list[Spec] = [("bare pdfplumber extract_text()", "plumber", pdfs, 1),
+                             ("load_document (text + tables + checks)", "load", pdfs, 1)]
         if has_pipeline():
-            one = measure("ingest_paths --jobs 1 (load..store)", "ingest", pdfs, 1)
-            many = measure(f"ingest_paths --jobs {args.jobs}", "ingest", pdfs, args.jobs)
-            results += [one, many]
+            specs += [("ingest_paths --jobs 1 (load..store)", "ingest", pdfs, 1),
+                      (f"ingest_paths --jobs {args.jobs}", "ingest", pdfs, args.jobs)]
         else:
             print("(extract.pipeline.ingest_paths not found: ingest not measured)")
+        results = measure_all(specs)
+        base = results[0]
+        if has_pipeline():
+            one, many = results[2], results[3]
         print(table(results, base))
         if has_pipeline():
             print(f"\nspeed-up of --jobs {args.jobs} over --jobs 1: {one.seconds / many.seconds:.2f}x "
                   f"(largest document: {largest_share(pdfs):.0%} of all pages; no run can be "
                   f"shorter than its largest document)")
         print()
-        big_base = measure(f"bare pdfplumber, {args.pages}-page PDF", "plumber", [big])
-        big_results = [big_base, measure(f"load_document, {args.pages}-page PDF", "load", [big])]
+        big_specs: list[Spec] = [(f"bare pdfplumber, {args.pages}-page PDF", "plumber", [big], 1),
+                                 (f"load_document, {args.pages}-page PDF", "load", [big], 1)]
         if has_pipeline():
-            big_results.append(measure(f"ingest_paths, {args.pages}-page PDF", "ingest", [big], 1))
-        print(table(big_results, big_base))
+            big_specs.append((f"ingest_paths, {args.pages}-page PDF", "ingest", [big], 1))
+        big_results = measure_all(big_specs)
+        print(table(big_results, big_results[0]))
         if has_pipeline():
             link_pdf = long_pdf(out, args.link_pages)
             data = measure_linking(link_pdf)
