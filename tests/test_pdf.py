@@ -307,21 +307,47 @@ def test_fast_table_extraction_matches_pdfplumber(text: str, make_pdfs: ModuleTy
             assert _extract_table(table, page.chars) == table.extract(keep_blank_chars=True)
 
 
-# --------------------------------------------------------------------------- fast characters
+# --------------------------------------------------------------------------- fast objects
 
 
-def _chars_both_ways(path: Path) -> list[tuple[list[dict[str, object]], list[dict[str, object]]]]:
-    """Each page's characters as pdfplumber builds them and as ``_FastChars`` does."""
+def _comparable(value: object) -> object:
+    """An object's value with its PDF streams as (attributes, raw bytes): two openings of one
+    file give two stream objects, equal in content (pdfminer's streams compare by identity)."""
+    from pdfminer.pdftypes import PDFStream
+
+    if isinstance(value, PDFStream):
+        return ("stream", value.attrs, value.rawdata)
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(map(_comparable, value))
+    return value
+
+
+def _objects_both_ways(path: Path) -> list[tuple[dict[str, list[dict[str, object]]], dict[str, list[dict[str, object]]]]]:
+    """Each page's objects (chars, lines, rects, curves, images) as pdfplumber builds them and
+    as ``page_objects`` does."""
     import pdfplumber
 
-    from extract.load.pdf import _FastChars
+    from extract.load.pdf_objects import page_objects
 
     pages = []
     with pdfplumber.open(path) as slow_pdf, pdfplumber.open(path) as fast_pdf:
         for slow, fast in zip(slow_pdf.pages, fast_pdf.pages):
-            fast.process_object = _FastChars(fast)
-            pages.append((slow.chars, fast.chars))
+            pages.append((_comparable(slow.objects), _comparable(page_objects(fast))))
     return pages
+
+
+def _assert_same_objects(path: Path) -> None:
+    """Every object, key for key and in pdfplumber's key order, kind by kind, page by page."""
+    pages = _objects_both_ways(path)
+    assert pages
+    for number, (slow, fast) in enumerate(pages, start=1):
+        assert sorted(fast) == sorted(slow), f"page {number}: object kinds"
+        for kind in slow:
+            assert len(fast[kind]) == len(slow[kind]), f"page {number}: {kind}"
+            assert fast[kind] == slow[kind], f"page {number}: {kind}"
+            assert [list(o) for o in fast[kind]] == [list(o) for o in slow[kind]], f"page {number}: {kind}"
 
 
 def _all_renditions() -> list[str]:
@@ -330,14 +356,8 @@ def _all_renditions() -> list[str]:
 
 
 @pytest.mark.parametrize("name", _all_renditions())
-def test_fast_chars_equal_pdfplumbers_on_renditions(name: str, pdf_renditions: dict[str, Path]) -> None:
-    """Every character dict, key for key and in pdfplumber's key order, page by page."""
-    pages = _chars_both_ways(pdf_renditions[name])
-    assert pages
-    for number, (slow, fast) in enumerate(pages, start=1):
-        assert len(fast) == len(slow), f"page {number}"
-        assert fast == slow, f"page {number}"
-        assert [list(c) for c in fast] == [list(c) for c in slow], f"page {number}"
+def test_fast_objects_equal_pdfplumbers_on_renditions(name: str, pdf_renditions: dict[str, Path]) -> None:
+    _assert_same_objects(pdf_renditions[name])
 
 
 @pytest.fixture(scope="module")
@@ -345,17 +365,27 @@ def layout_pdfs(make_pdfs: ModuleType, tmp_path_factory: pytest.TempPathFactory)
     return make_pdfs.make_layouts(tmp_path_factory.mktemp("layouts"))
 
 
-def test_fast_chars_give_the_same_documents(layout_pdfs: dict[str, Path],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fast_objects_equal_pdfplumbers_on_fixtures(layout_pdfs: dict[str, Path], tmp_path: Path,
+                                                    make_pdfs: ModuleType) -> None:
+    """Layout, table and OCR fixtures: vertical fonts, images, curves, scans, fonts without a
+    Unicode map."""
+    paths = {**layout_pdfs, **make_pdfs.make_tables(tmp_path / "tables"),
+             **make_pdfs.make_ocr_fixtures(tmp_path / "ocr")}
+    for name, path in sorted(paths.items()):
+        _assert_same_objects(path)
+
+
+def test_fast_objects_give_the_same_documents(layout_pdfs: dict[str, Path],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Every layout fixture (columns, furniture, tables, tategaki, footnotes…): the same text,
-    page by page, and the same table cells, with and without ``_FastChars``."""
+    page by page, and the same table cells, with and without ``page_objects``."""
     from extract.load import pdf as pdf_module
 
     assert layout_pdfs
     for name, path in sorted(layout_pdfs.items()):
-        monkeypatch.setattr(pdf_module, "FAST_CHARS", True)
+        monkeypatch.setattr(pdf_module, "FAST_OBJECTS", True)
         fast = load_document(path)
-        monkeypatch.setattr(pdf_module, "FAST_CHARS", False)
+        monkeypatch.setattr(pdf_module, "FAST_OBJECTS", False)
         slow = load_document(path)
         assert fast.text.split(PAGE_BREAK) == slow.text.split(PAGE_BREAK), name
         assert [[c.text for c in t.cells] for t in fast.tables] == \

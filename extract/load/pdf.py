@@ -26,9 +26,9 @@ line rules would not give the same text.
 Where the time goes (cProfile, a 47-page rendition): pdfminer interpreting the content streams
 and building its ``LTChar`` objects about 55 %, pdfplumber turning each into a dict about 30 %
 (every attribute through ``resolve_all``, the colour-space name decoded per character), text
-lines, columns and tategaki checks the rest. ``_FastChars`` builds the same dicts (equal, key
-for key, tested on every rendition) without the generic resolution: parsing a page's
-objects takes 1.4-1.9x less CPU time (measured on the renditions).
+lines, columns and tategaki checks the rest. ``pdf_objects.page_objects`` builds the same
+objects (equal, key for key, tested on every rendition and fixture) without a layout object per
+glyph or the generic resolution, and dispatches pdfminer's operators from a table.
 
 Pages whose text is not real text are never passed on as text (facts must not be read from
 garbage); the page is kept, blank, with status ``"unreadable"`` and the reason:
@@ -166,8 +166,9 @@ class _PdfReader:
         try:
             if self.ocr == "always":
                 return self._ocr(page, number, "OCR requested for every page")
-            if FAST_CHARS:
-                page.process_object = _FastChars(page)
+            if FAST_OBJECTS:
+                from extract.load.pdf_objects import page_objects
+                page_objects(page)
             plumbed = _read_plumber(page, number)
             lines = [text for _, text in plumbed.items()]
             problem = text_problem(lines)
@@ -271,75 +272,9 @@ def _page_count(pdf: Any, path: str) -> int:
     return n
 
 
-# --------------------------------------------------------------------------- fast characters
+# --------------------------------------------------------------------------- fast objects
 
-FAST_CHARS = True  # False: pdfplumber's own process_object (the tests compare the two)
-_PLAIN = frozenset({int, float, str, bool, type(None)})  # exact types, subclasses go the slow way
-_PLAIN_OR_TUPLE = _PLAIN | {tuple}
-
-
-class _FastChars:
-    """pdfplumber's ``Page.process_object`` for characters, without its generic machinery.
-
-    Why: turning pdfminer's ``LTChar`` objects into dicts costs pdfplumber about a third of a
-    page's reading time (every attribute goes through ``resolve_all``, the colour-space name is
-    re-decoded for every character). The dicts built here are equal, key for key, to
-    pdfplumber's (``tests/test_pdf.py`` compares the two on every generated PDF); any object
-    that is not a plain character (a value that could need resolving, a byte font name,
-    Unicode normalisation asked for) goes to pdfplumber's own method."""
-
-    def __init__(self, page: Any) -> None:
-        from pdfminer.layout import LTChar
-        from pdfplumber.page import ALL_ATTRS
-
-        self.slow = page.process_object
-        self.char_type, self.keys = LTChar, ALL_ATTRS
-        self.number, self.height = page.page_number, page.height
-        self.mb_x0, self.mb_top = page.mediabox[:2]
-        self.doctop = page.initial_doctop
-        self.normalising = page.pdf.unicode_norm is not None
-        self.spaces: dict[str, Any] = {}
-
-    def __call__(self, obj: Any) -> dict[str, Any]:
-        attr = self._char(obj) if type(obj) is self.char_type and not self.normalising else None
-        return self.slow(obj) if attr is None else attr
-
-    def _char(self, obj: Any) -> dict[str, Any] | None:
-        keys = self.keys
-        attr: dict[str, Any] = {k: v for k, v in obj.__dict__.items() if k in keys}
-        types = list(map(type, attr.values()))  # only values resolve_all returns unchanged
-        if not _PLAIN_OR_TUPLE.issuperset(types):
-            return None
-        matrix = attr.get("matrix")
-        if types.count(tuple) != (type(matrix) is tuple):  # a tuple other than the matrix
-            return None
-        if type(matrix) is tuple and not _PLAIN.issuperset(map(type, matrix)):
-            return None
-        if type(attr.get("fontname")) is not str:
-            return None
-        attr["object_type"] = "char"
-        attr["page_number"] = self.number
-        for cs in ("ncs", "scs"):
-            if hasattr(obj, cs):
-                name = getattr(obj, cs).name
-                if not isinstance(name, str):
-                    return None
-                if name not in self.spaces:
-                    from pdfplumber.utils.pdfinternals import resolve_and_decode
-                    self.spaces[name] = resolve_and_decode(name)
-                attr[cs] = self.spaces[name]
-        attr["text"] = obj.get_text()
-        gs = obj.graphicstate
-        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
-        attr["non_stroking_color"] = gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,)
-        if "y0" in attr:
-            attr["top"] = (self.height - attr["y1"]) + self.mb_top
-            attr["bottom"] = (self.height - attr["y0"]) + self.mb_top
-            attr["doctop"] = self.doctop + attr["top"]
-        if "x0" in attr and self.mb_x0 != 0:
-            attr["x0"] = attr["x0"] + self.mb_x0
-            attr["x1"] = attr["x1"] + self.mb_x0
-        return attr
+FAST_OBJECTS = True  # False: pdfplumber's own page.objects (the tests compare the two)
 
 
 # --------------------------------------------------------------------------- one page
