@@ -1,0 +1,275 @@
+"""A faster drop-in for pdfminer's content-stream parser, giving exactly the same objects.
+
+Why: pdfminer tokenises a content stream one byte class at a time (``PSBaseParser._parse_*``,
+one Python call chain and several ``log.debug`` calls per token); that is the largest single
+cost of reading a PDF. ``FastContentParser`` keeps pdfminer's parser as the reference and
+only adds a FAST PATH: when the tokeniser is idle (main state, nothing pending, not at EOF)
+one compiled regex matches the next complete token of the current buffer, and the object is
+built as ``PSStackParser.nextobject`` would build it. Anything the regex does not surely
+cover goes the inherited slow way, which stays the judge:
+
+- a token must be terminated INSIDE the current 4096-byte buffer (a number, name or keyword
+  touching the buffer's end may continue in the next buffer or stream, pdfminer issue #1157);
+- names with ``#`` escapes, strings nested more than two levels deep or with an octal escape
+  above 255, bare signs and dots ("-", "."), and every malformed case take the slow path;
+- ``BI``/``ID`` (inline images), dictionaries and procedures go through pdfminer's own code;
+- when pdfminer's debug logging is on, the whole parse is pdfminer's, so its log lines stay.
+
+``tests/test_pdf_tokens.py`` compares both parsers object by object (hand cases, seeded fuzz,
+the generated PDFs); ``scripts/bench_tokens.py`` measures the gain. The module imports
+pdfminer at top level (a subclass needs it); only the PDF loader imports it.
+"""
+
+from __future__ import annotations
+
+import binascii
+import logging
+import re
+from collections.abc import Callable
+
+from pdfminer import psparser, settings
+from pdfminer.pdfinterp import PDFContentParser
+from pdfminer.psparser import (
+    KEYWORD_ARRAY_BEGIN,
+    KEYWORD_ARRAY_END,
+    KEYWORD_DICT_BEGIN,
+    KEYWORD_DICT_END,
+    KEYWORD_PROC_BEGIN,
+    KEYWORD_PROC_END,
+    KWD,
+    LIT,
+    PSBaseParser,
+    PSException,
+    PSKeyword,
+    PSLiteral,
+    PSStackEntry,
+    PSSyntaxError,
+    PSTypeError,
+    literal_name,
+)
+from pdfminer.utils import choplist
+
+__all__ = ["FastContentParser"]
+
+# --------------------------------------------------------------------------- the token regex
+# Byte classes exactly as psparser defines them (END_LITERAL, END_KEYWORD, NONSPC, ...).
+_WS = b" \t\n\r\f\v"  # what the bytes regex \s matches
+_DELIM = rb"/%\[\]()<>{}\s"  # ends a name (with "#") and a keyword (also with "#")
+
+# Skipped between tokens, as _parse_main and friends skip them: whitespace and NUL, a comment
+# whose end of line is in the buffer, and a lone ">" (after a hex string: _parse_wclose drops
+# it unless another ">" follows, which must therefore be in the buffer).
+_SKIP = rb"(?:[\s\x00]++|%[^\r\n]*+(?=[\r\n])|>(?=[^>]))*+"
+
+# A literal string: balanced parens up to two levels inside, any escape pair kept verbatim.
+_ATOM = rb"(?:[^()\\]++|\\.)"
+_LEVEL1 = rb"(?:" + _ATOM + rb"|\(" + _ATOM + rb"*+\))*+"
+_LEVEL2 = rb"(?:" + _ATOM + rb"|\(" + _LEVEL1 + rb"\))*+"
+
+_TOKEN = re.compile(
+    _SKIP
+    + rb"(?:"
+    + rb"([-+]?[0-9]++)(?=[^0-9.])"  # 1 int: ends at any non-digit but "."
+    + rb"|([-+]?(?:[0-9]++\.[0-9]*+|\.[0-9]++))(?=[^0-9])"  # 2 float, one digit at least
+    + rb"|/([^#" + _DELIM + rb"]*+)(?=[" + _DELIM + rb"])"  # 3 name, no "#"
+    + rb"|([A-Za-z][^#" + _DELIM + rb"]*+)(?=[#" + _DELIM + rb"])"  # 4 keyword
+    + rb"|\((" + _LEVEL2 + rb")\)"  # 5 literal string
+    + rb"|<([0-9a-fA-F\s]*+)(?=>)"  # 6 hex string (its ">" is left to _SKIP or ">>")
+    + rb"|(<<|>>)"  # 7 dictionary brackets
+    + rb"|([^\s%/+\-0-9.A-Za-z(<>\x00])"  # 8 a one-byte keyword (_parse_main's else)
+    + rb")",
+    re.DOTALL,
+)
+_INT, _FLOAT, _NAME, _KEYWORD, _STRING, _HEX, _DICT, _ONE = range(1, 9)
+# How far a token starts before its group: the "/", "(" or "<" it opens with.
+_LEAD = (0, 0, 0, 1, 0, 1, 1, 0, 0)
+
+_ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|\r\n|(.))", re.DOTALL)
+_ESC_STRING = psparser.ESC_STRING
+
+
+class _NotFast(Exception):
+    """A token the fast path must not build (pdfminer raises or differs there)."""
+
+
+def _unescape_one(m: re.Match[bytes]) -> bytes:
+    """One backslash escape as ``_parse_string_1`` reads it: octal, known letter, or dropped."""
+    octal, other = m.group(1), m.group(2)
+    if octal is not None:
+        code = int(octal, 8)
+        if code > 255:  # pdfminer asserts here: leave it to pdfminer
+            raise _NotFast
+        return bytes((code,))
+    if other is None:  # backslash + CR LF: a line continuation
+        return b""
+    code = _ESC_STRING.get(other)
+    return b"" if code is None else bytes((code,))
+
+
+def _string(body: bytes) -> bytes:
+    return _ESCAPE.sub(_unescape_one, body) if b"\\" in body else body
+
+
+def _hex(body: bytes) -> bytes:
+    """Hex digits to bytes as ``_parse_hexstring``: whitespace dropped, an odd last digit is
+    one byte of its own value."""
+    digits = body.translate(None, _WS)
+    if len(digits) % 2:
+        return binascii.unhexlify(digits[:-1]) + bytes((int(digits[-1:], 16),))
+    return binascii.unhexlify(digits)
+
+
+_NAMES: dict[bytes, PSLiteral] = {}
+_KEYWORDS: dict[bytes, PSKeyword | bool] = {b"true": True, b"false": False}
+
+
+def _name(raw: bytes) -> PSLiteral:
+    """The interned literal, its name decoded as UTF-8 or left as bytes (as ``_parse_literal``)."""
+    lit = _NAMES.get(raw)
+    if lit is None:
+        try:
+            lit = LIT(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            lit = LIT(raw)
+        _NAMES[raw] = lit
+    return lit
+
+
+def _keyword(raw: bytes) -> PSKeyword | bool:
+    kw = _KEYWORDS.get(raw)
+    if kw is None:
+        kw = _KEYWORDS[raw] = KWD(raw)
+    return kw
+
+
+_BUILD: dict[int, Callable[[bytes], object]] = {
+    _INT: int,
+    _FLOAT: float,
+    _NAME: _name,
+    _KEYWORD: _keyword,
+    _STRING: _string,
+    _HEX: _hex,
+    _DICT: _keyword,
+    _ONE: _keyword,
+}
+
+# Objects a stack parser pushes as they are (nextobject's "normal token"), by exact type.
+_PLAIN_TYPES = frozenset({int, float, bool, bytes, PSLiteral})
+_MAIN = PSBaseParser._parse_main
+_LOG = psparser.log
+
+
+class FastContentParser(PDFContentParser):
+    """``PDFContentParser`` whose ``nextobject`` takes a regex fast path for the common tokens;
+    same ``(pos, obj)`` sequence, exceptions and parser state as pdfminer's."""
+
+    def __init__(self, streams: list[object]) -> None:
+        super().__init__(streams)
+        # Keywords other than BI/ID only get pushed by PDFContentParser.do_keyword; inline that
+        # unless a subclass changed it.
+        self._plain_keywords = type(self).do_keyword is PDFContentParser.do_keyword
+        self._special = frozenset(
+            {
+                KEYWORD_ARRAY_BEGIN, KEYWORD_ARRAY_END, KEYWORD_DICT_BEGIN, KEYWORD_DICT_END,
+                KEYWORD_PROC_BEGIN, KEYWORD_PROC_END, self.KEYWORD_BI, self.KEYWORD_ID,
+            }
+        )
+
+    def _idle(self) -> bool:
+        """True when the tokeniser is between tokens with nothing pending: the only state in
+        which the fast path may read the buffer."""
+        return self._parse1.__func__ is _MAIN and not self._tokens and not self.eof  # type: ignore[attr-defined]
+
+    def _fast_token(self) -> tuple[int, object] | None:
+        """The next token from the current buffer, or None when pdfminer must read it."""
+        buf = self.buf
+        m = _TOKEN.match(buf, self.charpos)
+        if m is None:
+            return None
+        kind = m.lastindex
+        assert kind is not None
+        raw = m.group(kind)
+        try:
+            token = _BUILD[kind](raw)
+        except _NotFast:
+            return None
+        self.charpos = m.end()
+        return self.bufpos + m.start(kind) - _LEAD[kind], token
+
+    def nextobject(self) -> PSStackEntry[PSKeyword]:  # type: ignore[override]
+        """pdfminer's ``PSStackParser.nextobject`` with the fast tokens and without logging."""
+        if _LOG.isEnabledFor(logging.DEBUG):
+            return super().nextobject()
+        idle = self._idle()
+        special = self._special
+        plain_keywords = self._plain_keywords
+        while not self.results:
+            found = self._fast_token() if idle else None
+            if found is None:
+                found = self.nexttoken()
+                idle = self._idle()
+            pos, token = found
+            kind = type(token)
+            if kind in _PLAIN_TYPES or (kind is PSKeyword and plain_keywords and token not in special):
+                if not self.context:
+                    if not self.curstack:
+                        return pos, token  # type: ignore[return-value]
+                    self.curstack.append((pos, token))  # type: ignore[arg-type]
+                    self.flush()
+                else:
+                    self.curstack.append((pos, token))  # type: ignore[arg-type]
+                continue
+            if token is KEYWORD_ARRAY_BEGIN:
+                self.context.append((pos, self.curtype, self.curstack))
+                self.curtype, self.curstack = "a", []
+                continue
+            if token is KEYWORD_ARRAY_END and self.curtype == "a":
+                objs = [obj for (_, obj) in self.curstack]
+                (start, self.curtype, self.curstack) = self.context.pop()
+                self.curstack.append((start, objs))
+            else:
+                self._dispatch(pos, token)
+                idle = self._idle()  # do_keyword(ID) seeks and reads the inline image
+            if not self.context:
+                self.flush()
+        return self.results.pop(0)
+
+    def _dispatch(self, pos: int, token: object) -> None:
+        """One token as pdfminer's ``nextobject`` loop body handles it (before its flush),
+        kept word for word for the rare kinds so that errors and state match."""
+        if isinstance(token, (int, float, bool, str, bytes, PSLiteral)):
+            self.push((pos, token))  # type: ignore[arg-type]
+        elif token is KEYWORD_ARRAY_BEGIN:
+            self.start_type(pos, "a")
+        elif token is KEYWORD_ARRAY_END:
+            try:
+                self.push(self.end_type("a"))  # type: ignore[arg-type]
+            except PSTypeError:
+                if settings.STRICT:
+                    raise
+        elif token is KEYWORD_DICT_BEGIN:
+            self.start_type(pos, "d")
+        elif token is KEYWORD_DICT_END:
+            try:
+                (pos, objs) = self.end_type("d")
+                if len(objs) % 2 != 0:
+                    raise PSSyntaxError(f"Invalid dictionary construct: {objs!r}")
+                d = {literal_name(k): v for (k, v) in choplist(2, objs) if v is not None}
+                self.push((pos, d))  # type: ignore[arg-type]
+            except PSTypeError:
+                if settings.STRICT:
+                    raise
+        elif token is KEYWORD_PROC_BEGIN:
+            self.start_type(pos, "p")
+        elif token is KEYWORD_PROC_END:
+            try:
+                self.push(self.end_type("p"))  # type: ignore[arg-type]
+            except PSTypeError:
+                if settings.STRICT:
+                    raise
+        elif isinstance(token, PSKeyword):
+            self.do_keyword(pos, token)
+        else:
+            _LOG.error("unknown token: pos=%r, token=%r, stack=%r", pos, token, self.curstack)
+            self.do_keyword(pos, token)  # type: ignore[arg-type]
+            raise PSException
