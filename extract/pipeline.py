@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -161,6 +162,8 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
         return o
 
     args = [(f, doc_type, password, ocr) for f in todo]
+    if jobs > 1:  # largest first: a long document started last would keep one worker busy alone
+        args.sort(key=lambda a: _size(a[0]), reverse=True)
     if timeout is not None and args:
         for built in _run_with_time_limit(args, max(jobs, 1), timeout):
             write(built)
@@ -174,6 +177,13 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
                 write(fut.result())
     order = {str(p): i for i, p in enumerate([*map(str, paths), *todo, *map(str, files)])}
     return sorted(outcomes, key=lambda o: order.get(o.path, len(order)))
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _worker(conn: "multiprocessing.connection.Connection",
