@@ -92,7 +92,7 @@ def process_file(path: str | Path, *, doc_type: DocType | None = None, password:
     from extract.extractors import get_extractor
     from extract.load import load_document
     from extract.normalize.linker import link
-    from extract.rdf.build import build_graph
+    from extract.rdf.build import build_ntriples
 
     name = str(path)
     try:
@@ -105,15 +105,14 @@ def process_file(path: str | Path, *, doc_type: DocType | None = None, password:
     except InputError as exc:
         return Built(Outcome(name, "failed", reason=exc.reason))
     links = link(result, doc)
-    graph = build_graph(doc, cls, result, links)
-    data = graph.serialize(format="nt", encoding="utf-8")
+    built = build_ntriples(doc, cls, result, links)
     status: Status = "partial" if result.status == "partial" or doc.unreadable_pages() else "ok"
     reasons = [i.message for i in result.issues if i.level == "error"]
     reasons += [f"page {p.number}: {p.reason}" for p in doc.unreadable_pages()]
     pages = doc.page_count if doc.pages and doc.pages[0].number is not None else 0
-    outcome = Outcome(name, status, cls.doc_type.value, pages, len(result.facts), len(graph),
-                      "; ".join(reasons[:3]), str(graph.identifier))
-    return Built(outcome, data)
+    outcome = Outcome(name, status, cls.doc_type.value, pages, len(result.facts), built.count,
+                      "; ".join(reasons[:3]), built.graph_iri)
+    return Built(outcome, built.data)
 
 
 def _process_star(args: tuple[str, DocType | None, str | None, str]) -> Built:

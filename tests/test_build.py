@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
-from rdflib import Literal
+import pytest
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from extract.load.layout import RawPage, build_document
 from extract.model import (Activity, Classification, DocType, DocumentInfo, DosageRegimen,
                            ExtractionResult, Link, Mention, ProductFact, SafetyConcern)
-from extract.rdf.build import build_graph
+from extract.rdf.build import NTriplesSink, build_graph, build_ntriples, nt_literal
 from extract.rdf.iri import document_iri, entity_iri
 from extract.rdf.namespaces import DCT, YK
 
@@ -86,3 +89,123 @@ def test_iris_are_stable_across_builds() -> None:
     first = set(build_graph(doc, cls, result, links))
     second = set(build_graph(_doc(), cls, *_result(_doc())))
     assert first == second
+
+
+# ---------------------------------------------------------------- the fast N-Triples path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SUFFIXES = (".txt", ".xml", ".json", ".text")
+XS = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _nt_lines(graph: Graph) -> set[str]:
+    return set(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines())
+
+
+def _assert_same_graph(doc, cls, result, links) -> None:  # type: ignore[no-untyped-def]
+    graph = build_graph(doc, cls, result, links)
+    fast = build_ntriples(doc, cls, result, links)
+    lines = fast.data.decode("utf-8").splitlines()
+    assert set(lines) == _nt_lines(graph)
+    assert fast.count == len(lines) == len(graph)
+    assert fast.graph_iri == str(graph.identifier)
+
+
+def _pipeline_inputs(path: Path):  # type: ignore[no-untyped-def]
+    from extract.classify import classify
+    from extract.extractors import get_extractor
+    from extract.load import load_document
+    from extract.normalize.linker import link
+
+    doc = load_document(path)
+    cls = classify(doc)
+    result = get_extractor(cls.doc_type)(doc)
+    return doc, cls, result, link(result, doc)
+
+
+def _files(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(f.name for f in folder.iterdir() if f.suffix.lower() in SUFFIXES)
+
+
+def test_fast_path_writes_the_fictional_graph_exactly() -> None:
+    doc = _doc()
+    result, links = _result(doc)
+    _assert_same_graph(doc, Classification(DocType.RMP, "ja", 0.9, ()), result, links)
+
+
+@pytest.mark.parametrize("name", _files(ROOT / "corpus" / "samples"))
+def test_fast_path_equals_rdflib_on_samples(name: str) -> None:
+    _assert_same_graph(*_pipeline_inputs(ROOT / "corpus" / "samples" / name))
+
+
+@pytest.mark.parametrize("name", _files(SEEDS) or ["(none)"])
+def test_fast_path_equals_rdflib_on_seeds(name: str) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("seed documents not available: ../shared/seeds is absent")
+    _assert_same_graph(*_pipeline_inputs(SEEDS / name))
+
+
+@pytest.mark.parametrize(("value", "lang", "datatype", "expected"), [
+    ('say "no"', None, None, r'"say \"no\""'),
+    ("C:\\dir", None, None, r'"C:\\dir"'),
+    ("line\nnext", "en", None, r'"line\nnext"@en'),
+    ("cr\rhere", None, None, r'"cr\rhere"'),
+    ("tab\tkept", None, None, '"tab\tkept"'),
+    ("\U0001F600 and \u2460", None, None, '"\U0001F600 and \u2460"'),
+    ("肝機能障害", "ja", None, '"肝機能障害"@ja'),
+    ("Fiction", "EN", None, '"Fiction"@EN'),
+    ("Fiction", "en-US", None, '"Fiction"@en-US'),
+    ("no tag", "", None, '"no tag"'),
+    ("typed", None, XSD.string, f'"typed"^^<{XS}string>'),
+    (Decimal("1.50"), None, XSD.decimal, f'"1.50"^^<{XS}decimal>'),
+    (Decimal("1E+2"), None, XSD.decimal, f'"100"^^<{XS}decimal>'),
+    (Decimal("-0"), None, XSD.decimal, f'"-0"^^<{XS}decimal>'),
+    (Decimal("-0.0"), None, None, f'"-0.0"^^<{XS}decimal>'),
+    (Decimal("0E-5"), None, XSD.decimal, f'"0.00000"^^<{XS}decimal>'),
+    (Decimal("1E-7"), None, XSD.decimal, f'"0.0000001"^^<{XS}decimal>'),
+    (120, None, XSD.integer, f'"120"^^<{XS}integer>'),
+    (-3, None, None, f'"-3"^^<{XS}integer>'),
+    (5, None, XSD.decimal, f'"5"^^<{XS}decimal>'),
+    (True, None, None, f'"true"^^<{XS}boolean>'),
+    (False, None, XSD.boolean, f'"false"^^<{XS}boolean>'),
+    (dt.date(2026, 3, 23), None, XSD.date, f'"2026-03-23"^^<{XS}date>'),
+    (dt.date(999, 1, 2), None, None, f'"0999-01-02"^^<{XS}date>'),
+    (dt.datetime(2026, 3, 23, 9, 30), None, XSD.date, f'"2026-03-23T09:30:00"^^<{XS}date>'),
+    (0.5, None, None, f'"0.5"^^<{XS}double>'),
+])
+def test_literal_is_written_as_rdflib_writes_it(value: object, lang: str | None,
+                                                 datatype: URIRef | None, expected: str) -> None:
+    assert nt_literal(value, lang, datatype) == expected
+    assert _quoteLiteral(Literal(value, lang=lang, datatype=datatype)) == expected
+
+
+@pytest.mark.parametrize(("value", "lang", "datatype", "error"), [
+    ("x", "not a tag", None, ValueError),
+    ("x", "en", XSD.string, TypeError),
+])
+def test_literal_refused_as_rdflib_refuses_it(value: object, lang: str, datatype: URIRef | None,
+                                              error: type[Exception]) -> None:
+    with pytest.raises(error):
+        Literal(value, lang=lang, datatype=datatype)
+    with pytest.raises(error):
+        nt_literal(value, lang, datatype)
+
+
+def test_sink_removes_duplicates_as_a_graph_does() -> None:
+    """Language tags compare ignoring case (the first one added is kept, as written)."""
+    s, p, o = URIRef("https://example.org/s"), URIRef("https://example.org/p"), URIRef("https://example.org/o")
+    triples = [(s, p, ("x", "EN", None)), (s, p, ("x", "en", None)), (s, p, ("y", "en", None)),
+               (s, p, ("y", "EN", None)), (s, p, (1, None, XSD.integer)), (s, p, (1, None, None)),
+               (s, p, ("1", None, None)), (s, p, o), (s, p, o), (o, p, s)]
+    graph, sink = Graph(), NTriplesSink()
+    for subj, pred, obj in triples:
+        graph.add((subj, pred, obj if isinstance(obj, URIRef) else Literal(obj[0], lang=obj[1], datatype=obj[2])))
+        sink.add(subj, pred, obj if isinstance(obj, URIRef) else sink.literal(*obj))
+    lines = sink.data().decode("utf-8").splitlines()
+    assert set(lines) == _nt_lines(graph)
+    assert sink.count == len(graph) == 6
+    assert '<https://example.org/s> <https://example.org/p> "x"@EN .' in lines
+    assert '<https://example.org/s> <https://example.org/p> "y"@en .' in lines

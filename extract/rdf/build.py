@@ -2,8 +2,13 @@
 
 The builder knows the contract vocabulary only through the field metadata of the fact
 dataclasses (``extract.model``) plus the few entity shapes below, so a new fact type needs no
-code here. Everything goes into one ``rdflib.Graph`` whose identifier is the document IRI; the
-store writes it in one transaction.
+code here. The builder hands every triple to a sink, and there are two:
+
+- ``build_graph``: an ``rdflib.Graph`` whose identifier is the document IRI (tests, validation);
+- ``build_ntriples``: the N-Triples bytes the store loads, written directly. One ``Graph.add``
+  and one ``Literal`` per triple cost more than extracting the facts did; the writer produces
+  the same lines rdflib's ``nt`` serializer would (same escaping, same lexical forms, the same
+  duplicates removed), so both paths give the same graph.
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Iterable
+from typing import Callable, Iterable, Protocol
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.serializers.nt import _quote_encode, _quoteLiteral
+from rdflib.term import _is_valid_langtag
 
 from extract.model import (
     Activity,
@@ -32,7 +39,32 @@ from extract.model import (
     StudyFact,
 )
 from extract.rdf.iri import document_iri, entity_iri, fact_iri, fact_key
-from extract.rdf.namespaces import DCT, YK
+from extract.rdf.namespaces import DCT
+from extract.rdf.namespaces import YK as _YK_NAMESPACE
+
+class _TermCache:
+    """A namespace whose terms are built once: ``YK.page`` per triple made a new URIRef (and
+    checked it) every time, a measurable share of a build."""
+
+    def __init__(self, namespace: Namespace) -> None:
+        self._namespace = namespace
+        self._terms: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self[name]
+        setattr(self, name, term)  # later lookups are plain attribute reads
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = self._namespace[name]
+        return term
+
+
+YK = _TermCache(_YK_NAMESPACE)
 
 _ENTITY_CLASS = {
     "product": YK.MedicinalProduct,
@@ -48,15 +80,151 @@ _CATEGORY = {
 }
 _SCOPE = {"routine": YK.RoutineActivity, "additional": YK.AdditionalActivity}
 
+_INTEGER, _DECIMAL, _DATE, _BOOLEAN = XSD.integer, XSD.decimal, XSD.date, XSD.boolean
+
+Term = object  # an object as a sink makes it: a URIRef, an rdflib Literal, or an N-Triples term
+
+
+class Sink(Protocol):
+    """Where the builder's triples go. ``literal`` takes exactly the arguments of
+    ``rdflib.Literal`` (a Python value, a language or a datatype) and returns the sink's own
+    form of it, which the builder only passes back to ``add``."""
+
+    def literal(self, value: object, lang: str | None = None,
+                datatype: URIRef | None = None) -> Term: ...
+
+    def add(self, s: URIRef, p: URIRef, o: Term) -> None: ...
+
+
+class GraphSink:
+    """Triples into an rdflib Graph named by the document IRI."""
+
+    def __init__(self, identifier: URIRef) -> None:
+        self.graph = Graph(identifier=identifier)
+        self.literal = Literal
+        self._add = self.graph.add
+
+    def add(self, s: URIRef, p: URIRef, o: Term) -> None:
+        self._add((s, p, o))  # type: ignore[arg-type]
+
+
+# (Python type, datatype given) -> (lexical form, datatype written): the cases where
+# ``Literal(value, datatype=...)`` is a pure function of the value (rdflib's
+# ``_GenericPythonToXSDRules``); exact types only, so a subclass (datetime, IntEnum) falls back.
+_TYPED: dict[tuple[type, URIRef | None], tuple[Callable[[object], str], URIRef]] = {}
+for _kind, _form, _dt in ((bool, lambda v: "true" if v else "false", _BOOLEAN),
+                          (int, str, _INTEGER),
+                          (Decimal, lambda v: f"{v:f}", _DECIMAL),
+                          (dt.date, lambda v: v.isoformat(), _DATE)):  # type: ignore[attr-defined]
+    _TYPED[(_kind, None)] = _TYPED[(_kind, _dt)] = (_form, _dt)
+
+
+def nt_literal(value: object, lang: str | None = None, datatype: URIRef | None = None) -> str:
+    """``Literal(value, lang, datatype)`` as rdflib's nt serializer writes it, without making the
+    Literal where the result is known: a string (``_quote_encode``, rdflib's own escaping, then
+    the language tag as given), and the typed values of ``_TYPED``. Anything else is made into a
+    Literal and written by rdflib (``_quoteLiteral``)."""
+    kind = type(value)
+    if kind is str and datatype is None:
+        quoted = _quote_encode(value)  # type: ignore[arg-type]
+        if lang is None or lang == "":
+            return quoted
+        if not _is_valid_langtag(lang):
+            raise ValueError(f"'{lang}' is not a valid language tag!")
+        return f"{quoted}@{lang}"
+    if lang is None or lang == "":
+        typed = _TYPED.get((kind, datatype))
+        if typed is not None:
+            form, written = typed
+            return f'"{form(value)}"^^<{written}>'
+    return _quoteLiteral(Literal(value, lang=lang, datatype=datatype))
+
+
+class NTriplesSink:
+    """Triples straight into N-Triples lines, each line once.
+
+    A graph holds a triple once; two literals are the same if their lexical forms and datatypes
+    match and their language tags match ignoring case (rdflib keeps the first one added, as
+    written). So lines are keyed by themselves, except that a literal whose tag has capitals is
+    keyed by its lower-cased form.
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[str, str] = {}
+        self._iris: dict[URIRef, str] = {}
+        self._folded: dict[str, str] = {}  # a literal with capitals in its tag -> its key form
+
+    def literal(self, value: object, lang: str | None = None,
+                datatype: URIRef | None = None) -> str:
+        term = nt_literal(value, lang, datatype)
+        if lang and lang != lang.lower():
+            self._folded[term] = nt_literal(value, lang.lower(), datatype)
+        return term
+
+    def iri(self, node: URIRef) -> str:
+        """``<iri>``, checked as rdflib checks it (``URIRef.n3``), once per IRI."""
+        text = self._iris.get(node)
+        if text is None:
+            if not isinstance(node, URIRef):
+                raise TypeError(f"not an IRI: {node!r}")
+            text = self._iris[node] = node.n3()
+        return text
+
+    def add(self, s: URIRef, p: URIRef, o: Term) -> None:
+        iris = self._iris
+        subj = iris.get(s) or self.iri(s)
+        pred = iris.get(p) or self.iri(p)
+        obj = o if type(o) is str else (iris.get(o) or self.iri(o))  # type: ignore[call-overload]
+        line = f"{subj} {pred} {obj} .\n"
+        key = line
+        if self._folded and obj in self._folded:
+            key = f"{subj} {pred} {self._folded[obj]} .\n"
+        self._lines.setdefault(key, line)
+
+    @property
+    def count(self) -> int:
+        return len(self._lines)
+
+    def data(self) -> bytes:
+        return "".join(self._lines.values()).encode("utf-8")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NTriples:
+    """One document's graph as the store loads it."""
+
+    graph_iri: str
+    data: bytes
+    count: int  # triples, duplicates removed (== len of the rdflib Graph)
+
+
+_FIELD_PLANS: dict[type, tuple[tuple[str, URIRef, bool], ...]] = {}
+
+
+def _field_plan(kind: type) -> tuple[tuple[str, URIRef, bool], ...]:
+    """(field, predicate, language-tagged?) of each field of a fact class that carries a
+    predicate, read from the dataclass metadata once per class rather than once per fact."""
+    plan = _FIELD_PLANS.get(kind)
+    if plan is None:
+        rows = []
+        for f in dataclasses.fields(kind):
+            pred_name = str(f.metadata.get("p", ""))
+            if pred_name:
+                pred = RDFS.label if pred_name == "rdfs:label" else YK[pred_name]
+                rows.append((f.name, pred, bool(f.metadata.get("lang"))))
+        plan = _FIELD_PLANS[kind] = tuple(rows)
+    return plan
+
 
 class GraphBuilder:
-    """Holds what one build needs; ``build_graph`` is the entry point."""
+    """Holds what one build needs; ``build_graph`` and ``build_ntriples`` are the entry points."""
 
     def __init__(self, doc: Document, cls: Classification, result: ExtractionResult,
-                 links: dict[Mention, Link]) -> None:
+                 links: dict[Mention, Link], sink: Sink) -> None:
         self.doc, self.cls, self.result, self.links = doc, cls, result, links
         self.doc_iri = document_iri(doc.doc_id)
-        self.graph = Graph(identifier=self.doc_iri)
+        self.add = sink.add
+        self.lit = sink.literal
         self.lang = cls.lang
         self._entities_done: set[URIRef] = set()
         self._concerns: dict[str, URIRef] = {}
@@ -64,8 +232,8 @@ class GraphBuilder:
 
     # ------------------------------------------------------------------ helpers
 
-    def text(self, value: str) -> Literal:
-        return Literal(value, lang=self.lang)
+    def text(self, value: str) -> Term:
+        return self.lit(value, self.lang)
 
     def entity(self, mention: Mention) -> URIRef:
         """The shared IRI of a mention, with its type and labels (once per graph)."""
@@ -77,41 +245,41 @@ class GraphBuilder:
         if iri in self._entities_done:
             return iri
         self._entities_done.add(iri)
-        g = self.graph
-        g.add((iri, RDF.type, _ENTITY_CLASS[link.kind]))
+        add, lit = self.add, self.lit
+        add(iri, RDF.type, _ENTITY_CLASS[link.kind])
         label_p = SKOS.prefLabel if link.kind == "concept" else RDFS.label
         for lang, label in link.labels:
-            g.add((iri, label_p, Literal(label, lang=lang)))
+            add(iri, label_p, lit(label, lang))
             if label_p is SKOS.prefLabel:
-                g.add((iri, RDFS.label, Literal(label, lang=lang)))
+                add(iri, RDFS.label, lit(label, lang))
         for lang, label in link.alt_labels:
-            g.add((iri, SKOS.altLabel, Literal(label, lang=lang)))
+            add(iri, SKOS.altLabel, lit(label, lang))
         if link.kind == "concept" and link.unlinked:
-            g.add((iri, YK.unlinked, Literal(True)))
+            add(iri, YK.unlinked, lit(True))
         for code in link.codes:
-            g.add((iri, YK.code, Literal(code)))
+            add(iri, YK.code, lit(code))
         for inner in link.includes:
-            g.add((iri, YK.includesConcept, entity_iri("concept", inner)))
+            add(iri, YK.includesConcept, entity_iri("concept", inner))
         if mention.text not in {label for _, label in link.labels}:
-            g.add((iri, SKOS.altLabel if link.kind != "product" else YK.tradeName,
-                   Literal(mention.text, lang=mention.lang)))
-        g.add((iri, YK.linkMethod, Literal(link.method)))
-        g.add((iri, YK.linkScore, Literal(Decimal(str(round(link.score, 3))), datatype=XSD.decimal)))
+            add(iri, SKOS.altLabel if link.kind != "product" else YK.tradeName,
+                lit(mention.text, mention.lang))
+        add(iri, YK.linkMethod, lit(link.method))
+        add(iri, YK.linkScore, lit(Decimal(str(round(link.score, 3))), datatype=_DECIMAL))
         return iri
 
     def provenance(self, node: URIRef, ref: SourceRef | None) -> None:
-        g = self.graph
-        g.add((node, PROV.wasDerivedFrom, self.doc_iri))
+        add = self.add
+        add(node, PROV.wasDerivedFrom, self.doc_iri)
         if ref is None:
             return
         if ref.page is not None:
-            g.add((node, YK.page, Literal(ref.page, datatype=XSD.integer)))
+            add(node, YK.page, self.lit(ref.page, datatype=_INTEGER))
         if ref.section:
-            g.add((node, YK.section, Literal(ref.section)))
+            add(node, YK.section, self.lit(ref.section))
         evidence = evidence_text(self.doc, ref)
         if evidence:
-            g.add((node, YK.evidenceText, self.text(evidence)))
-        g.add((node, YK.extractionMethod, Literal(self.method_at(ref))))
+            add(node, YK.evidenceText, self.text(evidence))
+        add(node, YK.extractionMethod, self.lit(self.method_at(ref)))
 
     def method_at(self, ref: SourceRef) -> str:
         if self.doc.source_format == "text":
@@ -119,48 +287,47 @@ class GraphBuilder:
         page = next((p for p in self.doc.pages if p.number == ref.page), None)
         return "ocr" if page is not None and page.status == "ocr" else "pdf-text"
 
-    def value(self, value: object, *, lang: bool) -> Literal | URIRef | None:
+    def value(self, value: object, *, lang: bool) -> Term | None:
         if value is None:
             return None
         if isinstance(value, Mention):
             return self.entity(value)
         if isinstance(value, bool):
-            return Literal(value)
+            return self.lit(value)
         if isinstance(value, int):
-            return Literal(value, datatype=XSD.integer)
+            return self.lit(value, datatype=_INTEGER)
         if isinstance(value, Decimal):
-            return Literal(value, datatype=XSD.decimal)
+            return self.lit(value, datatype=_DECIMAL)
         if isinstance(value, dt.date):
-            return Literal(value, datatype=XSD.date)
+            return self.lit(value, datatype=_DATE)
         if isinstance(value, str):
-            return self.text(value) if lang else Literal(value)
+            return self.text(value) if lang else self.lit(value)
         raise TypeError(f"cannot put {type(value).__name__} into the graph")
 
     # ------------------------------------------------------------------ parts
 
     def add_document(self) -> None:
-        g, d, info = self.graph, self.doc_iri, self.result.info
-        g.add((d, RDF.type, YK.SourceDocument))
-        g.add((d, RDF.type, YK[self.cls.doc_type.value]))
-        g.add((d, YK.sha256, Literal(self.doc.doc_id)))
-        g.add((d, DCT.language, Literal(self.lang)))
-        g.add((d, YK.fileName, Literal(PurePath(self.doc.path).name)))
-        g.add((d, YK.sourceFormat, Literal(self.doc.source_format)))
+        add, lit, d, info = self.add, self.lit, self.doc_iri, self.result.info
+        add(d, RDF.type, YK.SourceDocument)
+        add(d, RDF.type, YK[self.cls.doc_type.value])
+        add(d, YK.sha256, lit(self.doc.doc_id))
+        add(d, DCT.language, lit(self.lang))
+        add(d, YK.fileName, lit(PurePath(self.doc.path).name))
+        add(d, YK.sourceFormat, lit(self.doc.source_format))
         if self.doc.pages and self.doc.pages[0].number is not None:
-            g.add((d, YK.pageCount, Literal(len(self.doc.pages), datatype=XSD.integer)))
-        g.add((d, YK.extractionStatus, Literal(self.result.status)))
-        g.add((d, YK.classificationScore,
-               Literal(Decimal(str(round(self.cls.score, 3))), datatype=XSD.decimal)))
+            add(d, YK.pageCount, lit(len(self.doc.pages), datatype=_INTEGER))
+        add(d, YK.extractionStatus, lit(self.result.status))
+        add(d, YK.classificationScore, lit(Decimal(str(round(self.cls.score, 3))), datatype=_DECIMAL))
         if info.title:
-            g.add((d, DCT.title, self.text(info.title)))
+            add(d, DCT.title, self.text(info.title))
         if info.issued:
-            g.add((d, DCT.issued, Literal(info.issued, datatype=XSD.date)))
+            add(d, DCT.issued, lit(info.issued, datatype=_DATE))
         if info.previous_version_date:
-            g.add((d, YK.previousVersionDate, Literal(info.previous_version_date, datatype=XSD.date)))
+            add(d, YK.previousVersionDate, lit(info.previous_version_date, datatype=_DATE))
         if info.change_summary:
-            g.add((d, YK.changeSummary, self.text(info.change_summary)))
+            add(d, YK.changeSummary, self.text(info.change_summary))
         if info.change_reason:
-            g.add((d, YK.changeReason, self.text(info.change_reason)))
+            add(d, YK.changeReason, self.text(info.change_reason))
         review_fields = ((YK.applicationDate, info.application_date, False),
                          (YK.deliberationDate, info.deliberation_date, False),
                          (YK.applicationClassification, info.application_classification, True),
@@ -170,86 +337,80 @@ class GraphBuilder:
         for pred, raw, lang in review_fields:
             obj = self.value(raw, lang=lang)
             if obj is not None:
-                g.add((d, pred, obj))
+                add(d, pred, obj)
         for product in info.products:
-            g.add((d, YK.aboutProduct, self.entity(product)))
+            add(d, YK.aboutProduct, self.entity(product))
         for issue in self.result.issues:
-            g.add((d, YK.issueText, Literal(f"{issue.level}: {issue.message}")))
+            add(d, YK.issueText, lit(f"{issue.level}: {issue.message}"))
         for page in self.doc.unreadable_pages():
-            g.add((d, YK.issueText, Literal(f"page {page.number} unreadable: {page.reason}")))
+            add(d, YK.issueText, lit(f"page {page.number} unreadable: {page.reason}"))
 
     def add_product(self, pf: ProductFact) -> None:
-        g = self.graph
+        add, lit = self.add, self.lit
         product = self.entity(pf.product)
-        g.add((self.doc_iri, YK.aboutProduct, product))
+        add(self.doc_iri, YK.aboutProduct, product)
         self.provenance(product, pf.ref)
         for name in pf.names:
-            g.add((product, YK.tradeName, self.text(name)))
+            add(product, YK.tradeName, self.text(name))
         for sub in pf.substances:
             s = self.entity(sub)
-            g.add((product, YK.hasActiveSubstance, s))
+            add(product, YK.hasActiveSubstance, s)
             self.provenance(s, pf.ref)
         if pf.holder is not None:
             h = self.entity(pf.holder)
-            g.add((product, YK.marketingAuthorisationHolder, h))
+            add(product, YK.marketingAuthorisationHolder, h)
             self.provenance(h, pf.ref)
         for number in pf.approval_number:
-            g.add((product, YK.approvalNumber, Literal(number)))
+            add(product, YK.approvalNumber, lit(number))
         for day in pf.approval_date:
-            g.add((product, YK.approvalDate, Literal(day, datatype=XSD.date)))
+            add(product, YK.approvalDate, lit(day, datatype=_DATE))
         if pf.reexamination_years is not None:
-            g.add((product, YK.reexaminationYears, Literal(pf.reexamination_years, datatype=XSD.integer)))
+            add(product, YK.reexaminationYears, lit(pf.reexamination_years, datatype=_INTEGER))
         if pf.therapeutic_category:
-            g.add((product, YK.therapeuticCategory, Literal(pf.therapeutic_category)))
+            add(product, YK.therapeuticCategory, lit(pf.therapeutic_category))
 
     def add_study(self, sf: StudyFact) -> None:
-        g = self.graph
+        add, lit = self.add, self.lit
         name = (*sf.identifiers, *sf.aliases, sf.title)[0]  # a record without a code: its title
         if not name:
             return
         study = self.entity(Mention(name, self.lang, "study"))
         self.provenance(study, sf.ref)
         for ident in sf.identifiers:
-            g.add((study, YK.studyIdentifier, Literal(ident)))
+            add(study, YK.studyIdentifier, lit(ident))
         for alias in sf.aliases:
-            g.add((study, SKOS.altLabel, self.text(alias)))
+            add(study, SKOS.altLabel, self.text(alias))
         simple = {YK.studyTitle: sf.title, YK.phase: sf.phase, YK.enrollment: sf.enrollment,
                   YK.design: sf.design}
         for pred, val in simple.items():
-            lit = self.value(val, lang=pred in (YK.studyTitle, YK.design))
-            if lit is not None:
-                g.add((study, pred, lit))
+            obj = self.value(val, lang=pred in (YK.studyTitle, YK.design))
+            if obj is not None:
+                add(study, pred, obj)
         for pred, mentions in ((YK.studiesProduct, sf.products), (YK.condition, sf.conditions),
                                (YK.intervention, sf.interventions)):
             for m in mentions:
-                g.add((study, pred, self.entity(m)))
+                add(study, pred, self.entity(m))
         if sf.sponsor is not None:
-            g.add((study, YK.sponsor, self.entity(sf.sponsor)))
+            add(study, YK.sponsor, self.entity(sf.sponsor))
         for country in sf.countries:
-            g.add((study, YK.country, Literal(country)))
+            add(study, YK.country, lit(country))
         for pred, texts in ((YK.primaryEndpoint, sf.primary_endpoints),
                             (YK.secondaryEndpoint, sf.secondary_endpoints)):
             for t in texts:
-                g.add((study, pred, self.text(t)))
+                add(study, pred, self.text(t))
 
     def fact_node(self, fact: Fact) -> URIRef:
         return fact_iri(self.doc.doc_id, fact.rdf_class, fact_key(fact))
 
     def add_fact(self, fact: Fact) -> None:
-        g = self.graph
         node = self.fact_node(fact)
-        g.add((node, RDF.type, YK[fact.rdf_class]))
+        self.add(node, RDF.type, YK[fact.rdf_class])
         self.provenance(node, fact.ref)
-        for f in dataclasses.fields(fact):  # type: ignore[arg-type]
-            pred_name = f.metadata.get("p", "")
-            if not pred_name:
-                continue
-            pred = RDFS.label if pred_name == "rdfs:label" else YK[str(pred_name)]
-            raw = getattr(fact, f.name)
-            for obj in self.objects(fact, f.name, raw, bool(f.metadata.get("lang"))):
-                g.add((node, pred, obj))
+        for name, pred, lang in _field_plan(type(fact)):
+            for obj in self.objects(fact, name, getattr(fact, name), lang):
+                self.add(node, pred, obj)
 
-    def objects(self, fact: Fact, name: str, raw: object, lang: bool) -> Iterable[Literal | URIRef]:
+    def objects(self, fact: Fact, name: str, raw: object, lang: bool) -> Iterable[Term]:
         """The RDF objects of one field, with the few fields that point at other facts."""
         if raw is None:
             return []
@@ -266,7 +427,8 @@ class GraphBuilder:
         out = [self.value(v, lang=lang) for v in values]
         return [o for o in out if o is not None]
 
-    def build(self) -> Graph:
+    def build(self) -> None:
+        """Every triple of the document, into the sink."""
         self.add_document()
         for pf in self.result.products:
             self.add_product(pf)
@@ -280,7 +442,6 @@ class GraphBuilder:
                 self._indications[(fact.product, fact.text)] = self.fact_node(fact)
         for fact in self.result.facts:
             self.add_fact(fact)
-        return self.graph
 
 
 def evidence_text(doc: Document, ref: SourceRef) -> str:
@@ -294,7 +455,18 @@ def evidence_text(doc: Document, ref: SourceRef) -> str:
 def build_graph(doc: Document, cls: Classification, result: ExtractionResult,
                 links: dict[Mention, Link]) -> Graph:
     """The named graph of one document version (identifier = the document IRI)."""
-    return GraphBuilder(doc, cls, result, links).build()
+    sink = GraphSink(document_iri(doc.doc_id))
+    GraphBuilder(doc, cls, result, links, sink).build()
+    return sink.graph
 
 
-__all__ = ["build_graph", "evidence_text"]
+def build_ntriples(doc: Document, cls: Classification, result: ExtractionResult,
+                   links: dict[Mention, Link]) -> NTriples:
+    """The same graph as ``build_graph``, as the N-Triples the store loads (see NTriplesSink)."""
+    sink = NTriplesSink()
+    builder = GraphBuilder(doc, cls, result, links, sink)
+    builder.build()
+    return NTriples(str(builder.doc_iri), sink.data(), sink.count)
+
+
+__all__ = ["NTriples", "build_graph", "build_ntriples", "evidence_text", "nt_literal"]
