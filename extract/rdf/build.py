@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
@@ -41,6 +41,7 @@ from extract.model import (
 from extract.rdf.iri import document_iri, entity_iri, fact_iri, fact_key
 from extract.rdf.namespaces import DCT
 from extract.rdf.namespaces import YK as _YK_NAMESPACE
+
 
 class _TermCache:
     """A namespace whose terms are built once: ``YK.page`` per triple made a new URIRef (and
@@ -108,15 +109,23 @@ class GraphSink:
         self._add((s, p, o))  # type: ignore[arg-type]
 
 
-# (Python type, datatype given) -> (lexical form, datatype written): the cases where
-# ``Literal(value, datatype=...)`` is a pure function of the value (rdflib's
-# ``_GenericPythonToXSDRules``); exact types only, so a subclass (datetime, IntEnum) falls back.
-_TYPED: dict[tuple[type, URIRef | None], tuple[Callable[[object], str], URIRef]] = {}
-for _kind, _form, _dt in ((bool, lambda v: "true" if v else "false", _BOOLEAN),
-                          (int, str, _INTEGER),
-                          (Decimal, lambda v: f"{v:f}", _DECIMAL),
-                          (dt.date, lambda v: v.isoformat(), _DATE)):  # type: ignore[attr-defined]
-    _TYPED[(_kind, None)] = _TYPED[(_kind, _dt)] = (_form, _dt)
+def _boolean(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _decimal(value: Decimal) -> str:
+    return f"{value:f}"  # no exponent: Decimal("1E+2") is "100", as rdflib writes it
+
+
+# Python type -> (lexical form, datatype): the values for which ``Literal(value)`` and
+# ``Literal(value, datatype=<that datatype>)`` are a pure function of the value (rdflib's
+# ``_GenericPythonToXSDRules``). Exact types only: a subclass (datetime, IntEnum) falls back.
+_TYPED: dict[type, tuple[Callable[[Any], str], URIRef]] = {
+    bool: (_boolean, _BOOLEAN),
+    int: (str, _INTEGER),
+    Decimal: (_decimal, _DECIMAL),
+    dt.date: (dt.date.isoformat, _DATE),
+}
 
 
 def nt_literal(value: object, lang: str | None = None, datatype: URIRef | None = None) -> str:
@@ -132,10 +141,10 @@ def nt_literal(value: object, lang: str | None = None, datatype: URIRef | None =
         if not _is_valid_langtag(lang):
             raise ValueError(f"'{lang}' is not a valid language tag!")
         return f"{quoted}@{lang}"
-    if lang is None or lang == "":
-        typed = _TYPED.get((kind, datatype))
-        if typed is not None:
-            form, written = typed
+    typed = _TYPED.get(kind)
+    if typed is not None and (lang is None or lang == ""):
+        form, written = typed
+        if datatype is None or datatype is written or datatype == written:
             return f'"{form(value)}"^^<{written}>'
     return _quoteLiteral(Literal(value, lang=lang, datatype=datatype))
 
