@@ -375,6 +375,43 @@ def test_fast_objects_equal_pdfplumbers_on_fixtures(layout_pdfs: dict[str, Path]
         _assert_same_objects(path)
 
 
+def _turned_text_pdf(path: Path, mediabox: str, make_pdfs: ModuleType) -> Path:
+    """Japanese and Latin text at 0, 90, 45 and 180 degrees, skewed and mirrored, with the
+    given MediaBox (an offset box moves every x and top)."""
+    from reportlab.pdfgen import canvas
+
+    name = make_pdfs.fonts().names[0]  # IPAex Gothic when installed, else a CID font
+    canvas_ = canvas.Canvas(str(path), pagesize=(595, 842))
+    for angle, skew, mirror in ((0, 0, 1), (90, 0, 1), (45, 0, 1), (180, 0, 1), (0, 20, 1), (0, 0, -1)):
+        canvas_.saveState()
+        canvas_.translate(300, 400)
+        canvas_.rotate(angle)
+        canvas_.skew(skew, 0)
+        canvas_.scale(mirror, 1)
+        canvas_.setFont(name, 11)
+        canvas_.drawString(10, 10, "回転 turned 12.5 mg")
+        canvas_.restoreState()
+    canvas_.showPage()
+    canvas_.save()
+    data = path.read_bytes()
+    box = re.search(rb"/MediaBox \[[^\]]*\]", data)
+    assert box is not None
+    path.write_bytes(data.replace(box.group(0), f"/MediaBox [{mediabox}]".encode().ljust(len(box.group(0)))))
+    return path
+
+
+@pytest.mark.parametrize("mediabox", ["0 0 595 842", "15 30 610 872"])
+def test_fast_objects_equal_pdfplumbers_on_turned_text(mediabox: str, tmp_path: Path,
+                                                       make_pdfs: ModuleType) -> None:
+    """Rotated, skewed and mirrored glyphs take pdfminer's full box arithmetic; an offset
+    MediaBox shifts x and top the way pdfplumber does."""
+    path = _turned_text_pdf(tmp_path / "turned.pdf", mediabox, make_pdfs)
+    _assert_same_objects(path)
+    chars = _objects_both_ways(path)[0][1]["char"]
+    assert len(chars) == 6 * len("回転 turned 12.5 mg")
+    assert {round(c["matrix"][1], 3) for c in chars} >= {0.0, 1.0, 0.707}  # 0, 90 and 45 degrees
+
+
 def test_fast_objects_give_the_same_documents(layout_pdfs: dict[str, Path],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Every layout fixture (columns, furniture, tables, tategaki, footnotes…): the same text,

@@ -168,7 +168,8 @@ class _PdfReader:
                 return self._ocr(page, number, "OCR requested for every page")
             if FAST_OBJECTS:
                 from extract.load.pdf_objects import page_objects
-                page_objects(page)
+                from extract.load.pdf_tokens import FastContentParser
+                page_objects(page, FastContentParser)
             plumbed = _read_plumber(page, number)
             lines = [text for _, text in plumbed.items()]
             problem = text_problem(lines)

@@ -111,13 +111,20 @@ class _CharDevice(PDFPageAggregatorWithMarkedContent):
         (a, b, c, d, e, f) = matrix
         top0 = bottom0 + fontsize  # descent + rise (+ fontsize): LTChar's box before the matrix
         left1, bottom1 = a * 0 + c * bottom0 + e, b * 0 + d * bottom0 + f
-        right1, bottom2 = a * adv + c * bottom0 + e, b * adv + d * bottom0 + f
-        right2, top1 = a * adv + c * top0 + e, b * adv + d * top0 + f
-        left2, top2 = a * 0 + c * top0 + e, b * 0 + d * top0 + f
-        x0 = min(left1, left2, right1, right2)
-        y0 = min(bottom1, bottom2, top1, top2)
-        x1 = max(left1, left2, right1, right2)
-        y1 = max(bottom1, bottom2, top1, top2)
+        right1, top2 = a * adv + c * bottom0 + e, b * 0 + d * top0 + f
+        dx, dy = right1 - left1, top2 - bottom1
+        if b == 0 and c == 0 and dx == dx and dy == dy:  # no rotation, no skew, no NaN or inf:
+            # the other two corners repeat these values, min and max are one comparison
+            x0, x1 = (left1, right1) if left1 <= right1 else (right1, left1)
+            y0, y1 = (bottom1, top2) if bottom1 <= top2 else (top2, bottom1)
+        else:  # pdfminer's apply_matrix_rect
+            bottom2 = b * adv + d * bottom0 + f
+            right2, top1 = a * adv + c * top0 + e, b * adv + d * top0 + f
+            left2 = a * 0 + c * top0 + e
+            x0 = min(left1, left2, right1, right2)
+            y0 = min(bottom1, bottom2, top1, top2)
+            x1 = max(left1, left2, right1, right2)
+            y1 = max(bottom1, bottom2, top1, top2)
         height = y1 - y0
         top = (self.height - y1) + self.mb_top
         if self.mb_x0 != 0:
