@@ -209,3 +209,25 @@ def test_sink_removes_duplicates_as_a_graph_does() -> None:
     assert sink.count == len(graph) == 6
     assert '<https://example.org/s> <https://example.org/p> "x"@EN .' in lines
     assert '<https://example.org/s> <https://example.org/p> "y"@en .' in lines
+
+
+@pytest.mark.parametrize("name", _files(ROOT / "corpus" / "samples")[:2])
+def test_pipeline_outcome_counts_the_triples_it_hands_to_the_store(name: str) -> None:
+    from extract.pipeline import process_file
+
+    path = ROOT / "corpus" / "samples" / name
+    built = process_file(path)
+    graph = build_graph(*_pipeline_inputs(path))
+    assert built.outcome.status in ("ok", "partial")
+    assert built.outcome.doc_iri == str(graph.identifier)
+    assert built.outcome.triples == len(graph)
+    assert set(built.ntriples.decode("utf-8").splitlines()) == _nt_lines(graph)
+
+
+def test_sink_refuses_an_iri_rdflib_cannot_write() -> None:
+    sink = NTriplesSink()
+    bad = URIRef("https://example.org/a b")
+    with pytest.raises(Exception, match="does not look like a valid URI"):
+        sink.add(bad, RDF.type, sink.literal("x"))
+    with pytest.raises(Exception, match="does not look like a valid URI"):
+        bad.n3()
