@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -134,6 +135,8 @@ EDGE_CASES = {
     "array_split": [b"[(a) -2", b"50 (b)] TJ\n"],
     "comment_split": [b"1 % comm", b"ent\n2\n"],
     "float_split": [b"1.", b"5 2\n"],
+    "int_too_long": [b"1 " + b"7" * 5000 + b" 2 " + b"8" * 5000 + b".5 x\n"],
+    "int_long": [b"1 " + b"7" * 700 + b" 2 " + b"8" * 700 + b".5 x\n"],
 }
 
 
@@ -189,6 +192,48 @@ def test_positions_and_interning() -> None:
     got = objects(_trace(FastContentParser, [b"/F1 9 Tf (ab) Tj <41> Tj\n"], 4096))
     assert [pos for pos, _ in got] == [0, 4, 6, 9, 14, 17, 22]
     assert got[0][1] is LIT("F1") and got[2][1] is KWD(b"Tf")
+
+
+def test_int_past_the_digit_limit() -> None:
+    """Past ``sys.get_int_max_str_digits()`` pdfminer drops the number (its ValueError is
+    suppressed); the fast path must not raise there."""
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(640)
+    try:
+        trace = assert_same(_led(EDGE_CASES["int_long"], b"q "))
+    finally:
+        sys.set_int_max_str_digits(old)
+    assert [o for _, o in objects(trace)][1:] == [1, 2, float("8" * 700 + ".5"), KWD(b"x")]
+
+
+class _Recording:
+    """A parser subclass that overrides ``do_keyword`` (as an interpreter might): every
+    keyword must reach it, in the same order, from both parsers."""
+
+    calls: list[tuple[int, object]]
+
+    def do_keyword(self, pos: int, token: PSKeyword) -> None:
+        self.calls.append((pos, token))
+        super().do_keyword(pos, token)  # type: ignore[misc]
+
+
+class _StockRecording(_Recording, PDFContentParser):
+    pass
+
+
+class _FastRecording(_Recording, FastContentParser):
+    pass
+
+
+@pytest.mark.parametrize("name", ["operators", "keywords", "inline_image", "arrays", "dicts"])
+def test_overridden_do_keyword_sees_every_keyword(name: str) -> None:
+    traces = []
+    for cls in (_StockRecording, _FastRecording):
+        cls.calls = []
+        traces.append((_trace(cls, _led(EDGE_CASES[name], b"q "), 4096), list(cls.calls)))
+    (stock, stock_calls), (fast, fast_calls) = traces
+    assert _same(stock_calls, fast_calls) and stock_calls
+    assert _same(stock, fast)
 
 
 TOKENS_AT_BOUNDARY = [b"123", b"-4.5", b"/Name", b"Tj", b"(str)", b"(a\\)b)", b"<4142>",

@@ -25,7 +25,6 @@ from __future__ import annotations
 import binascii
 import logging
 import re
-from collections.abc import Callable
 
 from pdfminer import psparser, settings
 from pdfminer.pdfinterp import PDFContentParser
@@ -88,6 +87,9 @@ _ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|\r\n|(.))", re.DOTALL)
 _ESC_STRING = psparser.ESC_STRING
 
 
+_SLOW = object()  # no fast token here: pdfminer's tokeniser reads it
+
+
 class _NotFast(Exception):
     """A token the fast path must not build (pdfminer raises or differs there)."""
 
@@ -106,8 +108,13 @@ def _unescape_one(m: re.Match[bytes]) -> bytes:
     return b"" if code is None else bytes((code,))
 
 
-def _string(body: bytes) -> bytes:
-    return _ESCAPE.sub(_unescape_one, body) if b"\\" in body else body
+def _string(body: bytes) -> object:
+    """A literal string's bytes with its escapes read, or _SLOW for an octal escape above 255
+    (pdfminer fails an assertion there: its own path must raise it)."""
+    try:
+        return _ESCAPE.sub(_unescape_one, body)
+    except _NotFast:
+        return _SLOW
 
 
 def _hex(body: bytes) -> bytes:
@@ -142,20 +149,21 @@ def _keyword(raw: bytes) -> PSKeyword | bool:
     return kw
 
 
-_BUILD: dict[int, Callable[[bytes], object]] = {
-    _INT: int,
-    _FLOAT: float,
-    _NAME: _name,
-    _KEYWORD: _keyword,
-    _STRING: _string,
-    _HEX: _hex,
-    _DICT: _keyword,
-    _ONE: _keyword,
-}
 
 # Objects a stack parser pushes as they are (nextobject's "normal token"), by exact type.
 _PLAIN_TYPES = frozenset({int, float, bool, bytes, PSLiteral})
 _MAIN = PSBaseParser._parse_main
+_MATCH = _TOKEN.match
+
+
+class _Keywords(frozenset):  # type: ignore[type-arg]
+    """Every keyword: what ``special`` is when a subclass overrides ``do_keyword``."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ALL_KEYWORDS = _Keywords()
 _LOG = psparser.log
 
 
@@ -175,42 +183,49 @@ class FastContentParser(PDFContentParser):
             }
         )
 
-    def _idle(self) -> bool:
-        """True when the tokeniser is between tokens with nothing pending: the only state in
-        which the fast path may read the buffer."""
-        return self._parse1.__func__ is _MAIN and not self._tokens and not self.eof  # type: ignore[attr-defined]
-
-    def _fast_token(self) -> tuple[int, object] | None:
-        """The next token from the current buffer, or None when pdfminer must read it."""
-        buf = self.buf
-        m = _TOKEN.match(buf, self.charpos)
-        if m is None:
-            return None
-        kind = m.lastindex
-        assert kind is not None
-        raw = m.group(kind)
-        try:
-            token = _BUILD[kind](raw)
-        except _NotFast:
-            return None
-        self.charpos = m.end()
-        return self.bufpos + m.start(kind) - _LEAD[kind], token
-
     def nextobject(self) -> PSStackEntry[PSKeyword]:  # type: ignore[override]
-        """pdfminer's ``PSStackParser.nextobject`` with the fast tokens and without logging."""
+        """pdfminer's ``PSStackParser.nextobject`` with the fast tokens and without logging.
+
+        One loop, everything inlined: this runs once per token of every page, and a method
+        call per token is what made pdfminer slow."""
         if _LOG.isEnabledFor(logging.DEBUG):
             return super().nextobject()
-        idle = self._idle()
-        special = self._special
-        plain_keywords = self._plain_keywords
+        special = self._special if self._plain_keywords else _ALL_KEYWORDS
+        idle = self._parse1.__func__ is _MAIN and not self._tokens and not self.eof  # type: ignore[attr-defined]
         while not self.results:
-            found = self._fast_token() if idle else None
-            if found is None:
-                found = self.nexttoken()
-                idle = self._idle()
-            pos, token = found
-            kind = type(token)
-            if kind in _PLAIN_TYPES or (kind is PSKeyword and plain_keywords and token not in special):
+            token: object = _SLOW
+            if idle:
+                buf = self.buf
+                m = _MATCH(buf, self.charpos)
+                if m is not None:
+                    kind = m.lastindex
+                    start, end = m.span(kind)
+                    raw = buf[start:end]
+                    if kind == _KEYWORD or kind == _ONE or kind == _DICT:
+                        token = _KEYWORDS.get(raw, _SLOW)
+                        if token is _SLOW:
+                            token = _keyword(raw)
+                    elif kind == _INT:
+                        try:
+                            token = int(raw)
+                        except ValueError:  # past sys.get_int_max_str_digits(): pdfminer drops it
+                            token = _SLOW
+                    elif kind == _FLOAT:
+                        token = float(raw)
+                    elif kind == _NAME:
+                        token = _NAMES.get(raw) or _name(raw)
+                    elif kind == _STRING:
+                        token = _string(raw) if b"\\" in raw else raw
+                    else:
+                        token = _hex(raw)
+                    if token is not _SLOW:
+                        pos = self.bufpos + start - _LEAD[kind]
+                        self.charpos = m.end()
+            if token is _SLOW:
+                pos, token = self.nexttoken()
+                idle = self._parse1.__func__ is _MAIN and not self._tokens and not self.eof  # type: ignore[attr-defined]
+            cls = type(token)
+            if cls in _PLAIN_TYPES or (cls is PSKeyword and token not in special):
                 if not self.context:
                     if not self.curstack:
                         return pos, token  # type: ignore[return-value]
@@ -229,7 +244,8 @@ class FastContentParser(PDFContentParser):
                 self.curstack.append((start, objs))
             else:
                 self._dispatch(pos, token)
-                idle = self._idle()  # do_keyword(ID) seeks and reads the inline image
+                # do_keyword(ID) seeks and reads the inline image: the tokeniser moved
+                idle = self._parse1.__func__ is _MAIN and not self._tokens and not self.eof  # type: ignore[attr-defined]
             if not self.context:
                 self.flush()
         return self.results.pop(0)
