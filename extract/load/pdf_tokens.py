@@ -68,20 +68,21 @@ _LEVEL2 = rb"(?:" + _ATOM + rb"|\(" + _LEVEL1 + rb"\))*+"
 _TOKEN = re.compile(
     _SKIP
     + rb"(?:"
-    + rb"([-+]?[0-9]++)(?=[^0-9.])"  # 1 int: ends at any non-digit but "."
-    + rb"|([-+]?(?:[0-9]++\.[0-9]*+|\.[0-9]++))(?=[^0-9])"  # 2 float, one digit at least
-    + rb"|/([^#" + _DELIM + rb"]*+)(?=[" + _DELIM + rb"])"  # 3 name, no "#"
-    + rb"|([A-Za-z][^#" + _DELIM + rb"]*+)(?=[#" + _DELIM + rb"])"  # 4 keyword
-    + rb"|\((" + _LEVEL2 + rb")\)"  # 5 literal string
-    + rb"|<([0-9a-fA-F\s]*+)(?=>)"  # 6 hex string (its ">" is left to _SKIP or ">>")
-    + rb"|(<<|>>)"  # 7 dictionary brackets
-    + rb"|([^\s%/+\-0-9.A-Za-z(<>\x00])"  # 8 a one-byte keyword (_parse_main's else)
+    + rb"([A-Za-z][^#" + _DELIM + rb"]*+)(?=[#" + _DELIM + rb"])"  # 1 keyword
+    + rb"|([^\s%/+\-0-9.A-Za-z(<>\x00])"  # 2 a one-byte keyword (_parse_main's else)
+    + rb"|(<<|>>)"  # 3 dictionary brackets
+    + rb"|([-+]?[0-9]++)(?=[^0-9.])"  # 4 int: ends at any non-digit but "."
+    + rb"|([-+]?(?:[0-9]++\.[0-9]*+|\.[0-9]++))(?=[^0-9])"  # 5 float, one digit at least
+    + rb"|/([^#" + _DELIM + rb"]*+)(?=[" + _DELIM + rb"])"  # 6 name, no "#"
+    + rb"|\((" + _LEVEL2 + rb")\)"  # 7 literal string
+    + rb"|<([0-9a-fA-F\s]*+)(?=>)"  # 8 hex string (its ">" is left to _SKIP or ">>")
     + rb")",
     re.DOTALL,
 )
-_INT, _FLOAT, _NAME, _KEYWORD, _STRING, _HEX, _DICT, _ONE = range(1, 9)
+# Group numbers; keywords (and true/false) come first, so "kind <= _DICT" tells them.
+_KEYWORD, _ONE, _DICT, _INT, _FLOAT, _NAME, _STRING, _HEX = range(1, 9)
 # How far a token starts before its group: the "/", "(" or "<" it opens with.
-_LEAD = (0, 0, 0, 1, 0, 1, 1, 0, 0)
+_LEAD = (0, 0, 0, 0, 0, 0, 1, 1, 1)
 
 _ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|\r\n|(.))", re.DOTALL)
 _ESC_STRING = psparser.ESC_STRING
@@ -201,31 +202,35 @@ class FastContentParser(PDFContentParser):
                     kind = m.lastindex
                     start, end = m.span(kind)
                     raw = buf[start:end]
-                    if kind == _KEYWORD or kind == _ONE or kind == _DICT:
+                    if kind <= _DICT:
                         token = _KEYWORDS.get(raw, _SLOW)
                         if token is _SLOW:
                             token = _keyword(raw)
-                    elif kind == _INT:
-                        try:
-                            token = int(raw)
-                        except ValueError:  # past sys.get_int_max_str_digits(): pdfminer drops it
-                            token = _SLOW
-                    elif kind == _FLOAT:
-                        token = float(raw)
-                    elif kind == _NAME:
-                        token = _NAMES.get(raw) or _name(raw)
-                    elif kind == _STRING:
-                        token = _string(raw) if b"\\" in raw else raw
+                        plain = token not in special
                     else:
-                        token = _hex(raw)
+                        plain = True
+                        if kind == _INT:
+                            try:
+                                token = int(raw)
+                            except ValueError:  # past sys.get_int_max_str_digits(): dropped
+                                token = _SLOW
+                        elif kind == _FLOAT:
+                            token = float(raw)
+                        elif kind == _NAME:
+                            token = _NAMES.get(raw) or _name(raw)
+                        elif kind == _STRING:
+                            token = _string(raw) if b"\\" in raw else raw
+                        else:
+                            token = _hex(raw)
                     if token is not _SLOW:
                         pos = self.bufpos + start - _LEAD[kind]
-                        self.charpos = m.end()
+                        self.charpos = end + 1 if kind == _STRING else end
             if token is _SLOW:
                 pos, token = self.nexttoken()
                 idle = self._parse1.__func__ is _MAIN and not self._tokens and not self.eof  # type: ignore[attr-defined]
-            cls = type(token)
-            if cls in _PLAIN_TYPES or (cls is PSKeyword and token not in special):
+                cls = type(token)
+                plain = cls in _PLAIN_TYPES or (cls is PSKeyword and token not in special)
+            if plain:
                 if not self.context:
                     if not self.curstack:
                         return pos, token  # type: ignore[return-value]
