@@ -285,6 +285,60 @@ def test_fuzz(seed: int) -> None:
         assert_same(streams, bufsiz)
 
 
+def _operand(rng: random.Random) -> bytes:
+    pick = rng.randrange(9)
+    if pick == 0:
+        return str(rng.randint(-999, 9999)).encode()
+    if pick == 1:
+        return f"{rng.uniform(-100, 1000):.{rng.randint(0, 4)}f}".encode()
+    if pick == 2:
+        return b"/" + rng.choice([b"F1", b"F2+0", b"Span", b"MCID", b"Im1", b"GS#201", b"\xe5\x90\x8d"])
+    if pick == 3:
+        return b"(" + rng.choice([b"abc", b"a(b)c", b"\\(x\\)", b"\\303\\251", b"\\\n", b"", b"((a))"]) + b")"
+    if pick == 4:
+        return b"<" + bytes(rng.choice(b"0123456789abcdefABCDEF \n") for _ in range(rng.randint(0, 9))) + b">"
+    if pick == 5:
+        return b"[" + b" ".join(_operand(rng) for _ in range(rng.randint(0, 5))) + b"]"
+    if pick == 6:
+        return b"<</MCID " + str(rng.randint(0, 99)).encode() + b" /Lang (ja)>>"
+    if pick == 7:
+        return rng.choice([b"true", b"false", b"{ 1 add }"])
+    return b""
+
+
+def _content_case(rng: random.Random) -> tuple[list[bytes], int]:
+    """Well-formed content (operands then an operator, TJ arrays, marked-content dictionaries,
+    inline images), then a few random bytes deleted, changed or inserted."""
+    ops = [b"Tj", b"TJ", b"Tf", b"Td", b"cm", b"re f", b"BDC", b"EMC", b"'", b"\"", b"T*", b"Do"]
+    out = bytearray()
+    for _ in range(rng.randint(1, 30)):
+        if rng.random() < 0.05:
+            out += b"BI /W 2 /H 1 /BPC 8 /CS /G ID " + bytes(rng.randrange(256) for _ in range(2)) + b" EI "
+        out += b" ".join(_operand(rng) for _ in range(rng.randint(0, 3))) + b" " + rng.choice(ops)
+        out += rng.choice([b" ", b"\n", b"\r\n", b"\n% comment\n"])
+    for _ in range(rng.randint(0, 3)):
+        i = rng.randrange(len(out) + 1)
+        edit = rng.randrange(3)
+        if edit == 0:
+            del out[i:i + 1]
+        elif edit == 1:
+            out[i:i + 1] = bytes((rng.randrange(256),))
+        else:
+            out[i:i] = rng.choice([b"(", b")", b"<", b">", b"[", b"]", b"\\", b"%", b"#", b"\x00"])
+    data = b"q " + bytes(out)
+    cuts = sorted(rng.randint(0, len(data)) for _ in range(rng.randint(0, 2)))
+    streams = [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)])]
+    return streams, rng.choice([4096, 4096, 4096, 5, 13, 64])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fuzz_content(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    for _ in range(300):
+        streams, bufsiz = _content_case(rng)
+        assert_same(streams, bufsiz)
+
+
 # --------------------------------------------------------------------------- real streams
 
 
