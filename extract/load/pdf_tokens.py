@@ -25,6 +25,7 @@ from __future__ import annotations
 import binascii
 import logging
 import re
+from collections.abc import Sequence
 
 from pdfminer import psparser, settings
 from pdfminer.pdfinterp import PDFContentParser
@@ -150,7 +151,6 @@ def _keyword(raw: bytes) -> PSKeyword | bool:
     return kw
 
 
-
 # Objects a stack parser pushes as they are (nextobject's "normal token"), by exact type.
 _PLAIN_TYPES = frozenset({int, float, bool, bytes, PSLiteral})
 _MAIN = PSBaseParser._parse_main
@@ -172,7 +172,7 @@ class FastContentParser(PDFContentParser):
     """``PDFContentParser`` whose ``nextobject`` takes a regex fast path for the common tokens;
     same ``(pos, obj)`` sequence, exceptions and parser state as pdfminer's."""
 
-    def __init__(self, streams: list[object]) -> None:
+    def __init__(self, streams: Sequence[object]) -> None:
         super().__init__(streams)
         # Keywords other than BI/ID only get pushed by PDFContentParser.do_keyword; inline that
         # unless a subclass changed it.
