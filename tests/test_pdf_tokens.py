@@ -102,6 +102,8 @@ EDGE_CASES = {
     "dict_odd": [b"<< /A >> 1\n"],
     "dict_empty_value": [b"<< /A 1 /B 2 >> <<>> 1\n"],
     "arrays": [b"[(a) -250 (b) 12.5 (c)] TJ [[1 2] [3]] x [] y\n"],
+    "array_elements": [b"[(a)-250(b\\)c)12.5<41 42>.5-.5 1.2.3 <414>(x(y)z)] TJ [ ] [\x001\x00] x\n"],
+    "array_odd": [b"[<41>>] [<41> >] [(a\\777)] [1 % c\n 2] [/N 1] [1 [2] 3] [1 true] [+ 1] x\n"],
     "array_unbalanced": [b"] 1 ] [1 2 ]] 3\n"],
     "array_unclosed": [b"[1 2 (a)\n"],
     "procs": [b"{ 1 2 add } exec {} { [ } ] }\n"],
@@ -160,7 +162,7 @@ def test_edge_cases_strict(streams: list[bytes], monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize("bufsiz", [1, 2, 3, 5, 8])
-@pytest.mark.parametrize("name", ["operators", "string_escapes", "hex_strings", "dicts", "arrays",
+@pytest.mark.parametrize("name", ["operators", "string_escapes", "hex_strings", "dicts", "arrays", "array_elements",
                                   "comments", "inline_image", "inline_image_a85", "nul_bytes"])
 def test_edge_cases_tiny_buffers(name: str, bufsiz: int) -> None:
     """Tiny buffers put a buffer end inside every token kind."""
@@ -237,7 +239,7 @@ def test_overridden_do_keyword_sees_every_keyword(name: str) -> None:
 
 
 TOKENS_AT_BOUNDARY = [b"123", b"-4.5", b"/Name", b"Tj", b"(str)", b"(a\\)b)", b"<4142>",
-                      b"<<", b">>", b"[", b"true", b"%c\n", b"'"]
+                      b"<<", b">>", b"[", b"true", b"%c\n", b"'", b"[(a) -2 <41> .5]"]
 
 
 @pytest.mark.parametrize("shift", range(-3, 4))

@@ -66,24 +66,45 @@ _ATOM = rb"(?:[^()\\]++|\\.)"
 _LEVEL1 = rb"(?:" + _ATOM + rb"|\(" + _ATOM + rb"*+\))*+"
 _LEVEL2 = rb"(?:" + _ATOM + rb"|\(" + _LEVEL1 + rb"\))*+"
 
+
+
+def _element(group: bytes) -> bytes:
+    """Array elements the fast path reads in one go (a TJ array's strings and kernings):
+    numbers, literal and hex strings, ended as the single tokens below are; ``group`` is
+    b"(" to capture each kind, b"(?:" not to."""
+    return (
+        group + rb"[-+]?[0-9]++)(?=[^0-9.])"
+        + rb"|" + group + rb"[-+]?(?:[0-9]++\.[0-9]*+|\.[0-9]++))(?=[^0-9])"
+        + rb"|\(" + group + _LEVEL2 + rb")\)"
+        + rb"|<" + group + rb"[0-9a-fA-F\s]*+)>(?=[^>])"
+    )
+
+
+_ELEMENTS = re.compile(rb"[\s\x00]*+(?:" + _element(b"(") + rb")", re.DOTALL)
+_E_INT, _E_FLOAT, _E_STRING, _E_HEX = range(1, 5)
+
 _TOKEN = re.compile(
     _SKIP
     + rb"(?:"
     + rb"([A-Za-z][^#" + _DELIM + rb"]*+)(?=[#" + _DELIM + rb"])"  # 1 keyword
-    + rb"|([^\s%/+\-0-9.A-Za-z(<>\x00])"  # 2 a one-byte keyword (_parse_main's else)
-    + rb"|(<<|>>)"  # 3 dictionary brackets
-    + rb"|([-+]?[0-9]++)(?=[^0-9.])"  # 4 int: ends at any non-digit but "."
-    + rb"|([-+]?(?:[0-9]++\.[0-9]*+|\.[0-9]++))(?=[^0-9])"  # 5 float, one digit at least
-    + rb"|/([^#" + _DELIM + rb"]*+)(?=[" + _DELIM + rb"])"  # 6 name, no "#"
-    + rb"|\((" + _LEVEL2 + rb")\)"  # 7 literal string
-    + rb"|<([0-9a-fA-F\s]*+)(?=>)"  # 8 hex string (its ">" is left to _SKIP or ">>")
+    + rb"|\[((?:[\s\x00]++|" + _element(b"(?:") + rb")*+)\]"  # 2 array of _ELEMENTS
+    + rb"|([^\s%/+\-0-9.A-Za-z(<>\x00])"  # 3 a one-byte keyword (_parse_main's else)
+    + rb"|(<<|>>)"  # 4 dictionary brackets
+    + rb"|([-+]?[0-9]++)(?=[^0-9.])"  # 5 int: ends at any non-digit but "."
+    + rb"|([-+]?(?:[0-9]++\.[0-9]*+|\.[0-9]++))(?=[^0-9])"  # 6 float, one digit at least
+    + rb"|/([^#" + _DELIM + rb"]*+)(?=[" + _DELIM + rb"])"  # 7 name, no "#"
+    + rb"|\((" + _LEVEL2 + rb")\)"  # 8 literal string
+    + rb"|<([0-9a-fA-F\s]*+)(?=>)"  # 9 hex string (its ">" is left to _SKIP or ">>")
     + rb")",
     re.DOTALL,
 )
-# Group numbers; keywords (and true/false) come first, so "kind <= _DICT" tells them.
-_KEYWORD, _ONE, _DICT, _INT, _FLOAT, _NAME, _STRING, _HEX = range(1, 9)
-# How far a token starts before its group: the "/", "(" or "<" it opens with.
-_LEAD = (0, 0, 0, 0, 0, 0, 1, 1, 1)
+# Group numbers; keywords (and true/false) and arrays come first, so "kind <= _DICT" tells them.
+_KEYWORD, _ARRAY, _ONE, _DICT, _INT, _FLOAT, _NAME, _STRING, _HEX = range(1, 10)
+# How far a token starts before its group: the "[", "/", "(" or "<" it opens with.
+_LEAD = (0, 0, 1, 0, 0, 0, 0, 1, 1, 1)
+# How far it ends after its group: the "]" or ")" it closes with (a hex string's ">" is not
+# its own: pdfminer reads it as the next token).
+_TRAIL = (0, 0, 1, 0, 0, 0, 0, 0, 1, 0)
 
 _ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|\r\n|(.))", re.DOTALL)
 _ESC_STRING = psparser.ESC_STRING
@@ -126,6 +147,30 @@ def _hex(body: bytes) -> bytes:
     if len(digits) % 2:
         return binascii.unhexlify(digits[:-1]) + bytes((int(digits[-1:], 16),))
     return binascii.unhexlify(digits)
+
+
+def _array(buf: bytes, start: int, end: int) -> object:
+    """The objects of an array that ``_TOKEN`` matched whole (``buf[start:end]`` is between its
+    brackets), as ``end_type`` lists them, or _SLOW when one element must be pdfminer's."""
+    objs: list[object] = []
+    for m in _ELEMENTS.finditer(buf, start, end + 1):  # the "]" ends the last element
+        kind = m.lastindex
+        raw = m.group(kind)  # type: ignore[arg-type]
+        if kind == _E_STRING:
+            obj = _string(raw) if b"\\" in raw else raw
+            if obj is _SLOW:
+                return _SLOW
+        elif kind == _E_INT:
+            try:
+                obj = int(raw)
+            except ValueError:  # past sys.get_int_max_str_digits(): pdfminer drops it
+                return _SLOW
+        elif kind == _E_FLOAT:
+            obj = float(raw)
+        else:
+            obj = _hex(raw)
+        objs.append(obj)
+    return objs
 
 
 _NAMES: dict[bytes, PSLiteral] = {}
@@ -202,7 +247,10 @@ class FastContentParser(PDFContentParser):
                     kind = m.lastindex
                     start, end = m.span(kind)
                     raw = buf[start:end]
-                    if kind <= _DICT:
+                    if kind == _ARRAY:
+                        token = _array(buf, start, end)
+                        plain = True
+                    elif kind <= _DICT:
                         token = _KEYWORDS.get(raw, _SLOW)
                         if token is _SLOW:
                             token = _keyword(raw)
@@ -224,7 +272,7 @@ class FastContentParser(PDFContentParser):
                             token = _hex(raw)
                     if token is not _SLOW:
                         pos = self.bufpos + start - _LEAD[kind]
-                        self.charpos = end + 1 if kind == _STRING else end
+                        self.charpos = end + _TRAIL[kind]
             if token is _SLOW:
                 pos, token = self.nexttoken()
                 idle = self._parse1.__func__ is _MAIN and not self._tokens and not self.eof  # type: ignore[attr-defined]
