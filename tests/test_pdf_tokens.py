@@ -179,21 +179,23 @@ def test_edge_cases_tiny_buffers(name: str, bufsiz: int) -> None:
         (b"(a\\053b) (x(y)z)", [b"a+b", b"x(y)z"]),
         (b"<41 4> <>", [b"A\x04", b""]),
         (b"[1 (a)] << /K 2 >>", [[1, b"a"], {"K": 2}]),
+        (b"[(Ab)-250(c\\)d)12.5<4142>] TJ", [[b"Ab", -250, b"c)d", 12.5, b"AB"], KWD(b"TJ")]),
+        (b"/F2+0 /\xc3\xa9 /\xff /", [LIT("F2+0"), LIT("\u00e9"), LIT(b"\xff"), LIT("")]),
+        (b"T* ' \" d0", [KWD(b"T*"), KWD(b"'"), KWD(b'"'), KWD(b"d0")]),
     ],
 )
 def test_values_read_by_hand(data: bytes, expected: list[Any]) -> None:
     """The fast parser's values, checked by hand (not only against pdfminer)."""
     trace = assert_same([b"q " + data + b"\n"])
     got = objects(_trace(FastContentParser, [b"q " + data + b"\n"], 4096))[1:]
-    assert [o for _, o in got] == expected
-    assert [type(o) for _, o in got] == [type(o) for o in expected]
+    assert _same([o for _, o in got], expected)
     assert objects(trace)[1:] == got
 
 
 def test_positions_and_interning() -> None:
-    got = objects(_trace(FastContentParser, [b"/F1 9 Tf (ab) Tj <41> Tj\n"], 4096))
-    assert [pos for pos, _ in got] == [0, 4, 6, 9, 14, 17, 22]
-    assert got[0][1] is LIT("F1") and got[2][1] is KWD(b"Tf")
+    got = objects(_trace(FastContentParser, [b"q /F1 9 Tf (ab) Tj <41> Tj [(a) 1]\n"], 4096))
+    assert [pos for pos, _ in got] == [0, 2, 6, 8, 11, 16, 19, 24, 27]
+    assert got[1][1] is LIT("F1") and got[3][1] is KWD(b"Tf")
 
 
 def test_int_past_the_digit_limit() -> None:
@@ -246,7 +248,7 @@ TOKENS_AT_BOUNDARY = [b"123", b"-4.5", b"/Name", b"Tj", b"(str)", b"(a\\)b)", b"
 @pytest.mark.parametrize("token", TOKENS_AT_BOUNDARY)
 def test_token_at_the_4096_boundary(token: bytes, shift: int) -> None:
     """A token ending just before, at and just after pdfminer's 4096-byte buffer end."""
-    pad = b" " * (4096 - len(token) + shift)
+    pad = b"q" + b" " * (4096 - 1 - len(token) + shift)  # after "q": the fast path's token
     assert_same([pad + token + b" 1 x\n"])
     assert_same([pad + token, b" 1 x\n"])  # the same, the stream ending right after it
 
