@@ -5,14 +5,17 @@ one Python call chain and several ``log.debug`` calls per token); that is the la
 cost of reading a PDF. ``FastContentParser`` keeps pdfminer's parser as the reference and
 only adds a FAST PATH: when the tokeniser is idle (main state, nothing pending, not at EOF)
 one compiled regex matches the next complete token of the current buffer, and the object is
-built as ``PSStackParser.nextobject`` would build it. Anything the regex does not surely
-cover goes the inherited slow way, which stays the judge:
+built as ``PSStackParser.nextobject`` would build it; an array of numbers and strings only
+(``TJ``'s) is matched whole and listed in one go. Anything the regex does not surely cover
+goes the inherited slow way, which stays the judge:
 
 - a token must be terminated INSIDE the current 4096-byte buffer (a number, name or keyword
   touching the buffer's end may continue in the next buffer or stream, pdfminer issue #1157);
 - names with ``#`` escapes, strings nested more than two levels deep or with an octal escape
   above 255, bare signs and dots ("-", "."), and every malformed case take the slow path;
-- ``BI``/``ID`` (inline images), dictionaries and procedures go through pdfminer's own code;
+- ``BI``/``ID`` (inline images), dictionaries and procedures go through pdfminer's own code
+  (their tokens are read fast, the objects are built by pdfminer's lines);
+- the first token of a parse (the buffer is still empty) is always pdfminer's;
 - when pdfminer's debug logging is on, the whole parse is pdfminer's, so its log lines stay.
 
 ``tests/test_pdf_tokens.py`` compares both parsers object by object (hand cases, seeded fuzz,
