@@ -13,8 +13,9 @@ runs. Times exclude interpreter start-up and imports (imports are done before th
 each measurement runs ``--repeat`` times, in rounds (``measure_all``), and the fastest run
 counts. Two times are kept: wall clock, and CPU time (user + system, of the process and its
 waited-for workers). The "vs bare" ratio is taken on CPU time, which other work on a shared
-machine does not inflate; the
-``--jobs`` speed-up is taken on wall time (what parallel workers save).
+machine does not inflate; the ``--jobs`` speed-up is taken on wall time (what parallel workers
+save), round by round, next to the same ratio for two CPU-bound loops: on a shared virtual
+machine two CPUs need not give 2x, and that ceiling is measured in the same rounds.
 
 Usage: ``python scripts/bench_ingest.py [--pdf-dir DIR] [--pages 500] [--link-pages 100] [--jobs 2] [--repeat 2]``. Without
 ``--pdf-dir`` the PDF renditions of the samples and (when present) the seeds are generated
@@ -154,6 +155,33 @@ def _measure_linking(paths: list[str]) -> dict[str, float]:
             "status": ",".join(o.status for o in outcomes)}
 
 
+SPIN = 20_000_000  # additions per spin: about 1-2 s of one CPU
+
+
+def _spin(_: int = 0) -> float:
+    """A CPU-bound pure-Python loop, no memory traffic: what two CPUs give at best."""
+    total = 0
+    for i in range(SPIN):
+        total += i
+    return float(total)
+
+
+def _measure_spin(jobs: int) -> tuple[int, float]:
+    """Two spins, one after the other (``jobs`` 1) or in two forked processes at once: the
+    ratio of the two wall times is this machine's ceiling for ``--jobs 2`` (a shared VM's
+    CPUs need not give 2x)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    start = time.perf_counter()
+    if jobs <= 1:
+        _spin(), _spin()
+    else:
+        with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+            list(pool.map(_spin, range(2)))
+    return 0, time.perf_counter() - start
+
+
 def _child(kind: str, paths: list[str], jobs: int) -> None:
     if kind == "linking":
         data = _measure_linking(paths)
@@ -162,6 +190,10 @@ def _child(kind: str, paths: list[str], jobs: int) -> None:
         return
     if kind == "ingest":  # the heavy imports are warmed inside, before its own clock starts
         pages, seconds, cpu = _measure_ingest(paths, jobs)
+    elif kind == "spin":
+        cpu = _cpu()
+        pages, seconds = _measure_spin(jobs)
+        cpu = _cpu() - cpu
     else:
         measure_kind = _measure_plumber if kind == "plumber" else _measure_load
         cpu = _cpu()
@@ -188,16 +220,24 @@ def _run_once(label: str, kind: str, paths: list[Path], jobs: int) -> Result:
     return Result(label, data["pages"], data["seconds"], data["peak_mb"], data["cpu"])
 
 
-def measure_all(specs: list[Spec]) -> list[Result]:
+def paired_ratio(specs: list[Spec], runs: dict[str, list[Result]], first: int, second: int) -> tuple[float, float, float]:
+    """Wall time of spec ``first`` over spec ``second``, round by round (each round runs both
+    minutes apart at most): the median and the range over the rounds."""
+    a, b = runs[specs[first][0]], runs[specs[second][0]]
+    ratios = sorted(x.seconds / y.seconds for x, y in zip(a, b))
+    return ratios[len(ratios) // 2], ratios[0], ratios[-1]
+
+
+def measure_all(specs: list[Spec]) -> tuple[list[Result], dict[str, list[Result]]]:
     """Each measurement ``REPEAT`` times, in rounds (every measurement once per round), the
-    fastest run of each counting. On a shared machine the speed drifts over minutes; running
+    fastest run of each counting (and every run, by label, for ratios taken round by round). On a shared machine the speed drifts over minutes; running
     the measurements one after another, each repeated in a block, let the drift fall on one
     side of a ratio (bare pdfplumber alone took 11.8 to 19.2 CPU s on the same pages in blocks)."""
     runs: dict[str, list[Result]] = {label: [] for label, *_ in specs}
     for _ in range(REPEAT):
         for label, kind, paths, jobs in specs:
             runs[label].append(_run_once(label, kind, paths, jobs))
-    return [min(runs[label], key=lambda r: r.cpu) for label, *_ in specs]
+    return [min(runs[label], key=lambda r: r.cpu) for label, *_ in specs], runs
 
 
 def has_pipeline() -> bool:
@@ -281,26 +321,30 @@ def main() -> int:
               f"{os.cpu_count()} CPU(s)\n")
         specs: list[Spec] = [("bare pdfplumber extract_text()", "plumber", pdfs, 1),
                              ("load_document (text + tables + checks)", "load", pdfs, 1)]
+        spin: list[Spec] = [("two spins in turn", "spin", [], 1), ("two spins at once", "spin", [], 2)]
         if has_pipeline():
             specs += [("ingest_paths --jobs 1 (load..store)", "ingest", pdfs, 1),
                       (f"ingest_paths --jobs {args.jobs}", "ingest", pdfs, args.jobs)]
         else:
             print("(extract.pipeline.ingest_paths not found: ingest not measured)")
-        results = measure_all(specs)
-        base = results[0]
+        every = specs + spin
+        results, runs = measure_all(every)
+        results = results[:-2]
+        print(table(results, results[0]))
         if has_pipeline():
-            one, many = results[2], results[3]
-        print(table(results, base))
-        if has_pipeline():
-            print(f"\nspeed-up of --jobs {args.jobs} over --jobs 1: {one.seconds / many.seconds:.2f}x "
-                  f"(largest document: {largest_share(pdfs):.0%} of all pages; no run can be "
-                  f"shorter than its largest document)")
+            mid, low, high = paired_ratio(every, runs, 2, 3)
+            print(f"\nspeed-up of --jobs {args.jobs} over --jobs 1 (wall time, round by round): "
+                  f"{mid:.2f}x median, {low:.2f}-{high:.2f}x (largest document: "
+                  f"{largest_share(pdfs):.0%} of all pages; no run can be shorter than it)")
+        mid, low, high = paired_ratio(every, runs, len(every) - 2, len(every) - 1)
+        print(f"this machine's ceiling: two CPU-bound loops in two processes finish {mid:.2f}x "
+              f"sooner than one after the other (median; {low:.2f}-{high:.2f}x, same rounds)")
         print()
         big_specs: list[Spec] = [(f"bare pdfplumber, {args.pages}-page PDF", "plumber", [big], 1),
                                  (f"load_document, {args.pages}-page PDF", "load", [big], 1)]
         if has_pipeline():
             big_specs.append((f"ingest_paths, {args.pages}-page PDF", "ingest", [big], 1))
-        big_results = measure_all(big_specs)
+        big_results, _ = measure_all(big_specs)
         print(table(big_results, big_results[0]))
         if has_pipeline():
             link_pdf = long_pdf(out, args.link_pages)
