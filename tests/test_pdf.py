@@ -412,6 +412,29 @@ def test_fast_objects_equal_pdfplumbers_on_turned_text(mediabox: str, tmp_path: 
     assert {round(c["matrix"][1], 3) for c in chars} >= {0.0, 1.0, 0.707}  # 0, 90 and 45 degrees
 
 
+@pytest.mark.parametrize("fonttype", [3, 42])
+def test_fast_objects_equal_pdfplumbers_on_a_chart(fonttype: int, tmp_path: Path) -> None:
+    """A matplotlib chart: Type 3 (glyphs drawn as procedures, their own font matrix) or
+    TrueType fonts, rotated labels, curves and paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    path = tmp_path / f"chart_{fonttype}.pdf"
+    with matplotlib.rc_context({"pdf.fonttype": fonttype}):
+        fig, ax = plt.subplots()
+        ax.plot([1, 2, 3], [3, 1, 2])
+        ax.set_title("ORR 68.6% [56.4, 79.1]")
+        ax.set_ylabel("patients (%)")
+        ax.text(1.5, 2, "30 degrees", rotation=30)
+        fig.savefig(path)
+        plt.close(fig)
+    _assert_same_objects(path)
+    text = "".join(c["text"] for c in _objects_both_ways(path)[0][1]["char"])
+    assert "ORR 68.6% [56.4, 79.1]" in text
+
+
 def test_fast_objects_give_the_same_documents(layout_pdfs: dict[str, Path],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Every layout fixture (columns, furniture, tables, tategaki, footnotes…): the same text,
