@@ -435,6 +435,21 @@ def test_fast_objects_equal_pdfplumbers_on_a_chart(fonttype: int, tmp_path: Path
     assert "ORR 68.6% [56.4, 79.1]" in text
 
 
+@pytest.mark.parametrize("name", ["guideline_ja.txt", "review_report_en.txt"])
+def test_fast_objects_equal_pdfplumbers_on_cairo_output(name: str, pdf_renditions: dict[str, Path],
+                                                        tmp_path: Path) -> None:
+    """A second PDF producer: poppler's cairo back end re-draws a rendition with its own fonts
+    (CFF subsets), kerned ``TJ`` arrays and paths."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftocairo") is None:
+        pytest.skip("pdftocairo (poppler-utils) is not installed")
+    path = tmp_path / "cairo.pdf"
+    subprocess.run(["pdftocairo", "-pdf", str(pdf_renditions[name]), str(path)], check=True, timeout=120)
+    _assert_same_objects(path)
+
+
 def test_fast_objects_give_the_same_documents(layout_pdfs: dict[str, Path],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Every layout fixture (columns, furniture, tables, tategaki, footnotes…): the same text,
