@@ -170,8 +170,7 @@ class _PdfReader:
                 return self._ocr(page, number, "OCR requested for every page")
             if FAST_OBJECTS:
                 from extract.load.pdf_objects import page_objects
-                from extract.load.pdf_tokens import FastContentParser
-                page_objects(page, FastContentParser)
+                page_objects(page)
             plumbed = _read_plumber(page, number)
             lines = [text for _, text in plumbed.items()]
             problem = text_problem(lines)

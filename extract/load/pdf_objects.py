@@ -4,8 +4,9 @@ Why: reading a PDF page is mostly pdfminer interpreting its content stream. For 
 pdfplumber's path builds a pdfminer ``LTChar`` (with a bounding box from a generic matrix
 helper), tags it with its marked-content id, keeps it in a layout tree, and then turns it into
 a dict through generic attribute resolution. Here the device builds that dict directly, once,
-from the same inputs and with the same arithmetic, and the interpreter dispatches operators
-from a table instead of formatting each operator's method name. Everything that is not a plain
+from the same inputs and with the same arithmetic; the interpreter reads the content stream
+with ``pdf_tokens.FastContentParser`` and dispatches operators from a table instead of
+formatting each operator's method name. Everything that is not a plain
 horizontal glyph (vertical fonts, byte font names, values that would need resolving, Unicode
 normalisation, layout analysis) goes through pdfminer's and pdfplumber's own code unchanged.
 
@@ -26,14 +27,16 @@ from pdfminer.pdftypes import PDFStream, stream_value
 from pdfminer import settings
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
+from extract.load.pdf_tokens import FastContentParser
+
 _PLAIN = frozenset({int, float, str, bool, type(None)})  # exact types: nothing to resolve
 _Handler = tuple[Callable[..., Any], int] | None
 
 
-def page_objects(page: Any, parser: type[PDFContentParser] = PDFContentParser) -> dict[str, list[dict[str, Any]]]:
+def page_objects(page: Any) -> dict[str, list[dict[str, Any]]]:
     """``page.objects`` as pdfplumber would build it, stored in its cache so that every
-    pdfplumber method of the page (tables, crops, text) uses it. ``parser``: the content-stream
-    parser class (pdfminer's, or one that yields the same objects faster)."""
+    pdfplumber method of the page (tables, crops, text) uses it. Content streams are read by
+    ``pdf_tokens.FastContentParser`` (pdfminer's objects, faster)."""
     from pdfplumber.utils.exceptions import PdfminerException
 
     if hasattr(page, "_objects"):
@@ -41,7 +44,7 @@ def page_objects(page: Any, parser: type[PDFContentParser] = PDFContentParser) -
     if page.pdf.laparams is not None or page.pdf.unicode_norm is not None:
         return page.objects  # pdfplumber's own way: layout analysis or normalised text asked for
     device = _CharDevice(page)
-    interpreter = _Interpreter(page.pdf.rsrcmgr, device, parser)
+    interpreter = _Interpreter(page.pdf.rsrcmgr, device, FastContentParser)
     try:
         interpreter.process_page(page.page_obj)
     except Exception as exc:  # noqa: BLE001 - as pdfplumber's Page.layout: any pdfminer failure
