@@ -4,7 +4,6 @@ tategaki read from the right; and the furniture and column rules on hand-made ge
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import ModuleType
 
 import pytest

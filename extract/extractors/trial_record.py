@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from extract.model import Document, DocumentInfo, ExtractionResult, Issue, Lang, Mention, SourceRef, StudyFact
+from extract.model import Document, DocumentInfo, ExtractionResult, Issue, Lang, Mention, StudyFact
 
 NCT = re.compile(r"\bNCT\d{8}\b")
 # Sponsor protocol codes: CC-5013-ATLL-001, BB2121-MM-001 (upper-case segments joined by
