@@ -552,6 +552,36 @@ def make_two_column_notes(out: Path) -> Path:
     return out
 
 
+COLUMN_FOOT_NOTES = (  # 7.5 pt, each at the foot of its own column
+    "*1 架空の専門医制度に基づく専門医をいう。この注記は左の段の下にある。",
+    "*2 食事の影響は検討されていない。",
+)
+NOTE_CHARS = 28  # characters per note line (7.5 pt glyphs in a 245 pt column)
+
+
+def make_column_notes(out: Path) -> Path:
+    """The two-column page with each footnote at the foot of the column that cites it
+    (``医師*1`` left, ``休薬*2`` right), in small type, above the centred page number."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    fonts()
+    top = A4[1] - MARGIN - LEADING
+    _draw(canvas, MARGIN, top, COLUMN_TITLE, 100.0)
+    left = tuple(p.replace("医師", "医師*1") for p in COLUMN_LEFT)
+    right = tuple(p.replace("7日間休薬", "7日間休薬*2") for p in COLUMN_RIGHT)
+    small = LEADING * FOOTNOTE_SIZE / BASE_SIZE
+    for x, column, note in ((MARGIN, left, COLUMN_FOOT_NOTES[0]), (A4[0] / 2 + 10, right, COLUMN_FOOT_NOTES[1])):
+        for i, line in enumerate(wrap_fixed(column)):
+            _draw(canvas, x, top - LEADING * (i + 2), line, 100.0)
+        for k, line in enumerate(wrap_fixed([note], NOTE_CHARS)):
+            _draw(canvas, x, MARGIN + 3 * LEADING - k * small, line, 100.0, FOOTNOTE_SIZE)
+    _draw(canvas, A4[0] / 2 - 10, MARGIN, "- 1 -", 100.0)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
 THREE_COLUMN_TITLE = "架空製薬 安全性速報 第12号(架空)"
 THREE_COLUMNS = (
     ("【新しい副作用】",
@@ -987,6 +1017,7 @@ LAYOUTS = {
     "two_column.pdf": make_two_column,
     "three_column.pdf": make_three_column,
     "two_column_notes.pdf": make_two_column_notes,
+    "column_notes.pdf": make_column_notes,
     "rmp_table.pdf": make_rmp_table,
     "furniture.pdf": make_furniture,
     "vertical.pdf": make_vertical,

@@ -116,6 +116,22 @@ def test_notes_under_columns_are_linked(layouts: dict[str, Document], marker: st
     assert doc.text[offset - len(before_marker):offset + len(marker)] == before_marker + marker
 
 
+@pytest.mark.parametrize(("marker", "before_marker", "note"), [
+    ("*1", "医師\n", "*1 架空の専門医制度に基づく専門医をいう。この注記は左\nの段の下にある。"),
+    ("*2", "7日間休薬", "*2 食事の影響は検討されていない。"),
+])
+def test_notes_at_the_foot_of_each_column(layouts: dict[str, Document], marker: str,
+                                          before_marker: str, note: str) -> None:
+    """Each column's own note (small type at its foot), the left one mid-way through the
+    page's reading order, is a footnote linked to the marker in its column."""
+    doc = layouts["column_notes.pdf"]
+    assert doc.pages[0].reason == "two columns: read column by column"
+    (found,) = [f for f in doc.footnotes if f.marker == marker]
+    assert doc.text[found.text_start:found.text_end] == note
+    (offset,) = found.ref_offsets
+    assert doc.text[offset - len(before_marker):offset + len(marker)] == before_marker + marker
+
+
 @pytest.mark.parametrize(("row", "col", "text"), [
     (0, 0, "【重要な特定されたリスク】"),
     (0, 1, "【重要な潜在的リスク】"),

@@ -320,10 +320,12 @@ class _Plumbed:
         lines: list[str] = []
         index: dict[int, int] = {}
         order: list[Item] = []
+        kept_segments: list[list[Item]] = []
         for segment in self.segments:
             kept = [item for item in segment if id(item) not in drop]
             if not kept:
                 continue
+            kept_segments.append(kept)
             if lines:
                 lines.append("")
             laid, where = _lay_out(kept, self.line_height)
@@ -334,9 +336,19 @@ class _Plumbed:
                                 first_line=_first_line(list(items), index), spans=table.spans)
                        for table, items in self.tables if table.rows)
         small = small_type([item for item, _ in self.sized], [size for _, size in self.sized], document_body)
-        notes = tuple(index[id(item)] for item in footnote_items(order, small))
+        notes = tuple(sorted(index[id(item)] for item in _page_notes(order, kept_segments, small)))
         return RawPage(self.number, tuple(_replace_cids(lines)), tables, "ok", self.note,
                        furniture=removed, footnote_lines=notes)
+
+
+def _page_notes(order: list[Item], segments: list[list[Item]], small: frozenset[int]) -> list[Item]:
+    """The footnotes at the foot of the page, and on a page in columns also those at the foot
+    of each column (notes printed under the column that cites them)."""
+    notes = footnote_items(order, small)
+    seen = {id(item) for item in notes}
+    for segment in segments[:-1]:  # the last one ends the page: its notes are found above
+        notes += [item for item in footnote_items(segment, small) if id(item) not in seen]
+    return notes
 
 
 def _read_plumber(page: Any, number: int) -> _Plumbed:
