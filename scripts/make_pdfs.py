@@ -529,20 +529,28 @@ COLUMN_NOTES = (  # 7.5 pt, under the columns: one full-width note, then a short
 )
 
 
+def _marked_columns(canvas: Any) -> tuple[float, float]:
+    """The two-column page's title and columns, with footnote markers (``医師*1`` left,
+    ``7日間休薬*2`` right); the columns' left edges."""
+    fonts()
+    top = A4[1] - MARGIN - LEADING
+    _draw(canvas, MARGIN, top, COLUMN_TITLE, 100.0)
+    left = tuple(p.replace("医師", "医師*1") for p in COLUMN_LEFT)
+    right = tuple(p.replace("7日間休薬", "7日間休薬*2") for p in COLUMN_RIGHT)
+    edges = (MARGIN, A4[0] / 2 + 10)
+    for x, column in zip(edges, (left, right)):
+        for i, line in enumerate(wrap_fixed(column)):
+            _draw(canvas, x, top - LEADING * (i + 2), line, 100.0)
+    return edges
+
+
 def make_two_column_notes(out: Path) -> Path:
     """The two-column page with footnote markers in both columns (``医師*1``, ``休薬*2``) and
     the notes in small type under the columns, above the centred page number."""
     from reportlab.pdfgen.canvas import Canvas
 
     canvas = Canvas(str(out), pagesize=A4, invariant=1)
-    fonts()
-    top = A4[1] - MARGIN - LEADING
-    _draw(canvas, MARGIN, top, COLUMN_TITLE, 100.0)
-    left = tuple(p.replace("医師", "医師*1") for p in COLUMN_LEFT)
-    right = tuple(p.replace("7日間休薬", "7日間休薬*2") for p in COLUMN_RIGHT)
-    for x, column in ((MARGIN, left), (A4[0] / 2 + 10, right)):
-        for i, line in enumerate(wrap_fixed(column)):
-            _draw(canvas, x, top - LEADING * (i + 2), line, 100.0)
+    _marked_columns(canvas)
     for k, note in enumerate(COLUMN_NOTES):
         _draw(canvas, MARGIN, MARGIN + 3 * LEADING - k * LEADING * FOOTNOTE_SIZE / BASE_SIZE, note, 100.0,
               FOOTNOTE_SIZE)
@@ -565,15 +573,8 @@ def make_column_notes(out: Path) -> Path:
     from reportlab.pdfgen.canvas import Canvas
 
     canvas = Canvas(str(out), pagesize=A4, invariant=1)
-    fonts()
-    top = A4[1] - MARGIN - LEADING
-    _draw(canvas, MARGIN, top, COLUMN_TITLE, 100.0)
-    left = tuple(p.replace("医師", "医師*1") for p in COLUMN_LEFT)
-    right = tuple(p.replace("7日間休薬", "7日間休薬*2") for p in COLUMN_RIGHT)
     small = LEADING * FOOTNOTE_SIZE / BASE_SIZE
-    for x, column, note in ((MARGIN, left, COLUMN_FOOT_NOTES[0]), (A4[0] / 2 + 10, right, COLUMN_FOOT_NOTES[1])):
-        for i, line in enumerate(wrap_fixed(column)):
-            _draw(canvas, x, top - LEADING * (i + 2), line, 100.0)
+    for x, note in zip(_marked_columns(canvas), COLUMN_FOOT_NOTES):
         for k, line in enumerate(wrap_fixed([note], NOTE_CHARS)):
             _draw(canvas, x, MARGIN + 3 * LEADING - k * small, line, 100.0, FOOTNOTE_SIZE)
     _draw(canvas, A4[0] / 2 - 10, MARGIN, "- 1 -", 100.0)
