@@ -965,10 +965,14 @@ TABLES = {
 }
 
 
+def _build_all(builders: dict[str, Any], out_dir: Path) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return {name: build(out_dir / name) for name, build in builders.items()}
+
+
 def make_tables(out_dir: Path) -> dict[str, Path]:
     """Every table fixture (row spans, horizontal rules only, no rules), by file name."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return {name: build(out_dir / name) for name, build in TABLES.items()}
+    return _build_all(TABLES, out_dir)
 
 
 def _draw_booktabs(canvas: Any, top: float, rows: Sequence[str], left: float, avail: float) -> None:
@@ -1028,8 +1032,7 @@ LAYOUTS = {
 
 def make_layouts(out_dir: Path) -> dict[str, Path]:
     """Every page-layout fixture, by file name."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return {name: build(out_dir / name) for name, build in LAYOUTS.items()}
+    return _build_all(LAYOUTS, out_dir)
 
 
 # --------------------------------------------------------------------------- OCR fixtures

@@ -16,11 +16,12 @@ it: ``tests/test_pdf.py`` compares the two on every page of every generated PDF.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable
 
 from pdfminer.layout import LTChar
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter
+from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.psexceptions import PSEOF
 from pdfminer.psparser import PSKeyword, keyword_name
 from pdfminer.pdftypes import PDFStream, stream_value
@@ -31,6 +32,7 @@ from extract.load.pdf_tokens import FastContentParser
 
 _PLAIN = frozenset({int, float, str, bool, type(None)})  # exact types: nothing to resolve
 _Handler = tuple[Callable[..., Any], int] | None
+_PDFMINER_LOG = logging.getLogger("pdfminer.pdfinterp")  # its warnings, under pdfminer's name
 
 
 def page_objects(page: Any) -> dict[str, list[dict[str, Any]]]:
@@ -44,7 +46,7 @@ def page_objects(page: Any) -> dict[str, list[dict[str, Any]]]:
     if page.pdf.laparams is not None or page.pdf.unicode_norm is not None:
         return page.objects  # pdfplumber's own way: layout analysis or normalised text asked for
     device = _CharDevice(page)
-    interpreter = _Interpreter(page.pdf.rsrcmgr, device, FastContentParser)
+    interpreter = _Interpreter(page.pdf.rsrcmgr, device)
     try:
         interpreter.process_page(page.page_obj)
     except Exception as exc:  # noqa: BLE001 - as pdfplumber's Page.layout: any pdfminer failure
@@ -151,18 +153,13 @@ class _CharDevice(PDFPageAggregatorWithMarkedContent):
 
 
 class _Interpreter(PDFPageInterpreter):
-    """pdfminer's page interpreter with a pluggable content-stream parser and operator
-    dispatch from a per-class table (pdfminer formats and looks up each operator's method
-    name every time it is met)."""
+    """pdfminer's page interpreter reading with ``FastContentParser`` and dispatching
+    operators from a table built as they are met (pdfminer formats and looks up each
+    operator's method name every time). Form XObjects get one of these too (``dup``)."""
 
-    def __init__(self, rsrcmgr: Any, device: Any,
-                 parser: type[PDFContentParser] = PDFContentParser) -> None:
+    def __init__(self, rsrcmgr: Any, device: Any) -> None:
         super().__init__(rsrcmgr, device)
-        self.parser = parser
         self.handlers: dict[PSKeyword, _Handler] = {}
-
-    def dup(self) -> "_Interpreter":
-        return self.__class__(self.rsrcmgr, self.device, self.parser)
 
     def handler(self, keyword: PSKeyword) -> _Handler:
         """The bound ``do_*`` method of an operator and its argument count (None: unknown)."""
@@ -177,10 +174,8 @@ class _Interpreter(PDFPageInterpreter):
 
     def execute(self, streams: Any) -> None:
         """pdfminer's ``PDFPageInterpreter.execute`` (circular-reference guard included),
-        with ``self.parser`` and ``handler``."""
-        import logging
-
-        log = logging.getLogger("pdfminer.pdfinterp")
+        with ``FastContentParser`` and ``handler``."""
+        log = _PDFMINER_LOG
         valid: list[PDFStream] = []
         self.stream_ids.clear()
         for obj in streams:
@@ -194,7 +189,7 @@ class _Interpreter(PDFPageInterpreter):
                 valid.append(stream)
                 self.stream_ids.add(stream.objid)
         try:
-            parser = self.parser(valid)
+            parser = FastContentParser(valid)
         except PSEOF:
             return  # empty page
         nextobject, push = parser.nextobject, self.push
