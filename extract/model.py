@@ -610,14 +610,47 @@ Fact = Union[Indication, DosageRegimen, DoseModificationRule, SafetyConcern, Act
 
 IssueLevel = Literal["warning", "error"]
 
+# The stable codes of ``Issue`` (tests, eval and scripts match these, never the message text,
+# which is for people and may be reworded). A new code is added here with what it means.
+ISSUE_CODES: dict[str, str] = {
+    "not-this-kind": "the document lacks what every document of its kind has (no product name, no header)",
+    "part-missing": "a part of the document (審査報告(2), 別紙様式1, Review Report (1)) is absent",
+    "section-missing": "an expected section or labelled block is not in the document",
+    "section-unreadable": "a section is there but its content could not be read",
+    "section-order": "a label printed apart from its text (two-column layout): read with care",
+    "core-empty": "a core section of the kind gave no facts: the document is partial",
+    "table-missing": "an expected table is not in the document",
+    "table-unreadable": "a table is there but its header, columns or cells could not be read",
+    "row-unreadable": "one row or cell of a table could not be read; the rest of the table was",
+    "field-missing": "a header or record field is absent",
+    "value-unparsed": "a value (date, number, dose, status word) is not in a form that can be read",
+    "dosage-unparsed": "a dosage text could not be parsed into a regimen",
+    "reference-ambiguous": "a name, heading or abbreviation could refer to several things",
+    "reference-unknown": "a name refers to nothing the document defines",
+    "study-unattributed": "a result or incidence could not be tied to one study",
+    "values-inconsistent": "values disagree with each other (n/N and %, cut-off dates)",
+    "content-skipped": "content deliberately not read (a class, a qualifier, a kind not modelled)",
+    "redacted": "a passage is masked in the published document",
+    "record-invalid": "a structured record (XML, JSON) is malformed",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """Something an extractor could not read (recorded, never raised): makes a result partial."""
+    """Something an extractor could not read (recorded, never raised). An ``error`` makes the
+    result partial; a ``warning`` is kept in the graph (``yk:issueText``) for a reader.
+    ``code`` is one of ``ISSUE_CODES``: a stable identifier to match on."""
 
     level: IssueLevel
+    code: str
     message: str
     ref: SourceRef | None = None
+
+    def __post_init__(self) -> None:
+        if self.level not in ("warning", "error"):
+            raise ValueError(f"unknown issue level {self.level!r}")
+        if self.code not in ISSUE_CODES:
+            raise ValueError(f"unknown issue code {self.code!r}; add it to ISSUE_CODES")
 
 
 @dataclass(frozen=True, slots=True)

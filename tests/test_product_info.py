@@ -153,7 +153,7 @@ def test_seed_frequencies_under_a_severity_word_are_not_read(seed004: tuple[Docu
     """After 重度の (severe), a list of percentages may count severe cases only."""
     doc, r = seed004
     assert not [a for a in _of(r, AdverseEventIncidence) if a.concept.text == concept]
-    assert any("severity qualifier" in i.message for i in r.issues)
+    assert any(i.code == "content-skipped" for i in r.issues)
 
 
 @pytest.mark.parametrize(("study", "concept", "percent", "denominator"), [
@@ -399,14 +399,14 @@ def test_numbered_2019_format(tmp_path: Path) -> None:
         ("好中球減少", Decimal("35.2")), ("血小板減少", Decimal("22.1"))}
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("ただの文章です。製品名はありません。\n", "no product name"),
+@pytest.mark.parametrize(("text", "code"), [
+    ("ただの文章です。製品名はありません。\n", "not-this-kind"),
 ])
-def test_no_product_is_an_issue(tmp_path: Path, text: str, message: str) -> None:
+def test_no_product_is_an_issue(tmp_path: Path, text: str, code: str) -> None:
     path = tmp_path / "x.txt"
     path.write_text(text, encoding="utf-8")
     r = extract(load_document(path))
-    assert r.status == "partial" and message in r.issues[0].message and r.facts == ()
+    assert r.status == "partial" and r.issues[0].code == code and r.facts == ()
 
 
 def test_footnote_marker_is_not_a_dose(tmp_path: Path) -> None:
@@ -455,7 +455,7 @@ def test_sample_patient_flow_count_without_label_is_an_issue(tmp_path: Path) -> 
     path.write_text(_FLOW_SAMPLE.replace("登録\n(n=52)", "登録の前に、説明を行った。\n(n=52)"), encoding="utf-8")
     r = extract(load_document(path))
     assert "登録" not in {f.stage for f in _of(r, PatientFlowCount)}
-    assert any("patient-flow" in i.message for i in r.issues)
+    assert any(i.code == "table-unreadable" for i in r.issues)
 
 
 _MULTI_LABEL = """\
@@ -511,7 +511,7 @@ def test_combination_with_a_drug_class_is_not_a_substance(tmp_path: Path) -> Non
     r = extract(load_document(path))
     (reg,) = _of(r, DosageRegimen)
     assert reg.combination_with == () and reg.frequency == "every 2 weeks"
-    assert any("drug class" in i.message for i in r.issues)
+    assert any(i.code == "content-skipped" for i in r.issues)
 
 
 # --------------------------------------------------------------------------- PDF renditions
@@ -570,7 +570,7 @@ def test_range_that_does_not_hold_the_dose_stays_apart(tmp_path: Path) -> None:
     regs = _of(r, DosageRegimen)
     assert [(d.dose_value, d.dose_min, d.dose_max) for d in regs] == [
         (Decimal(200 * M), None, None), (None, Decimal(300 * M), Decimal(400 * M))]
-    assert any("do not fit its dose" in i.message for i in r.issues)
+    assert any(i.code == "values-inconsistent" for i in r.issues)
 
 
 _BROCHURE = """\
@@ -611,7 +611,7 @@ def test_results_fewer_than_the_arms_are_an_issue(tmp_path: Path, sentence: str)
     path.write_text(_BROCHURE.format(sentence), encoding="utf-8")
     r = extract(load_document(path))
     assert _of(r, EfficacyResult) == []
-    assert any("1 values for 2 arms" in i.message for i in r.issues)
+    assert any(i.code == "values-inconsistent" for i in r.issues)
 
 
 def test_median_with_its_range_has_no_ci(tmp_path: Path) -> None:
@@ -660,7 +660,7 @@ def test_table_of_medians_not_read(tmp_path: Path, table: str, why: str) -> None
     path.write_text(_BROCHURE.format(table), encoding="utf-8")
     r = extract(load_document(path))
     assert [e.arm for e in _of(r, EfficacyResult)] == ["外国人患者 100×10^6個"], why  # the sentence only
-    assert any("DOR table" in i.message for i in r.issues)
+    assert any(i.code == "table-unreadable" for i in r.issues)
 
 
 def test_table_between_two_cutoffs_has_none(tmp_path: Path) -> None:
@@ -669,4 +669,4 @@ def test_table_between_two_cutoffs_has_none(tmp_path: Path) -> None:
     r = extract(load_document(path))
     table = [e for e in _of(r, EfficacyResult) if e.arm == "外国人患者 200×10^6個"]
     assert [e.data_cutoff for e in table] == [None]
-    assert any("two data cut-off dates" in i.message for i in r.issues)
+    assert any(i.code == "values-inconsistent" for i in r.issues)

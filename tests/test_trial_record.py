@@ -19,7 +19,7 @@ SAMPLES = ROOT / "corpus" / "samples"
 def _study(path: Path) -> tuple[StudyFact, list[str]]:
     result = extract(load_document(path))
     assert len(result.studies) == 1
-    return result.studies[0], [i.message for i in result.issues]
+    return result.studies[0], [i.code for i in result.issues]
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +55,10 @@ def test_seed_001_fields(seed001: tuple[StudyFact, list[str]], name: str, check)
 
 
 def test_seed_001_reports_missing_fields(seed001: tuple[StudyFact, list[str]]) -> None:
-    messages = seed001[1]
-    assert "record gives no enrollment" in messages
-    assert "record gives no sponsor" in messages
-    assert any("phase read from the title" in m for m in messages)
-    assert any("no study identifier" in m for m in messages)
+    study, codes = seed001
+    assert (study.enrollment, study.sponsor, study.identifiers, study.countries) == (None, None, (), ())
+    # phase field (read from the title), NCT number, any identifier, enrollment, sponsor, countries
+    assert codes == ["field-missing"] * 6
 
 
 @pytest.mark.parametrize(("field", "xml_value", "json_value"), [
@@ -121,18 +120,18 @@ def test_normalize_phase(raw: str | list[str], phase: str | None, problem: bool)
         assert why is not None and "not applicable" in why
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("<clinical_study><brief_title>x</brief_title>", "not well-formed XML"),
-    ("<other_root/>", "not a ClinicalTrials.gov"),
-    ('{"foo": 1}', "no protocolSection"),
-    ('{"protocolSection": ', "not valid JSON"),
+@pytest.mark.parametrize("text", [
+    "<clinical_study><brief_title>x</brief_title>",  # not well-formed XML
+    "<other_root/>",  # not a ClinicalTrials.gov record
+    '{"foo": 1}',  # no protocolSection
+    '{"protocolSection": ',  # not valid JSON
 ])
-def test_bad_records_become_issues(tmp_path: Path, text: str, message: str) -> None:
+def test_bad_records_become_issues(tmp_path: Path, text: str) -> None:
     path = tmp_path / "record.txt"
     path.write_text(text, encoding="utf-8")
     result = extract(load_document(path))
     assert result.status == "partial"
-    assert message in result.issues[0].message
+    assert [(i.level, i.code) for i in result.issues] == [("error", "record-invalid")]
     assert result.studies == ()
 
 
@@ -143,9 +142,10 @@ def test_json_missing_fields_are_reported(tmp_path: Path) -> None:
     result = extract(load_document(path))
     study = result.studies[0]
     assert study.identifiers == ("NCT99990003",) and study.phase is None and study.enrollment is None
-    messages = [i.message for i in result.issues]
-    assert any("not applicable" in m for m in messages)
-    assert "record gives no enrollment" in messages and "record gives no conditions" in messages
+    codes = [i.code for i in result.issues]
+    assert codes.count("value-unparsed") == 1  # phase NA: not applicable
+    # phase, enrollment, sponsor, conditions, interventions, primary outcomes, countries
+    assert codes.count("field-missing") == 7
 
 
 FIELD_EXPORT = """NCT99990004
@@ -172,4 +172,4 @@ def test_field_export_with_later_columns(tmp_path: Path) -> None:
     assert study.primary_endpoints == ("Overall response rate [Up to 12 months]",)
     assert study.secondary_endpoints == ("Overall survival [Up to 36 months]",)
     assert (study.phase, study.enrollment) == ("I/II", 48)  # the phase column wins over the title
-    assert not any("phase read from the title" in i.message for i in result.issues)
+    assert [i.code for i in result.issues] == ["field-missing"] * 2  # sponsor, countries: no phase issue

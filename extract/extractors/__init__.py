@@ -14,7 +14,7 @@ from extract.model import DocType, Document, ExtractionResult
 Extractor = Callable[[Document], ExtractionResult]
 
 EXTRACTORS: dict[DocType, str] = {
-    DocType.REVIEW_REPORT: "extract.extractors.review_report",
+    DocType.REVIEW_REPORT: "extract.extractors.review",
     DocType.RMP: "extract.extractors.rmp",
     DocType.GUIDELINE: "extract.extractors.guideline",
     DocType.TRIAL_RECORD: "extract.extractors.trial_record",

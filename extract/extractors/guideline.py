@@ -34,7 +34,6 @@ from extract.model import (
     ExtractionResult,
     Fact,
     Indication,
-    Issue,
     ManagementRule,
     Mention,
     ProductFact,
@@ -42,6 +41,8 @@ from extract.model import (
     UseRequirement,
 )
 from extract.extractors.product_info import is_soc
+from extract.readers.context import ExtractContext
+from extract.readers.lines import Line, text_lines, trim_span
 from extract.normalize.values import (
     find_dates,
     parse_count_percent,
@@ -55,39 +56,10 @@ from extract.normalize.values import (
 # --------------------------------------------------------------------------- text helpers
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
-    start: int
-    end: int
-    text: str
-
-
-def _lines(doc: Document, start: int, end: int) -> list[_Line]:
-    """Non-empty lines of ``doc.text[start:end]`` with their offsets (stripped spans)."""
-    out: list[_Line] = []
-    for m in re.finditer(r"[^\n\f]+", doc.text[start:end]):
-        raw = m.group()
-        lead = len(raw) - len(raw.lstrip())
-        body = raw.strip()
-        if body:
-            s = start + m.start() + lead
-            out.append(_Line(s, s + len(body), body))
-    return out
-
-
 def _flat(text: str) -> str:
     """A fact's text: the evidence without blank lines or page breaks, so that the PDF and
     the text rendition of a document give the same fact (the evidence stays verbatim)."""
     return re.sub(r"\s*[\n\f]\s*", "\n", text)
-
-
-def _strip_span(doc: Document, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span so it neither starts nor ends with whitespace (evidence stays exact)."""
-    while start < end and doc.text[start].isspace():
-        start += 1
-    while end > start and doc.text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 # --------------------------------------------------------------------------- chapters
@@ -146,7 +118,7 @@ class _Grid:
         return max((len(r) for r in self.rows), default=0)
 
 
-def _anchor_tables(doc: Document) -> tuple[list[_Grid], list[Issue]]:
+def _anchor_tables(doc: Document, ctx: ExtractContext) -> list[_Grid]:
     """Find each table's cells in ``doc.text``, in document order.
 
     The loader's cell offsets are not trusted (a repeated value such as ``0`` can point at
@@ -154,13 +126,12 @@ def _anchor_tables(doc: Document) -> tuple[list[_Grid], list[Issue]]:
     cell must lie at most two line breaks after the previous one. A cell that cannot be
     placed is dropped and reported."""
     grids: list[_Grid] = []
-    issues: list[Issue] = []
     cursor = 0
     for table in doc.tables:
         texts = table.rows()
         first = _first_row_start(doc.text, texts, cursor)
         if first is None:
-            issues.append(Issue("warning", "a table could not be located in the text"))
+            ctx.issue("warning", "table-unreadable", "a table could not be located in the text")
             continue
         last = first
         rows: list[tuple[_Cell | None, ...]] = []
@@ -186,11 +157,11 @@ def _anchor_tables(doc: Document) -> tuple[list[_Grid], list[Issue]]:
                 last = pos + len(value)
             rows.append(tuple(cells))
         if lost:
-            issues.append(Issue("warning", f"{lost} table cell(s) not found in the text",
-                                doc.ref(first, last)))
+            ctx.issue("warning", "table-unreadable", f"{lost} table cell(s) not found in the text",
+                                doc.ref(first, last))
         grids.append(_Grid(tuple(rows), first, last))
         cursor = last
-    return _merge_continued(doc, grids), issues
+    return _merge_continued(doc, grids)
 
 
 def _row_texts(row: tuple[_Cell | None, ...]) -> tuple[str, ...]:
@@ -282,7 +253,7 @@ def _data_cutoff(caption: str) -> dt.date | None:
 
 
 def _column_labels(doc: Document, grid: _Grid, header_count: int,
-                   issues: list[Issue]) -> list[list[_Cell]]:
+                   ctx: ExtractContext) -> list[list[_Cell]]:
     """For each column, the header cells above it, outermost first.
 
     A label in a header row above the leaf row covers the columns to its right only when
@@ -298,8 +269,8 @@ def _column_labels(doc: Document, grid: _Grid, header_count: int,
         width = _tile_width(present, n) if r < header_count - 1 else 1
         if width is None and len(present) > 1 and not ambiguous:
             ambiguous = True
-            issues.append(Issue("warning", "column groups of a table header are ambiguous: each "
-                                "group label kept on its own column", doc.ref(grid.start, grid.end)))
+            ctx.issue("warning", "table-unreadable", "column groups of a table header are ambiguous: each "
+                                "group label kept on its own column", doc.ref(grid.start, grid.end))
         for c in present:
             cell = row[c]
             assert cell is not None
@@ -371,10 +342,10 @@ _GENERIC = re.compile(r"(?<![^\n\f])(?P<brand>[^\n\f(]+?)\s*\(一般名\s*[::]\s
 _TARGET_LABEL = re.compile(r"(?<![^\n\f])対象となる(?P<what>[^::\n\f]{1,20})[::]\s*(?![^\n\f])", re.M)
 
 
-def _cover(doc: Document, end: int, issues: list[Issue]) -> DocumentInfo:
+def _cover(doc: Document, end: int, ctx: ExtractContext) -> DocumentInfo:
     """Title lines and the issue date printed on the cover (before the first chapter)."""
-    lines = _lines(doc, 0, end)
-    title: list[_Line] = []
+    lines = text_lines(doc.text, 0, end)
+    title: list[Line] = []
     issued: dt.date | None = None
     for line in lines:
         if line.text.startswith("目次"):
@@ -388,7 +359,7 @@ def _cover(doc: Document, end: int, issues: list[Issue]) -> DocumentInfo:
             break
         title.append(line)
     if issued is None:
-        issues.append(Issue("warning", "no issue date on the cover"))
+        ctx.issue("warning", "field-missing", "no issue date on the cover")
     if not title:
         return DocumentInfo(issued=issued)
     ref = doc.ref(title[0].start, title[-1].end)
@@ -402,12 +373,12 @@ def _intro_blocks(doc: Document, start: int, end: int) -> dict[str, tuple[int, i
     for i, (what, _s, body) in enumerate(marks):
         stop = marks[i + 1][1] if i + 1 < len(marks) else end
         key = "indication" if "効能" in what else "dosage" if "用法" in what else "product"
-        out.setdefault(key, _strip_span(doc, body, stop))
+        out.setdefault(key, trim_span(doc.text, body, stop))
     return out
 
 
 def _product(doc: Document, info_end: int, blocks: dict[str, tuple[int, int]],
-             issues: list[Issue]) -> _Product | None:
+             ctx: ExtractContext) -> _Product | None:
     """Brand (販売名 on the cover, else the 対象となる品目 line) and substance (一般名)."""
     brand_names: list[str] = []
     ref_span: tuple[int, int] | None = None
@@ -424,7 +395,7 @@ def _product(doc: Document, info_end: int, blocks: dict[str, tuple[int, int]],
                 brand_names = [b.strip() for b in re.split(r"[、,]", g.group("brand")) if b.strip()]
             ref_span = (g.start(), g.end())
     if not brand_names or ref_span is None:
-        issues.append(Issue("error", "no product name (販売名) found"))
+        ctx.issue("error", "not-this-kind", "no product name (販売名) found")
         return None
     mention = Mention(brand_names[0], doc.lang, "product")
     substances = (Mention(inn, doc.lang, "substance"),) if inn else ()
@@ -436,9 +407,9 @@ def _indications(doc: Document, product: Mention, span: tuple[int, int]) -> list
     """One indication per line of the block, with the bullet conditions under it
     (ただし、以下のいずれも満たす… - …): users need the prior-therapy requirement as much
     as the disease, so the conditions stay in the indication's text."""
-    groups: list[list[_Line]] = []
+    groups: list[list[Line]] = []
     marker = re.compile(r"[-•・]|\(\d+\)|[①-⑳]")
-    for line in _lines(doc, *span):
+    for line in text_lines(doc.text, *span):
         if groups and marker.match(line.text) and not marker.match(groups[-1][0].text):
             groups[-1].append(line)
         else:
@@ -499,7 +470,7 @@ def _doses(text: str) -> list[tuple[Decimal, str, int, int]]:
     return out
 
 
-def _dosages(doc: Document, product: Mention, span: tuple[int, int], issues: list[Issue],
+def _dosages(doc: Document, product: Mention, span: tuple[int, int], ctx: ExtractContext,
              own_names: tuple[str, ...] = ()) -> list[DosageRegimen]:
     """Regimens in the 用法 block: "<drug>として <dose> を … <route>" clauses give the
     pre-treatment and supportive drugs (substance set); a sentence with a dose but no
@@ -508,7 +479,7 @@ def _dosages(doc: Document, product: Mention, span: tuple[int, int], issues: lis
     out: list[DosageRegimen] = []
     own: DosageRegimen | None = None
     for m in _SENTENCE.finditer(doc.text, *span):
-        s, e = _strip_span(doc, m.start(), m.end())
+        s, e = trim_span(doc.text, m.start(), m.end())
         sentence = doc.text[s:e]
         drugs = list(_DRUG.finditer(sentence))
         if drugs:
@@ -530,7 +501,7 @@ def _dosages(doc: Document, product: Mention, span: tuple[int, int], issues: lis
                                 route=_route(sentence), frequency=_frequency(sentence))
             out.append(own)
         elif doses:
-            issues.append(Issue("warning", "a dose without a route was not read", doc.ref(s, e)))
+            ctx.issue("warning", "dosage-unparsed", "a dose without a route was not read", doc.ref(s, e))
     return out
 
 
@@ -612,7 +583,7 @@ def _study_sections(doc: Document, span: tuple[int, int]) -> list[_StudySection]
 
 
 def _studies(doc: Document, product: Mention, span: tuple[int, int], grids: list[_Grid],
-             issues: list[Issue]) -> list[StudyFact]:
+             ctx: ExtractContext) -> list[StudyFact]:
     """One StudyFact per study code, its aliases (以下、「MM-001 試験」) and phase."""
     by_code: dict[str, StudyFact] = {}
     for h in _STUDY_HEADING.finditer(doc.text, *span):
@@ -633,7 +604,7 @@ def _studies(doc: Document, product: Mention, span: tuple[int, int], grids: list
                                       old.enrollment or enrollment, old.products)
     for code, fact in by_code.items():
         if fact.enrollment is None:
-            issues.append(Issue("warning", f"enrolment of study {code} is not stated", fact.ref))
+            ctx.issue("warning", "field-missing", f"enrolment of study {code} is not stated", fact.ref)
     return list(by_code.values())
 
 
@@ -695,7 +666,7 @@ def _criteria_region(doc: Document, start: int, end: int) -> tuple[int, int] | N
     item (within the first three lines) up to a blank line followed by a line that is not a
     bullet or marker (a numbered line there may be the next heading, (1) 前処置…), a
     footnote, a new caption or a numbered heading."""
-    lines = _lines(doc, start, end)
+    lines = text_lines(doc.text, start, end)
     first = next((i for i, ln in enumerate(lines[:3]) if _KIND_MARK.search(ln.text)
                   or _BULLET_MARK.match(ln.text) or _NUMBER_MARK.match(ln.text)), None)
     if first is None:
@@ -714,7 +685,7 @@ def _criteria_region(doc: Document, start: int, end: int) -> tuple[int, int] | N
 
 
 def _criteria_items(doc: Document, start: int, end: int, default: str | None,
-                    issues: list[Issue]) -> list[tuple[str, int, int]]:
+                    ctx: ExtractContext) -> list[tuple[str, int, int]]:
     """(kind, start, end) of every top-level item: the first bullet (or numbering style) after
     a kind marker is that part's top level, any other is a sub-item kept in the item."""
     marks = [(m.start(), m.end(), _KIND[m.group("a") or m.group("b")])
@@ -732,14 +703,14 @@ def _criteria_items(doc: Document, start: int, end: int, default: str | None,
         if not doc.text[s:e].strip():
             continue
         if kind is None or not bullets or doc.text[s:bullets[0].start()].strip():
-            issues.append(Issue("warning", "eligibility criteria without a kind marker or bullets "
-                                "were not read", doc.ref(*_strip_span(doc, s, e))))
+            ctx.issue("warning", "section-unreadable", "eligibility criteria without a kind marker or bullets "
+                                "were not read", doc.ref(*trim_span(doc.text, s, e)))
             continue
         top = _item_style(bullets[0].group())
         heads = [b for b in bullets if _item_style(b.group()) == top]
         for j, b in enumerate(heads):
             stop = heads[j + 1].start() if j + 1 < len(heads) else e
-            a, z = _strip_span(doc, b.end(), stop)
+            a, z = trim_span(doc.text, b.end(), stop)
             if z > a:
                 out.append((kind, a, z))
     return out
@@ -773,7 +744,7 @@ def _criteria_study(doc: Document, caption: int, number: str,
 
 
 def _eligibility(doc: Document, product: Mention, span: tuple[int, int],
-                 issues: list[Issue]) -> list[EligibilityCriterion]:
+                 ctx: ExtractContext) -> list[EligibilityCriterion]:
     """Every "表 N …選択・除外基準" table of chapter 3, criterion by criterion."""
     sections = _study_sections(doc, span)
     captions = list(_CRITERIA_CAPTION.finditer(doc.text, *span))
@@ -790,20 +761,20 @@ def _eligibility(doc: Document, product: Mention, span: tuple[int, int],
         limit = captions[i + 1].start() if i + 1 < len(captions) else span[1]
         region = _criteria_region(doc, cap.end(), limit)
         if region is None:
-            issues.append(Issue("warning", "a criteria table without 選択基準/除外基準 items",
-                                doc.ref(cap.start(), cap.end())))
+            ctx.issue("warning", "table-unreadable", "a criteria table without 選択基準/除外基準 items",
+                                doc.ref(cap.start(), cap.end()))
             continue
         if any("\t" in ln.text and len({_KIND[m.group("a") or m.group("b")]
                                          for m in _KIND_MARK.finditer(ln.text)}) > 1
-               for ln in _lines(doc, *region)):
-            issues.append(Issue("warning", "inclusion and exclusion criteria side by side in one "
-                                "table row were not read", doc.ref(*region)))
+               for ln in text_lines(doc.text, *region)):
+            ctx.issue("warning", "table-unreadable", "inclusion and exclusion criteria side by side in one "
+                                "table row were not read", doc.ref(*region))
             continue
         study = before[-1].study if repeated else _criteria_study(doc, cap.start(), cap.group("n"), sections)
         if study is None:
-            issues.append(Issue("warning", "criteria table of no known study", doc.ref(*region)))
+            ctx.issue("warning", "study-unattributed", "criteria table of no known study", doc.ref(*region))
             continue
-        for kind, a, z in _criteria_items(doc, *region, default, issues):
+        for kind, a, z in _criteria_items(doc, *region, default, ctx):
             out.append(EligibilityCriterion(study, kind, _flat(doc.text[a:z]), doc.ref(a, z),  # type: ignore[arg-type]
                                             product))
     return out
@@ -840,10 +811,10 @@ def _point(text: str) -> Decimal | None:
 
 
 def _efficacy(doc: Document, grid: _Grid, study: Mention, caption: tuple[str, int, int] | None,
-              issues: list[Issue]) -> list[EfficacyResult]:
+              ctx: ExtractContext) -> list[EfficacyResult]:
     """Best-response, ORR, median and hazard-ratio rows of one table."""
     headers = _header_count(grid)
-    labels = _column_labels(doc, grid, headers, issues)
+    labels = _column_labels(doc, grid, headers, ctx)
     cutoff = _data_cutoff(caption[0]) if caption else None
     context = _endpoint_in(caption[0]) if caption else None
     out: list[EfficacyResult] = []
@@ -870,7 +841,7 @@ def _efficacy(doc: Document, grid: _Grid, study: Mention, caption: tuple[str, in
             if fact is not None:
                 out.append(fact)
             elif kind in ("median", "hr") and not cell.text.startswith("NE"):
-                issues.append(Issue("warning", f"unread {kind} cell {cell.text!r}", doc.ref(cell.start, cell.end)))
+                ctx.issue("warning", "value-unparsed", f"unread {kind} cell {cell.text!r}", doc.ref(cell.start, cell.end))
     return _attach_ci(doc, grid, out, headers)
 
 
@@ -968,12 +939,12 @@ def _is_ae_table(grid: _Grid) -> bool:
 
 
 def _adverse_events(doc: Document, grid: _Grid, study: Mention,
-                    issues: list[Issue]) -> list[AdverseEventIncidence]:
+                    ctx: ExtractContext) -> list[AdverseEventIncidence]:
     """One incidence per (term row, arm, grade scope) cell. The text does not mark SOC rows, so
     they are known by their MedDRA name: an SOC row gives the SOC's own totals (its concept is
     the SOC), and the terms below it carry it as ``soc``. The total row (全副作用) is not a concept."""
     headers = _header_count(grid)
-    labels = _column_labels(doc, grid, headers, issues)
+    labels = _column_labels(doc, grid, headers, ctx)
     out: list[AdverseEventIncidence] = []
     soc: Mention | None = None
     for row in grid.rows[headers:]:
@@ -995,7 +966,7 @@ def _adverse_events(doc: Document, grid: _Grid, study: Mention,
             if cp is None and cell.text.strip() == "0":
                 cp = (0, Decimal(0))
             if cp is None:
-                issues.append(Issue("warning", f"unread incidence {cell.text!r}", doc.ref(cell.start, cell.end)))
+                ctx.issue("warning", "value-unparsed", f"unread incidence {cell.text!r}", doc.ref(cell.start, cell.end))
                 continue
             out.append(AdverseEventIncidence(study, concept, doc.ref(head.start, cell.end), arm, scope,
                                              cp[0], cp[1], n, soc=None if soc is concept else soc))
@@ -1018,7 +989,7 @@ def _grade_scope(labels: list[_Cell]) -> str | None:
 
 
 def _clinical_facts(doc: Document, span: tuple[int, int], grids: list[_Grid],
-                    issues: list[Issue]) -> list[Fact]:
+                    ctx: ExtractContext) -> list[Fact]:
     """Efficacy and adverse-reaction facts of every table inside a study section."""
     sections = _study_sections(doc, span)
     out: list[Fact] = []
@@ -1027,16 +998,16 @@ def _clinical_facts(doc: Document, span: tuple[int, int], grids: list[_Grid],
             continue
         section = next((s for s in sections if s.start <= grid.start < s.end), None)
         if section is None:
-            issues.append(Issue("warning", "a results table outside any numbered study",
-                                doc.ref(grid.start, grid.end)))
+            ctx.issue("warning", "study-unattributed", "a results table outside any numbered study",
+                                doc.ref(grid.start, grid.end))
             continue
         study = Mention(section.code, doc.lang, "study")
         # The header row is repeated inside a split table: those rows are skipped below.
         grid = _drop_repeated_headers(grid)
         if _is_ae_table(grid):
-            out.extend(_adverse_events(doc, grid, study, issues))
+            out.extend(_adverse_events(doc, grid, study, ctx))
         else:
-            out.extend(_efficacy(doc, grid, study, _caption(doc, grid, section.start), issues))
+            out.extend(_efficacy(doc, grid, study, _caption(doc, grid, section.start), ctx))
     return out
 
 
@@ -1070,7 +1041,7 @@ _NOT_A_DRUG = frozenset({"グレード", "アルゴリズム", "ステロイド"
 
 
 def _management(doc: Document, product: Mention, span: tuple[int, int], grids: list[_Grid],
-                issues: list[Issue]) -> list[ManagementRule]:
+                ctx: ExtractContext) -> list[ManagementRule]:
     """Rules of every "表 N: <concept> 管理アルゴリズム" table of chapter 6: one per action
     cell, or per clause when a cell holds several conditional clauses (72 時間未満 / 以上)."""
     out: list[ManagementRule] = []
@@ -1082,12 +1053,12 @@ def _management(doc: Document, product: Mention, span: tuple[int, int], grids: l
         if m is None:
             continue
         concept = Mention(m.group("concept").strip(), doc.lang, "concept")
-        out.extend(_algorithm_rules(doc, product, concept, grid, issues))
+        out.extend(_algorithm_rules(doc, product, concept, grid, ctx))
     return out
 
 
 def _algorithm_rules(doc: Document, product: Mention, concept: Mention, grid: _Grid,
-                     issues: list[Issue]) -> list[ManagementRule]:
+                     ctx: ExtractContext) -> list[ManagementRule]:
     header = tuple(c.text if c else "" for c in grid.rows[0])
     grade: int | None = None
     out: list[ManagementRule] = []
@@ -1102,8 +1073,8 @@ def _algorithm_rules(doc: Document, product: Mention, concept: Mention, grid: _G
             # else: the grade's definition continues from the previous page (same grade).
         if grade is None:
             if any(row):
-                issues.append(Issue("warning", "management row before any grade",
-                                    doc.ref(grid.start, grid.end)))
+                ctx.issue("warning", "row-unreadable", "management row before any grade",
+                                    doc.ref(grid.start, grid.end))
             continue
         for cell in row[1:]:
             if cell is None or cell.text.strip() in ("該当なし", "-", "—"):
@@ -1177,13 +1148,13 @@ def _facility(doc: Document, product: Mention, span: tuple[int, int]) -> list[Us
         kind = "physician" if _PHYSICIAN.search(unit_text) else "facility"
         items = list(_ITEM.finditer(doc.text, body, end))
         lead_end = items[0].start() if items else end
-        lead = [ln for ln in _lines(doc, body, lead_end) if not re.match(r"^表\s*\d+", ln.text)]
+        lead = [ln for ln in text_lines(doc.text, body, lead_end) if not re.match(r"^表\s*\d+", ln.text)]
         if lead and not (items and _POINTER.search(" ".join(ln.text for ln in lead))):
             s, e = lead[0].start, lead[-1].end
             out.append(UseRequirement(product, kind, _flat(doc.text[s:e]), doc.ref(s, e)))
         for i, item in enumerate(items):
             stop = items[i + 1].start() if i + 1 < len(items) else end
-            s, e = _strip_span(doc, item.start(), stop)
+            s, e = trim_span(doc.text, item.start(), stop)
             out.append(UseRequirement(product, kind, _flat(doc.text[s:e]), doc.ref(s, e)))
     return out
 
@@ -1203,7 +1174,7 @@ def _patients(doc: Document, product: Mention, span: tuple[int, int]) -> list[Us
         elif re.search(r"対象とな?らない|投与対象とはならない", lead):
             out.extend(_bullets(doc, product, "patient-excluded", body, stop))
         elif "有効性が確認" in lead:
-            s, e = _strip_span(doc, body, stop)
+            s, e = trim_span(doc.text, body, stop)
             if e > s:
                 out.append(UseRequirement(product, "patient-eligible", _flat(doc.text[s:e]), doc.ref(s, e)))
     return out
@@ -1244,40 +1215,39 @@ def _warnings(doc: Document, product: Mention, span: tuple[int, int], grids: lis
 
 def extract(doc: Document) -> ExtractionResult:
     """Read one optimal-use guideline."""
-    issues: list[Issue] = []
+    ctx = ExtractContext(doc)
     chapters = _chapters(doc)
     if "intro" not in chapters:
-        issues.append(Issue("error", "no はじめに chapter: not a guideline in the usual template"))
+        ctx.issue("error", "not-this-kind", "no はじめに chapter: not a guideline in the usual template")
     intro = chapters.get("intro", (len(doc.text), len(doc.text)))
-    info = _cover(doc, intro[0], issues)
+    info = _cover(doc, intro[0], ctx)
     blocks = _intro_blocks(doc, *intro)
-    product = _product(doc, intro[0], blocks, issues)
+    product = _product(doc, intro[0], blocks, ctx)
     if product is None:
-        return ExtractionResult(info, issues=tuple(issues))
+        return ctx.result(info)
     info = DocumentInfo(info.title, info.issued, None, (product.mention,), info.ref)
-    grids, table_issues = _anchor_tables(doc)
-    issues.extend(table_issues)
+    grids = _anchor_tables(doc, ctx)
     p = product.mention
     facts: list[Fact] = []
     if "indication" in blocks:
         facts.extend(_indications(doc, p, blocks["indication"]))
     else:
-        issues.append(Issue("warning", "no 対象となる効能 block"))
+        ctx.issue("warning", "section-missing", "no 対象となる効能 block")
     if "dosage" in blocks:
         own_names = tuple(m.text for m in product.fact.substances)
-        facts.extend(_dosages(doc, p, blocks["dosage"], issues, own_names))
+        facts.extend(_dosages(doc, p, blocks["dosage"], ctx, own_names))
     else:
-        issues.append(Issue("warning", "no 対象となる用法 block"))
+        ctx.issue("warning", "section-missing", "no 対象となる用法 block")
     studies: list[StudyFact] = []
     if "clinical" in chapters:
-        studies = _studies(doc, p, chapters["clinical"], grids, issues)
-        facts.extend(_clinical_facts(doc, chapters["clinical"], grids, issues))
-        facts.extend(_eligibility(doc, p, chapters["clinical"], issues))
+        studies = _studies(doc, p, chapters["clinical"], grids, ctx)
+        facts.extend(_clinical_facts(doc, chapters["clinical"], grids, ctx))
+        facts.extend(_eligibility(doc, p, chapters["clinical"], ctx))
     if "facility" in chapters:
         facts.extend(_facility(doc, p, chapters["facility"]))
     if "patients" in chapters:
         facts.extend(_patients(doc, p, chapters["patients"]))
     if "notes" in chapters:
-        facts.extend(_management(doc, p, chapters["notes"], grids, issues))
+        facts.extend(_management(doc, p, chapters["notes"], grids, ctx))
         facts.extend(_warnings(doc, p, chapters["notes"], grids))
-    return ExtractionResult(info, (product.fact,), tuple(studies), tuple(facts), tuple(issues))
+    return ctx.result(info, (product.fact,), studies, facts)

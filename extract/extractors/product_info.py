@@ -41,13 +41,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterator
 
 from extract.model import (AdverseEventIncidence, ApprovalCondition, DocumentInfo, Document, DosageRegimen,
-                           EfficacyResult, ExtractionResult, Fact, Indication, Issue, Lang, Mention, PatientFlowCount,
+                           EfficacyResult, ExtractionResult, Fact, Indication, Mention, PatientFlowCount,
                            ProductFact, RequirementKind, SourceRef, StudyFact, UseRequirement)
+from extract.readers.context import ExtractContext
 from extract.normalize.values import find_dates, find_quantities, parse_date, parse_range, unflatten_power
 
 DOSE_UNITS = {"mg", "mg/m2", "mg/kg", "cells", "cells/kg", "μg", "ug", "g", "mg/body"}
@@ -229,21 +230,12 @@ def split_top(text: str, sep: str = "、") -> list[str]:
 
 
 @dataclass
-class Ctx:
-    doc: Document
-    lines: list[Line]
-    product: Mention
-    facts: list[Fact]
-    issues: list[Issue]
+class Ctx(ExtractContext):
+    """The extraction context with the document's lines (paragraph ends marked)."""
 
-    @property
-    def lang(self) -> Lang:
-        return self.doc.lang
+    lines: list[Line] = field(default_factory=list)
 
-    def warn(self, message: str, span: tuple[int, int] | None = None) -> None:
-        self.issues.append(Issue("warning", message, self.doc.ref(*span) if span else None))
-
-    def ref(self, span: tuple[int, int]) -> SourceRef:
+    def span_ref(self, span: tuple[int, int]) -> SourceRef:
         return self.doc.ref(*span)
 
 
@@ -253,12 +245,12 @@ class Ctx:
 def extract(doc: Document) -> ExtractionResult:
     """Read the label sections and the brochure's study summaries of one document."""
     lines = lines_of(doc.text)
-    issues: list[Issue] = []
+    ctx = Ctx(doc, lines=lines)
     product = find_product(doc, lines)
     if product is None:
-        issues.append(Issue("error", "no product name found (販売名 / brand name / title)"))
-        return ExtractionResult(info=DocumentInfo(), issues=tuple(issues))
-    ctx = Ctx(doc, lines, product[0], [], issues)
+        ctx.error("not-this-kind", "no product name found (販売名 / brand name / title)")
+        return ctx.result(DocumentInfo())
+    ctx.product = product[0]
     studies = find_studies(ctx)
     read_numbered_sections(ctx)
     read_indications(ctx)
@@ -273,8 +265,7 @@ def extract(doc: Document) -> ExtractionResult:
     pf = ProductFact(product=ctx.product, ref=doc.ref(*product[2]), names=find_names(lines, ctx.product),
                      substances=find_substances(ctx), approval_number=tuple(find_approval_numbers(doc)),
                      holder=find_holder(ctx), approval_date=find_approval_dates(lines))
-    return ExtractionResult(info=info, products=(pf,), studies=tuple(s for s, _ in studies),
-                            facts=tuple(dedupe(ctx.facts)), issues=tuple(issues))
+    return ctx.result(info, (pf,), [s for s, _ in studies], facts=dedupe(ctx.facts))
 
 
 def dedupe(facts: list[Fact]) -> list[Fact]:
@@ -476,16 +467,16 @@ def read_numbered_sections(ctx: Ctx) -> None:
             if paras and not is_heading(next(ln for ln in ctx.lines[idx + 1:] if not ln.blank)):
                 items = [paras[0]]  # a single unnumbered item
             else:
-                ctx.warn(f"{kind} heading without items", (ctx.lines[idx].start, ctx.lines[idx].end))
+                ctx.warn("section-unreadable", f"{kind} heading without items", (ctx.lines[idx].start, ctx.lines[idx].end))
         for item in items:
             text, span = item_text(item)
             if not text:
                 continue
             if kind == "approval":
-                ctx.facts.append(ApprovalCondition(ctx.product, text, ctx.ref(span)))
+                ctx.facts.append(ApprovalCondition(ctx.product, text, ctx.span_ref(span)))
             else:
                 req: RequirementKind = "warning" if kind == "warning" else "contraindication"
-                ctx.facts.append(UseRequirement(ctx.product, req, text, ctx.ref(span)))
+                ctx.facts.append(UseRequirement(ctx.product, req, text, ctx.span_ref(span)))
 
 
 # --------------------------------------------------------------------------- indications
@@ -505,9 +496,9 @@ def read_indications(ctx: Ctx) -> None:
         if body is None:
             body = _body_before(ctx.lines, i)
             if body is None:
-                ctx.warn("indication heading without a readable body", (ln.start, ln.end))
+                ctx.warn("section-unreadable", "indication heading without a readable body", (ln.start, ln.end))
                 continue
-            ctx.warn("indication label printed after its text: read the paragraph before it",
+            ctx.warn("section-order", "indication label printed after its text: read the paragraph before it",
                      (ln.start, ln.end))
         _indication(ctx, body)
 
@@ -561,13 +552,13 @@ def _one_indication(ctx: Ctx, body: list[Line]) -> None:
     p = Para.of(body)
     first = p.text.split("。", 1)[0]
     disease = Mention(first, ctx.lang, "concept") if 2 <= len(first) <= 60 and "、" not in first else None
-    ctx.facts.append(Indication(ctx.product, p.text, ctx.ref(p.whole), disease))
+    ctx.facts.append(Indication(ctx.product, p.text, ctx.span_ref(p.whole), disease))
     if "場合に限る" not in p.text:
         return
     for m in re.finditer(r"・([^・]+)", p.text):
         text = m.group(1).strip()
         span = p.span(m.start(1), m.start(1) + len(text))
-        ctx.facts.append(UseRequirement(ctx.product, "patient-eligible", text, ctx.ref(span)))
+        ctx.facts.append(UseRequirement(ctx.product, "patient-eligible", text, ctx.span_ref(span)))
 
 
 # --------------------------------------------------------------------------- dosage
@@ -633,10 +624,10 @@ def _with_range(ctx: Ctx, p: Para, first: tuple[DosageRegimen, int], extra: Dosa
             or reg.dose_min is not None or extra.route or extra.frequency or "範囲" not in extra.text):
         return None
     if extra.dose_unit != reg.dose_unit or not extra.dose_min <= reg.dose_value <= extra.dose_max:  # type: ignore[operator]
-        ctx.warn("dose range after a dosage: unit or bounds do not fit its dose, kept apart",
+        ctx.warn("values-inconsistent", "dose range after a dosage: unit or bounds do not fit its dose, kept apart",
                  p.span(start, end))
         return None
-    return replace(reg, text=p.text[start:end], ref=ctx.ref(p.span(start, end)),
+    return replace(reg, text=p.text[start:end], ref=ctx.span_ref(p.span(start, end)),
                    dose_min=extra.dose_min, dose_max=extra.dose_max)
 
 
@@ -670,12 +661,12 @@ def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
             low, high, unit = parsed[0].value, parsed[1].value, parsed[0].unit
             value = _target_in(seg, rng.start(), rng.end(), unit, low, high)
         else:
-            ctx.warn(f"dose range not read: {rng.group()}", p.span(s, e))
+            ctx.warn("dosage-unparsed", f"dose range not read: {rng.group()}", p.span(s, e))
     if low is None:
         doses = [q for q, _, _ in find_quantities(seg) if q.unit in DOSE_UNITS]
         if len(doses) != 1:
             if doses:
-                ctx.warn("dosage sentence with several doses not read", p.span(s, e))
+                ctx.warn("dosage-unparsed", "dosage sentence with several doses not read", p.span(s, e))
             return None
         value, unit = doses[0].value, doses[0].unit
     ws, we = whole or (s, e)
@@ -688,7 +679,7 @@ def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
     if on_days is None and (run := _DAILY_FOR.search(seg)):
         on_days = int(run.group(1))  # 1日1回3日間: days 1-3, no cycle
     return DosageRegimen(
-        ctx.product, text, ctx.ref(p.span(s, e)), dose_value=value, dose_min=low, dose_max=high,
+        ctx.product, text, ctx.span_ref(p.span(s, e)), dose_value=value, dose_min=low, dose_max=high,
         dose_unit=unit, route=route, frequency=freq,
         cycle_length_days=on_days + int(cycle.group(2)) if cycle and on_days else None,  # type: ignore[operator]
         cycle_days=f"1-{on_days}" if on_days else None, combination_with=combination,
@@ -727,7 +718,7 @@ def _indication_for(ctx: Ctx, offset: int) -> str | None:
             if len(found) == 1:
                 return found[0]
             if found:
-                ctx.warn(f"dosage sub-heading {m.group(1)!r} names several indications", (ln.start, ln.end))
+                ctx.warn("reference-ambiguous", f"dosage sub-heading {m.group(1)!r} names several indications", (ln.start, ln.end))
             return None
         if _LABEL_HEAD.match(ln.text):
             return None
@@ -746,7 +737,7 @@ def _combination(ctx: Ctx, p: Para, s: int, e: int) -> tuple[Mention, ...]:
         return ()
     names = [n for n in re.split(r"、|及び|並びに|又は", m.group(1)) if n]
     if any(re.search(r"剤$|薬$|療法$|^他の", n) for n in names):
-        ctx.warn(f"combination {m.group(1)!r} names a drug class, not recorded", p.span(s, e))
+        ctx.warn("content-skipped", f"combination {m.group(1)!r} names a drug class, not recorded", p.span(s, e))
         return ()
     return tuple(Mention(n, ctx.lang, "substance") for n in names)
 
@@ -800,14 +791,14 @@ def _serious_item(ctx: Ctx, p: Para) -> None:
             sentence_start = max(p.text.rfind("。", 0, m.start()) + 1, head_end)
             if _SEVERITY.search(p.text, sentence_start, m.start(2)):
                 # a severity word before it: the percentage may count only severe cases
-                ctx.warn(f"serious reaction {term!r}: frequency under a severity qualifier, not recorded",
+                ctx.warn("content-skipped", f"serious reaction {term!r}: frequency under a severity qualifier, not recorded",
                          p.span(m.start(), m.end()))
                 continue
         if not term or len(term) > 40:
             continue
         ctx.facts.append(AdverseEventIncidence(
             study=label_study, concept=Mention(term, ctx.lang, "concept"),
-            ref=ctx.ref(p.span(m.start(), m.end())), grade_scope="all",
+            ref=ctx.span_ref(p.span(m.start(), m.end())), grade_scope="all",
             percent=Decimal(m.group(2)), product=ctx.product))
 
 
@@ -905,7 +896,7 @@ def read_reaction_overview(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> No
             match = ([s for s, _ in studies if set(named) & set(s.identifiers)]
                      or by_descriptor.get(m.group(1), []))
             if len(match) != 1:
-                ctx.warn(f"adverse reactions of {m.group(1)}: study not identified by code in this "
+                ctx.warn("study-unattributed", f"adverse reactions of {m.group(1)}: study not identified by code in this "
                          "document, not recorded", p.span(m.start(), m.end()))
                 continue
             study = Mention(match[0].identifiers[0], ctx.lang, "study")
@@ -917,7 +908,7 @@ def read_reaction_overview(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> No
                 term = t.group(1).lstrip("、 ")
                 ctx.facts.append(AdverseEventIncidence(
                     study=study, concept=Mention(term, ctx.lang, "concept"),
-                    ref=ctx.ref(p.span(t.start(), t.end())), grade_scope="all",
+                    ref=ctx.span_ref(p.span(t.start(), t.end())), grade_scope="all",
                     percent=Decimal(t.group(2)), denominator=denominator, product=ctx.product))
 
 
@@ -951,7 +942,7 @@ def read_efficacy(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
     study = _main_study(ctx, studies)
     if study is None:
         if studies:
-            ctx.warn("no study is the document's main one: result sentences not attributed")
+            ctx.warn("study-unattributed", "no study is the document's main one: result sentences not attributed")
         return
     for para in paragraphs(ctx.lines):
         p = Para.of(para)
@@ -988,7 +979,7 @@ def _respective(ctx: Ctx, study: Mention, p: Para, head: re.Match[str]) -> None:
     while (clause := _LIST_CLAUSE.match(p.text, pos, stop)) is not None:
         values = list(_LIST_VALUE.finditer(p.text, clause.start(2), clause.end(2)))
         if len(values) != len(doses):
-            ctx.warn(f"{clause.group(1)}: {len(values)} values for {len(doses)} arms, not read",
+            ctx.warn("values-inconsistent", f"{clause.group(1)}: {len(values)} values for {len(doses)} arms, not read",
                      p.span(head.start(1), clause.end()))
             return
         clauses.append((clause.group(1), values))
@@ -1023,7 +1014,7 @@ def read_median_tables(ctx: Ctx, study: Mention) -> None:
         if len(arms) < 2:
             continue  # one arm: the result sentence gives it, with its population
         if len(cells) != len(arms) or not all(_DOSE_LABEL.fullmatch(d) for d in doses):
-            ctx.warn(f"{m.group(1)} table: arms above it are not {len(cells)} doses, not read", (ln.start, ln.end))
+            ctx.warn("table-unreadable", f"{m.group(1)} table: arms above it are not {len(cells)} doses, not read", (ln.start, ln.end))
             continue
         population = _population_near(ctx.lines, i, m.group(1))
         cutoff = _cutoff_near(ctx, i)
@@ -1032,7 +1023,7 @@ def read_median_tables(ctx: Ctx, study: Mention) -> None:
                 continue  # not estimable: no value; or a sentence gave it already
             ci = m.group(2) == "95%CI"
             ctx.facts.append(EfficacyResult(
-                study=study, endpoint=m.group(1), ref=ctx.ref((ln.start + m.start(1), ln.start + c.end())),
+                study=study, endpoint=m.group(1), ref=ctx.span_ref((ln.start + m.start(1), ln.start + c.end())),
                 value=Decimal(c.group(1)), unit="months",
                 ci_lower=Decimal(c.group(2)) if ci else None,
                 ci_upper=Decimal(c.group(3)) if ci and c.group(3) != "NE" else None,
@@ -1062,7 +1053,7 @@ def _cutoff_near(ctx: Ctx, i: int) -> dt.date | None:
     above = next((d for ln in reversed(ctx.lines[max(0, i - 40):i]) if (d := date_of(ln))), None)
     below = next((d for ln in ctx.lines[i + 1:i + 40] if (d := date_of(ln))), None)
     if above and below and above != below:
-        ctx.warn("result table between two data cut-off dates: cut-off not recorded",
+        ctx.warn("values-inconsistent", "result table between two data cut-off dates: cut-off not recorded",
                  (ctx.lines[i].start, ctx.lines[i].end))
         return None
     return above or below
@@ -1085,7 +1076,7 @@ def _result(ctx: Ctx, study: Mention, p: Para, s: int, e: int, endpoint: str, ar
     ``NE``, not estimable, is None too)."""
     span = p.span(s, e)
     ctx.facts.append(EfficacyResult(
-        study=study, endpoint=endpoint, ref=ctx.ref(span), value=Decimal(value), unit=_UNITS[unit],
+        study=study, endpoint=endpoint, ref=ctx.span_ref(span), value=Decimal(value), unit=_UNITS[unit],
         ci_lower=Decimal(lo) if lo else None, ci_upper=None if hi in (None, "NE") else Decimal(hi), arm=arm,
         data_cutoff=_cutoff_after(ctx, span[1])))
 
@@ -1120,7 +1111,7 @@ def read_event_tables(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
         arms = _arms_above(ctx.lines, i)
         n_cols = len(re.findall(r"全Grade|All grade", ln.text, re.I)) * 2
         if len(arms) * 2 != n_cols:
-            ctx.warn("adverse-event table: arms above the header do not match its columns",
+            ctx.warn("table-unreadable", "adverse-event table: arms above the header do not match its columns",
                      (ln.start, ln.end))
             continue
         soc: Mention | None = None
@@ -1180,13 +1171,13 @@ def _event_row(ctx: Ctx, study: Mention, row: Line, cells: list[tuple[int, Decim
     for k, (arm, n) in enumerate(arms):
         count, pct, s, _ = cells[2 * k]
         if pct is not None and abs(Decimal(count) * 100 / n - pct) > Decimal("0.1"):
-            ctx.warn(f"adverse-event row {name!r}: {count}/{n} does not give {pct}%, not recorded",
+            ctx.warn("values-inconsistent", f"adverse-event row {name!r}: {count}/{n} does not give {pct}%, not recorded",
                      (row.start, row.end))
             continue
         e = cells[2 * k][3]
         ctx.facts.append(AdverseEventIncidence(
             study=study, concept=Mention(name, ctx.lang, "concept"),
-            ref=ctx.ref((row.start + row.text.find(name), row.start + e)), arm=arm, grade_scope="all",
+            ref=ctx.span_ref((row.start + row.text.find(name), row.start + e)), arm=arm, grade_scope="all",
             patient_count=count, percent=pct, denominator=n, product=ctx.product, soc=soc))
 
 
@@ -1215,7 +1206,7 @@ def read_patient_flow(ctx: Ctx, studies: list[tuple[StudyFact, str]]) -> None:
             continue
         run = _flow_run(ctx.lines, i, -1) or _flow_run(ctx.lines, i, 1)
         if not run:
-            ctx.warn("patient-flow caption without counts next to it", (ln.start, ln.end))
+            ctx.warn("table-unreadable", "patient-flow caption without counts next to it", (ln.start, ln.end))
             continue
         _flow_counts(ctx, main, run)
 
@@ -1261,7 +1252,7 @@ def _flow_counts(ctx: Ctx, study: Mention, run: list[Line]) -> None:
             arm, label = m.group(1), None
         elif m := _N_ONLY.match(ln.text):
             if label is None:
-                ctx.warn("patient-flow count without a stage label above it", (ln.start, ln.end))
+                ctx.warn("row-unreadable", "patient-flow count without a stage label above it", (ln.start, ln.end))
                 continue
             _flow_fact(ctx, study, label.text, int(m.group(1)), arm, (label.start, ln.end))
             label = None
@@ -1277,4 +1268,4 @@ def _flow_fact(ctx: Ctx, study: Mention, label: str, count: int, arm: str | None
     stage = _MARK.sub("", label.strip())  # a footnote mark (試験継続中*4) is not part of the stage
     if not stage:
         return
-    ctx.facts.append(PatientFlowCount(study=study, stage=stage, count=count, ref=ctx.ref(span), arm=arm))
+    ctx.facts.append(PatientFlowCount(study=study, stage=stage, count=count, ref=ctx.span_ref(span), arm=arm))

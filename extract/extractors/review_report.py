@@ -26,29 +26,17 @@ import functools
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Iterator
 
 from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, DocumentInfo,
                            Document, DoseModificationRule, DosageRegimen, EfficacyResult,
-                           ExtractionResult, Fact, Indication, Issue, Lang, Mention,
+                           ExtractionResult, Fact, Indication, Lang, Mention,
                            PkParameter, ProductFact, SafetyConcern, StudyFact, UseRequirement)
 from extract.normalize import values
+from extract.readers.context import ExtractContext
 from extract.normalize.text import join_lines
+from extract.readers.lines import Line, iter_lines, span_text, trim_span
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One source line of ``Document.text`` with its offsets (``text`` excludes the newline)."""
-
-    start: int
-    end: int
-    text: str
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,34 +74,6 @@ class ReviewHeader:
             application_classification=self.application_classification,
             special_mention=self.special_mention, orphan_designation=self.orphan_designation,
             reviewing_office=self.reviewing_office)
-
-
-_LINE_BREAK = re.compile(r"[\n\f]")
-
-
-def iter_lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Line]:
-    """Every line of ``text[start:end]`` (split at ``\\n`` and the page break ``\\f``)."""
-    stop = len(text) if end is None else end
-    pos = start
-    while pos < stop:
-        m = _LINE_BREAK.search(text, pos, stop)
-        line_end = m.start() if m else stop
-        yield Line(pos, line_end, text[pos:line_end])
-        pos = line_end + 1
-
-
-def span_text(doc: Document, start: int, end: int) -> str:
-    """The evidence span as one line of text (visual line breaks joined)."""
-    return join_lines(doc.text[start:end].replace("\f", "\n").split("\n"))
-
-
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``start..end`` so it neither starts nor ends with whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,11 +221,8 @@ def _date_after(doc: Document, heading: re.Pattern[str], date_line: re.Pattern[s
 
 
 def read_header(doc: Document) -> ReviewHeader:
-    """The document-level facts (dates, classification, orphan status, office, period)."""
-    if doc.lang == "ja":
-        from extract.extractors.review_report_ja import read_header_ja
-
-        return read_header_ja(doc)
+    """The document-level facts of an English report (dates, classification, orphan status,
+    office, period); ``review_report_ja.read_header_ja`` reads the Japanese one."""
     f = en_header_fields(doc)
     meeting = re.search(r"meeting held on ([A-Z][a-z]+ \d{1,2},\s+\d{4})", doc.text)
     years = re.search(r"re-examination period\b[^.]{0,40}?\b(?:is|be)\s+(\d+)\s+years", doc.text)
@@ -305,10 +262,10 @@ def _split_names(value: str) -> list[str]:
     return out
 
 
-def _en_product(doc: Document, header: ReviewHeader, issues: list[Issue]) -> ProductFact | None:
+def _en_product(doc: Document, header: ReviewHeader, ctx: ExtractContext) -> ProductFact | None:
     f = en_header_fields(doc)
     if "Brand Name" not in f:
-        issues.append(Issue("error", "no Brand Name field: not a review report or a partial one"))
+        ctx.issue("error", "not-this-kind", "no Brand Name field: not a review report or a partial one")
         return None
     brand = f["Brand Name"]
     names = _split_names(brand.value)
@@ -330,10 +287,10 @@ _WARN_EN = re.compile(r"^Warnings?(\s*\(.*\))?$")
 _CONTRA_EN = re.compile(r"^Contraindications(\s*\(.*\))?$")
 
 
-def _en_indications(doc: Document, product: Mention, issues: list[Issue]) -> list[Indication]:
+def _en_indications(doc: Document, product: Mention, ctx: ExtractContext) -> list[Indication]:
     head = last_heading(doc, _IND_EN)
     if head is None:
-        issues.append(Issue("warning", "no final Indications list (review report (1) only?)"))
+        ctx.issue("warning", "section-missing", "no final Indications list (review report (1) only?)")
         return []
     items = numbered_items(doc, head.end, _EN_HEADING)
     para = paragraph_after(doc, head.end, _EN_HEADING) if not items else None
@@ -416,7 +373,7 @@ def _match_indication(title: str, indications: list[Indication]) -> str | None:
 
 
 def _en_dosage(doc: Document, product: Mention, indications: list[Indication],
-               issues: list[Issue]) -> list[DosageRegimen]:
+               ctx: ExtractContext) -> list[DosageRegimen]:
     head = last_heading(doc, _DOSE_HEAD_EN)
     if head is None:
         return []
@@ -425,7 +382,7 @@ def _en_dosage(doc: Document, product: Mention, indications: list[Indication],
     if para:  # one regimen for the only indication
         reg = _regimen(doc, product, indications[0].text if len(indications) == 1 else None, *para, "en")
         if reg is None or reg.indication is None:
-            issues.append(Issue("warning", "dosage paragraph not understood", doc.ref(*para)))
+            ctx.issue("warning", "dosage-unparsed", "dosage paragraph not understood", doc.ref(*para))
             return []
         return [reg]
     out = []
@@ -433,8 +390,8 @@ def _en_dosage(doc: Document, product: Mention, indications: list[Indication],
         ind = _match_indication(it.head, indications)
         reg = _regimen(doc, product, ind, it.body_start, it.end, "en")
         if reg is None or ind is None:
-            issues.append(Issue("warning", "dosage paragraph not understood",
-                                doc.ref(it.start, it.end)))
+            ctx.issue("warning", "dosage-unparsed", "dosage paragraph not understood",
+                                doc.ref(it.start, it.end))
             continue
         out.append(reg)
     return out
@@ -514,7 +471,7 @@ class StudyIndex:
         return Mention(self.resolve(name), lang, "study")
 
 
-def _en_study_index(doc: Document, issues: list[Issue]) -> StudyIndex:
+def _en_study_index(doc: Document, ctx: ExtractContext) -> StudyIndex:
     idx = StudyIndex()
     for line in iter_lines(doc.text):
         m = _ABBR_STUDY.match(line.stripped)
@@ -524,8 +481,8 @@ def _en_study_index(doc: Document, issues: list[Issue]) -> StudyIndex:
         if len(ids) == 1:
             idx.add(ids[0], f"Study {m.group('alias')}", line.start)
         elif ids:
-            issues.append(Issue("warning", f"abbreviation Study {m.group('alias')} names "
-                                f"{len(ids)} studies; alias not linked", doc.ref(line.start, line.end)))
+            ctx.issue("warning", "reference-ambiguous", f"abbreviation Study {m.group('alias')} names "
+                                f"{len(ids)} studies; alias not linked", doc.ref(line.start, line.end))
             for i in ids:
                 idx.add(i, None, line.start)
     for m in _INLINE_STUDY.finditer(doc.text):
@@ -699,14 +656,14 @@ def _paragraph_start(text: str, pos: int) -> int:
 
 
 def _en_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
-                 issues: list[Issue]) -> list[Fact]:
+                 ctx: ExtractContext) -> list[Fact]:
     cutoffs: dict[str, dt.date] = {}
     for s in sections:
         if s.cutoff:
             cutoffs.setdefault(idx.resolve(s.name), s.cutoff)
     out: list[Fact] = []
     for m in _EFFICACY_EN.finditer(doc.text):
-        ident = _study_before(doc, idx, m.start(), issues, m.end())
+        ident = _study_before(doc, idx, m.start(), ctx, m.end())
         if ident is None:
             continue
         crit = _criteria(m)
@@ -716,16 +673,16 @@ def _en_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
             ci_upper=_num(m.group("hi")), data_cutoff=None if crit else cutoffs.get(ident),
             patient_count=int(m.group("n")), denominator=int(m.group("N")), criteria=crit))
     for m in _BY_SUBGROUP_EN.finditer(doc.text):
-        ident = _study_before(doc, idx, m.start(), issues, m.end())
+        ident = _study_before(doc, idx, m.start(), ctx, m.end())
         if ident is not None:
             out.extend(_subgroup_rates(doc, m, ident))
     for m in _RESPECTIVELY_EN.finditer(doc.text):
-        ident = _study_before(doc, idx, m.start(), issues, m.end())
+        ident = _study_before(doc, idx, m.start(), ctx, m.end())
         if ident is not None:
             out.extend(_respective_rates(doc, m, ident, cutoffs.get(ident)))
     for pattern, unit in ((_MEDIAN_EN, None), (_HR_EN, "hazard ratio")):
         for m in pattern.finditer(doc.text):
-            ident = _study_before(doc, idx, m.start(), issues, m.end())
+            ident = _study_before(doc, idx, m.start(), ctx, m.end())
             if ident is not None:
                 ep = " ".join(m.group("ep").split())
                 out.extend(time_results(doc, m, ident, _EP_CODES.get(ep.lower(), ep),
@@ -770,11 +727,11 @@ def _respective_rates(doc: Document, m: re.Match[str], ident: str,
         patient_count=int(m.group("n" + k)), denominator=int(m.group("N" + k))) for k in ("1", "2")]
 
 
-def _study_before(doc: Document, idx: StudyIndex, pos: int, issues: list[Issue], end: int) -> str | None:
+def _study_before(doc: Document, idx: StudyIndex, pos: int, ctx: ExtractContext, end: int) -> str | None:
     """The study named last before ``pos`` in the same paragraph (``In Study X, …``)."""
     refs = list(_STUDY_REF_EN.finditer(doc.text, _paragraph_start(doc.text, pos), pos))
     if not refs:
-        issues.append(Issue("warning", "efficacy result without a study", doc.ref(pos, end)))
+        ctx.issue("warning", "study-unattributed", "efficacy result without a study", doc.ref(pos, end))
         return None
     return idx.resolve(refs[-1].group("name"))
 
@@ -909,7 +866,7 @@ def _subsection_titles(text: str, subsection: re.Pattern[str]) -> tuple[tuple[in
     return tuple(starts), tuple(titles)
 
 
-def ae_tables(doc: Document, idx: StudyIndex, product: Mention | None, issues: list[Issue],
+def ae_tables(doc: Document, idx: StudyIndex, product: Mention | None, ctx: ExtractContext,
               prof: TableProfile = EN_TABLES) -> list[Fact]:
     """Adverse-event incidence tables: caption, header (groups "N = x", grade columns), rows."""
     lines = list(iter_lines(doc.text))
@@ -926,10 +883,10 @@ def ae_tables(doc: Document, idx: StudyIndex, product: Mention | None, issues: l
             j += 1
         cols = _ae_columns(lines[i + 1:j], idx, study, prof)
         if cols is None:
-            issues.append(Issue("warning", "adverse-event table header not understood",
-                                doc.ref(cap.start, cap.end)))
+            ctx.issue("warning", "table-unreadable", "adverse-event table header not understood",
+                                doc.ref(cap.start, cap.end))
             continue
-        out.extend(_ae_rows(doc, lines[j:], cols, product, issues, prof))
+        out.extend(_ae_rows(doc, lines[j:], cols, product, ctx, prof))
     return out
 
 
@@ -942,7 +899,7 @@ def _is_row(s: str) -> bool:
 
 
 def _ae_rows(doc: Document, lines: list[Line], cols: list[AeColumn], product: Mention | None,
-             issues: list[Issue], prof: TableProfile) -> list[Fact]:
+             ctx: ExtractContext, prof: TableProfile) -> list[Fact]:
     out: list[Fact] = []
     pending: list[Line] = []
     for ln in lines:
@@ -958,8 +915,8 @@ def _ae_rows(doc: Document, lines: list[Line], cols: list[AeColumn], product: Me
             continue
         if is_values_only:
             if not 1 <= len(pending) <= 2 or any(prof.soc.search(p.stripped) for p in pending):
-                issues.append(Issue("warning", "table row term unclear; row skipped",
-                                    doc.ref(ln.start, ln.end)))
+                ctx.issue("warning", "row-unreadable", "table row term unclear; row skipped",
+                                    doc.ref(ln.start, ln.end))
                 pending = []
                 continue
             term = join_lines([p.text for p in pending])
@@ -971,8 +928,8 @@ def _ae_rows(doc: Document, lines: list[Line], cols: list[AeColumn], product: Me
         term = _FOOTNOTE_TAIL.sub("", term).strip()  # "Rash1)": the marker is not part of the term
         vals = _parse_values(m.group("vals"))
         if len(vals) != len(cols):
-            issues.append(Issue("warning", "table row has an unexpected number of values",
-                                doc.ref(ln.start, ln.end)))
+            ctx.issue("warning", "row-unreadable", "table row has an unexpected number of values",
+                                doc.ref(ln.start, ln.end))
             continue
         if prof.total_row.match(term):
             continue
@@ -1035,7 +992,7 @@ def _pk_columns(header: list[Line], caption: str) -> list[PkColumn] | None:
     return cols
 
 
-def pk_tables(doc: Document, idx: StudyIndex, product: Mention, issues: list[Issue],
+def pk_tables(doc: Document, idx: StudyIndex, product: Mention, ctx: ExtractContext,
               caption: re.Pattern[str], prof: TableProfile) -> list[Fact]:
     """PK parameter tables: ``name (unit) mean ± SD …`` rows under dose/day/N column headers.
     Median (range) rows and cells marked ``-`` are skipped."""
@@ -1049,7 +1006,7 @@ def pk_tables(doc: Document, idx: StudyIndex, product: Mention, issues: list[Iss
             j += 1
         cols = _pk_columns(lines[i + 1:j], cap.stripped)
         if cols is None:
-            issues.append(Issue("warning", "PK table header not understood", doc.ref(cap.start, cap.end)))
+            ctx.issue("warning", "table-unreadable", "PK table header not understood", doc.ref(cap.start, cap.end))
             continue
         rows, stat = [], None
         for ln in lines[j:j + 60]:
@@ -1062,8 +1019,8 @@ def pk_tables(doc: Document, idx: StudyIndex, product: Mention, issues: list[Iss
             if m and len(_PK_CELL.findall(m.group("vals"))) == len(cols):
                 rows.append((ln, m))
         if stat is None:
-            issues.append(Issue("warning", "PK table without a mean ± SD legend; skipped",
-                                doc.ref(cap.start, cap.end)))
+            ctx.issue("warning", "table-unreadable", "PK table without a mean ± SD legend; skipped",
+                                doc.ref(cap.start, cap.end))
             continue
         study = section_study(doc, cap.start, idx, prof)
         for ln, m in rows:
@@ -1108,7 +1065,7 @@ def _population(doc: Document, cap: Line) -> str:
 
 
 def _en_dose_rules(doc: Document, product: Mention, indications: list[Indication],
-                   issues: list[Issue]) -> list[Fact]:
+                   ctx: ExtractContext) -> list[Fact]:
     lines = list(iter_lines(doc.text))
     caps = [i for i, ln in enumerate(lines) if _DOSE_TABLE_EN.match(ln.stripped)]
     rules: list[Fact] = []
@@ -1117,8 +1074,8 @@ def _en_dose_rules(doc: Document, product: Mention, indications: list[Indication
         end = lines[caps[k + 1]].start if k + 1 < len(caps) else len(doc.text)
         ind = _match_indication(_population(doc, cap), indications)
         if ind is None:
-            issues.append(Issue("warning", "dose-interruption table for an unknown population",
-                                doc.ref(cap.start, cap.end)))
+            ctx.issue("warning", "reference-unknown", "dose-interruption table for an unknown population",
+                                doc.ref(cap.start, cap.end))
         rules.extend(_rules_in(doc, product, ind, cap.end, end))
         rules.extend(_dose_levels(doc, product, ind, cap.end, end))
     return dedupe(rules)
@@ -1228,7 +1185,7 @@ def bullet_items(doc: Document, start: int, end: int) -> list[list[tuple[str, in
 
 
 def safety_spec(doc: Document, product: Mention, start: int, end: int,
-                issues: list[Issue]) -> list[Fact]:
+                ctx: ExtractContext) -> list[Fact]:
     """Three-column safety specification flattened into bullet lines.
 
     A line with three bullets gives one item per column; single-bullet lines before any
@@ -1247,8 +1204,8 @@ def safety_spec(doc: Document, product: Mention, start: int, end: int,
         elif len(row) == 2 and opened == 1:
             cols, opened = [1, 2], 3
         else:
-            issues.append(Issue("warning", "safety specification item in an unknown column; skipped",
-                                doc.ref(row[0][1], row[-1][2])))
+            ctx.issue("warning", "row-unreadable", "safety specification item in an unknown column; skipped",
+                                doc.ref(row[0][1], row[-1][2]))
             continue
         for col, (text, a, e) in zip(cols, row):
             out.append(SafetyConcern(product, cats[col], text, doc.ref(a, e),  # type: ignore[arg-type]
@@ -1261,7 +1218,7 @@ _RM_WORDS = re.compile(r"distribution|materials?|information|website|education|�
                        r"管理手順|流通", re.I)
 
 
-def activities(doc: Document, product: Mention, start: int, end: int, issues: list[Issue],
+def activities(doc: Document, product: Mention, start: int, end: int, ctx: ExtractContext,
                efficacy_column: bool = False) -> list[Fact]:
     """Additional PV and RM activities of a table printed column after column: an item's
     kind is read from what it is (a survey or study is pharmacovigilance, materials and
@@ -1276,15 +1233,15 @@ def activities(doc: Document, product: Mention, start: int, end: int, issues: li
         for text, a, e in row:
             pv, rm = bool(_PV_WORDS.search(text)), bool(_RM_WORDS.search(text))
             if pv and not rm and pv_unsure:
-                issues.append(Issue("warning", "survey or study in a table with an efficacy column: "
-                                    "pharmacovigilance or efficacy unknown; skipped", doc.ref(a, e)))
+                ctx.issue("warning", "content-skipped", "survey or study in a table with an efficacy column: "
+                                    "pharmacovigilance or efficacy unknown; skipped", doc.ref(a, e))
                 continue
             if pv and not rm and not seen_rm:
                 kind = "pv"
             elif rm and not pv:
                 kind, seen_rm = "rm", True
             else:
-                issues.append(Issue("warning", "activity of unclear kind; skipped", doc.ref(a, e)))
+                ctx.issue("warning", "row-unreadable", "activity of unclear kind; skipped", doc.ref(a, e))
                 continue
             code = STUDY_CODE.search(text) if kind == "pv" else None
             out.append(Activity(kind, product, text, "additional", doc.ref(a, e),  # type: ignore[arg-type]
@@ -1297,7 +1254,7 @@ _ACT_CAP_EN = re.compile(r"^Table \d+\.?\s+Summary of additional pharmacovigilan
 _PMS_CAP_EN = re.compile(r"^Table \d+\.?\s+Outline of (?:the )?post-marketing (?:surveillance|survey) plan\b")
 
 
-def _en_rmp(doc: Document, product: Mention, issues: list[Issue]) -> list[Fact]:
+def _en_rmp(doc: Document, product: Mention, ctx: ExtractContext) -> list[Fact]:
     lines = list(iter_lines(doc.text))
     out: list[Fact] = []
     for i, ln in enumerate(lines):
@@ -1308,16 +1265,16 @@ def _en_rmp(doc: Document, product: Mention, issues: list[Issue]) -> list[Fact]:
                                if x.stripped.startswith("Important identified risks")), None)
             stop = doc.text.find("Efficacy specification", ln.end, nxt)
             if body_start is None:
-                issues.append(Issue("warning", "safety specification header not found",
-                                    doc.ref(ln.start, ln.end)))
+                ctx.issue("warning", "table-unreadable", "safety specification header not found",
+                                    doc.ref(ln.start, ln.end))
                 continue
-            out.extend(safety_spec(doc, product, body_start, stop if stop > 0 else nxt, issues))
+            out.extend(safety_spec(doc, product, body_start, stop if stop > 0 else nxt, ctx))
         elif _ACT_CAP_EN.match(s):
             head = next((x for x in lines[i + 1:i + 8]
                          if x.stripped.startswith("Additional pharmacovigilance")), None)
             stop = doc.text.find("Underline denotes", ln.end, nxt)
             if head is not None:
-                out.extend(activities(doc, product, head.end, stop if stop > 0 else nxt, issues,
+                out.extend(activities(doc, product, head.end, stop if stop > 0 else nxt, ctx,
                                       efficacy_column="efficacy" in head.stripped.lower()))
         elif _PMS_CAP_EN.match(s):
             out = _with_pms(out, _en_pms(doc, product, ln, nxt), _pms_population(doc, ln.end, nxt))
@@ -1374,53 +1331,49 @@ def _en_pms(doc: Document, product: Mention, cap: Line, end: int) -> list[Fact]:
 # --------------------------------------------------------------------------- entry point
 
 
-def extract(doc: Document) -> ExtractionResult:
-    """Read one review report (English or Japanese) into typed facts."""
-    if doc.lang == "ja":
-        from extract.extractors.review_report_ja import extract_ja
-
-        return extract_ja(doc)
-    issues: list[Issue] = []
+def extract_en(doc: Document) -> ExtractionResult:
+    """Read one English review report into typed facts (``extractors.review`` picks the reader
+    by language)."""
+    ctx = ExtractContext(doc)
     header = read_header(doc)
-    pf = _en_product(doc, header, issues)
-    idx = _en_study_index(doc, issues)
+    pf = _en_product(doc, header, ctx)
+    idx = _en_study_index(doc, ctx)
     sections = _en_study_sections(doc)
     studies = _en_studies(doc, idx, sections, pf.product if pf else None)
     facts: list[Fact] = []
-    facts += _en_efficacy(doc, idx, sections, issues)
-    facts += ae_tables(doc, idx, pf.product if pf else None, issues)
+    facts += _en_efficacy(doc, idx, sections, ctx)
+    facts += ae_tables(doc, idx, pf.product if pf else None, ctx)
     if pf is not None:
         p = pf.product
-        inds = _en_indications(doc, p, issues)
+        inds = _en_indications(doc, p, ctx)
         facts += inds
-        facts += _en_dosage(doc, p, inds, issues)
+        facts += _en_dosage(doc, p, inds, ctx)
         facts += [ApprovalCondition(p, t, doc.ref(a, e)) for t, a, e in _en_listed(doc, _COND_EN)]
         facts += [UseRequirement(p, "warning", t, doc.ref(a, e)) for t, a, e in _en_listed(doc, _WARN_EN)]
         facts += [UseRequirement(p, "contraindication", t, doc.ref(a, e))
                   for t, a, e in _en_listed(doc, _CONTRA_EN)]
-        facts += _en_dose_rules(doc, p, inds, issues)
-        facts += pk_tables(doc, idx, p, issues, _PK_CAPTION_EN, EN_TABLES)
-        facts += _en_rmp(doc, p, issues)
-    _redaction_issues(doc, issues)
-    partial_issues(doc, (r"^\s*Review Report \(1\)\s*$", r"^\s*Review Report \(2\)\s*$"), issues)
+        facts += _en_dose_rules(doc, p, inds, ctx)
+        facts += pk_tables(doc, idx, p, ctx, _PK_CAPTION_EN, EN_TABLES)
+        facts += _en_rmp(doc, p, ctx)
+    _redaction_issues(doc, ctx)
+    partial_issues(doc, (r"^\s*Review Report \(1\)\s*$", r"^\s*Review Report \(2\)\s*$"), ctx)
     title = "Review Report" if re.search(r"^\s*Review Report\s*$", doc.text, re.M) else None
     info = header.document_info(title, pf)
-    return ExtractionResult(info, (pf,) if pf else (), tuple(studies), tuple(dedupe(facts)),
-                            tuple(issues))
+    return ctx.result(info, (pf,) if pf else (), studies, dedupe(facts))
 
 
-def partial_issues(doc: Document, parts: tuple[str, ...], issues: list[Issue]) -> None:
+def partial_issues(doc: Document, parts: tuple[str, ...], ctx: ExtractContext) -> None:
     """Record each expected part (Review Report (1), (2)) the document lacks."""
     for pattern in parts:
         if not re.search(pattern, doc.text, re.M):
             name = pattern.strip("^$").replace("\\s*", "").replace("\\", "")
-            issues.append(Issue("warning", f"partial document: no {name}; final lists may be provisional"))
+            ctx.issue("warning", "part-missing", f"partial document: no {name}; final lists may be provisional")
 
 
 _REDACTED = re.compile(r"\*\*[ \t]+\*\*(?:,[ \t]*\d*\*+)?|■+")  # "** **, 20**": masked date
 
 
-def _redaction_issues(doc: Document, issues: list[Issue]) -> None:
+def _redaction_issues(doc: Document, ctx: ExtractContext) -> None:
     """Record masked passages (``** **, 20**``, ``■``) so a reader knows text is missing."""
     for m in _REDACTED.finditer(doc.text):
-        issues.append(Issue("warning", "redacted passage", doc.ref(m.start(), m.end())))
+        ctx.issue("warning", "redacted", "redacted passage", doc.ref(m.start(), m.end()))

@@ -14,12 +14,14 @@ import datetime as dt
 import re
 
 from extract.extractors.review_report import (
-    STUDY_CODE, HeaderField, Line, ReviewHeader, StudyIndex, StudyInfo, TableProfile, activities,
-    ae_tables, dedupe, iter_lines, merge_study_info, numbered_items, safety_spec, span_text,
-    partial_issues, pk_tables, time_results, trim_span, unlisted_studies, _match_indication, _redaction_issues)
+    STUDY_CODE, HeaderField, ReviewHeader, StudyIndex, StudyInfo, TableProfile, activities,
+    ae_tables, dedupe, merge_study_info, numbered_items, safety_spec,
+    partial_issues, pk_tables, time_results, unlisted_studies, _match_indication, _redaction_issues)
+from extract.readers.context import ExtractContext
+from extract.readers.lines import Line, iter_lines, span_text, trim_span
 from extract.model import (Activity, ApprovalCondition, Document,
                            DoseModificationRule, DosageRegimen, EfficacyResult, ExtractionResult,
-                           Fact, Indication, Issue, Mention, ProductFact, StudyFact, UseRequirement)
+                           Fact, Indication, Mention, ProductFact, StudyFact, UseRequirement)
 from extract.normalize import values
 
 _LABEL = re.compile(r"^\s*[\[【]\s*(?P<label>[^\]】]+?)\s*[\]】]\s*(?P<value>.*)$")
@@ -110,11 +112,11 @@ def split_products(value: str) -> list[str]:
     return out
 
 
-def _product(doc: Document, header: ReviewHeader, issues: list[Issue]) -> ProductFact | None:
+def _product(doc: Document, header: ReviewHeader, ctx: ExtractContext) -> ProductFact | None:
     f = header_fields(doc)
     brand = _field(f, "販売名")
     if brand is None:
-        issues.append(Issue("error", "no [販売名] field: not a review report or a partial one"))
+        ctx.issue("error", "not-this-kind", "no [販売名] field: not a review report or a partial one")
         return None
     names = split_products(brand.value)
     product = Mention(names[0], "ja", "product")
@@ -178,16 +180,16 @@ def _indication(doc: Document, product: Mention, a: int, e: int) -> Indication:
     return Indication(product, text, doc.ref(a, e), Mention(disease, "ja", "concept"))
 
 
-def _indications(doc: Document, product: Mention, issues: list[Issue]) -> list[Indication]:
+def _indications(doc: Document, product: Mention, ctx: ExtractContext) -> list[Indication]:
     """Marked lines (○, ①, 1.) are one indication each, with unmarked lines continuing the
     previous one; an unmarked first line means one indication (its ・ lines are conditions)."""
     span = _final_block(doc, _INDICATION_LABELS)
     if span is None:
-        issues.append(Issue("warning", "no final [効能又は効果] block"))
+        ctx.issue("warning", "section-missing", "no final [効能又は効果] block")
         return []
     lines = [ln for ln in iter_lines(doc.text, *span) if ln.stripped]
     if not lines:
-        issues.append(Issue("warning", "empty [効能又は効果] block", doc.ref(*span)))
+        ctx.issue("warning", "section-unreadable", "empty [効能又は効果] block", doc.ref(*span))
         return []
     if not _MARK.match(lines[0].text):
         return [_indication(doc, product, *trim_span(doc.text, *span))]
@@ -275,7 +277,7 @@ def _dose_paragraphs(doc: Document, span: tuple[int, int],
 
 
 def _dosage(doc: Document, product: Mention, inds: list[Indication],
-            issues: list[Issue]) -> list[DosageRegimen]:
+            ctx: ExtractContext) -> list[DosageRegimen]:
     span = _final_block(doc, ("用法及び用量", "用法・用量", "用法及び用量又は使用方法"))
     if span is None:
         return []
@@ -283,7 +285,7 @@ def _dosage(doc: Document, product: Mention, inds: list[Indication],
     for ind, a, e in _dose_paragraphs(doc, span, inds):
         reg = regimen_ja(doc, product, ind, a, e)
         if reg is None or ind is None:
-            issues.append(Issue("warning", "用法及び用量 paragraph not understood", doc.ref(a, e)))
+            ctx.issue("warning", "dosage-unparsed", "用法及び用量 paragraph not understood", doc.ref(a, e))
             continue
         out.append(reg)
     return out
@@ -380,12 +382,12 @@ _STUDY_REF = re.compile(r"(?P<name>[A-Za-z0-9-]+試験)")
 
 
 def _efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
-              issues: list[Issue]) -> list[Fact]:
+              ctx: ExtractContext) -> list[Fact]:
     out: list[Fact] = []
     for m in _EFFICACY.finditer(doc.text):
         name = _study_at(doc, idx, sections, m.start())
         if name is None:
-            issues.append(Issue("warning", "efficacy result without a study", doc.ref(m.start(), m.end())))
+            ctx.issue("warning", "study-unattributed", "efficacy result without a study", doc.ref(m.start(), m.end()))
             continue
         cut = next((s.cutoff for s in sections if s.name == name and s.cutoff), None)
         out.append(EfficacyResult(
@@ -410,7 +412,7 @@ _HR_JA = re.compile(r"(?:(?P<ep>無増悪生存期間|全生存期間)の)?ハ�
 
 
 def _time_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
-                   issues: list[Issue]) -> list[Fact]:
+                   ctx: ExtractContext) -> list[Fact]:
     """Medians (per arm) and hazard ratios; a hazard ratio without its endpoint named in the
     same sentence takes the endpoint of the median before it, or is skipped."""
     out: list[Fact] = []
@@ -420,8 +422,8 @@ def _time_efficacy(doc: Document, idx: StudyIndex, sections: list[StudyInfo],
             eps = [m.group("ep")] if m.group("ep") else [k for k in _EP_JA if k in sentence]
             name = _study_at(doc, idx, sections, m.start())
             if name is None or len(eps) != 1:
-                issues.append(Issue("warning", "time-to-event result without a clear study or endpoint",
-                                    doc.ref(m.start(), m.end())))
+                ctx.issue("warning", "study-unattributed", "time-to-event result without a clear study or endpoint",
+                                    doc.ref(m.start(), m.end()))
                 continue
             unit = _UNIT_JA[m.group("unit")] if "unit" in m.groupdict() else "hazard ratio"
             cut = next((s.cutoff for s in sections if s.name == name and s.cutoff), None)
@@ -465,7 +467,7 @@ def _table_end(doc: Document, lines: list[Line], i: int) -> int:
 
 
 def _dose_rules(doc: Document, product: Mention, inds: list[Indication],
-                issues: list[Issue]) -> list[Fact]:
+                ctx: ExtractContext) -> list[Fact]:
     lines = list(iter_lines(doc.text))
     out: list[Fact] = []
     ind = inds[0].text if len(inds) == 1 else None
@@ -475,8 +477,8 @@ def _dose_rules(doc: Document, product: Mention, inds: list[Indication],
             ind = _match_indication(m.group("pop") or "", inds) if m.group("pop") else (
                 inds[0].text if len(inds) == 1 else None)
             if ind is None:
-                issues.append(Issue("warning", "休薬・減量基準 table for an unknown population",
-                                    doc.ref(cap.start, cap.end)))
+                ctx.issue("warning", "reference-unknown", "休薬・減量基準 table for an unknown population",
+                                    doc.ref(cap.start, cap.end))
             out.extend(_rules_ja(doc, product, ind, cap.end, _table_end(doc, lines, i)))
         elif cap.stripped.startswith("表") and "減量" in cap.stripped:
             out.extend(_levels_ja(doc, product, ind, cap.end, _table_end(doc, lines, i)))
@@ -522,7 +524,7 @@ def _levels_ja(doc: Document, product: Mention, ind: str | None, start: int, end
     return out
 
 
-def _rmp(doc: Document, product: Mention, issues: list[Issue]) -> list[Fact]:
+def _rmp(doc: Document, product: Mention, ctx: ExtractContext) -> list[Fact]:
     lines = list(iter_lines(doc.text))
     out: list[Fact] = []
     for i, ln in enumerate(lines):
@@ -535,13 +537,13 @@ def _rmp(doc: Document, product: Mention, issues: list[Issue]) -> list[Fact]:
             head = next((x for x in lines[i + 1:i + 6] if x.stripped.startswith("重要な特定されたリスク")), None)
             stop = doc.text.find("有効性に関する検討事項", ln.end + 1, nxt)
             if head is None:
-                issues.append(Issue("warning", "安全性検討事項 header not found", doc.ref(ln.start, ln.end)))
+                ctx.issue("warning", "table-unreadable", "安全性検討事項 header not found", doc.ref(ln.start, ln.end))
                 continue
-            out.extend(safety_spec(doc, product, head.end, stop if stop > 0 else nxt, issues))
+            out.extend(safety_spec(doc, product, head.end, stop if stop > 0 else nxt, ctx))
         elif "追加の医薬品安全性監視活動" in s:
             head = next((x for x in lines[i + 1:i + 6] if x.stripped.startswith("追加の医薬品安全性監視活動")), None)
             if head is not None:
-                out.extend(activities(doc, product, head.end, nxt, issues,
+                out.extend(activities(doc, product, head.end, nxt, ctx,
                                       efficacy_column="有効性" in head.stripped))
         elif re.search(r"調査計画の骨子", s):
             out.extend(_pms(doc, product, ln, nxt))
@@ -567,32 +569,31 @@ def _pms(doc: Document, product: Mention, cap: Line, end: int) -> list[Fact]:
 
 
 def extract_ja(doc: Document) -> ExtractionResult:
-    issues: list[Issue] = []
+    ctx = ExtractContext(doc)
     header = read_header_ja(doc)
-    pf = _product(doc, header, issues)
+    pf = _product(doc, header, ctx)
     idx = _study_index(doc)
     sections = _study_sections(doc, idx)
     product = pf.product if pf else None
     facts: list[Fact] = []
-    facts += _efficacy(doc, idx, sections, issues)
-    facts += _time_efficacy(doc, idx, sections, issues)
-    facts += ae_tables(doc, idx, product, issues, JA_TABLES)
+    facts += _efficacy(doc, idx, sections, ctx)
+    facts += _time_efficacy(doc, idx, sections, ctx)
+    facts += ae_tables(doc, idx, product, ctx, JA_TABLES)
     if pf is not None:
         p = pf.product
-        inds = _indications(doc, p, issues)
+        inds = _indications(doc, p, ctx)
         facts += inds
-        facts += _dosage(doc, p, inds, issues)
+        facts += _dosage(doc, p, inds, ctx)
         facts += [ApprovalCondition(p, t, doc.ref(a, e))
                   for t, a, e in _listed(doc, ("承認条件", "承認条件及び期限"))]
         facts += [UseRequirement(p, "warning", t, doc.ref(a, e)) for t, a, e in _listed(doc, ("警告",))]
         facts += [UseRequirement(p, "contraindication", t, doc.ref(a, e))
                   for t, a, e in _listed(doc, ("禁忌",))]
-        facts += _dose_rules(doc, p, inds, issues)
-        facts += pk_tables(doc, idx, p, issues, _PK_CAPTION, JA_TABLES)
-        facts += _rmp(doc, p, issues)
-    _redaction_issues(doc, issues)
-    partial_issues(doc, (r"^\s*審査報告\(1\)\s*$", r"^\s*審査報告\(2\)\s*$"), issues)
+        facts += _dose_rules(doc, p, inds, ctx)
+        facts += pk_tables(doc, idx, p, ctx, _PK_CAPTION, JA_TABLES)
+        facts += _rmp(doc, p, ctx)
+    _redaction_issues(doc, ctx)
+    partial_issues(doc, (r"^\s*審査報告\(1\)\s*$", r"^\s*審査報告\(2\)\s*$"), ctx)
     title = "審査報告書" if re.search(r"^\s*審査報告書\s*$", doc.text, re.M) else None
     info = header.document_info(title, pf)
-    return ExtractionResult(info, (pf,) if pf else (), tuple(_studies(doc, idx, sections, product)),
-                            tuple(dedupe(facts)), tuple(issues))
+    return ctx.result(info, (pf,) if pf else (), _studies(doc, idx, sections, product), dedupe(facts))

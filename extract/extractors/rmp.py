@@ -26,9 +26,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, Document, DocumentInfo,
-                           DosageRegimen, ExtractionResult, Fact, Indication, Issue, Mention, ProductFact,
+                           DosageRegimen, ExtractionResult, Fact, Indication, Mention, ProductFact,
                            SafetyConcern, StudyFact)
 from extract.normalize.values import find_dates, parse_date, parse_quantity
+from extract.readers.context import ExtractContext
+from extract.readers.lines import Line, lines_of, trim_span
 
 # --------------------------------------------------------------------------- text helpers
 
@@ -111,36 +113,6 @@ class Compact:
             at = self.offsets[i] if i < len(self.offsets) else (self.offsets[-1] + 1 if self.offsets else 0)
             return at, at
         return self.offsets[i], self.offsets[j - 1] + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    start: int
-    end: int
-    text: str
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip().strip("\f").strip()
-
-
-def lines_of(text: str, start: int, end: int) -> list[Line]:
-    """Lines of ``text[start:end]``; a page break (``\f``) ends a line too."""
-    out: list[Line] = []
-    pos = start
-    for raw in re.split(r"[\n\f]", text[start:end]):
-        out.append(Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return out
-
-
-def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span without the whitespace at either end (evidence spans must be exact)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _find_line(text: str, pattern: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
@@ -295,41 +267,34 @@ def overview_fields(text: str, start: int, end: int) -> dict[str, tuple[int, int
 
 
 @dataclass
-class _State:
-    doc: Document
-    issues: list[Issue]
-    product: Mention | None = None
+class _State(ExtractContext):
+    """The extraction context with what the plan's parts hand each other."""
+
     concern_blocks: list["ConcernBlock"] = field(default_factory=list)
     summary_concerns: str = ""  # the summary's concern table, compacted (to confirm names)
-
-    def issue(self, level: str, message: str, start: int | None = None, end: int | None = None) -> None:
-        ref = None
-        if start is not None:
-            ref = self.doc.ref(start, max(start, end if end is not None else start))
-        self.issues.append(Issue(level, message, ref))  # type: ignore[arg-type]
 
 
 def extract(doc: Document) -> ExtractionResult:
     """Read one RMP (summary, plan, or both) into typed facts with provenance."""
-    st = _State(doc, [])
+    st = _State(doc)
     parts = find_parts(doc.text)
     if parts.summary is None and parts.plan is None:
-        st.issue("error", "no RMP summary (別紙様式2) or plan (別紙様式1) found")
-        return ExtractionResult(DocumentInfo(), issues=tuple(st.issues))
+        st.issue("error", "not-this-kind", "no RMP summary (別紙様式2) or plan (別紙様式1) found")
+        return st.result(DocumentInfo())
     if parts.summary is None:
-        st.issue("warning", "RMP summary (別紙様式2) not found; read the plan only")
+        st.issue("warning", "part-missing", "RMP summary (別紙様式2) not found; read the plan only")
     if parts.plan is None:
-        st.issue("error", "RMP plan (別紙様式1) not found; concern reasons and activity status not read")
+        st.issue("error", "part-missing", "RMP plan (別紙様式1) not found; concern reasons and activity status not read")
 
     summary = _read_summary(st, parts.summary) if parts.summary else _Summary()
     overview = _read_overview(st, parts.overview) if parts.overview else _Overview()
     if parts.plan is not None and parts.overview is None:
-        st.issue("error", "品目の概要 table not found", parts.plan[0])
+        st.issue("error", "table-missing", "品目の概要 table not found", parts.plan[0])
 
     brand = summary.brand or _brand_of((overview.names or summary.names or ("",))[0])
     if not brand:
-        st.issue("error", "no product name (販売名) found")
-        return ExtractionResult(DocumentInfo(issued=summary.issued), issues=tuple(st.issues))
+        st.issue("error", "not-this-kind", "no product name (販売名) found")
+        return st.result(DocumentInfo(issued=summary.issued))
     st.product = Mention(brand, doc.lang, "product")
     previous = _read_previous_date(st, parts.history)
     change_summary, change_reason = _read_change_history(st, parts.history)
@@ -342,7 +307,7 @@ def extract(doc: Document) -> ExtractionResult:
     if parts.plan is None and summary.concern_table is not None:
         concerns = _summary_table_concerns(st, summary.concern_table)
     if parts.plan is not None and parts.sec1 is None:
-        st.issue("error", "plan section 1 (医薬品リスク管理計画の概要) not found: no safety concerns read",
+        st.issue("error", "section-missing", "plan section 1 (医薬品リスク管理計画の概要) not found: no safety concerns read",
                  parts.plan[0])
     facts += concerns
     incidences, studies = _incidences(st)
@@ -358,9 +323,8 @@ def extract(doc: Document) -> ExtractionResult:
                         change_summary=change_summary, change_reason=change_reason,
                         ref=doc.ref(*(summary.title_span or (plan_start, plan_start))))
     if summary.issued is None:
-        st.issue("warning", "submission date (提出年月日) not found")
-    return ExtractionResult(info, products=(product_fact,), studies=tuple(studies), facts=tuple(facts),
-                            issues=tuple(st.issues))
+        st.issue("warning", "field-missing", "submission date (提出年月日) not found")
+    return st.result(info, (product_fact,), studies, facts)
 
 
 def _product_fact(st: _State, parts: Parts, summary: "_Summary", overview: "_Overview") -> ProductFact:
@@ -433,7 +397,7 @@ def _read_summary(st: _State, span: tuple[int, int]) -> _Summary:
     if "販売名" in values:
         items = numbered_items(text, *values["販売名"], None)
         out.names = tuple(n for n in (tidy(text[i.start:i.end]) for i in items) if n)
-        out.names_span = strip_span(text, *values["販売名"])
+        out.names_span = trim_span(text, *values["販売名"])
     if "有効成分" in values:
         out.substance = tidy(text[slice(*values["有効成分"])]) or None
     if "製造販売業者" in values:
@@ -444,7 +408,7 @@ def _read_summary(st: _State, span: tuple[int, int]) -> _Summary:
         if label in values:
             out.issued = parse_date(tidy(text[slice(*values[label])]))
             if out.issued is None:
-                st.issue("warning", "submission date (提出年月日) not readable", *values[label])
+                st.issue("warning", "value-unparsed", "submission date (提出年月日) not readable", *values[label])
             break
     out.pv_names = _summary_list(text, span, r"\d?\s*\.?\s*医薬品安全性監視計画の概要")
     out.rm_names = _summary_list(text, span, r"\d?\s*\.?\s*リスク最小化計画の概要")
@@ -502,7 +466,7 @@ def _read_overview(st: _State, span: tuple[int, int]) -> _Overview:
     if "販売名" in fields:
         items = numbered_items(text, *fields["販売名"], None)
         out.names = tuple(n for n in (tidy(text[i.start:i.end]) for i in items) if n)
-        out.names_span = strip_span(text, *fields["販売名"])
+        out.names_span = trim_span(text, *fields["販売名"])
     out.n_products = max(len(out.names), 1)
     if "有効成分" in fields:
         out.substance = tidy(text[slice(*fields["有効成分"])]) or None
@@ -513,15 +477,15 @@ def _read_overview(st: _State, span: tuple[int, int]) -> _Overview:
     if "承認年月日" in fields:
         dates = [d for d, _, _ in find_dates(text[slice(*fields["承認年月日"])])]
         if not dates:
-            st.issue("warning", "approval date (承認年月日) not readable", *fields["承認年月日"])
+            st.issue("warning", "value-unparsed", "approval date (承認年月日) not readable", *fields["承認年月日"])
         out.approval_dates = tuple(dates)
     if "再審査期間" in fields:
         years = {int(y) for y in re.findall(r"(\d{1,2})\s*年", text[slice(*fields["再審査期間"])])}
         if len(years) == 1:
             out.reexamination_years = years.pop()
         elif years:
-            st.issue("warning", "several re-examination periods; not recorded per product",
-                     *fields["再審査期間"])
+            st.issue("warning", "reference-ambiguous", "several re-examination periods; not recorded per product",
+                     fields["再審査期間"])
     return out
 
 
@@ -608,8 +572,8 @@ def _regimens(st: _State, ov: _Overview, facts: list[Fact]) -> list[Fact]:
             indication = _match_indication(tag, group_inds)
             found = _steps(st, region, b_start, b_end, indication, substance)
             if not found and re.search(r"\d+(?:mg|μg)", region.text[b_start:b_end]):
-                st.issue("warning", "dosage text without a cycle/day schedule not structured",
-                         *region.span(b_start, b_end))
+                st.issue("warning", "dosage-unparsed", "dosage text without a cycle/day schedule not structured",
+                         region.span(b_start, b_end))
             out += found
     return out
 
@@ -691,8 +655,8 @@ def _read_previous_date(st: _State, span: tuple[int, int] | None) -> dt.date | N
         return None
     found = find_dates(m.group(1))
     if not found:
-        st.issue("warning", "previous submission date (前回提出日) not readable",
-                 span[0] + m.start(), span[0] + m.end())
+        st.issue("warning", "value-unparsed", "previous submission date (前回提出日) not readable",
+                 (span[0] + m.start(), span[0] + m.end()))
         return None
     return found[0][0]
 
@@ -732,7 +696,7 @@ def _read_change_history(st: _State, span: tuple[int, int] | None) -> tuple[str 
     if reason_m:
         reason = _tidy_paragraphs(text[reason_m.end():span[1]]) or None
     if summary is None or reason is None:
-        st.issue("warning", "change history (変更の履歴) without a readable 変更内容の概要 or 変更理由", *span)
+        st.issue("warning", "section-unreadable", "change history (変更の履歴) without a readable 変更内容の概要 or 変更理由", span)
     return summary, reason
 
 
@@ -761,7 +725,7 @@ def _concern_blocks(st: _State, span: tuple[int, int]) -> list[ConcernBlock]:
     for m in markers:
         label_span = _concern_label(st, lines, m.start())
         if label_span is None:
-            st.issue("warning", "safety concern without a readable name", m.start(), m.end())
+            st.issue("warning", "row-unreadable", "safety concern without a readable name", (m.start(), m.end()))
             continue
         ls, le = label_span
         label = tidy(text[ls:le])
@@ -822,8 +786,8 @@ def _concern_label(st: _State, lines: list[Line], pos: int) -> tuple[int, int] |
         return short
     if compact_key(tidy(st.doc.text[longer[0]:longer[1]])) in st.summary_concerns:
         return longer
-    st.issue("warning", "concern name wrapped over a blank line and not confirmed by the summary: "
-             f"{tidy(st.doc.text[longer[0]:longer[1]])!r}", *longer)
+    st.issue("warning", "reference-ambiguous", "concern name wrapped over a blank line and not confirmed by the summary: "
+             f"{tidy(st.doc.text[longer[0]:longer[1]])!r}", longer)
     return None
 
 
@@ -869,14 +833,14 @@ def _concerns(st: _State, span: tuple[int, int]) -> list[Fact]:
         nxt = lines[k + 1].stripped if k + 1 < len(lines) else ""
         category = _CATEGORY[head.group(1)]
         if not _NONE.match(nxt) and category not in cats:
-            st.issue("error", f"heading 重要な{head.group(1)} has entries that could not be read",
-                     ln.start, ln.end)
+            st.issue("error", "section-unreadable", f"heading 重要な{head.group(1)} has entries that could not be read",
+                     (ln.start, ln.end))
     eff = _find_line(text, r"(?:\d\s*\.\s*)?(?:\(\s*\d\s*\)\s*)?有効性に関する検討事項", *span)
     if eff:
         after = [ln.stripped for ln in lines_of(text, eff.end(), span[1]) if ln.stripped]
         if after and not _NONE.match(after[0]):
-            st.issue("warning", "efficacy concerns (有効性に関する検討事項) present; not extracted",
-                     eff.start(), eff.end())
+            st.issue("warning", "content-skipped", "efficacy concerns (有効性に関する検討事項) present; not extracted",
+                     (eff.start(), eff.end()))
     return [b.fact for b in blocks]
 
 
@@ -908,8 +872,8 @@ def _summary_table_concerns(st: _State, span: tuple[int, int]) -> list[Fact]:
     """Concerns read from the summary's risk table (no reasons: the summary gives none)."""
     cells = _table_cells(st.doc.text, span)
     if cells is None:
-        st.issue("error", "summary risk table (1.1 安全性検討事項) not readable in this layout: "
-                          "no safety concerns read", *span)
+        st.issue("error", "table-unreadable", "summary risk table (1.1 安全性検討事項) not readable in this layout: "
+                          "no safety concerns read", span)
         return []
     assert st.product is not None
     facts: list[Fact] = []
@@ -918,15 +882,15 @@ def _summary_table_concerns(st: _State, span: tuple[int, int]) -> list[Fact]:
         texts = [tidy("\n".join(c.text for c in entry)) for entry in entries]
         if any(_NONE.match(t) for t in texts):
             if len(texts) > 1:
-                st.issue("error", f"summary risk table: column {_TABLE_HEADS[column]} has なし and entries",
-                         *span)
+                st.issue("error", "table-unreadable", f"summary risk table: column {_TABLE_HEADS[column]} has なし and entries",
+                         span)
                 return []
             continue
         for entry, label in zip(entries, texts):
             ref = st.doc.ref(entry[0].start, entry[-1].end)
             facts.append(SafetyConcern(st.product, category, label, ref,  # type: ignore[arg-type]
                                        Mention(label, st.doc.lang, "concept")))
-    st.issue("warning", "safety concerns read from the summary table only: no reasons", *span)
+    st.issue("warning", "section-missing", "safety concerns read from the summary table only: no reasons", span)
     return facts
 
 
@@ -1065,8 +1029,8 @@ def _incidences(st: _State) -> tuple[list[Fact], list[StudyFact]]:
                 len(columns) != sum(t.text.endswith("例)") for t in tokens[:head_end + 1]):
             columns = None  # a column header without a study code: the columns cannot be matched
         if columns is None or head_end is None:
-            st.issue("warning", f"incidence table under {block.fact.label} not read: header cells interleaved",
-                     tokens[0].start, tokens[first].end)
+            st.issue("warning", "table-unreadable", f"incidence table under {block.fact.label} not read: header cells interleaved",
+                     (tokens[0].start, tokens[first].end))
             continue
         rows = _rows(st, tokens[head_end + 1:], columns)
         for label, scope, values, s, e in rows:
@@ -1122,7 +1086,7 @@ def _rows(st: _State, tokens: list[Token], columns: list[Column]
         if (len(cells) < len(columns) or any(v is None for v in values) or not label
                 or extra is not None and (_VALUE.match(extra.text) or _PCT.match(extra.text))
                 or label.count("(") != label.count(")")):
-            st.issue("warning", f"incidence row not read: {label or '?'} ({scope})", start, t.end)
+            st.issue("warning", "row-unreadable", f"incidence row not read: {label or '?'} ({scope})", (start, t.end))
             label = ""  # the grade rows that follow belong to a row that could not be read
             k += 1
             continue
@@ -1258,7 +1222,7 @@ def table_rows(st: _State, region: Compact, start: int, end: int, hints: tuple[s
         name = text[i:n_end]
         nxt_status = next((s for s in statuses if s[0] >= n_end), None)
         if nxt_status is None:
-            st.issue("warning", f"activity row without a recognised status: {name}", *region.span(i, end))
+            st.issue("warning", "value-unparsed", f"activity row without a recognised status: {name}", region.span(i, end))
             if name:
                 rows.append(Row(name, (i, n_end), text[n_end:end], None, "", end))
             break
@@ -1329,13 +1293,13 @@ def _activities(st: _State, parts: Parts, summary: _Summary) -> list[Fact]:
         out += [_activity(st, plan, kind, name, None, None)
                 for kind, hints in (("pv", hints_pv), ("rm", hints_rm)) for name in hints]
         if hints_pv or hints_rm:
-            st.issue("error", "section 5 (activity tables) not found: activity status not read")
+            st.issue("error", "section-missing", "section 5 (activity tables) not found: activity status not read")
         return out
     plan = _Plan(parts, blocks, per_concern, tuple(row.name for _, row, _ in rows))
     out += [_activity(st, plan, kind, row.name, row, span) for kind, row, span in rows]
     for name in dict.fromkeys((*hints_pv, *hints_rm)):
         if name not in plan.names:  # listed elsewhere but not in section 5: a table cut off?
-            st.issue("warning", f"activity {name} is not in the section-5 tables")
+            st.issue("warning", "reference-unknown", f"activity {name} is not in the section-5 tables")
     return out
 
 
@@ -1403,7 +1367,7 @@ def _section5_rows(st: _State, parts: Parts, hints_pv: tuple[str, ...],
     for k, (kind, head, add, hints, last) in enumerate(heads):
         if head is None:
             if kind != "efficacy":
-                st.issue("error", f"section 5 table for {kind} activities not found", *s5)
+                st.issue("error", "table-missing", f"section 5 table for {kind} activities not found", s5)
             continue
         later = [h.start() for _, h, _, _, _ in heads[k + 1:] if h is not None]
         t_end = later[0] if later else s5[1]
@@ -1415,7 +1379,7 @@ def _section5_rows(st: _State, parts: Parts, hints_pv: tuple[str, ...],
             start += m_add[0].end()
         header = re.search(r"(?:報告書の\s*作成予定日|実施状況)[ \t]*[\n\f]", text[start:t_end])
         if header is None:
-            st.issue("warning", f"section 5 table for {kind} activities has no header row", start, t_end)
+            st.issue("warning", "table-unreadable", f"section 5 table for {kind} activities has no header row", (start, t_end))
             continue
         body_start = start + header.end()
         region = Compact.of(text, body_start, t_end)
@@ -1435,7 +1399,7 @@ def _activity(st: _State, plan: _Plan, kind: str, name: str, row: Row | None,
     if row is not None and row.status_word is not None:
         status = _STATUS.get(row.status_word)
         if status is None:
-            st.issue("warning", f"unknown status word {row.status_word!r} for {name}", *(span or (0, 0)))
+            st.issue("warning", "value-unparsed", f"unknown status word {row.status_word!r} for {name}", span)
     detail = _plan_block(st, plan.parts, kind, name, plan.names)
     target = _target(_field_text(detail, "実施計画") or "") if detail else None
     milestones: tuple[str, ...] = ()
@@ -1466,7 +1430,7 @@ def _addresses(st: _State, plan: _Plan, kind: str, name: str, detail: "_Detail |
     for concern in _field_list(detail, "安全性検討事項") if detail else []:
         hit = next((label for label in plan.labels if compact_key(label) == concern), None)
         if hit is None:
-            st.issue("warning", f"activity {name} addresses {concern!r}, not a concern of this plan")
+            st.issue("warning", "reference-unknown", f"activity {name} addresses {concern!r}, not a concern of this plan")
         elif hit not in found:
             found.append(hit)
     return tuple(found)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from extract.model import Document, DocumentInfo, ExtractionResult, Issue, Lang, Mention, StudyFact
+from extract.readers.context import ExtractContext
 
 NCT = re.compile(r"\bNCT\d{8}\b")
 # Sponsor protocol codes: CC-5013-ATLL-001, BB2121-MM-001 (upper-case segments joined by
@@ -37,10 +38,10 @@ _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "I": "I", "II": "II", "III
 
 
 @dataclass
-class _Builder:
-    """Collects the fields of one record while a shape-specific reader walks it."""
+class _Builder(ExtractContext):
+    """The extraction context, collecting the fields of one record while a shape-specific
+    reader walks it."""
 
-    doc: Document
     identifiers: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     title: str | None = None
@@ -53,19 +54,15 @@ class _Builder:
     design: str | None = None
     primary: list[str] = field(default_factory=list)
     secondary: list[str] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
     title_span: tuple[int, int] | None = None
+    title_phase: Issue | None = None  # "phase read from the title", withdrawn when a phase field is found
 
     def add_id(self, value: str | None) -> None:
         value = (value or "").strip()
         if value and value not in self.identifiers:
             self.identifiers.append(value)
 
-    def warn(self, message: str, span: tuple[int, int] | None = None) -> None:
-        ref = self.doc.ref(*span) if span else None
-        self.issues.append(Issue("warning", message, ref))
-
-    def result(self) -> ExtractionResult:
+    def record(self) -> ExtractionResult:
         lang: Lang = self.doc.lang
         self._report_missing()
         span = self.title_span or (0, len(self.doc.text))
@@ -79,22 +76,22 @@ class _Builder:
             countries=tuple(_unique(self.countries)), design=self.design,
             primary_endpoints=tuple(self.primary), secondary_endpoints=tuple(self.secondary))
         info = DocumentInfo(title=self.title, ref=ref)
-        return ExtractionResult(info=info, studies=(study,), issues=tuple(self.issues))
+        return self.result(info, studies=(study,))
 
     def _report_missing(self) -> None:
         if not any(NCT.fullmatch(i) for i in self.identifiers):
-            self.warn("no NCT number in the record")
+            self.warn("field-missing", "no NCT number in the record")
         if not self.identifiers:
-            self.warn("no study identifier (NCT number or sponsor code) in the record: the study "
+            self.warn("field-missing", "no study identifier (NCT number or sponsor code) in the record: the study "
                       "cannot be joined to other documents by identifier")
         for name, value in (("title", self.title), ("phase", self.phase),
                             ("enrollment", self.enrollment), ("sponsor", self.sponsor)):
             if value is None:
-                self.warn(f"record gives no {name}")
+                self.warn("field-missing", f"record gives no {name}")
         for name, values in (("conditions", self.conditions), ("interventions", self.interventions),
                              ("primary outcomes", self.primary), ("countries", self.countries)):
             if not values:
-                self.warn(f"record gives no {name}")
+                self.warn("field-missing", f"record gives no {name}")
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -138,7 +135,7 @@ def normalize_phase(raw: str | list[str] | None) -> tuple[str | None, str | None
 def _set_phase(b: _Builder, raw: str | list[str] | None, span: tuple[int, int] | None = None) -> None:
     phase, problem = normalize_phase(raw)
     if problem:
-        b.issues.append(Issue("warning", problem, b.doc.ref(*span) if span else None))
+        b.warn("value-unparsed", problem, span)
     b.phase = phase
 
 
@@ -173,7 +170,9 @@ def _outcome(measure: str | None, time_frame: str | None) -> str | None:
 
 
 def _failed(doc: Document, message: str) -> ExtractionResult:
-    return ExtractionResult(info=DocumentInfo(), issues=(Issue("error", message, doc.ref(0, len(doc.text))),))
+    ctx = ExtractContext(doc)
+    ctx.error("record-invalid", message, (0, len(doc.text)))
+    return ctx.result(DocumentInfo())
 
 
 # --------------------------------------------------------------------------- XML (legacy)
@@ -207,7 +206,7 @@ def _from_xml(doc: Document) -> ExtractionResult:
     enrollment = text("enrollment")
     b.enrollment = int(enrollment) if enrollment and enrollment.isdigit() else None
     if enrollment and b.enrollment is None:
-        b.warn(f"enrollment {enrollment!r} is not a number", _find(doc, enrollment))
+        b.warn("value-unparsed", f"enrollment {enrollment!r} is not a number", _find(doc, enrollment))
     b.conditions.extend(n.text or "" for n in root.findall("condition"))
     for node in root.findall("intervention"):
         kind = (node.findtext("intervention_type") or "").strip().upper().replace(" ", "_")
@@ -224,7 +223,7 @@ def _from_xml(doc: Document) -> ExtractionResult:
             endpoint = _outcome(node.findtext("measure"), node.findtext("time_frame"))
             if endpoint:
                 target.append(" ".join(endpoint.split()))
-    return b.result()
+    return b.record()
 
 
 # --------------------------------------------------------------------------- JSON (API v2)
@@ -281,7 +280,7 @@ def _from_json(doc: Document) -> ExtractionResult:
             endpoint = _outcome(_get(item, "measure"), _get(item, "timeFrame"))
             if endpoint:
                 target.append(endpoint)
-    return b.result()
+    return b.record()
 
 
 # --------------------------------------------------------------------------- text export
@@ -375,12 +374,13 @@ def _from_lines(doc: Document) -> ExtractionResult:
     if m:
         raw = m.group(1) + (f"/{m.group(2)}" if m.group(2) else "")
         b.phase, _ = normalize_phase([f"Phase {p}" for p in raw.split("/")])
-        b.warn("record has no phase field: phase read from the title", (title.start, title.end))
+        b.title_phase = b.warn("field-missing", "record has no phase field: phase read from the title",
+                               (title.start, title.end))
     inter_at = next((i for i, f in enumerate(fields)
                      if f.items() and all(INTERVENTION.match(v) for v in f.items())), None)
     if inter_at is None:
-        b.warn("no intervention field (`TYPE: name`) found: conditions and outcomes not read")
-        return b.result()
+        b.warn("field-missing", "no intervention field (`TYPE: name`) found: conditions and outcomes not read")
+        return b.record()
     for item in fields[inter_at].items():
         im = INTERVENTION.match(item)
         if im and im.group(1).upper() in SUBSTANCE_TYPES:
@@ -395,7 +395,7 @@ def _from_lines(doc: Document) -> ExtractionResult:
     for f, target in zip(outcome_fields[:2], (b.primary, b.secondary)):
         target.extend(o for o in map(_outcome_item, f.items()) if o)
     _phase_and_enrollment(b, fields[inter_at + 1 + len(outcome_fields):])
-    return b.result()
+    return b.record()
 
 
 _PHASE_FIELD = re.compile(r"^(?:EARLY_PHASE1|PHASE[1-4]|NA)(?:\|(?:EARLY_PHASE1|PHASE[1-4]|NA))*$")
@@ -406,7 +406,8 @@ def _phase_and_enrollment(b: _Builder, fields: list[_Field]) -> None:
     the column right after them, enrollment (a bare integer)."""
     for k, f in enumerate(fields):
         if _PHASE_FIELD.fullmatch(f.text.strip()):
-            b.issues = [i for i in b.issues if "phase read from the title" not in i.message]
+            if b.title_phase is not None:
+                b.issues.remove(b.title_phase)
             _set_phase(b, f.items(), (f.start, f.end))
             nxt = fields[k + 1] if k + 1 < len(fields) else None
             if nxt is not None and nxt.text.strip().isdigit():

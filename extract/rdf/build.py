@@ -350,7 +350,7 @@ class GraphBuilder:
         for product in info.products:
             add(d, YK.aboutProduct, self.entity(product))
         for issue in self.result.issues:
-            add(d, YK.issueText, lit(f"{issue.level}: {issue.message}"))
+            add(d, YK.issueText, lit(f"{issue.level} {issue.code}: {issue.message}"))
         for page in self.doc.unreadable_pages():
             add(d, YK.issueText, lit(f"page {page.number} unreadable: {page.reason}"))
 
