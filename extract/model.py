@@ -398,6 +398,9 @@ class DosageRegimen:
     combination_with: tuple[Mention, ...] = field(default=(), metadata=_p("combinationWith"))
     substance: Mention | None = field(default=None, metadata=_p("regimenSubstance", key=True))
     dose_level: str | None = field(default=None, metadata=_p("doseLevel", key=True))  # "starting", "1", "2" …
+    # who or when the dose is for, as written: "体重30kg以上", "クレアチニンクリアランス30mL/min未満",
+    # "ボリコナゾールとの併用時", "未治療の場合" (several joined by "; ")
+    condition: str | None = field(default=None, metadata=_p("doseCondition", lang=True, key=True))
     rdf_class = "DosageRegimen"
 
 

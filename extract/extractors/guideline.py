@@ -41,6 +41,7 @@ from extract.model import (
     UseRequirement,
 )
 from extract.extractors.product_info import is_soc
+from extract.normalize.dosage import parse_dosage, regimen_fact
 from extract.readers.context import ExtractContext
 from extract.readers.lines import Line, text_lines, trim_span
 from extract.normalize.values import (
@@ -48,8 +49,6 @@ from extract.normalize.values import (
     parse_count_percent,
     parse_date,
     parse_number,
-    parse_quantity,
-    parse_range,
     parse_year_month,
 )
 
@@ -425,130 +424,26 @@ def _indications(doc: Document, product: Mention, span: tuple[int, int]) -> list
 
 # --------------------------------------------------------------------------- dosage
 
-_DRUG = re.compile(
-    r"(?P<drug>[ァ-ヶー][ァ-ヶー・]{2,}(?:(?:リン|塩|硫|酢|クエン|マレイン)?酸(?:エステル|塩)?|水和物)?"
-    r"(?:\(遺伝子組換え\))?)(?:\([^()\n\f]*\))?\s*として")
-_DOSE_UNITS = frozenset({"mg", "mg/m2", "mg/kg", "cells", "g", "g/m2", "ug", "ug/kg", "μg", "μg/kg"})
-_NUMBER_PART = r"\d[\d,.]*(?:\s*×\s*10\s*\^?\s*\d+)?"
-_UNIT_PART = r"(?:mg/m\s*\^?2|mg/kg|g/m\s*\^?2|μg/kg|mg|μg|g|個)"
-_RANGE = re.compile(_NUMBER_PART + r"\s*(?:" + _UNIT_PART + r"\s*)?~\s*" + _NUMBER_PART + r"\s*" + _UNIT_PART)
-_QTY = re.compile(_NUMBER_PART + r"\s*" + _UNIT_PART)
-_SENTENCE = re.compile(r"[^。\n\f]+。?")
-
-
-def _route(text: str) -> str | None:
-    if re.search(r"静脈内|静注|点滴", text):
-        return "intravenous"
-    if "経口" in text:
-        return "oral"
-    if "皮下" in text:
-        return "subcutaneous"
-    return None
-
-
-def _frequency(text: str) -> str | None:
-    if "単回" in text:
-        return "single dose"
-    for pattern, value in ((r"1\s*日\s*1\s*回", "once daily"), (r"1\s*日\s*2\s*回", "twice daily"),
-                           (r"週\s*1\s*回", "once weekly")):
-        if re.search(pattern, text):
-            return value
-    weeks = re.search(r"(\d+)\s*週間?\s*(?:間隔|ごと|毎)", text)
-    if weeks:
-        n = int(weeks.group(1))
-        return "once weekly" if n == 1 else f"every {n} weeks"
-    return None
-
-
-def _doses(text: str) -> list[tuple[Decimal, str, int, int]]:
-    """Dose quantities in ``text`` (value, unit, span); body weights and rates are not doses."""
-    out: list[tuple[Decimal, str, int, int]] = []
-    for m in _QTY.finditer(text):
-        q = parse_quantity(m.group())
-        if q is not None and q.unit in _DOSE_UNITS:
-            out.append((q.value, q.unit, m.start(), m.end()))
-    return out
+_LINE = re.compile(r"[^\n\f]+")
 
 
 def _dosages(doc: Document, product: Mention, span: tuple[int, int], ctx: ExtractContext,
              own_names: tuple[str, ...] = ()) -> list[DosageRegimen]:
-    """Regimens in the 用法 block: "<drug>として <dose> を … <route>" clauses give the
-    pre-treatment and supportive drugs (substance set); a sentence with a dose but no
-    drug clause is the product's own dose, and a following "A ~ B の範囲" sentence
-    widens it to a range."""
+    """Regimens in the 用法 block, one paragraph (line) at a time through the dosage parser:
+    ``<drug>として <dose> を … <route>`` gives a pre-treatment or supportive drug's regimen
+    (its substance kept, unless it is the product's own 一般名), a sentence without one the
+    product's own; a following ``A ~ B の範囲`` sentence widens it to a range."""
     out: list[DosageRegimen] = []
-    own: DosageRegimen | None = None
-    for m in _SENTENCE.finditer(doc.text, *span):
-        s, e = trim_span(doc.text, m.start(), m.end())
-        sentence = doc.text[s:e]
-        drugs = list(_DRUG.finditer(sentence))
-        if drugs:
-            out.extend(_drug_regimens(doc, product, s, sentence, drugs, own_names))
-            continue
-        rng = _cell_range(sentence)
-        if own is not None and rng is not None and not _doses(sentence.replace(rng[2], "")):
-            widened = DosageRegimen(
-                product, _flat(doc.text[own.ref.start:e]), doc.ref(own.ref.start, e),
-                dose_value=own.dose_value, dose_min=rng[0], dose_max=rng[1], dose_unit=own.dose_unit,
-                route=own.route, frequency=own.frequency)
-            out[out.index(own)] = widened
-            own = widened
-            continue
-        doses = _doses(sentence)
-        if doses and _route(sentence):
-            value, unit, _a, _b = doses[0]
-            own = DosageRegimen(product, sentence, doc.ref(s, e), dose_value=value, dose_unit=unit,
-                                route=_route(sentence), frequency=_frequency(sentence))
-            out.append(own)
-        elif doses:
-            ctx.issue("warning", "dosage-unparsed", "a dose without a route was not read", doc.ref(s, e))
+    for m in _LINE.finditer(doc.text, *span):
+        dosage = parse_dosage(m.group(), doc.lang)
+        for reg in dosage.regimens:
+            s, e = trim_span(doc.text, m.start() + reg.start, m.start() + reg.end)
+            if reg.route is None:
+                ctx.issue("warning", "dosage-unparsed", "a dose without a route was not read", doc.ref(s, e))
+                continue
+            out.append(regimen_fact(reg, dosage, product, doc.lang, doc.ref(s, e), _flat(doc.text[s:e]),
+                                    own=own_names))
     return out
-
-
-def _bare(name: str) -> str:
-    return re.sub(r"\s|\(遺伝子組換え\)", "", name)
-
-
-def _cell_range(sentence: str) -> tuple[Decimal, Decimal, str] | None:
-    m = _RANGE.search(sentence)
-    if not m:
-        return None
-    rng = parse_range(m.group())
-    if rng is None or rng[0].unit not in _DOSE_UNITS or rng[0].unit != rng[1].unit:
-        return None
-    return rng[0].value, rng[1].value, m.group()
-
-
-def _drug_regimens(doc: Document, product: Mention, s: int, sentence: str,
-                   drugs: list[re.Match[str]], own: tuple[str, ...]) -> list[DosageRegimen]:
-    """One regimen per dose of each drug clause; a clause giving doses by body weight
-    (体重 30kg 以上は 8mg/kg、未満は 12mg/kg) yields one regimen per dose, each keeping
-    the clause as its text so the condition stays with it."""
-    out: list[DosageRegimen] = []
-    for i, d in enumerate(drugs):
-        stop = drugs[i + 1].start() if i + 1 < len(drugs) else len(sentence)
-        clause_start, clause_end = d.start(), stop
-        clause = sentence[clause_start:clause_end]
-        # "…3 日間点滴静注及び" : the joining particle belongs to neither clause.
-        trimmed = re.sub(r"(?:及び|並びに|、)\s*$", "", clause.rstrip())
-        clause_end = clause_start + len(trimmed)
-        # The product's own substance (一般名) is the product's regimen, not another drug's.
-        name = d.group("drug")
-        substance = None if _bare(name) in {_bare(o) for o in own} else Mention(name, doc.lang, "substance")
-        route, freq = _route(trimmed), _frequency(trimmed)
-        ref = doc.ref(s + clause_start, s + clause_end)
-        days = _daily_for(trimmed)
-        for value, unit, _a, _b in _doses(trimmed):
-            out.append(DosageRegimen(product, trimmed, ref, dose_value=value, dose_unit=unit,
-                                     route=route, frequency=freq, substance=substance,
-                                     cycle_days=f"1-{days}" if days else None))
-    return out
-
-
-def _daily_for(text: str) -> int | None:
-    """``1 日 1 回 3 日間``: given on days 1 to N (a pre-treatment run, no cycle)."""
-    m = re.search(r"1\s*日\s*1\s*回\s*、?\s*(\d{1,2})\s*日間(?!\s*連日)", text)
-    return int(m.group(1)) if m else None
 
 
 # --------------------------------------------------------------------------- studies

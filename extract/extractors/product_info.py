@@ -45,13 +45,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterator
 
-from extract.model import (AdverseEventIncidence, ApprovalCondition, DocumentInfo, Document, DosageRegimen,
+from extract.model import (AdverseEventIncidence, ApprovalCondition, DocumentInfo, Document,
                            EfficacyResult, ExtractionResult, Fact, Indication, Mention, PatientFlowCount,
                            ProductFact, RequirementKind, SourceRef, StudyFact, UseRequirement)
+from extract.normalize.dosage import parse_dosage, regimen_fact
+from extract.normalize.values import find_dates, parse_date, unflatten_power
 from extract.readers.context import ExtractContext
-from extract.normalize.values import find_dates, find_quantities, parse_date, parse_range, unflatten_power
-
-DOSE_UNITS = {"mg", "mg/m2", "mg/kg", "cells", "cells/kg", "μg", "ug", "g", "mg/body"}
 
 # The MedDRA system organ classes (SOC, 器官別大分類), as MedDRA/J and MedDRA name them. Tables print
 # SOC rows and preferred-term rows alike (layout text may indent the terms, tab text does not), so a
@@ -564,139 +563,46 @@ def _one_indication(ctx: Ctx, body: list[Line]) -> None:
 # --------------------------------------------------------------------------- dosage
 
 _DOSE_SENTENCE = re.compile(r"(?:投与|静注|注射|内服|服用)(?:する|できる)。$|投与した後、\d+日間休薬する。$")
-# 21日間連日経口投与した後、7日間休薬する: days 1-21 of a 28-day cycle
-_CYCLE = re.compile(r"(\d+)日間連日(?:経口|静脈内|皮下)?投与した後、(\d+)日間休薬")
-_ROUTES = (("静脈内", "intravenous"), ("点滴静注", "intravenous"), ("静注", "intravenous"),
-           ("経口", "oral"), ("内服", "oral"), ("皮下", "subcutaneous"))
-_FREQS = (("単回", "single dose"), ("1日1回", "once daily"), ("1日2回", "twice daily"),
-          ("週1回", "once weekly"), ("2週間に1回", "every 2 weeks"), ("2週間間隔", "every 2 weeks"),
-          ("3週間に1回", "every 3 weeks"), ("3週間間隔", "every 3 weeks"))
-_DAILY_FOR = re.compile(r"1日1回、?(\d{1,2})日間(?!連日)")
-_AS = re.compile(r"([^\s、。()]+?)(?:\([^()]*\))?として")
-_RANGE = re.compile(r"\d[\d.,]*(?:\s*×\s*10\^?\d{1,2})?\s*~\s*\d[\d.,]*(?:\s*×\s*10\^?\d{1,2})?\s*"
-                    r"(?:個|mg/m2|mg/kg|mg|μg)")
 
 
 def read_dosage(ctx: Ctx) -> None:
     """Dosage sentences anywhere: the label's present-tense form (``…投与する。``) is kept
-    apart from study descriptions (past tense) by the sentence ending itself. A ``なお、`` sentence
-    that only gives the range a dose may take (``…~…の範囲で投与できる``) completes the product's
-    regimen before it: one regimen with its target dose and its range, not two."""
+    apart from study descriptions (past tense) by the sentence ending itself. A ``通常`` sentence
+    is the product's own regimen; a ``…として`` sentence without it gives other drugs' regimens
+    (pre-treatment, supportive care), each with its substance. A ``なお、`` sentence after a
+    regimen is read with it (``…~…の範囲で投与できる`` widens its target dose to a range)."""
     for para in blocks(ctx.lines):
         p = Para.of(para)
-        owner_is_product = False
-        last: tuple[DosageRegimen, int] | None = None  # the product's regimen and its start
-        for s, e in sentences(p):
-            sent = p.text[s:e]
-            if not _DOSE_SENTENCE.search(sent):
-                owner_is_product = "通常" in sent
-                last = None
-                continue
-            continued = sent.startswith("なお")
-            if "通常" in sent or (continued and owner_is_product):
-                owner_is_product = True
-                reg = _regimen(ctx, p, s, e, None)
-                if reg is None:
-                    continue
-                merged = _with_range(ctx, p, last, reg, e) if continued and last else None
-                if merged is not None:
-                    ctx.facts[ctx.facts.index(last[0])] = merged  # type: ignore[index]
-                    last = (merged, last[1])  # type: ignore[index]
-                else:
-                    ctx.facts.append(reg)
-                    last = (reg, s)
-            elif "として" in sent and not continued:
-                owner_is_product = False
-                last = None
-                for seg_s, seg_e, name in _segments(sent):
-                    reg = _regimen(ctx, p, s + seg_s, s + seg_e, name, whole=(s, e))
-                    if reg is not None:
-                        ctx.facts.append(reg)
+        for s, e, usual in _dosage_runs(p):
+            dosage = parse_dosage(p.text[s:e], ctx.lang)
+            for code, what, a, b in dosage.problems:
+                ctx.warn(code, what, p.span(s + a, s + b))
+            if dosage.combination_class:
+                ctx.warn("content-skipped", f"combination {dosage.combination_class!r} names a drug class, "
+                         "not recorded", p.span(s, e))
+            for reg in dosage.regimens:
+                span = p.span(s + reg.start, s + reg.end)
+                fact = regimen_fact(reg, dosage, ctx.product, ctx.lang, ctx.span_ref(span),
+                                    p.text[s + reg.start:s + reg.end], indication=_indication_for(ctx, span[0]))
+                ctx.facts.append(replace(fact, substance=None) if usual else fact)
 
 
-def _with_range(ctx: Ctx, p: Para, first: tuple[DosageRegimen, int], extra: DosageRegimen,
-                end: int) -> DosageRegimen | None:
-    """The regimen ``first`` with the range a following ``なお、…の範囲で…`` sentence allows, when
-    that sentence gives a range only (no dose, route or frequency of its own), in the same unit,
-    around the target dose. Otherwise None: the sentence stays a regimen of its own."""
-    reg, start = first
-    if (extra.dose_min is None or extra.dose_value is not None or reg.dose_value is None
-            or reg.dose_min is not None or extra.route or extra.frequency or "範囲" not in extra.text):
-        return None
-    if extra.dose_unit != reg.dose_unit or not extra.dose_min <= reg.dose_value <= extra.dose_max:  # type: ignore[operator]
-        ctx.warn("values-inconsistent", "dose range after a dosage: unit or bounds do not fit its dose, kept apart",
-                 p.span(start, end))
-        return None
-    return replace(reg, text=p.text[start:end], ref=ctx.span_ref(p.span(start, end)),
-                   dose_min=extra.dose_min, dose_max=extra.dose_max)
-
-
-def _segments(sent: str) -> list[tuple[int, int, str]]:
-    """``Xとして…及びYとして…`` -> one segment per substance."""
-    ms = list(_AS.finditer(sent))
-    out = []
-    starts: list[tuple[int, str]] = []
-    for m in ms:
-        name = re.sub(r"^.*(?:及び|並びに|、)", "", m.group(1))
-        starts.append((m.end(1) - len(name), name))
-    for k, (start, name) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else len(sent)
-        out.append((start, end, name))
-    return out
-
-
-def _regimen(ctx: Ctx, p: Para, s: int, e: int, substance: str | None,
-             whole: tuple[int, int] | None = None) -> DosageRegimen | None:
-    """The regimen of one sentence (or of one substance's segment of it), or None when it
-    states no dose, or several that cannot be told apart."""
-    seg = p.text[s:e]
-    value: Decimal | None = None
-    low = high = None
-    unit: str | None = None
-    rng = _RANGE.search(seg)
-    if rng:
-        parsed = parse_range(unflatten_power(rng.group()))
-        left, right = rng.group().split("~", 1)
-        if parsed and parsed[0].unit in DOSE_UNITS and ("×10" in left) == ("×10" in right):
-            low, high, unit = parsed[0].value, parsed[1].value, parsed[0].unit
-            value = _target_in(seg, rng.start(), rng.end(), unit, low, high)
-        else:
-            ctx.warn("dosage-unparsed", f"dose range not read: {rng.group()}", p.span(s, e))
-    if low is None:
-        doses = [q for q, _, _ in find_quantities(seg) if q.unit in DOSE_UNITS]
-        if len(doses) != 1:
-            if doses:
-                ctx.warn("dosage-unparsed", "dosage sentence with several doses not read", p.span(s, e))
-            return None
-        value, unit = doses[0].value, doses[0].unit
-    ws, we = whole or (s, e)
-    text = p.text[ws:we]
-    combination = _combination(ctx, p, s, e) if substance is None else ()
-    route = next((r for key, r in _ROUTES if key in seg), None)
-    freq = next((f for key, f in _FREQS if key in seg), None)
-    cycle = _CYCLE.search(seg)
-    on_days = int(cycle.group(1)) if cycle else None
-    if on_days is None and (run := _DAILY_FOR.search(seg)):
-        on_days = int(run.group(1))  # 1日1回3日間: days 1-3, no cycle
-    return DosageRegimen(
-        ctx.product, text, ctx.span_ref(p.span(s, e)), dose_value=value, dose_min=low, dose_max=high,
-        dose_unit=unit, route=route, frequency=freq,
-        cycle_length_days=on_days + int(cycle.group(2)) if cycle and on_days else None,  # type: ignore[operator]
-        cycle_days=f"1-{on_days}" if on_days else None, combination_with=combination,
-        indication=_indication_for(ctx, p.span(s, e)[0]),
-        substance=Mention(substance, ctx.lang, "substance") if substance else None)
-
-
-def _target_in(seg: str, rs: int, re_: int, unit: str, low: Decimal, high: Decimal) -> Decimal | None:
-    """The one dose a sentence gives besides its range (``目標投与数450mgを(300~540mgの範囲で)``),
-    when the sentence calls the range a range (範囲) and the dose lies in it; else None."""
-    if "範囲" not in seg:
-        return None
-    outside = seg[:rs] + " " * (re_ - rs) + seg[re_:]
-    doses = [q.value for q, _, _ in find_quantities(outside) if q.unit == unit]
-    if len(doses) == 1 and low <= doses[0] <= high:
-        return doses[0]
-    return None
+def _dosage_runs(p: Para) -> list[tuple[int, int, bool]]:
+    """(start, end, is the product's own) of each run of dosage sentences of a paragraph: a
+    ``通常`` or ``…として`` dosage sentence opens a run, a ``なお`` dosage sentence joins the run
+    just before it."""
+    runs: list[list[object]] = []
+    for s, e in sentences(p):
+        sent = p.text[s:e]
+        if not _DOSE_SENTENCE.search(sent):
+            continue
+        if sent.startswith("なお"):
+            if runs and runs[-1][1] == s:
+                runs[-1][1] = e
+            continue
+        if "通常" in sent or "として" in sent:
+            runs.append([s, e, "通常" in sent])
+    return [(int(a), int(b), bool(c)) for a, b, c in runs]  # type: ignore[call-overload]
 
 
 _SUBHEAD = re.compile(r"^\s*[〈<《]([^〉>》]{2,80})[〉>》]\s*$")
@@ -723,23 +629,6 @@ def _indication_for(ctx: Ctx, offset: int) -> str | None:
         if _LABEL_HEAD.match(ln.text):
             return None
     return None
-
-
-_COMBINED = re.compile(r"([^\s、。()ぁ-ん]+(?:(?:、|及び|並びに|又は)[^\s、。()ぁ-ん]+)*)(?:との併用において|と併用して|と併用し、)")
-
-
-def _combination(ctx: Ctx, p: Para, s: int, e: int) -> tuple[Mention, ...]:
-    """Drugs named in the dosage sentence as given with the product (``Xとの併用において、通常…``,
-    ``X及びYと併用して…``). A drug class (``他の抗悪性腫瘍剤``) names no substance: nothing is
-    recorded for it, and an Issue says so."""
-    m = _COMBINED.search(p.text[s:e])
-    if not m:
-        return ()
-    names = [n for n in re.split(r"、|及び|並びに|又は", m.group(1)) if n]
-    if any(re.search(r"剤$|薬$|療法$|^他の", n) for n in names):
-        ctx.warn("content-skipped", f"combination {m.group(1)!r} names a drug class, not recorded", p.span(s, e))
-        return ()
-    return tuple(Mention(n, ctx.lang, "substance") for n in names)
 
 
 # --------------------------------------------------------------------------- serious reactions

@@ -32,6 +32,7 @@ from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, D
                            ExtractionResult, Fact, Indication, Lang, Mention,
                            PkParameter, ProductFact, SafetyConcern, StudyFact, UseRequirement)
 from extract.normalize import values
+from extract.normalize.dosage import parse_dosage, regimen_fact
 from extract.readers.context import ExtractContext
 from extract.normalize.text import join_lines
 from extract.readers.lines import Line, iter_lines, span_text, trim_span
@@ -308,56 +309,16 @@ def _en_indications(doc: Document, product: Mention, ctx: ExtractContext) -> lis
     return out
 
 
-_ROUTES_EN = (("orally", "oral"), ("oral", "oral"), ("intravenous", "intravenous"),
-              ("subcutaneous", "subcutaneous"))
-_FREQS_EN = ((re.compile(r"\bonce daily\b|\bQD\b"), "once daily"),
-             (re.compile(r"\btwice daily\b|\bBID\b"), "twice daily"),
-             (re.compile(r"\bonce (?:a week|weekly)\b"), "once weekly"),
-             (re.compile(r"\bonce every (\d+) weeks\b|\bevery (\d+) weeks\b"), "every {} weeks"),
-             (re.compile(r"\bonce every (\d+) days\b|\bevery (\d+) days\b"), "every {} days"),
-             (re.compile(r"\btwice (?:a|per) week\b|\btwice weekly\b"), "twice weekly"),
-             (re.compile(r"\bsingle dose\b"), "single dose"))
-_DOSE_UNITS_EN = ("mg", "mg/kg", "mg/m2", "cells", "cells/kg", "μg", "μg/kg", "g")
-_CYCLE_EN = re.compile(r"for (?P<on>\d+) days,? followed by an? (?P<off>\d+)-day (?:withdrawal|rest) period")
-_COMBO_EN = re.compile(r"[Ii]n combination with ((?:[a-z][\w-]*)(?:(?:,\s+|,?\s+and\s+)(?!the\b|a\b|an\b)"
-                       r"[a-z][\w-]*)*)")
-
-
-def _frequency_en(sentence: str) -> str | None:
-    for pattern, name in _FREQS_EN:
-        m = pattern.search(sentence)
-        if m:
-            return name.format(*(g for g in m.groups() if g))
-    return None
-
-
 def _regimen(doc: Document, product: Mention, indication: str | None, start: int, end: int,
              lang: Lang) -> DosageRegimen | None:
-    """One structured regimen from a dosage paragraph: the first dose of the sentence that
-    gives a route and a frequency (``25 mg of <substance> administered orally once daily for
-    21 days, followed by a 7-day withdrawal period``). None when any of the three is missing."""
-    text = span_text(doc, start, end)
-    for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", text):
-        low = sentence.lower()
-        route = next((name for word, name in _ROUTES_EN if re.search(rf"\b{word}", low)), None)
-        freq = _frequency_en(sentence)
-        hit = next(((q, e) for q, _, e in values.find_quantities(sentence) if q.unit in _DOSE_UNITS_EN), None)
-        if route and freq and hit:
-            break
-    else:
+    """The first regimen of a dosage paragraph that gives a dose, a route and a frequency
+    (``25 mg of <substance> administered orally once daily for 21 days, followed by a 7-day
+    withdrawal period``), read by the one dosage parser; None when there is none."""
+    dosage = parse_dosage(doc.text[start:end], lang)
+    if not dosage.regimens:
         return None
-    dose, dose_end = hit
-    subst = re.match(r"\s+of\s+(?P<s>[a-z][\w-]*)", sentence[dose_end:])
-    cycle = _CYCLE_EN.search(sentence)
-    on, off = (int(cycle.group("on")), int(cycle.group("off"))) if cycle else (None, None)
-    combo = _COMBO_EN.search(text)
-    partners = tuple(Mention(p, lang, "substance")
-                     for p in re.split(r",?\s+and\s+|,\s+", combo.group(1))) if combo else ()
-    return DosageRegimen(product, text, doc.ref(start, end), indication=indication,
-                         dose_value=dose.value, dose_unit=dose.unit, route=route, frequency=freq,
-                         cycle_length_days=on + off if on and off else None,
-                         cycle_days=f"1-{on}" if on and off else None, combination_with=partners,
-                         substance=Mention(subst.group("s"), lang, "substance") if subst else None)
+    return regimen_fact(dosage.regimens[0], dosage, product, lang, doc.ref(start, end),
+                        span_text(doc, start, end), indication=indication)
 
 
 def _match_indication(title: str, indications: list[Indication]) -> str | None:
@@ -1132,17 +1093,12 @@ def _dose_levels(doc: Document, product: Mention, ind: str | None, start: int, e
                 e0 = trim_span(doc.text, nxt.start, nxt.end)[1]
         text = span_text(doc, s0, e0)
         body = text[m.end("lvl"):].strip()
-        dose = next((q for q, _, _ in values.find_quantities(body) if q.unit == "mg"), None)
-        freq = _frequency_en(body)
-        if not body.startswith("Oral dose of") or dose is None or freq is None:
+        dosage = parse_dosage(body, "en")
+        if not body.startswith("Oral dose of") or not dosage.regimens:
             continue
-        cycle = _CYCLE_EN.search(body)
-        on, off = (int(cycle.group("on")), int(cycle.group("off"))) if cycle else (None, None)
         lvl = "starting" if m.group("lvl") == "Starting dose" else m.group("lvl").split()[-1]
-        out.append(DosageRegimen(product, text, doc.ref(s0, e0), indication=ind,
-                                 dose_value=dose.value, dose_unit=dose.unit, route="oral",
-                                 frequency=freq, cycle_length_days=on + off if on and off else None,
-                                 cycle_days=f"1-{on}" if on and off else None, dose_level=lvl))
+        out.append(replace(regimen_fact(dosage.regimens[0], dosage, product, "en", doc.ref(s0, e0), text,
+                                        indication=ind), dose_level=lvl))
     return out
 
 

@@ -23,6 +23,7 @@ from extract.model import (Activity, ApprovalCondition, Document,
                            DoseModificationRule, DosageRegimen, EfficacyResult, ExtractionResult,
                            Fact, Indication, Mention, ProductFact, StudyFact, UseRequirement)
 from extract.normalize import values
+from extract.normalize.dosage import parse_dosage, regimen_fact
 
 _LABEL = re.compile(r"^\s*[\[【]\s*(?P<label>[^\]】]+?)\s*[\]】]\s*(?P<value>.*)$")
 _CIRCLED = re.compile(r"[①-⑳]")
@@ -204,55 +205,7 @@ def _indications(doc: Document, product: Mention, ctx: ExtractContext) -> list[I
     return [_indication(doc, product, a, e) for a, e in spans]
 
 
-_ROUTES = (("経口", "oral"), ("静脈内", "intravenous"), ("点滴静注", "intravenous"),
-           ("静注", "intravenous"), ("皮下", "subcutaneous"))
-_FREQS = ((re.compile(r"1日1回"), "once daily"), (re.compile(r"1日2回"), "twice daily"),
-          (re.compile(r"(?:週|1週間に)1回|1週間間隔"), "once weekly"),
-          (re.compile(r"(\d+)週間(?:に1回|間隔|ごと)"), "every {} weeks"), (re.compile(r"単回"), "single dose"))
-_DOSE_UNITS = ("mg", "mg/kg", "mg/m2", "cells", "cells/kg", "μg", "μg/kg", "g")
-_AS = re.compile(r"(?:には|は)、?(?P<subst>[^\s、。]+?)として")
-_CYCLE = re.compile(r"(?P<on>\d+)日間(?:連日)?(?:経口|静脈内|皮下)?投与(?:し|した後)、(?P<off>\d+)日間休薬")
-_COMBO = re.compile(r"(?P<p>[^\s、。]+?)との併用において")
 _SUBHEAD = re.compile(r"^\s*〈(?P<name>[^〉]+)〉\s*$")
-
-
-def _frequency(sentence: str) -> str | None:
-    for pattern, name in _FREQS:
-        m = pattern.search(sentence)
-        if m:
-            return name.format(*m.groups())
-    return None
-
-
-def regimen_ja(doc: Document, product: Mention, indication: str | None, start: int,
-               end: int) -> DosageRegimen | None:
-    """One structured regimen from a Japanese 用法及び用量 paragraph: the first dose after
-    ``<substance>として``, the route and frequency of the same sentence, a ``(範囲: …)``
-    range and a ``N日間投与した後、M日間休薬`` cycle. None unless dose, route and
-    frequency are all found."""
-    text = span_text(doc, start, end)
-    anchor = _AS.search(text)
-    sentence = text[anchor.end() if anchor else 0:].split("。")[0]
-    dose = next((q for q, _, _ in values.find_quantities(sentence) if q.unit in _DOSE_UNITS), None)
-    route = next((name for word, name in _ROUTES if word in sentence), None)
-    freq = _frequency(sentence)
-    if dose is None or route is None or freq is None:
-        return None
-    rng = re.search(r"\(範囲\s*[::]\s*(?P<r>[^)]+)\)", sentence)
-    low_high = values.parse_range(rng.group("r")) if rng else None
-    cycle = _CYCLE.search(sentence)
-    on, off = (int(cycle.group("on")), int(cycle.group("off"))) if cycle else (None, None)
-    combo = _COMBO.search(text)
-    partners = tuple(Mention(p, "ja", "substance")
-                     for p in re.split(r"及び|並びに|、", combo.group("p"))) if combo else ()
-    subst = anchor.group("subst") if anchor and dose.unit not in ("cells", "cells/kg") else None
-    return DosageRegimen(product, text, doc.ref(start, end), indication=indication,
-                         dose_value=dose.value, dose_unit=dose.unit, route=route, frequency=freq,
-                         dose_min=low_high[0].value if low_high else None,
-                         dose_max=low_high[1].value if low_high else None,
-                         cycle_length_days=on + off if on and off else None,
-                         cycle_days=f"1-{on}" if on and off else None, combination_with=partners,
-                         substance=Mention(subst, "ja", "substance") if subst else None)
 
 
 def _dose_paragraphs(doc: Document, span: tuple[int, int],
@@ -283,11 +236,13 @@ def _dosage(doc: Document, product: Mention, inds: list[Indication],
         return []
     out = []
     for ind, a, e in _dose_paragraphs(doc, span, inds):
-        reg = regimen_ja(doc, product, ind, a, e)
-        if reg is None or ind is None:
+        dosage = parse_dosage(doc.text[a:e], "ja")
+        regs = [r for r in dosage.regimens if r.route]
+        if not regs or ind is None:
             ctx.issue("warning", "dosage-unparsed", "用法及び用量 paragraph not understood", doc.ref(a, e))
             continue
-        out.append(reg)
+        out += [regimen_fact(r, dosage, product, "ja", doc.ref(a + r.start, a + r.end),
+                             span_text(doc, a + r.start, a + r.end), indication=ind) for r in regs]
     return out
 
 

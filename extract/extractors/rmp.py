@@ -26,9 +26,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from extract.model import (Activity, AdverseEventIncidence, ApprovalCondition, Document, DocumentInfo,
-                           DosageRegimen, ExtractionResult, Fact, Indication, Mention, ProductFact,
+                           ExtractionResult, Fact, Indication, Mention, ProductFact,
                            SafetyConcern, StudyFact)
-from extract.normalize.values import find_dates, parse_date, parse_quantity
+from extract.normalize.dosage import parse_dosage, regimen_fact
+from extract.normalize.values import find_dates, parse_date
 from extract.readers.context import ExtractContext
 from extract.readers.lines import Line, lines_of, trim_span
 
@@ -544,12 +545,6 @@ def _indications(st: _State, ov: _Overview) -> list[Fact]:
 
 # --------------------------------------------------------------------------- dosage
 
-_ROUTES = (("点滴静注", "intravenous"), ("静脈内投与", "intravenous"), ("静注", "intravenous"),
-           ("皮下投与", "subcutaneous"), ("皮下注", "subcutaneous"), ("経口投与", "oral"))
-_CYCLE_LEN = re.compile(r"(\d+)日(?:間)?を1サイクル")
-_CYCLE = re.compile(r"(\d+)サイクル目(以降)?(?:は|に)")
-_DAY_DOSE = re.compile(r"((?:\d+日目(?:及び|、|,|と)?)+)に(\d+(?:\.\d+)?(?:mg/m2|mg/kg|mg|μg|g))")
-_COMBINATION = re.compile(r"([^,、。〉>]+?)との併用において")
 _INDICATION_TAG = re.compile(r"[〈<]([^〉>]+)[〉>]")
 
 
@@ -593,38 +588,19 @@ def _match_indication(tag: str | None, candidates: list[Indication]) -> str | No
 
 def _steps(st: _State, region: Compact, start: int, end: int, indication: str | None,
            substance: Mention | None) -> list[Fact]:
+    """The regimens of one 用法及び用量 block read by the dosage parser: the cycle/day steps of
+    a step-up schedule (``21日間を1サイクルとし、1サイクル目は1日目に1mg…``) one regimen each."""
     assert st.product is not None
-    body = region.text[start:end]
+    base, stop = region.span(start, end)
+    dosage = parse_dosage(st.doc.text[base:stop], st.doc.lang)
     out: list[Fact] = []
-    for sentence in re.finditer(r"[^。]+。?", body):
-        s_text = sentence.group()
-        length = _CYCLE_LEN.search(s_text)
-        cycles = list(_CYCLE.finditer(s_text))
-        if not length or not cycles:
+    for reg in dosage.regimens:
+        if reg.cycle_number is None:
             continue
-        route = next((r for word, r in _ROUTES if word in s_text), None)
-        combo = _COMBINATION.search(s_text)
-        combination = ()
-        if combo:
-            a = start + sentence.start() + combo.start(1)
-            cs, ce = region.span(a, a + len(combo.group(1)))
-            combination = (Mention(tidy(st.doc.text[cs:ce]), st.doc.lang, "substance"),)
-        for k, cyc in enumerate(cycles):
-            c_end = cycles[k + 1].start() if k + 1 < len(cycles) else len(s_text)
-            number = cyc.group(1) if not cyc.group(2) else ">=" + cyc.group(1)
-            for dd in _DAY_DOSE.finditer(s_text, cyc.end(), c_end):
-                q = parse_quantity(dd.group(2))
-                if q is None:
-                    continue
-                for day in re.findall(r"(\d+)日目", dd.group(1)):
-                    a = start + sentence.start() + cyc.start()
-                    b = start + sentence.start() + dd.end()
-                    s, e = region.span(a, b)
-                    out.append(DosageRegimen(
-                        product=st.product, text=region.text[a:b], ref=st.doc.ref(s, e),
-                        indication=indication, dose_value=q.value, dose_unit=q.unit, route=route,
-                        cycle_length_days=int(length.group(1)), cycle_days=day, cycle_number=number,
-                        combination_with=combination, substance=substance))
+        s, e = base + reg.start, base + reg.end
+        fact = regimen_fact(reg, dosage, st.product, st.doc.lang, st.doc.ref(s, e), tidy(st.doc.text[s:e]),
+                            indication=indication)
+        out.append(replace(fact, substance=substance))
     return out
 
 
