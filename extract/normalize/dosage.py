@@ -89,7 +89,8 @@ class Adjustment:
 @dataclass(frozen=True, slots=True)
 class Regimen:
     """One dose of one substance on one schedule. ``start``/``end`` span the sentence (or the
-    sentences, when a following ``なお`` sentence gives its range) it was read from."""
+    sentences, when a following ``なお`` sentence gives its range) it was read from; a step of a
+    cycle schedule spans its cycle's mark to its dose (``2サイクル目は1日目に60mg``)."""
 
     dose: Dose
     start: int
@@ -379,7 +380,7 @@ class _JaParser:
         start, end = self.span(s, e)
         cycle = _CYCLE_LENGTH.search(sent)
         if cycle and _CYCLE_MARK.search(seg):
-            self._cycles(seg, a, int(cycle.group(1)), start, end, common, conds)
+            self._cycles(seg, a, int(cycle.group(1)), common, conds)
             return
         for part_s, part_e, extra in _parts(seg):
             part = seg[part_s:part_e]
@@ -400,7 +401,7 @@ class _JaParser:
                           conditions=conds + tuple(extra.get("conditions", ())), **kw)  # type: ignore[arg-type]
             self.regimens.append(reg)
 
-    def _cycles(self, seg: str, a: int, length: int, start: int, end: int, common: dict[str, object],
+    def _cycles(self, seg: str, a: int, length: int, common: dict[str, object],
                 conds: tuple[Condition, ...]) -> None:
         marks = list(_CYCLE_MARK.finditer(seg))
         for k, mk in enumerate(marks):
@@ -415,8 +416,10 @@ class _JaParser:
                 doses = _doses(rest[:nxt.start()] if nxt else rest)
                 if not doses:
                     continue
+                # the evidence runs from the cycle's mark to this day's dose
+                step = self.span(a + mk.start(), a + mk.end() + dm.end() + doses[0][2])
                 for day in re.findall(r"(\d+(?:~\d+)?)日", dm.group(1)):
-                    self.regimens.append(Regimen(doses[0][0], start, end, days=day.replace("~", "-"),
+                    self.regimens.append(Regimen(doses[0][0], *step, days=day.replace("~", "-"),
                                                  cycle_length_days=length, cycle_number=number,
                                                  conditions=conds, **common))  # type: ignore[arg-type]
                     found = True
