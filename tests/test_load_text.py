@@ -150,3 +150,14 @@ def test_form_feeds_are_pages() -> None:
     doc = load_text("Page one text\fPage two text\fPage three".encode("utf-8"), "p.txt")
     assert [p.number for p in doc.pages] == [1, 2, 3]
     assert doc.page_at(doc.text.index("two")) == 2
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("イムブルビカⓇカプセル140mg", "イムブルビカ®カプセル140mg"),   # circled R is the registered sign, not a letter
+    ("腫瘍崩壊症候群(tumor\u200clysis\u200csyndrome)", "腫瘍崩壊症候群(tumor lysis syndrome)"),  # a word gap
+    ("・\u200c出血\u200c\u200c \u200c26", "・出血 26"),                # elsewhere a layout mark
+])
+def test_clean_text_marks(raw: str, clean: str) -> None:
+    from extract.normalize.text import clean_text
+
+    assert clean_text(raw) == clean

@@ -29,8 +29,17 @@ _AFTER = str.maketrans({
     "\x00": "",     # missing glyphs come out as NUL
     "\u00ad": "",   # soft hyphen
     "\ufeff": "",
+    "\u200b": "", "\u200c": "", "\u200d": "",  # zero-width space / (non-)joiner: layout marks, no text
 })
+# Some producers set a zero-width space or non-joiner where Latin words have their space
+# (tumor\u200clysis\u200csyndrome); elsewhere it is a layout mark and goes.
+_ZERO_WIDTH_GAP = re.compile(r"(?<=[A-Za-z0-9])[\u200b\u200c]+(?=[A-Za-z0-9])")
 # NFKC turns "m²" into "m2" (handled above as ^2), and "μ" (micro sign) into "μ" (Greek mu).
+
+
+# Before NFKC: the circled R some producers set after a brand (イムブルビカⓇ) would become a
+# letter R glued to the name (イムブルビカRカプセル); it is the registered sign.
+_BEFORE = str.maketrans({"\u24c7": "®"})
 
 
 def clean_text(text: str) -> str:
@@ -39,6 +48,7 @@ def clean_text(text: str) -> str:
     >>> clean_text("４５０×10⁶個、２５，０００/μL、①")
     '450×10^6個、25,000/μL、①'
     """
+    text = _ZERO_WIDTH_GAP.sub(" ", text.translate(_BEFORE))
     text = _SUP_RUN.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
     text = _SUB_RUN.sub(lambda m: "_" + m.group().translate(_SUBSCRIPTS), text)
     protected: list[str] = []
