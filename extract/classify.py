@@ -39,6 +39,22 @@ def _cue(label: str, weight: float, pattern: str | None = None, flags: int = 0) 
     return Cue(label, re.compile(pattern if pattern is not None else re.escape(label), flags), weight)
 
 
+def _spaced(word: str) -> str:
+    """``word`` with any spacing between its characters: covers and forms print item names
+    letter-spaced to a fixed width (``製 剤 の 規 制 区 分``)."""
+    return r"\s*".join(re.escape(ch) for ch in word)
+
+
+def _title(word: str) -> str:
+    """``word`` alone on its line (a title), letter-spacing allowed."""
+    return r"^\s*" + _spaced(word) + r"\s*$"
+
+
+def _guide_heading(question: str) -> str:
+    """A fixed heading of the patient guide template, ``【この薬は？】`` (NFKC makes ``？`` ``?``)."""
+    return "【\\s*" + _spaced(question) + r"\s*\?\s*】"
+
+
 CUES: dict[DocType, tuple[Cue, ...]] = {
     DocType.REVIEW_REPORT: (
         _cue("Report on the Deliberation Results", 1.2),
@@ -87,12 +103,53 @@ CUES: dict[DocType, tuple[Cue, ...]] = {
         _cue("特定の背景を有する患者に関する注意", 0.6),
         _cue("重要な基本的注意", 0.3),
         _cue("貯法", 0.3, r"貯\s?法"),
-        _cue("適正使用ガイド", 0.5),
         _cue("製品情報", 0.5),
         _cue("Package Insert", 1.0, r"\bPackage Insert\b", re.I),
         _cue("Prescribing Information", 1.0, r"\bPrescribing Information\b", re.I),
         _cue("CONTRAINDICATIONS", 0.4, r"^\s*(?:\d+\.\s*)?CONTRAINDICATIONS\b", re.M),
         _cue("WARNINGS", 0.4, r"^\s*(?:\d+\.\s*)?WARNINGS\b", re.M),
+    ),
+    # 医薬品インタビューフォーム: the cover block of the 日本病院薬剤師会 template (IF記載要領2008/2013/2018) and
+    # its numbered chapters (I 概要に関する項目 … X 管理的事項に関する項目). It embeds the package insert's
+    # text, so the title and the 記載要領 line must outweigh the insert's own headings.
+    DocType.INTERVIEW_FORM: (
+        _cue("title: 医薬品インタビューフォーム", 2.5, _title("医薬品インタビューフォーム"), re.M),
+        _cue("医薬品インタビューフォーム", 0.6, _spaced("医薬品インタビューフォーム")),
+        _cue("IF記載要領", 1.5, _spaced("IF記載要領") + r"\s*(?:19|20)\d\d"),
+        _cue("日本病院薬剤師会", 0.4),
+        _cue("医薬情報担当者の連絡先", 0.6, _spaced("医薬情報担当者の連絡先")),
+        _cue("製剤の規制区分", 0.5, _spaced("製剤の規制区分")),
+        _cue("概要に関する項目", 0.5, _spaced("概要に関する項目")),
+        _cue("管理的事項に関する項目", 0.5, _spaced("管理的事項に関する項目")),
+    ),
+    # 患者向医薬品ガイド: the title and the fixed headings the MHLW notice on the patient guide sets.
+    # Other documents cite the guide by name (an RMP's routine risk minimisation, an IF's 患者向け資材),
+    # never with its headings.
+    DocType.PATIENT_GUIDE: (
+        _cue("title: 患者向医薬品ガイド", 2.5, _title("患者向医薬品ガイド"), re.M),
+        _cue("患者向医薬品ガイド", 0.3),
+        _cue("【この薬は？】", 1.0, _guide_heading("この薬は")),
+        _cue("【この薬の効果は？】", 0.8, _guide_heading("この薬の効果は")),
+        _cue("【この薬を使う前に、確認すべきことは？】", 0.8, _guide_heading("この薬を使う前に、確認すべきことは")),
+        _cue("【この薬の使い方は？】", 0.6, _guide_heading("この薬の使い方は")),
+        _cue("【この薬の使用中に気をつけなければならないことは？】", 0.6,
+             _guide_heading("この薬の使用中に気をつけなければならないことは")),
+        _cue("【この薬の形は？】", 0.4, _guide_heading("この薬の形は")),
+        _cue("【この薬に含まれているのは？】", 0.4, _guide_heading("この薬に含まれているのは")),
+        _cue("【この薬についてのお問い合わせ先は？】", 0.4, _guide_heading("この薬についてのお問い合わせ先は")),
+    ),
+    # Materials of an RMP's additional risk minimisation: a title naming the material (適正使用ガイド …,
+    # on a line of its own, often after the brand), the RMP mark (医薬品リスク管理計画 (RMP), when it is
+    # text and not a drawing) or the sentence placing the material in the RMP, and the 作成年月 / 版番号
+    # lines such materials end their cover with.
+    DocType.RISK_MATERIAL: (
+        _cue("title: 適正使用ガイド", 3.0,
+             r"^\s*\S{0,30}?" + r"(?:" + "|".join(_spaced(t) for t in (
+                 "適正使用ガイド", "適正使用ハンドブック", "適正使用のためのガイド", "適正使用のお願い")) + r")\s*$", re.M),
+        _cue("RMP mark", 1.5, _spaced("医薬品リスク管理計画") + r"\s*\(\s*RMP\s*\)"),
+        _cue("RMP material statement", 1.5, r"(?:本|この)資材は.{0,40}(?:医薬品リスク管理計画|RMP)"),
+        _cue("版番号", 0.3, _spaced("版番号") + r"\s*[:：]"),
+        _cue("医薬品リスク管理計画", 0.5),
     ),
 }
 

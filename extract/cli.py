@@ -50,7 +50,8 @@ def root(version: bool = typer.Option(False, "--version", callback=_version, is_
 def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ingest"),
            store: Optional[Path] = StoreOpt,
            doc_type: Optional[str] = typer.Option(None, "--type", help="force the document type "
-                                                  "(review-report, rmp, guideline, trial, pi)"),
+                                                  "(review-report, rmp, guideline, trial, pi, "
+                                                  "interview-form, patient-guide, rmm)"),
            password: Optional[str] = typer.Option(None, "--password", envvar="YAKUJI_PDF_PASSWORD",
                                                   help="password of encrypted PDFs"),
            ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),

@@ -29,20 +29,25 @@ Lang = Literal["ja", "en"]
 
 
 class DocType(str, enum.Enum):
-    """The five document kinds; values are the ontology's subclass local names."""
+    """The document kinds; values are the ontology's subclass local names."""
 
     REVIEW_REPORT = "ReviewReport"
     RMP = "RiskManagementPlan"
     GUIDELINE = "OptimalUseGuideline"
     TRIAL_RECORD = "ClinicalTrialRecord"
     PRODUCT_INFO = "ProductInformation"
+    INTERVIEW_FORM = "InterviewForm"            # 医薬品インタビューフォーム (IF記載要領2018)
+    PATIENT_GUIDE = "PatientGuide"              # 患者向医薬品ガイド
+    RISK_MATERIAL = "RiskMinimisationMaterial"  # 追加のリスク最小化活動の資材 (適正使用ガイド …)
 
     @classmethod
     def parse(cls, text: str) -> "DocType":
         """Accept the CLI spellings (``rmp``, ``review-report``, ``ReviewReport`` …)."""
         wanted = text.replace("-", "").replace("_", "").lower()
         aliases = {"rmp": cls.RMP, "review": cls.REVIEW_REPORT, "guideline": cls.GUIDELINE,
-                   "trial": cls.TRIAL_RECORD, "pi": cls.PRODUCT_INFO, "packageinsert": cls.PRODUCT_INFO}
+                   "trial": cls.TRIAL_RECORD, "pi": cls.PRODUCT_INFO, "packageinsert": cls.PRODUCT_INFO,
+                   "if": cls.INTERVIEW_FORM, "guide": cls.PATIENT_GUIDE, "rmm": cls.RISK_MATERIAL,
+                   "material": cls.RISK_MATERIAL}
         for member in cls:
             if wanted in (member.value.lower(), member.name.replace("_", "").lower()):
                 return member
@@ -50,6 +55,22 @@ class DocType(str, enum.Enum):
             return aliases[wanted]
         raise ValueError(f"unknown document type {text!r}; one of: "
                          + ", ".join(m.name.lower().replace("_", "-") for m in cls))
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class YearMonth:
+    """A year and month a document states without a day (2025年11月改訂, 満了年月: 2026年3月);
+    written to the graph as ``xsd:gYearMonth``, never padded to a made-up day."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not (1 <= self.month <= 12 and 1900 <= self.year <= 2200):
+            raise ValueError(f"bad year-month {self.year}-{self.month}")
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
 
 
 # --------------------------------------------------------------------------- document
@@ -332,6 +353,10 @@ class DocumentInfo:
     special_mention: str | None = None                 # yk:specialMention (特記事項)
     orphan_designation: bool | None = None             # yk:orphanDesignation (希少疾病用医薬品)
     reviewing_office: str | None = None                # yk:reviewingOffice (審査担当部)
+    # interview forms, patient guides, materials: dated by year and month only (2025年11月改訂)
+    issued_month: YearMonth | None = None              # yk:issuedMonth (xsd:gYearMonth)
+    edition: str | None = None                         # yk:edition, as printed (第17版)
+    material_name: str | None = None                   # yk:materialName (適正使用ガイド), materials only
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,7 +558,8 @@ class ApprovalCondition:
 
 
 RequirementKind = Literal["facility", "physician", "patient-eligible", "patient-excluded",
-                          "contraindication", "warning"]
+                          "contraindication", "warning", "tell-doctor"]
+# "tell-doctor": a patient guide's 次の人は、特に注意が必要です。…医師または薬剤師に告げてください
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,7 +572,7 @@ class UseRequirement:
 
     def __post_init__(self) -> None:
         if self.kind not in ("facility", "physician", "patient-eligible", "patient-excluded",
-                             "contraindication", "warning"):
+                             "contraindication", "warning", "tell-doctor"):
             raise ValueError(f"unknown requirement kind {self.kind!r}")
 
 
@@ -604,9 +630,97 @@ class EligibilityCriterion:
             raise ValueError(f"unknown criterion kind {self.kind!r}")
 
 
+# --- a product's document set (issue 17): interview forms, patient guides, materials
+
+
+@dataclass(frozen=True, slots=True)
+class BrandRecord:
+    """Identifiers and dates one passage of a document gives for one trade name (販売名 with its
+    strength): an interview form's cover and X. 管理的事項 (製造販売承認年月日及び承認番号, 薬価基準
+    収載年月日, 販売開始年月日, 各種コード, 規制区分, 有効期間, 貯法, 包装). One record per passage, so
+    each value keeps the page and evidence it was read from; records join on the trade name."""
+
+    product: Mention = field(metadata=_p("product", key=True))
+    trade_name: str = field(metadata=_p("tradeName", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    approval_number: str | None = field(default=None, metadata=_p("approvalNumber", key=True))
+    approval_date: dt.date | None = field(default=None, metadata=_p("approvalDate", key=True))
+    nhi_listing_date: dt.date | None = field(default=None, metadata=_p("nhiListingDate", key=True))
+    launch_date: dt.date | None = field(default=None, metadata=_p("launchDate", key=True))
+    nhi_price_code: str | None = field(default=None, metadata=_p("nhiPriceCode", key=True))
+    yj_code: str | None = field(default=None, metadata=_p("yjCode", key=True))
+    hot_number: str | None = field(default=None, metadata=_p("hotNumber", key=True))
+    receipt_code: str | None = field(default=None, metadata=_p("receiptCode", key=True))
+    regulatory_class: str | None = field(default=None, metadata=_p("regulatoryClass", lang=True, key=True))
+    shelf_life: str | None = field(default=None, metadata=_p("shelfLife", lang=True, key=True))
+    shelf_life_months: int | None = field(default=None, metadata=_p("shelfLifeMonths", key=True))
+    storage: str | None = field(default=None, metadata=_p("storageCondition", lang=True, key=True))
+    packaging: str | None = field(default=None, metadata=_p("packaging", lang=True, key=True))
+    rdf_class = "BrandRecord"
+
+
+@dataclass(frozen=True, slots=True)
+class ReexaminationPeriod:
+    """A re-examination period (再審査期間) as an interview form states it, per indication: its
+    length in years and its end (満了年月, a year and month); a period that is the
+    remainder of another (残余期間) has an end and no length."""
+
+    product: Mention = field(metadata=_p("product", key=True))
+    text: str = field(metadata=_p("text", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    indication: str | None = field(default=None, metadata=_p("indication", key=True))  # as written
+    years: int | None = field(default=None, metadata=_p("periodYears", key=True))
+    end_month: YearMonth | None = field(default=None, metadata=_p("periodEnd", key=True))
+    orphan: bool | None = field(default=None, metadata=_p("orphanDesignation", key=True))
+    rdf_class = "ReexaminationPeriod"
+
+
+@dataclass(frozen=True, slots=True)
+class SubstanceRecord:
+    """What an interview form's II. 名称に関する項目 says of an active substance: its JAN (和名) and
+    INN, molecular formula and weight."""
+
+    substance: Mention = field(metadata=_p("substance", key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    product: Mention | None = field(default=None, metadata=_p("product"))
+    jan: str | None = field(default=None, metadata=_p("janName", lang=True, key=True))
+    inn: str | None = field(default=None, metadata=_p("innName", key=True))
+    molecular_formula: str | None = field(default=None, metadata=_p("molecularFormula", key=True))
+    molecular_weight: Decimal | None = field(default=None, metadata=_p("molecularWeight", key=True))
+    rdf_class = "SubstanceRecord"
+
+
+@dataclass(frozen=True, slots=True)
+class InitialSymptoms:
+    """The initial (subjective) symptoms a document lists for one serious adverse reaction
+    (重大な副作用 → 主な自覚症状 in a patient guide, 重大な副作用と初期症状 in an interview form);
+    ``group`` is the sub-heading a reaction's symptoms are split under (``【脳出血】``)."""
+
+    product: Mention = field(metadata=_p("product", key=True))
+    label: str = field(metadata=_p("rdfs:label", lang=True, key=True))  # the reaction as written
+    ref: SourceRef = field(metadata=_p(""))
+    concept: Mention | None = field(default=None, metadata=_p("concept"))
+    group: str | None = field(default=None, metadata=_p("symptomGroup", lang=True, key=True))
+    symptoms: tuple[str, ...] = field(default=(), metadata=_p("symptom", lang=True))
+    rdf_class = "InitialSymptoms"
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialTopic:
+    """A safety concern a risk-minimisation material addresses (its 注意を要する副作用とその対策
+    list), linked to its concept: the material names the RMP's risks without their category."""
+
+    product: Mention = field(metadata=_p("product", key=True))
+    label: str = field(metadata=_p("rdfs:label", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    concept: Mention | None = field(default=None, metadata=_p("concept"))
+    rdf_class = "MaterialTopic"
+
+
 Fact = Union[Indication, DosageRegimen, DoseModificationRule, SafetyConcern, Activity,
              EfficacyResult, AdverseEventIncidence, ApprovalCondition, UseRequirement, ManagementRule,
-             PkParameter, PatientFlowCount, EligibilityCriterion]
+             PkParameter, PatientFlowCount, EligibilityCriterion, BrandRecord, ReexaminationPeriod,
+             SubstanceRecord, InitialSymptoms, MaterialTopic]
 
 
 # --------------------------------------------------------------------------- results

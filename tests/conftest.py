@@ -10,8 +10,12 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Callable
 
 import pytest
+
+if TYPE_CHECKING:
+    from extract.model import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -67,3 +71,26 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     failed = [o for o in outcomes if o.status == "failed"]
     assert not failed, failed
     return path
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
+
+
+@pytest.fixture(scope="session")
+def real_document() -> Callable[[str], "Document"]:
+    """``real_document("product/x.pdf")``: the real document ``../shared/real/product/x.pdf``
+    loaded once per test session (the 204-page interview form takes half a minute), or a skip
+    naming the file when it is absent."""
+    from extract.load import load_document
+
+    cache: dict[str, "Document"] = {}
+
+    def load(name: str) -> "Document":
+        path = REAL / name
+        if not path.is_file():
+            pytest.skip(f"real document not available: ../shared/real/{name} is absent")
+        if name not in cache:
+            cache[name] = load_document(path, ocr="never")
+        return cache[name]
+
+    return load

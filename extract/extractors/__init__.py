@@ -19,6 +19,9 @@ EXTRACTORS: dict[DocType, str] = {
     DocType.GUIDELINE: "extract.extractors.guideline",
     DocType.TRIAL_RECORD: "extract.extractors.trial_record",
     DocType.PRODUCT_INFO: "extract.extractors.product_info",
+    DocType.INTERVIEW_FORM: "extract.extractors.interview_form",
+    DocType.PATIENT_GUIDE: "extract.extractors.patient_guide",
+    DocType.RISK_MATERIAL: "extract.extractors.risk_material",
 }
 
 

@@ -180,6 +180,16 @@ def sudachi_key(text: str) -> str:
     return normalize_label("".join(t.normalized_form() for t in tokens), "ja")
 
 
+def kana_reading(text: str) -> str:
+    """How a Japanese name is read, in hiragana (Sudachi's reading of each token): checks a
+    reading printed beside the name (a patient guide's ふりがな)."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    if not s:
+        return ""
+    katakana = "".join(t.reading_form() for t in _sudachi_tokenizer().tokenize(s[:4000]))
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in katakana)
+
+
 @functools.lru_cache(maxsize=8)
 def _sudachi_index(lexicon: Lexicon, kind: str) -> dict[str, list[Entry]]:
     index: dict[str, list[Entry]] = {}

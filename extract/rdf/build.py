@@ -37,6 +37,7 @@ from extract.model import (
     SafetyConcern,
     SourceRef,
     StudyFact,
+    YearMonth,
 )
 from extract.rdf.iri import document_iri, entity_iri, fact_iri, fact_key
 from extract.rdf.namespaces import DCT
@@ -82,6 +83,7 @@ _CATEGORY = {
 _SCOPE = {"routine": YK.RoutineActivity, "additional": YK.AdditionalActivity}
 
 _INTEGER, _DECIMAL, _DATE, _BOOLEAN = XSD.integer, XSD.decimal, XSD.date, XSD.boolean
+_YEAR_MONTH = XSD.gYearMonth
 
 Term = object  # an object as a sink makes it: a URIRef, an rdflib Literal, or an N-Triples term
 
@@ -309,6 +311,8 @@ class GraphBuilder:
             return self.lit(value, datatype=_DECIMAL)
         if isinstance(value, dt.date):
             return self.lit(value, datatype=_DATE)
+        if isinstance(value, YearMonth):
+            return self.lit(str(value), datatype=_YEAR_MONTH)
         if isinstance(value, str):
             return self.text(value) if lang else self.lit(value)
         raise TypeError(f"cannot put {type(value).__name__} into the graph")
@@ -337,7 +341,10 @@ class GraphBuilder:
             add(d, YK.changeSummary, self.text(info.change_summary))
         if info.change_reason:
             add(d, YK.changeReason, self.text(info.change_reason))
-        review_fields = ((YK.applicationDate, info.application_date, False),
+        review_fields = ((YK.issuedMonth, info.issued_month, False),
+                         (YK.edition, info.edition, False),
+                         (YK.materialName, info.material_name, True),
+                         (YK.applicationDate, info.application_date, False),
                          (YK.deliberationDate, info.deliberation_date, False),
                          (YK.applicationClassification, info.application_classification, True),
                          (YK.specialMention, info.special_mention, True),
