@@ -20,6 +20,17 @@ name ends in ``_has`` matches when its text (or each text of a list) is containe
 extracted value, so gold needs only short distinctive phrases, never a copied sentence. The same fact stated twice in one
 document counts once: precision and recall are over distinct signatures, per fact type and
 per document, with the misses and false facts listed.
+
+Two gold sets are scored and reported apart, each with its own floors (``floors.json`` beside
+its files): the **seeds** (``corpus/gold/*.yaml``, documents in ``../shared/seeds``) and the
+**real documents** (``corpus/gold/real/*.yaml``, PDFs as PMDA publishes them, in
+``../shared/real``). A real gold file names the document it was read from by its path under
+that folder, so ``yakuji eval --seeds ../shared/seeds`` can ingest it too:
+
+    document: "imbruvica-2023-01-review"        # file-name stem, as for the seeds
+    source: "review/imbruvica-2023-01-review.pdf"  # path under ../shared/real
+    read_from: "page images, pp. 1-3, 19-25"   # what a reader looked at (kept for the record)
+    facts: …
 """
 
 from __future__ import annotations
@@ -37,6 +48,8 @@ if TYPE_CHECKING:
     from extract.store import Store
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "corpus" / "gold"
+REAL_SUBDIR = "real"  # corpus/gold/real: gold for the real documents, with its own floors
+SET_TITLES = {"seeds": "seeds", "real": "real documents"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +129,9 @@ SELECT ?field ?value WHERE { GRAPH <DOC> {
   UNION { ?s yk:enrollment ?value BIND("enrollment" AS ?field) }
   UNION { ?s yk:condition ?value BIND("condition" AS ?field) }
   UNION { ?s yk:intervention ?value BIND("intervention" AS ?field) }
+  UNION { ?s yk:sponsor ?value BIND("sponsor" AS ?field) }
+  UNION { ?s yk:country ?value BIND("country" AS ?field) }
+  UNION { ?s yk:primaryEndpoint ?value BIND("primary_endpoint" AS ?field) }
 } }"""
 
 _PRODUCT = """
@@ -125,6 +141,8 @@ SELECT ?field ?value WHERE { GRAPH <DOC> {
   UNION { ?s yk:approvalNumber ?value BIND("approval_number" AS ?field) }
   UNION { ?s yk:approvalDate ?value BIND("approval_date" AS ?field) }
   UNION { ?s yk:marketingAuthorisationHolder ?value BIND("holder" AS ?field) }
+  UNION { ?s yk:hasActiveSubstance ?value BIND("substance" AS ?field) }
+  UNION { ?s yk:reexaminationYears ?value BIND("reexamination_years" AS ?field) }
 } }"""
 
 _DOCUMENT = """
@@ -132,6 +150,12 @@ SELECT ?field ?value WHERE { GRAPH <DOC> {
   ?s a yk:SourceDocument .
   { ?s dct:issued ?value BIND("issued" AS ?field) }
   UNION { ?s yk:previousVersionDate ?value BIND("previous_version_date" AS ?field) }
+  UNION { ?s yk:applicationDate ?value BIND("application_date" AS ?field) }
+  UNION { ?s yk:deliberationDate ?value BIND("deliberation_date" AS ?field) }
+  UNION { ?s yk:applicationClassification ?value BIND("application_classification" AS ?field) }
+  UNION { ?s yk:specialMention ?value BIND("special_mention" AS ?field) }
+  UNION { ?s yk:orphanDesignation ?value BIND("orphan_designation" AS ?field) }
+  UNION { ?s yk:reviewingOffice ?value BIND("reviewing_office" AS ?field) }
 } }"""
 
 # fact types read as (field, value) rows of one entity kind rather than one row per fact
@@ -246,6 +270,7 @@ class Gold:
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # fact type -> field: the gold is complete only for the values of that field it lists
     scope: dict[str, str] = field(default_factory=dict)
+    source: str | None = None  # real gold: the document's path under ../shared/real
 
 
 def load_gold(gold_dir: Path | None = None) -> list[Gold]:
@@ -265,8 +290,26 @@ def load_gold(gold_dir: Path | None = None) -> list[Gold]:
         bad_scope = [k for k, v in scope.items() if k not in facts or v not in FACT_TYPES[k].fields]
         if bad_scope:
             raise ValueError(f"{path.name}: scope names no listed fact type and field: {bad_scope}")
-        out.append(Gold(path.stem, str(data["document"]), {k: list(v or []) for k, v in facts.items()}, scope))
+        source = str(data["source"]) if data.get("source") else None
+        out.append(Gold(path.stem, str(data["document"]), {k: list(v or []) for k, v in facts.items()}, scope,
+                        source))
     return out
+
+
+def gold_sets(gold_dir: Path | None = None) -> dict[str, Path]:
+    """The gold sets under ``gold_dir`` by name: ``seeds`` (its own ``*.yaml``) and ``real`` (its
+    ``real/`` folder), each present when it holds a gold file."""
+    folder = gold_dir or GOLD_DIR
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no gold folder at {folder}")
+    sets = {"seeds": folder, "real": folder / REAL_SUBDIR}
+    return {name: path for name, path in sets.items() if path.is_dir() and any(path.glob("*.yaml"))}
+
+
+def real_sources(golds: list[Gold], real_dir: Path) -> list[Path]:
+    """The real documents the gold was read from that are present under ``real_dir``."""
+    paths = [real_dir / g.source for g in golds if g.source]
+    return [p for p in dict.fromkeys(paths) if p.is_file()]
 
 
 def _document_graph(store: "Store", stem: str) -> str | None:
@@ -275,13 +318,25 @@ def _document_graph(store: "Store", stem: str) -> str | None:
     return hits[0] if hits else None
 
 
+_HASHED = re.compile(r"/x-[0-9a-f]{12}$")  # an entity the lexicon does not know: keyed by a hash
+
+
 def extracted(store: "Store", doc_iri: str, ft: FactType) -> list[dict[str, str]]:
-    """The rows of one fact type in one document graph, as {field: value}."""
+    """The rows of one fact type in one document graph, as {field: value}. An entity the lexicon
+    does not know has a hashed key; its label as written stands for it, so gold names it as a
+    reader reads it (``End Stage Renal Disease``)."""
     if ft.name in _FIELD_QUERIES:
         sparql = _FIELD_QUERIES[ft.name].replace("DOC", doc_iri)
     else:
         sparql = f"SELECT ?x ?{' ?'.join(ft.fields)} WHERE {{ GRAPH <{doc_iri}> {{ {ft.pattern} }} }}"
-    return [{k: v.value for k, v in r.items()} for r in store.select(sparql)]
+    rows = [{k: v.value for k, v in r.items()} for r in store.select(sparql)]
+    hashed = {v for r in rows for k, v in r.items() if k != "x" and _HASHED.search(v)}
+    if hashed:
+        values = " ".join(f"<{v}>" for v in sorted(hashed))
+        labels = {r["e"].value: r["l"].value for r in store.select(
+            f"SELECT ?e ?l WHERE {{ GRAPH <{doc_iri}> {{ VALUES ?e {{ {values} }} ?e rdfs:label ?l }} }}")}
+        rows = [{k: labels.get(v, v) if k != "x" else v for k, v in r.items()} for r in rows]
+    return rows
 
 
 def in_scope(rows: list[dict[str, str]], items: list[dict[str, Any]], key: str) -> list[dict[str, str]]:
@@ -299,6 +354,8 @@ def evaluate_store(store: "Store", golds: list[Gold]) -> list[Comparison]:
             ft = FACT_TYPES[name]
             gold_sigs = [signature(i, ft.fields) for i in items]
             rows = [] if doc_iri is None else extracted(store, doc_iri, ft)
+            if name in _FIELD_QUERIES:  # complete for the fields it lists, not for every field
+                rows = [r for r in rows if r.get("field") in {i.get("field") for i in items}]
             if name in gold.scope:
                 rows = in_scope(rows, items, gold.scope[name])
             found = [signature(r, ft.fields) for r in rows]
@@ -372,30 +429,59 @@ def render_json(results: list[Comparison], floors: dict[str, dict[str, float]]) 
 
 def evaluate_documents(paths: list[Path], golds: list[Gold]) -> list[Comparison]:
     """Ingest ``paths`` into a fresh temporary store and evaluate it."""
+    return evaluate_sets(paths, {"": golds})[""]
+
+
+def evaluate_sets(paths: list[Path], sets: dict[str, list[Gold]]) -> dict[str, list[Comparison]]:
+    """Ingest ``paths`` into one fresh temporary store and evaluate each gold set against it."""
     from extract.pipeline import ingest_paths
     from extract.store import Store
 
     with tempfile.TemporaryDirectory(prefix="yakuji-eval-") as tmp, Store(Path(tmp) / "store") as st:
         ingest_paths(paths, st)
-        return evaluate_store(st, golds)
+        return {name: evaluate_store(st, golds) for name, golds in sets.items()}
 
 
 def run_eval(store_path: Path, *, gold_dir: Path | None = None, seeds: Path | None = None,
-             fmt: str = "text") -> tuple[str, list[str]]:
-    """The printed report and the figures below their floors (the CLI exits 1 on any)."""
+             real: Path | None = None, fmt: str = "text") -> tuple[str, list[str]]:
+    """The printed report and the figures below their floors (the CLI exits 1 on any), for each
+    gold set apart. With ``seeds`` (documents to ingest into a fresh store) the real documents
+    the real gold names are ingested too, from ``real`` or else the ``real`` folder beside the
+    seeds (``../shared/real`` beside ``../shared/seeds``) when there is one."""
     from extract.store import Store
 
-    golds = load_gold(gold_dir)
+    sets = {name: load_gold(folder) for name, folder in gold_sets(gold_dir).items()}
     if seeds is not None:
-        results = evaluate_documents([seeds], golds)
+        real_dir = real or (seeds.parent / "real" if seeds.is_dir() else None)
+        extra = real_sources(sets.get("real", []), real_dir) if real_dir and real_dir.is_dir() else []
+        results = evaluate_sets([seeds, *extra], sets)
     else:
         with Store(store_path, read_only=True) as st:
-            results = evaluate_store(st, golds)
-    floors = load_floors(gold_dir)
-    render = render_json if fmt == "json" else render_text
-    return render(results, floors), below_floor(results, floors)
+            results = {name: evaluate_store(st, golds) for name, golds in sets.items()}
+    folders = gold_sets(gold_dir)
+    parts, below = [], []
+    for name, res in results.items():
+        floors = load_floors(folders[name])
+        below += [f"{name}: {line}" for line in below_floor(res, floors)]
+        parts.append((name, res, floors))
+    if fmt == "json":
+        return _json_sets(parts), below
+    return "\n".join(f"## {SET_TITLES[name]} ({len(sets[name])} gold files)\n\n{render_text(res, floors)}"
+                     for name, res, floors in parts), below
 
 
-__all__ = ["FACT_TYPES", "Score", "Comparison", "Gold", "load_gold", "evaluate_store",
-           "evaluate_documents", "run_eval", "in_scope", "norm_value", "signature", "compare", "totals",
+def _json_sets(parts: list[tuple[str, list[Comparison], dict[str, dict[str, float]]]]) -> str:
+    """The seeds' report at the top level (as before there were two sets), the others by name."""
+    data: dict[str, Any] = {}
+    for name, res, floors in parts:
+        one = json.loads(render_json(res, floors))
+        if name == "seeds":
+            data.update(one)
+        else:
+            data[name] = one
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+__all__ = ["FACT_TYPES", "Score", "Comparison", "Gold", "load_gold", "gold_sets", "real_sources", "evaluate_store",
+           "evaluate_documents", "evaluate_sets", "run_eval", "in_scope", "norm_value", "signature", "compare", "totals",
            "below_floor", "load_floors"]

@@ -1,4 +1,5 @@
-"""The evaluation: normalisation, matching, scores, the gold files, and the floors on the seeds."""
+"""The evaluation: normalisation, matching, scores, the gold files, and the floors on the seeds
+and on the real documents (``corpus/gold/real``, read from ``../shared/real``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from extract.evaluate import (
     FACT_TYPES,
     GOLD_DIR,
+    REAL_SUBDIR,
     Comparison,
     Score,
     below_floor,
@@ -19,10 +21,14 @@ from extract.evaluate import (
     load_floors,
     load_gold,
     norm_value,
+    real_sources,
+    run_eval,
     signature,
 )
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
+REAL_GOLD = GOLD_DIR / REAL_SUBDIR
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -219,3 +225,74 @@ def test_scope_must_name_a_listed_type_and_its_field(tmp_path: Path, scope: str)
     (tmp_path / "x.yaml").write_text(_SAMPLE_GOLD + scope, encoding="utf-8")
     with pytest.raises(ValueError, match="scope"):
         load_gold(tmp_path)
+
+
+# --------------------------------------------------------------------------- real documents
+
+
+def test_real_gold_files_name_their_source() -> None:
+    golds = load_gold(REAL_GOLD)
+    assert golds, "no gold for real documents"
+    for g in golds:
+        assert g.source and Path(g.source).stem == g.document, g.name
+        assert g.facts and set(g.facts) <= set(FACT_TYPES)
+    assert set(load_floors(REAL_GOLD)) <= set(FACT_TYPES)
+
+
+def test_real_gold_covers_review_reports_and_trial_records() -> None:
+    kinds = {Path(g.source or "").parts[0] for g in load_gold(REAL_GOLD)}
+    assert {"trial"} <= kinds
+
+
+@pytest.fixture(scope="module")
+def real_results(tmp_path_factory: pytest.TempPathFactory) -> list[Comparison]:
+    if not REAL.is_dir():
+        pytest.skip("real documents not available: ../shared/real is absent")
+    from extract.pipeline import ingest_paths
+    from extract.store import Store
+
+    golds = load_gold(REAL_GOLD)
+    paths = real_sources(golds, REAL)
+    assert len(paths) == len(golds), "a real gold names a document ../shared/real does not hold"
+    with Store(tmp_path_factory.mktemp("eval_real") / "store") as st:
+        ingest_paths(paths, st)
+        return evaluate_store(st, golds)
+
+
+def test_real_figures_are_not_below_their_floors(real_results: list[Comparison]) -> None:
+    assert below_floor(real_results, load_floors(REAL_GOLD)) == []
+
+
+def test_real_gold_copies_no_line_of_its_document() -> None:
+    """Gold holds facts and short phrases, never a line of the (copyrighted) document."""
+    if not REAL.is_dir():
+        pytest.skip("real documents not available: ../shared/real is absent")
+    for g in load_gold(REAL_GOLD):
+        src = REAL / (g.source or "")
+        if src.suffix != ".xml":
+            continue  # PDFs: their text lines are checked by the repository's hook
+        lines = {ln.strip() for ln in src.read_text(encoding="utf-8").splitlines() if len(ln.strip()) >= 60}
+        text = (REAL_GOLD / f"{g.name}.yaml").read_text(encoding="utf-8")
+        assert not [ln for ln in lines if ln in text], g.name
+
+
+def test_eval_reports_seeds_and_real_apart(tmp_path: Path) -> None:
+    """Two gold sets, each with its own table and floors; a real gold's document is ingested from
+    the real folder it names."""
+    samples = Path(__file__).resolve().parents[1] / "corpus" / "samples"
+    gold = tmp_path / "gold"
+    (gold / REAL_SUBDIR).mkdir(parents=True)
+    (gold / "sample.yaml").write_text(_SAMPLE_GOLD, encoding="utf-8")
+    (gold / REAL_SUBDIR / "trial.yaml").write_text(
+        'document: trial_record\nsource: "trial_record.xml"\nfacts:\n  study:\n'
+        '    - {field: phase, value: I/II}\n', encoding="utf-8")
+    (gold / REAL_SUBDIR / "floors.json").write_text('{"study": {"precision": 1.0, "recall": 1.0}}',
+                                                    encoding="utf-8")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "rmp_solarista_v2.txt").write_bytes((samples / "rmp_solarista_v2.txt").read_bytes())
+    report, below = run_eval(tmp_path / "unused", gold_dir=gold, seeds=seeds, real=samples)
+    seeds_part, real_part = report.split("## real documents")
+    assert "| safety_concern |" in seeds_part and "| study |" not in seeds_part
+    assert "| study | 1.000 | 1.000 |" in real_part and "| safety_concern |" not in real_part
+    assert below == []
