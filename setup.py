@@ -1,4 +1,5 @@
-"""Copies ``ontology/`` into the package at build time so a wheel carries it."""
+"""Copies ``ontology/`` and ``corpus/gold/`` into the package at build time so a wheel carries
+them (``extract/resources.py`` finds them there)."""
 
 import shutil
 from pathlib import Path
@@ -10,10 +11,10 @@ from setuptools.command.build_py import build_py
 class BuildWithData(build_py):
     def run(self) -> None:
         super().run()
-        src = Path(__file__).parent / "ontology"
-        dest = Path(self.build_lib) / "extract" / "_data" / "ontology"
-        if src.is_dir():
-            shutil.copytree(src, dest, dirs_exist_ok=True)
+        root = Path(__file__).parent
+        for src, name in ((root / "ontology", "ontology"), (root / "corpus" / "gold", "gold")):
+            if src.is_dir():
+                shutil.copytree(src, Path(self.build_lib) / "extract" / "_data" / name, dirs_exist_ok=True)
 
 
 setup(cmdclass={"build_py": BuildWithData})

@@ -29,8 +29,23 @@ def _store_path(store: Optional[Path]) -> Path:
     return store or DEFAULT_STORE
 
 
+def _echo(text: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print human-readable text: anything from a document, a file name, an exception or the
+    store may be in it, so control and bidi characters are shown escaped (``extract.display``)."""
+    from extract.display import clean
+
+    typer.echo(clean(text), err=err, nl=nl)
+
+
+def _echo_json(text: str) -> None:
+    """Print rendered JSON with DEL, C1 and bidi characters as ``\\uXXXX`` (same data)."""
+    from extract.display import escape_json
+
+    typer.echo(escape_json(text), nl=False)
+
+
 def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"yakuji: {message}", err=True)
+    _echo(f"yakuji: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -58,13 +73,23 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to in
            jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="worker processes"),
            timeout: float = typer.Option(300.0, "--timeout", min=0,
                                          help="seconds per document (0: no limit)"),
+           report: Optional[Path] = typer.Option(None, "--report", help="write every file's outcome "
+                                                 "here as JSON (also when files fail)"),
+           log: Optional[Path] = typer.Option(None, "--log", help="write the PDF libraries' warnings "
+                                              "here, per file"),
+           verbose: bool = typer.Option(False, "--verbose", "-v", help="print the PDF libraries' warnings"),
            quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar")) -> None:
-    """Read documents into the store: one named graph per document version."""
+    """Read documents into the store: one named graph per document version.
+
+    Exit 0 when every file was read (ok, partial or unchanged), 1 when any failed, 2 on a usage
+    error; the summary table is printed in every case."""
+    import time
+
     from rich.console import Console
     from rich.progress import Progress
-    from rich.table import Table
 
     from extract.errors import StoreLockedError
+    from extract.logs import quiet_libraries
     from extract.model import DocType
     from extract.pipeline import Outcome, collect_files, ingest_paths
     from extract.store import Store
@@ -77,33 +102,127 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to in
             forced = DocType.parse(doc_type)
         except ValueError as exc:
             _fail(str(exc))
+    if report is not None and not report.parent.is_dir():
+        _fail(f"--report {report}: no folder {report.parent}")
+    quiet_libraries()
     console = Console(stderr=True)
     files, _ = collect_files(paths)
+    done_so_far: list[Outcome] = []
+    started = time.time()
+    log_file = _open_log(log)
+    outcomes: list[Outcome] = []
+    interrupted = False
     try:
         with Store(_store_path(store)) as st, Progress(console=console, transient=True,
                                                         disable=quiet or not console.is_terminal) as bar:
+            if st.stale_lock:
+                _echo(f"yakuji: warning: {st.path}: {st.stale_lock}", err=True)
             task = bar.add_task("ingesting", total=max(len(files), 1))
 
             def done(o: Outcome) -> None:
-                bar.advance(task)
+                done_so_far.append(o)
+                bar.update(task, advance=1, description=progress_label(o.path))
+                if log_file is not None:
+                    _write_log(log_file, o)
 
             outcomes = ingest_paths(paths, st, doc_type=forced, password=password, ocr=ocr,
                                     jobs=jobs, on_done=done, timeout=timeout or None)
     except StoreLockedError as exc:
-        _fail(str(exc), 1)
+        _echo(f"yakuji: {exc}", err=True)
+        outcomes = [Outcome(str(f), "failed", reason=str(exc), codes=("store-locked",)) for f in files]
+    except KeyboardInterrupt:
+        interrupted = True
+        seen = {o.path for o in done_so_far}
+        outcomes = done_so_far + [Outcome(str(f), "failed", reason="interrupted (Ctrl-C)",
+                                          codes=("interrupted",)) for f in files if str(f) not in seen]
+    finally:
+        if log_file is not None:
+            log_file.close()
+    code = 130 if interrupted else 1 if not outcomes or any(o.status == "failed" for o in outcomes) else 0
+    print_summary(outcomes, verbose=verbose, log=log)
+    if report is not None:
+        write_report(report, outcomes, store=_store_path(store), started=started, exit_code=code)
+    raise typer.Exit(code)
+
+
+def progress_label(path: str) -> str:
+    """The progress bar's description after a file: its name, escaped (rich parses it as markup)."""
+    from rich.markup import escape
+
+    from extract.display import one_line
+
+    return escape(one_line(Path(path).name, 40))
+
+
+def print_summary(outcomes: list[Any], *, verbose: bool = False, log: Optional[Path] = None) -> None:
+    """The table (stdout), one line per failed file and per file with library warnings
+    (stderr), then the counts (stdout). Every value is plain text: a file name or a reason
+    is never read as markup, and a long reason is cut (the JSON report keeps it whole)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from extract.display import cell, one_line
+
     table = Table(title=None, show_lines=False)
     for col in ("file", "type", "pages", "facts", "triples", "status", "reason"):
         table.add_column(col, overflow="fold")
     for o in outcomes:
-        table.add_row(Path(o.path).name, o.doc_type or "-", str(o.pages or "-"), str(o.facts),
-                      str(o.triples), o.status, o.reason)
+        table.add_row(cell(Path(o.path).name), cell(o.doc_type or "-"), str(o.pages or "-"), str(o.facts),
+                      str(o.triples), o.status, cell(o.reason))
     Console(width=max(100, Console().width)).print(table)
-    failed = [o for o in outcomes if o.status == "failed"]
-    for o in failed:
-        typer.echo(f"yakuji: {o.path}: {o.reason}", err=True)
+    where = f", all in {log}" if log is not None else ""
+    for o in outcomes:
+        said = [one_line(o.reason, 500)] if o.status == "failed" else []
+        if o.warnings and not verbose:
+            said.append(f"{o.warnings} PDF warning{'s' * (o.warnings != 1)} (--verbose to see them{where})")
+        if said:
+            typer.echo(f"yakuji: {one_line(o.path)}: {'; '.join(said)}", err=True)
+        if verbose:
+            for line in (line for message in o.messages for line in message.splitlines()):
+                typer.echo(f"yakuji: {one_line(Path(o.path).name)}: {one_line(line, 2000)}", err=True)
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("ok", "partial", "unchanged", "failed")}
     typer.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
-    raise typer.Exit(1 if failed or not outcomes else 0)
+
+
+def _open_log(path: Optional[Path]) -> Any:
+    if path is None:
+        return None
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write --log {path}: {exc.strerror}")
+
+
+def _write_log(fh: Any, o: Any) -> None:
+    """One file's block in ``--log``: path, status and reason, then every kept message."""
+    fh.write(f"== {o.path}: {o.status}{': ' + o.reason if o.reason else ''}\n")
+    if o.warnings > len(o.messages):
+        fh.write(f"({o.warnings} messages, the first {len(o.messages)} kept)\n")
+    for message in o.messages:
+        fh.write(message.rstrip("\n") + "\n")
+    fh.flush()
+
+
+def write_report(path: Path, outcomes: list[Any], *, store: Path, started: float, exit_code: int) -> None:
+    """``ingest --report``: every file's outcome as JSON, for scripts (written atomically)."""
+    import time
+
+    files = [{"path": o.path, "sha256": o.sha256, "type": o.doc_type, "pages": o.pages,
+              "page_statuses": [{"page": n, "status": st, "reason": why} for n, st, why in o.page_statuses],
+              "facts": o.facts, "triples": o.triples, "status": o.status, "reason": o.reason,
+              "codes": list(o.codes), "seconds": o.seconds, "warnings": o.warnings, "graph": o.doc_iri}
+             for o in outcomes]
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("ok", "partial", "unchanged", "failed")}
+    data = {"yakuji": __version__, "store": str(store), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z",
+                                                                                  time.localtime(started)),
+            "seconds": round(time.time() - started, 3), "exit_code": exit_code, "counts": counts, "files": files}
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        _echo(f"yakuji: cannot write --report {path}: {exc.strerror}", err=True)
+        raise typer.Exit(1) from None
 
 
 def _read_query(text: str) -> str:
@@ -134,24 +253,29 @@ def print_rows(variables: list[str], rows: list[dict[str, Any]], fmt: str) -> No
                     entry["datatype"] = v.datatype.value
                 b[k] = entry
             bindings.append(b)
-        typer.echo(json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                              ensure_ascii=False, indent=1))
+        _echo_json(json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                              ensure_ascii=False, indent=1) + "\n")
     elif fmt == "csv":
         import csv
 
+        from extract.display import clean
+
+        shown = clean if sys.stdout.isatty() else str  # exact values into a file or a pipe
         w = csv.writer(sys.stdout)
         w.writerow(variables)
         for r in rows:
-            w.writerow([_term_text(r.get(v)) for v in variables])
+            w.writerow([shown(_term_text(r.get(v))) for v in variables])
     else:
         from rich.console import Console
         from rich.table import Table
 
+        from extract.display import cell
+
         table = Table()
         for v in variables:
             table.add_column(v, overflow="fold")
-        for r in rows:
-            table.add_row(*[_term_text(r.get(v)) for v in variables])
+        for r in rows:  # values cut at 1,000 characters: --format csv or json gives them whole
+            table.add_row(*[cell(_term_text(r.get(v)), 1000) for v in variables])
         Console(width=max(120, Console().width)).print(table)
         typer.echo(f"{len(rows)} row(s)")
 
@@ -189,7 +313,7 @@ def query(sparql: Optional[str] = typer.Argument(None, help="a SPARQL query, or 
                 return
             if not hasattr(result, "variables"):
                 for triple in result:
-                    typer.echo(f"{triple.subject} {triple.predicate} {triple.object} .")
+                    _echo_json(f"{triple.subject} {triple.predicate} {triple.object} .\n")
                 return
             variables = [v.value for v in result.variables]
             rows = [{n: sol[n] for n in variables if sol[n] is not None} for sol in result]
@@ -214,9 +338,9 @@ def _param_values(params: list[str]) -> dict[str, str]:
 def _print_catalogue(items: Any) -> None:
     """Named queries or views: name, titles, parameters."""
     for q in items:
-        typer.echo(f"{q.name}\n  {q.title_en}\n  {q.title_ja}")
+        _echo(f"{q.name}\n  {q.title_en}\n  {q.title_ja}")
         for p in q.params:
-            typer.echo(f"  --param {p.name}=…  ({p.type}{', required' if p.required else ''}) {p.description}")
+            _echo(f"  --param {p.name}=…  ({p.type}{', required' if p.required else ''}) {p.description}")
 
 
 @app.command("queries")
@@ -264,9 +388,9 @@ def export_view_cmd(name: str = typer.Argument(..., help="a view (see `yakuji vi
     except FileNotFoundError as exc:
         _fail(str(exc), 1)
     if graph.number_of_nodes() == 0:
-        typer.echo(f"yakuji: view {name!r} is empty for these parameters", err=True)
+        _echo(f"yakuji: view {name!r} is empty for these parameters", err=True)
     for path in export_view(graph, fmt, output, max_nodes=max_nodes):
-        typer.echo(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", err=True)
+        _echo(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", err=True)
 
 
 @app.command()
@@ -292,7 +416,7 @@ def export(store: Optional[Path] = StoreOpt,
                 with tmp.open("wb") as fh:
                     st.export(fmt, fh, graph=graph)
                 os.replace(tmp, output)
-                typer.echo(f"wrote {output}", err=True)
+                _echo(f"wrote {output}", err=True)
     except FileNotFoundError as exc:
         _fail(str(exc), 1)
 
@@ -307,13 +431,13 @@ def stats(store: Optional[Path] = StoreOpt) -> None:
             s = st.stats()
     except FileNotFoundError as exc:
         _fail(str(exc), 1)
-    typer.echo(f"documents: {s.documents}\ngraphs: {s.graphs}\ntriples: {s.triples}")
-    typer.echo("documents by kind:")
+    _echo(f"documents: {s.documents}\ngraphs: {s.graphs}\ntriples: {s.triples}")
+    _echo("documents by kind:")
     for name, n in s.documents_by_kind:
-        typer.echo(f"  {name:<32} {n}")
-    typer.echo("instances by type:")
+        _echo(f"  {name:<32} {n}")
+    _echo("instances by type:")
     for name, n in s.by_type:
-        typer.echo(f"  {name:<32} {n}")
+        _echo(f"  {name:<32} {n}")
 
 
 @app.command("diff-rmp")
@@ -338,7 +462,10 @@ def diff_rmp_cmd(old: str = typer.Argument(..., help="the earlier RMP: a file, o
             output, code = diff_files(old, new, fmt=fmt, ignore_wording=ignore_wording)
     except InputError as exc:  # not an RMP, two different products, unknown format
         _fail(str(exc), 2)
-    typer.echo(output, nl=False)
+    if fmt == "json":
+        _echo_json(output)
+    else:
+        _echo(output, nl=False)
     raise typer.Exit(code)
 
 
@@ -357,10 +484,10 @@ def validate(store: Optional[Path] = StoreOpt) -> None:
     for v in found:
         by_doc.setdefault(v.document or "(unknown document)", []).append(v)
     for doc, items in sorted(by_doc.items()):
-        typer.echo(doc)
+        _echo(doc)
         for v in items:
-            typer.echo(f"  {v}")
-    typer.echo(f"{len(found)} violation(s)")
+            _echo(f"  {v}")
+    _echo(f"{len(found)} violation(s)")
     raise typer.Exit(1 if found else 0)
 
 
@@ -381,25 +508,35 @@ def consistency(store: Optional[Path] = StoreOpt,
         _fail(str(exc), 1)
     if product and not report.products:
         _fail(f"no product called {product!r} in the store", 1)
-    typer.echo(RENDERERS[fmt](report), nl=False)
+    if fmt == "json":
+        _echo_json(RENDERERS[fmt](report))
+    else:
+        _echo(RENDERERS[fmt](report), nl=False)
 
 
 @app.command("eval")
 def eval_cmd(store: Optional[Path] = StoreOpt,
-             gold: Optional[Path] = typer.Option(None, "--gold", help="gold folder (default: corpus/gold)"),
+             gold: Optional[Path] = typer.Option(None, "--gold", help="gold folder (default: a checkout's "
+                                                 "corpus/gold, else the gold shipped with the package)"),
              seeds: Optional[Path] = typer.Option(None, "--seeds", help="ingest these documents into a "
                                                   "fresh temporary store instead of reading --store"),
              fmt: str = typer.Option("text", "--format", "-f", help="text | json")) -> None:
     """Precision, recall and F1 of the graph against hand-written gold (exit 1 below a floor)."""
     from extract.evaluate import run_eval
+    from extract.resources import gold_dir
 
     if fmt not in ("text", "json"):
         _fail(f"--format must be text or json, not {fmt!r}")
+    if gold is not None and not gold.is_dir():
+        _fail(f"--gold {gold}: no such folder")
     try:
-        output, below = run_eval(_store_path(store), gold_dir=gold, seeds=seeds, fmt=fmt)
+        output, below = run_eval(_store_path(store), gold_dir=gold or gold_dir(), seeds=seeds, fmt=fmt)
     except FileNotFoundError as exc:
         _fail(str(exc), 1)
-    typer.echo(output, nl=False)
+    if fmt == "json":
+        _echo_json(output)
+    else:
+        _echo(output, nl=False)
     raise typer.Exit(1 if below else 0)
 
 
@@ -419,7 +556,7 @@ def explain(iri: str = typer.Argument(..., help="an entity IRI (ykid:product/abe
         _fail(str(exc), 2)
     if not found.mentions:
         _fail(f"no entity {iri} in the store", 1)
-    typer.echo(render_explanation(found), nl=False)
+    _echo(render_explanation(found), nl=False)
 
 
 @app.command()
@@ -441,10 +578,10 @@ def candidates(store: Optional[Path] = StoreOpt,
     except FileNotFoundError as exc:
         _fail(str(exc), 1)
     if fmt == "json":
-        typer.echo(json.dumps([asdict(c) | {"override_line": c.override_line} for c in found],
-                              ensure_ascii=False, indent=2))
+        _echo_json(json.dumps([asdict(c) | {"override_line": c.override_line} for c in found],
+                              ensure_ascii=False, indent=2) + "\n")
     else:
-        typer.echo(render_candidates(found), nl=False)
+        _echo(render_candidates(found), nl=False)
 
 
 lexicon_app = typer.Typer(no_args_is_help=True, help="The bilingual lexicon.")
@@ -469,7 +606,7 @@ def lexicon_gaps(paths: Optional[list[Path]] = typer.Argument(
                 doc = load_document(path)
                 result = get_extractor(classify(doc).doc_type)(doc)
             except InputError as exc:
-                typer.echo(f"yakuji: {exc}", err=True)
+                _echo(f"yakuji: {exc}", err=True)
                 continue
             links.update(link(result, doc))
         rows = [(g.kind, g.key, " | ".join(f"{t}@{lang}" for lang, t in g.labels)) for g in gaps(links)]
@@ -486,7 +623,7 @@ def lexicon_gaps(paths: Optional[list[Path]] = typer.Argument(
         rows = sorted({("concept", r["c"].value.rsplit("/", 1)[-1],
                         f"{r['l'].value}@{r['l'].language}") for r in found})
     for kind, key, labels in rows:
-        typer.echo(f"{kind}\t{key}\t{labels}")
+        _echo(f"{kind}\t{key}\t{labels}")
     typer.echo(f"{len(rows)} gap(s)", err=True)
 
 
@@ -505,13 +642,13 @@ def serve(store: Optional[Path] = StoreOpt,
     if not is_loopback(host) and not allow_remote:
         _fail(f"--host {host} is not a loopback address: add --allow-remote to expose the store")
     if not is_loopback(host):
-        typer.echo(f"warning: serving on {host}: anyone who can reach it can read the whole store", err=True)
+        _echo(f"warning: serving on {host}: anyone who can reach it can read the whole store", err=True)
     path = _store_path(store)
     if not (path / "db").is_dir():
         _fail(f"no store at {path}: run `yakuji ingest` first", 1)
     config = ServeConfig(path, timeout, max_rows, workers, frozenset(h.lower() for h in allow_service))
     server = Server(config, host, port)
-    typer.echo(f"yakuji: SPARQL endpoint {server.url}/sparql, web page {server.url}/ (Ctrl-C to stop)")
+    _echo(f"yakuji: SPARQL endpoint {server.url}/sparql, web page {server.url}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -532,7 +669,7 @@ def push(endpoint: str = typer.Option(..., "--endpoint", help="Graph Store Proto
     except FileNotFoundError as exc:
         _fail(str(exc), 1)
     for line in report.lines():
-        typer.echo(line)
+        _echo(line)
     if report.failed:
         raise typer.Exit(1)
 

@@ -11,7 +11,15 @@ address space is capped at ``WORKER_MEMORY_LIMIT_MB`` (a decompression bomb fail
 document with "out of memory" instead of exhausting the machine). A worker that
 dies (killed for memory, a crash in a C library, a bug: its traceback goes to stderr) fails
 its document only. The parent warms the heavy caches (spaCy, Sudachi) before forking, so
-workers inherit them instead of paying for them once per document.
+workers inherit them instead of paying for them once per document. ``jobs`` > 1 without a time
+limit uses the same workers (no limit), so every parallel run fails one document at a time.
+
+Workers end with their parent: each asks Linux for SIGKILL when its parent dies
+(``PR_SET_PDEATHSIG``; elsewhere a thread watches the parent pid), ignores Ctrl-C (the parent
+stops them), and never holds the store's lock (``extract.store``). A bug in the pipeline (an
+exception other than ``InputError``) fails its document with "internal error" and the
+traceback in the outcome's messages, so the batch goes on; third-party warnings are counted per
+document where it is read (``extract.logs``) and travel back in the ``Outcome``.
 """
 
 from __future__ import annotations
@@ -19,8 +27,11 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal
@@ -39,7 +50,12 @@ WORKER_MEMORY_LIMIT_MB = 4096  # address space of a time-limited worker (RLIMIT_
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What happened to one file, for the summary table and the exit code."""
+    """What happened to one file, for the summary table, the JSON report and the exit code.
+
+    ``codes`` say why a document is partial or failed, one short code per reason (an issue's
+    own code where it has one); ``pages`` holds (number, status, reason) per PDF page;
+    ``warnings`` counts the PDF libraries' messages, the first of which are in ``messages``
+    (with the traceback of an internal error)."""
 
     path: str
     status: Status
@@ -49,6 +65,12 @@ class Outcome:
     triples: int = 0
     reason: str = ""
     doc_iri: str | None = None
+    sha256: str | None = None
+    codes: tuple[str, ...] = ()
+    page_statuses: tuple[tuple[int, str, str], ...] = ()
+    seconds: float = 0.0
+    warnings: int = 0
+    messages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +91,13 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Outcome
                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
             if not found:
                 problems.append(Outcome(str(p), "failed", reason="folder holds no documents "
-                                        f"({', '.join(DOCUMENT_SUFFIXES)})"))
+                                        f"({', '.join(DOCUMENT_SUFFIXES)})", codes=("no-documents",)))
             files.extend(found)
         elif p.is_file():
             files.append(p)
         else:
-            problems.append(Outcome(str(p), "failed", reason="no such file or folder"))
+            problems.append(Outcome(str(p), "failed", reason="no such file or folder",
+                                    codes=("no-such-file",)))
     return files, problems
 
 
@@ -103,21 +126,44 @@ def process_file(path: str | Path, *, doc_type: DocType | None = None, password:
             cls = Classification(doc_type, doc.lang, 1.0, ("forced with --type",))
         result = get_extractor(cls.doc_type)(doc)
     except InputError as exc:
-        return Built(Outcome(name, "failed", reason=exc.reason))
+        return Built(Outcome(name, "failed", reason=exc.reason,
+                             codes=(getattr(exc, "code", None) or "input-error",)))
     links = link(result, doc)
     built = build_ntriples(doc, cls, result, links)
     status: Status = "partial" if result.status == "partial" or doc.unreadable_pages() else "ok"
-    reasons = [i.message for i in result.issues if i.level == "error"]
+    errors = [i for i in result.issues if i.level == "error"]
+    reasons = [i.message for i in errors]
     reasons += [f"page {p.number}: {p.reason}" for p in doc.unreadable_pages()]
-    pages = doc.page_count if doc.pages and doc.pages[0].number is not None else 0
-    outcome = Outcome(name, status, cls.doc_type.value, pages, len(result.facts), built.count,
-                      "; ".join(reasons[:3]), built.graph_iri)
+    codes = [getattr(i, "code", None) or "extract-error" for i in errors]
+    codes += ["page-unreadable"] * len(doc.unreadable_pages())
+    numbered = [p for p in doc.pages if p.number is not None]
+    outcome = Outcome(name, status, cls.doc_type.value, doc.page_count if numbered else 0,
+                      len(result.facts), built.count, "; ".join(reasons[:3]), built.graph_iri,
+                      codes=tuple(dict.fromkeys(codes)),
+                      page_statuses=tuple((p.number, p.status, p.reason) for p in numbered))
     return Built(outcome, built.data)
 
 
 def _process_star(args: tuple[str, DocType | None, str | None, str]) -> Built:
+    """``process_file`` with its time, the libraries' warnings, and any bug but running out
+    of memory turned into a failed outcome (module docstring)."""
+    from extract.logs import collect
+
     path, doc_type, password, ocr = args
-    return process_file(path, doc_type=doc_type, password=password, ocr=ocr)
+    start = time.monotonic()
+    extra: list[str] = []
+    with collect() as found:
+        try:
+            built = process_file(path, doc_type=doc_type, password=password, ocr=ocr)
+        except MemoryError:
+            raise
+        except Exception as exc:  # a bug: fail this document, keep the traceback, go on
+            extra.append(traceback.format_exc())
+            built = Built(Outcome(path, "failed", reason=f"internal error: {type(exc).__name__}: {exc}",
+                                  codes=("internal-error",)))
+    outcome = replace(built.outcome, seconds=round(time.monotonic() - start, 3), warnings=found.count,
+                      messages=(*found.messages, *extra))
+    return Built(outcome, built.ntriples)
 
 
 def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocType | None = None,  # noqa: F821
@@ -125,8 +171,9 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
                  on_done: Callable[[Outcome], None] | None = None,
                  timeout: float | None = None) -> list[Outcome]:
     """Ingest files and folders into ``store``. Documents whose bytes are already stored are
-    ``unchanged`` (not even parsed). Work runs in ``jobs`` processes; only this one writes.
-    ``timeout``: seconds per document, each in a worker killed at the limit (module docstring)."""
+    ``unchanged`` (not even parsed). Work runs in ``jobs`` worker processes (in this one when
+    ``jobs`` is 1 and there is no ``timeout``); only this process writes. ``timeout``: seconds
+    per document, each in a worker killed at the limit (module docstring)."""
     from extract.rdf.iri import document_iri
 
     ensure_ontology(store)
@@ -135,11 +182,12 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
         if on_done:
             on_done(o)
     todo: list[str] = []
+    shas: dict[str, str | None] = {}
     for f in files:
-        sha = document_sha256(f)
+        sha = shas[str(f)] = document_sha256(f)
         if sha is not None and store.has_graph(str(document_iri(sha))):
             o = Outcome(str(f), "unchanged", reason="already in the store (same bytes)",
-                        doc_iri=str(document_iri(sha)))
+                        doc_iri=str(document_iri(sha)), sha256=sha)
             outcomes.append(o)
             if on_done:
                 on_done(o)
@@ -149,7 +197,7 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
         _settle_heap()
 
     def write(built: Built) -> Outcome:
-        o = built.outcome
+        o = replace(built.outcome, sha256=shas.get(built.outcome.path))
         if o.status in ("ok", "partial") and o.doc_iri:
             if store.has_graph(o.doc_iri):  # the same bytes twice in one batch
                 o = replace(o, status="unchanged", reason="already in the store (same bytes)")
@@ -163,17 +211,12 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
     args = [(f, doc_type, password, ocr) for f in todo]
     if jobs > 1:  # largest first: a long document started last would keep one worker busy alone
         args.sort(key=lambda a: _size(a[0]), reverse=True)
-    if timeout is not None and args:
-        for built in _run_with_time_limit(args, max(jobs, 1), timeout):
-            write(built)
-    elif jobs <= 1 or len(todo) <= 1:
+    if timeout is None and jobs <= 1:
         for a in args:
             write(_process_star(a))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_process_star, a) for a in args]
-            for fut in as_completed(futures):
-                write(fut.result())
+    elif args:
+        for built in _run_in_workers(args, max(jobs, 1), timeout):
+            write(built)
     order = {str(p): i for i, p in enumerate([*map(str, paths), *todo, *map(str, files)])}
     return sorted(outcomes, key=lambda o: order.get(o.path, len(order)))
 
@@ -185,12 +228,41 @@ def _size(path: str) -> int:
         return 0
 
 
+PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when ``parent`` dies: Linux sends SIGKILL (``PR_SET_PDEATHSIG``);
+    elsewhere a daemon thread checks the parent pid twice a second. A parent that died before
+    this call is caught by the pid check."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            armed = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _worker(conn: "multiprocessing.connection.Connection",
-            args: tuple[str, DocType | None, str | None, str]) -> None:
-    """Child side of ``_run_with_time_limit``: process one document under the address-space
-    limit, send the result. Running out of memory fails this document, not the batch."""
+            args: tuple[str, DocType | None, str | None, str], parent: int) -> None:
+    """Child side of ``_run_in_workers``: die with the parent, leave Ctrl-C to it, process one
+    document under the address-space limit, send the result. Running out of memory fails this
+    document, not the batch."""
     import resource
 
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit = WORKER_MEMORY_LIMIT_MB * 2**20
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > limit:
@@ -198,16 +270,17 @@ def _worker(conn: "multiprocessing.connection.Connection",
     try:
         built = _process_star(args)
     except MemoryError:
-        built = Built(Outcome(args[0], "failed",
+        built = Built(Outcome(args[0], "failed", codes=("out-of-memory",),
                               reason=f"out of memory (worker limit {WORKER_MEMORY_LIMIT_MB} MB)"))
     conn.send(built)
     conn.close()
 
 
-def _run_with_time_limit(args: list[tuple[str, DocType | None, str | None, str]], jobs: int,
-                         timeout: float) -> Iterator[Built]:
+def _run_in_workers(args: list[tuple[str, DocType | None, str | None, str]], jobs: int,
+                    timeout: float | None) -> Iterator[Built]:
     """One forked process per document, ``jobs`` at a time; a process still running after
-    ``timeout`` seconds is killed and its document fails. Results arrive as they finish."""
+    ``timeout`` seconds (None: no limit) is killed and its document fails. Results arrive as
+    they finish; workers still running when the caller stops (Ctrl-C) are killed."""
     from multiprocessing.connection import wait
 
     from extract.normalize.linker import warm_up
@@ -216,41 +289,58 @@ def _run_with_time_limit(args: list[tuple[str, DocType | None, str | None, str]]
     ctx = multiprocessing.get_context("fork")
     pending = list(reversed(args))
     running: dict[object, tuple[str, "multiprocessing.process.BaseProcess", float]] = {}
-    while pending or running:
-        while pending and len(running) < jobs:
-            a = pending.pop()
-            reader, writer = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_worker, args=(writer, a), daemon=True)
-            proc.start()
-            writer.close()
-            running[reader] = (a[0], proc, time.monotonic() + timeout)
-        first_deadline = min(deadline for _, _, deadline in running.values())
-        ready = wait(list(running), timeout=max(first_deadline - time.monotonic(), 0.0))
-        for reader in ready:
-            name, proc, _ = running.pop(reader)
-            yield _receive(reader, proc, name)  # type: ignore[arg-type]
-        now = time.monotonic()
-        for reader in [r for r, (_, _, deadline) in running.items() if deadline <= now]:
-            name, proc, _ = running.pop(reader)
+    limit = float("inf") if timeout is None else timeout
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                a = pending.pop()
+                reader, writer = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_worker, args=(writer, a, os.getpid()), daemon=True)
+                proc.start()
+                writer.close()
+                running[reader] = (a[0], proc, time.monotonic())
+            first = min(started for _, _, started in running.values()) + limit
+            wait_s = None if first == float("inf") else max(first - time.monotonic(), 0.0)
+            for reader in wait(list(running), timeout=wait_s):
+                name, proc, started = running.pop(reader)
+                yield _receive(reader, proc, name, started)  # type: ignore[arg-type]
+            now = time.monotonic()
+            for reader in [r for r, (_, _, started) in running.items() if started + limit <= now]:
+                name, proc, _ = running.pop(reader)
+                proc.kill()
+                proc.join()
+                reader.close()  # type: ignore[attr-defined]
+                yield Built(Outcome(name, "failed", reason=f"timed out after {limit:g} s",
+                                    codes=("timeout",), seconds=limit))
+    finally:
+        for reader, (_, proc, _) in running.items():
             proc.kill()
             proc.join()
             reader.close()  # type: ignore[attr-defined]
-            yield Built(Outcome(name, "failed", reason=f"timed out after {timeout:g} s"))
 
 
 def _receive(reader: "multiprocessing.connection.Connection",
-             proc: "multiprocessing.process.BaseProcess", name: str) -> Built:
+             proc: "multiprocessing.process.BaseProcess", name: str, started: float) -> Built:
     """The worker's result, or a failed outcome when it died without sending one."""
     try:
         built: Built = reader.recv()
     except EOFError:
         proc.join()
-        return Built(Outcome(name, "failed",
-                             reason=f"worker process died (exit code {proc.exitcode})"))
+        code = proc.exitcode or 0
+        how = f"killed by {_signal_name(-code)}" if code < 0 else f"exit code {code}"
+        return Built(Outcome(name, "failed", reason=f"worker process died ({how})", codes=("worker-died",),
+                             seconds=round(time.monotonic() - started, 3)))
     finally:
         reader.close()
     proc.join()
     return built
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _settle_heap() -> None:

@@ -5,9 +5,20 @@ rdflib's memory store and its ``load`` is transactional (a document that fails m
 leaves the store as it was); rdflib is the API users' scripts already know, and
 ``Store.dataset()`` gives them an ``rdflib.Dataset`` over the very same data (oxrdflib).
 
-One writer at a time: a lock file (``fcntl.flock``) is taken for the lifetime of a
-read-write ``Store``; a second writer gets ``StoreLockedError`` with the holder's pid
+One writer at a time: a lock file (``fcntl.flock`` on ``write.lock``) is taken for the lifetime
+of a read-write ``Store``; a second writer gets ``StoreLockedError`` with the holder's pid
 instead of a corrupted database. Readers open a read-only view while a writer holds it.
+
+The lock never outlives its writer. An flock belongs to the open file description, which a
+forked child shares, so a worker forked while the store is open would keep the lock after its
+parent died: every forked child closes its copy of the descriptor at once (``os.register_at_fork``;
+closing a copy releases nothing while the parent holds its own), and exec'd programs never get
+it (Python opens files close-on-exec). A writer killed with ``kill -9`` leaves only its pid in the
+file (a clean ``close`` empties it): the next writer takes the free lock and says the last one
+was stale. If processes started by a dead writer still hold the lock (forked by other means, or
+by an older yakuji), the next writer names them and takes over on a fresh lock file, under a
+short lock of the store directory so that two newcomers cannot both take over; RocksDB's own
+lock of ``db/`` (per process, never inherited) still refuses a second live writer.
 
 A read-only view sees the database as it was when it was opened, so every committed write
 replaces the small file ``generation`` (a fresh token, written atomically): a long-lived reader
@@ -21,6 +32,7 @@ import fcntl
 import io
 import os
 import uuid
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -30,6 +42,7 @@ from extract.errors import StoreLockedError
 from extract.rdf.namespaces import ONTOLOGY_GRAPH, PREFIXES, YK
 
 DEFAULT_STORE = Path(".yakuji") / "store"
+LOCK_FILE = "write.lock"
 
 GENERATION_FILE = "generation"
 
@@ -65,6 +78,7 @@ class Store:
         self.path = Path(path)
         self.read_only = read_only
         self._lock_file: IO[str] | None = None
+        self.stale_lock: str = ""  # what was said about a dead writer's lock ("" if none)
         if read_only:
             if not (self.path / "db").is_dir():
                 raise FileNotFoundError(f"no store at {self.path}: run `yakuji ingest` first")
@@ -72,7 +86,12 @@ class Store:
         else:
             self.path.mkdir(parents=True, exist_ok=True)
             self._take_lock()
-            self._ox = pyoxigraph.Store(str(self.path / "db"))
+            try:
+                self._ox = pyoxigraph.Store(str(self.path / "db"))
+            except OSError as exc:  # RocksDB's own lock: another live process writes
+                self.close()
+                raise StoreLockedError(f"the store {self.path} is open for writing in another "
+                                       f"process ({exc}); wait for it to finish") from None
 
     def _open_read_only(self, pyoxigraph: Any) -> Any:
         """A writer may hold the database; then read a consistent secondary view."""
@@ -82,28 +101,72 @@ class Store:
             return pyoxigraph.Store.read_only(str(self.path / "db"))
 
     def _take_lock(self) -> None:
-        lock = open(self.path / "write.lock", "a+", encoding="utf-8")
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            holder = lock.read().strip() or "unknown"
-            lock.close()
-            raise StoreLockedError(
-                f"the store {self.path} is being written by another yakuji process (pid {holder}); "
-                "wait for it to finish") from None
+        """Hold ``write.lock`` (module docstring), recording this pid in it."""
+        path = self.path / LOCK_FILE
+        lock = _try_lock(path)
+        if lock is None:
+            holder = _read_holder(path)
+            if _alive(holder):
+                raise StoreLockedError(
+                    f"the store {self.path} is being written by another yakuji process (pid {holder}); "
+                    "wait for it to finish")
+            lock = self._take_over(path)
+        previous = lock.read().strip()
+        if previous and not _alive(previous):
+            self.stale_lock = (f"the store's previous writer (pid {previous}) stopped without "
+                               "closing it; its stale lock is taken over (every document it "
+                               "committed is kept, the one it was writing is not in the store)")
         lock.seek(0)
         lock.truncate()
         lock.write(str(os.getpid()))
         lock.flush()
         self._lock_file = lock
+        _WRITERS.add(self)
+
+    def _take_over(self, path: Path) -> IO[str]:
+        """The recorded writer is dead but its lock is held (by processes it started): lock a
+        fresh file and rename it into place, one newcomer at a time (the directory's flock)."""
+        guard = os.open(self.path, os.O_RDONLY)
+        try:
+            fcntl.flock(guard, fcntl.LOCK_EX)
+            lock = _try_lock(path)  # freed, or taken over by another newcomer, meanwhile
+            if lock is not None:
+                return lock
+            holder = _read_holder(path)
+            if _alive(holder):
+                raise StoreLockedError(
+                    f"the store {self.path} is being written by another yakuji process (pid {holder}); "
+                    "wait for it to finish")
+            others = _processes_holding(path)
+            fresh_path = path.with_name(f"{LOCK_FILE}.{os.getpid()}")
+            fresh = open(fresh_path, "w+", encoding="utf-8")
+            fcntl.flock(fresh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: nobody else has it
+            os.replace(fresh_path, path)
+            held = f" (pid {', '.join(map(str, others))})" if others else ""
+            self.stale_lock = (f"the store's writer (pid {holder}) is no longer running, but processes "
+                               f"it started still held its lock{held}; the lock is taken over "
+                               "(they do not write to the store; stop them to free their memory)")
+            return fresh
+        finally:
+            os.close(guard)
 
     def close(self) -> None:
         if getattr(self, "_ox", None) is not None and not self.read_only:
             self._ox.flush()
         self._ox = None
         if self._lock_file is not None:
+            self._lock_file.seek(0)
+            self._lock_file.truncate()  # an empty lock file: closed cleanly, not stale
+            self._lock_file.flush()
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+            _WRITERS.discard(self)
+
+    def _forget_lock(self) -> None:
+        """In a forked child: close this copy of the lock's descriptor without unlocking (the
+        parent's lock stays), so the child can never keep the store locked."""
+        if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None
 
@@ -211,3 +274,69 @@ class Store:
 
     def quads(self) -> Iterator[Any]:
         return iter(self._ox)
+
+
+_WRITERS: "weakref.WeakSet[Store]" = weakref.WeakSet()
+
+
+def _forget_locks_in_child() -> None:
+    for store in list(_WRITERS):
+        store._forget_lock()
+    _WRITERS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
+def _try_lock(path: Path) -> IO[str] | None:
+    """``path`` opened and exclusively flock'ed, or None when another description holds it.
+    A lock on a file renamed away meanwhile (a takeover) is dropped and tried again."""
+    while True:
+        lock = open(path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            return None
+        try:
+            same = os.fstat(lock.fileno()).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            lock.seek(0)
+            return lock
+        lock.close()
+
+
+def _read_holder(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def _alive(pid: str) -> bool:
+    """Whether process ``pid`` exists (an unreadable or unknown pid counts as alive: never
+    take over a lock on a guess)."""
+    if not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _processes_holding(path: Path) -> list[int]:
+    """Pids with ``path`` open (Linux ``/proc``; empty elsewhere), to name them in a message."""
+    target = os.path.realpath(path)
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if any(os.readlink(fd) == target for fd in (proc / "fd").iterdir()):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return sorted(found)
