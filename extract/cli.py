@@ -104,7 +104,6 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to in
             _fail(str(exc))
     if report is not None and not report.parent.is_dir():
         _fail(f"--report {report}: no folder {report.parent}")
-    quiet_libraries()
     console = Console(stderr=True)
     files, _ = collect_files(paths)
     done_so_far: list[Outcome] = []
@@ -113,8 +112,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to in
     outcomes: list[Outcome] = []
     interrupted = False
     try:
-        with Store(_store_path(store)) as st, Progress(console=console, transient=True,
-                                                        disable=quiet or not console.is_terminal) as bar:
+        with quiet_libraries(), Store(_store_path(store)) as st, \
+                Progress(console=console, transient=True, disable=quiet or not console.is_terminal) as bar:
             if st.stale_lock:
                 _echo(f"yakuji: warning: {st.path}: {st.stale_lock}", err=True)
             task = bar.add_task("ingesting", total=max(len(files), 1))

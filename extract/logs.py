@@ -5,7 +5,7 @@ PDF ("Could not get FontBBox…", "Data-loss while decompressing corrupted data"
 file, on stderr, from worker processes, burying the one line per file that matters. While a
 document is processed, ``collect()`` gathers them (and Python ``warnings``) where the document is
 read, in the worker itself, so the count and the messages travel back in the ``Outcome``.
-``quiet_libraries()`` (the CLI calls it) stops them reaching stderr on their own; the CLI then
+``quiet_libraries()`` (the CLI's ingest runs in it) stops them reaching stderr on their own; the CLI then
 prints a count per document and the messages only with ``--verbose`` or into ``--log FILE``.
 """
 
@@ -67,11 +67,20 @@ def collect() -> Iterator[Collected]:
         found.add(f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})")
 
 
-def quiet_libraries() -> None:
-    """Keep the libraries' messages off stderr (``collect`` still sees them): they stop at
-    their own logger, where a ``NullHandler`` stands in for Python's last-resort printer."""
-    for name in LIBRARIES:
-        logger = logging.getLogger(name)
+@contextmanager
+def quiet_libraries() -> Iterator[None]:
+    """Keep the libraries' messages off stderr inside the block (``collect`` still sees them):
+    they stop at their own logger, where a ``NullHandler`` stands in for Python's last-resort
+    printer. Restored afterwards, so a program calling the CLI in-process keeps its logging."""
+    loggers = [logging.getLogger(name) for name in LIBRARIES]
+    saved = [logger.propagate for logger in loggers]
+    stop = logging.NullHandler()
+    for logger in loggers:
         logger.propagate = False
-        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
-            logger.addHandler(logging.NullHandler())
+        logger.addHandler(stop)
+    try:
+        yield
+    finally:
+        for logger, propagate in zip(loggers, saved):
+            logger.propagate = propagate
+            logger.removeHandler(stop)
