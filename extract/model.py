@@ -155,7 +155,11 @@ class Section:
         return self.number if self.number else self.title
 
 
-PageStatus = Literal["ok", "unreadable", "ocr"]
+# "font-recovered": read through a recovered font map (``load/pdf_fonts``); "partial": so read,
+# with some characters unreadable (U+FFFD, the reason says how many)
+PageStatus = Literal["ok", "unreadable", "ocr", "font-recovered", "partial"]
+# how a page's text was obtained: the values of ``yk:extractionMethod``
+ExtractionMethod = Literal["text", "pdf-text", "ocr", "font-recovered"]
 FurnitureKind = Literal["header", "footer", "page-number", "confidential"]
 
 
@@ -205,6 +209,7 @@ class Page:
     end: int
     status: PageStatus = "ok"
     reason: str = ""
+    method: ExtractionMethod | None = None  # None: the document's own ("text" or "pdf-text")
 
 
 @dataclass(frozen=True, slots=True)

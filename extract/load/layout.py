@@ -43,8 +43,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extract.model import (Block, BlockKind, Cell, Document, Footnote, Furniture, FurnitureKind, Lang, Page,
-                           PageStatus, Section, SourceRef, Table)
+from extract.model import (Block, BlockKind, Cell, Document, ExtractionMethod, Footnote, Furniture, FurnitureKind,
+                           Lang, Page, PageStatus, Section, SourceRef, Table)
 from extract.normalize.text import clean_text, detect_lang, join_lines
 
 
@@ -81,6 +81,7 @@ class RawPage:
     reason: str = ""
     furniture: tuple[tuple[FurnitureKind, str], ...] = ()
     footnote_lines: tuple[int, ...] = ()
+    method: ExtractionMethod | None = None  # as ``Page.method``
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,7 @@ def build_document(*, data: bytes, path: str, source_format: str, shape: str,
         body = "\n".join(cleaned)
         lines.extend(_lines_of(body, offset, raw.lines, i))
         parts.append(body)
-        page_objs.append(Page(raw.number, offset, offset + len(body), raw.status, raw.reason))
+        page_objs.append(Page(raw.number, offset, offset + len(body), raw.status, raw.reason, raw.method))
         offset += len(body)
     text = "".join(parts)
     lang: Lang = "ja" if detect_lang(text[:20000]) == "ja" else "en"

@@ -74,8 +74,9 @@ from extract.load.layout import RawPage, RawTable, build_document
 from extract.load.pdf_layout import (TEXT_SETTINGS, VERTICAL_NOTE, VERTICAL_SETTINGS, Item, _first_line, _lay_out,
                                      _median, _regions, classify_furniture, columns_note, find_columns,
                                      footnote_items, is_vertical, small_type, word_boxes)
+from extract.load.pdf_fonts import METHOD as RECOVERED, FontMap, install_maps
 from extract.load.pdf_tables import RULED_TABLES, _FoundTable, _ruled_table, unruled_tables
-from extract.model import Document, FurnitureKind
+from extract.model import Document, ExtractionMethod, FurnitureKind, PageStatus
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_PAGES = 2000
@@ -140,11 +141,14 @@ class _PdfReader:
     def __init__(self, data: bytes, path: str, password: str | None, ocr: str) -> None:
         self.data, self.path, self.password, self.ocr = data, path, password, ocr
         self._pdfium: Any = None
+        self.fontmaps: dict[str, FontMap] = {}
 
     def read_pages(self) -> list[RawPage]:
         pdf = _open(self.data, self.path, self.password)
         try:
             n = _page_count(pdf, self.path)
+            if self.ocr != "always":
+                self.fontmaps = install_maps(pdf)
             read = [self._page(pdf, i) for i in range(n)]
         finally:
             _close(pdf)
@@ -171,7 +175,7 @@ class _PdfReader:
             if FAST_OBJECTS:
                 from extract.load.pdf_objects import page_objects
                 page_objects(page)
-            plumbed = _read_plumber(page, number)
+            plumbed = _read_plumber(page, number, self.fontmaps)
             lines = [text for _, text in plumbed.items()]
             problem = text_problem(lines)
             if problem is None and (lines or not plumbed.has_images):
@@ -298,6 +302,7 @@ class _Plumbed:
     has_images: bool
     note: str = ""
     sized: tuple[tuple[Item, float], ...] = ()  # the text lines with their type size
+    recovered: tuple[int, int, str] = (0, 0, "")  # glyphs read through recovered maps, unknown, fonts
 
     def items(self) -> list[Item]:
         return [item for segment in self.segments for item in segment]
@@ -337,8 +342,22 @@ class _Plumbed:
                        for table, items in self.tables if table.rows)
         small = small_type([item for item, _ in self.sized], [size for _, size in self.sized], document_body)
         notes = tuple(sorted(index[id(item)] for item in _page_notes(order, kept_segments, small)))
-        return RawPage(self.number, tuple(_replace_cids(lines)), tables, "ok", self.note,
-                       furniture=removed, footnote_lines=notes)
+        status, reason, method = self._status()
+        return RawPage(self.number, tuple(_replace_cids(lines)), tables, status, reason,
+                       furniture=removed, footnote_lines=notes, method=method)
+
+    def _status(self) -> tuple[PageStatus, str, ExtractionMethod | None]:
+        """"font-recovered" when some text came through a recovered font map, "partial" when
+        some of its glyphs stayed unknown (U+FFFD); the reason says which fonts and how many."""
+        total, unknown, fonts = self.recovered
+        if not total:
+            return "ok", self.note, None
+        share = (total - unknown) / total
+        said = (f"text through the recovered map of {fonts} (confidence {share:.3f}: "
+                f"{total - unknown} of {total} glyphs identified")
+        said += f"; {unknown} character(s) unreadable)" if unknown else ")"
+        reason = f"{self.note}; {said}" if self.note else said
+        return ("partial" if unknown else RECOVERED), reason, RECOVERED
 
 
 def _page_notes(order: list[Item], segments: list[list[Item]], small: frozenset[int]) -> list[Item]:
@@ -351,7 +370,23 @@ def _page_notes(order: list[Item], segments: list[list[Item]], small: frozenset[
     return notes
 
 
-def _read_plumber(page: Any, number: int) -> _Plumbed:
+def _recovered_glyphs(chars: list[dict[str, Any]], fontmaps: dict[str, FontMap]) -> tuple[int, int, str]:
+    """How many of the page's glyphs came through a recovered font map, how many of those
+    stayed unknown, and the fonts' names."""
+    if not fontmaps:
+        return 0, 0, ""
+    total = unknown = 0
+    used: set[str] = set()
+    for char in chars:
+        name = char["fontname"]
+        if name in fontmaps:
+            total += 1
+            unknown += char["text"] == "\ufffd"
+            used.add(name)
+    return total, unknown, ", ".join(sorted(used))
+
+
+def _read_plumber(page: Any, number: int, fontmaps: dict[str, FontMap] | None = None) -> _Plumbed:
     """Lines and ruled tables of one page. Text inside a ruled table is replaced by its rows,
     one tab-separated line per row at the row's height, so cells never interleave. A page of
     plain text in columns is read column by column; tategaki is read column by column from
@@ -373,7 +408,8 @@ def _read_plumber(page: Any, number: int) -> _Plumbed:
     heights.sort()
     height = heights[len(heights) // 2] if heights else 0.0
     return _Plumbed(number, tuple(tuple(s) for s in segments), tuple(found), height,
-                    float(page.height), bool(page.images), note, sized)
+                    float(page.height), bool(page.images), note, sized,
+                    _recovered_glyphs(page.chars, fontmaps or {}))
 
 
 def _text_segments(page: Any, body: Any,

@@ -296,6 +296,8 @@ class GraphBuilder:
         if self.doc.source_format == "text":
             return "text"
         page = next((p for p in self.doc.pages if p.number == ref.page), None)
+        if page is not None and page.method is not None:
+            return page.method
         return "ocr" if page is not None and page.status == "ocr" else "pdf-text"
 
     def value(self, value: object, *, lang: bool) -> Term | None:
