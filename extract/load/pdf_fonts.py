@@ -55,18 +55,22 @@ import numpy as np
 from extract.errors import missing_dependency
 
 METHOD = "font-recovered"  # the page status and yk:extractionMethod of text read through a map
-VERSION = 4  # of the method: cached maps and reference features of another version are ignored
+VERSION = 7  # of the method: cached maps and reference features of another version are ignored
 MIN_SCORE = 0.55   # correlation a glyph must reach with the character it is taken for …
 MIN_MARGIN = 0.015  # … and its lead over the next character its place in the order allows
 OUT_OF_ORDER = 0.25  # the score a glyph gives up to stand outside the code order
 MIN_ORDERED = 0.6  # share of glyphs that must fit one order for the order to be used
+EMPTY_CHARSTRING = 8  # bytes: a CFF charstring longer than this draws something
 MAX_GLYPHS = 6000  # a larger (unsubset) program is not identified glyph by glyph
 EM = 64  # pixels to the em when rendering
 GRID = 32  # the side of a glyph's feature image
 BLUR = 1.6  # Gaussian sigma on the feature image: strokes of two designs a pixel or two apart still meet
 STRETCH = 2.5  # ink this much longer than wide is not stretched to a square
 MARK_BONUS = 0.06
+COMMON_BONUS = 0.01  # for a common character over a rare look-alike (又 over 叉); below MIN_MARGIN,
+# so it settles near ties and never makes a rare character's clear lead a confident misreading
 ANCHOR_SCORE = 0.7  # a glyph this sure (and with twice the margin) anchors the codes' spacing
+NEAR_CODES = 3  # within this many codes of an anchor, the place is counted from it, one by one
 SPACING_BONUS = 0.06  # for the candidate at the place its code predicts  # for the kana whose voicing marks (゛ ゜) the glyph's shape shows
 BASELINE = 0.88  # the ideographic em box: 88 % of the em above the baseline, 12 % below
 FREETYPE_INSTALL = "pip install freetype-py"
@@ -119,8 +123,9 @@ class _Program:
 
     font: str
     data: bytes
-    codes: tuple[int, ...]  # the codes (CIDs) the program has glyphs for
+    codes: tuple[int, ...]  # the codes (CIDs) whose glyphs draw something
     gids: tuple[int, ...]  # FreeType glyph index of each code
+    blank: tuple[int, ...] = ()  # the codes whose glyphs draw nothing (a space, wherever printed)
 
 
 # --------------------------------------------------------------------------- in the PDF
@@ -231,10 +236,28 @@ def _cff_program(name: str, data: bytes) -> _Program | None:
         charset = list(top.charset)
     except Exception:  # noqa: BLE001 - fontTools cannot read it: no map
         return None
-    if hasattr(top, "ROS"):
-        codes = sorted({int(g[3:]) for g in charset if g.startswith("cid") and g[3:].isdigit()} - {0})
-        return _Program(name, data, tuple(codes), tuple(codes))
-    return None  # a name-keyed CFF under a CID font: codes are glyph indices, rare; not handled
+    if not hasattr(top, "ROS"):
+        return None  # a name-keyed CFF under a CID font: codes are glyph indices, rare; not handled
+    index = top.CharStrings.charStringsIndex
+    drawn, blank = [], []
+    for gid, glyph in enumerate(charset):
+        if gid and glyph.startswith("cid") and glyph[3:].isdigit():
+            # an empty outline is a few bytes (width, endchar); subsetters that keep glyph ids pad with them
+            (drawn if _draws(index[gid]) else blank).append(int(glyph[3:]))
+    return _Program(name, data, tuple(drawn), tuple(drawn), tuple(blank))
+
+
+def _draws(charstring: Any) -> bool:
+    """Whether a CFF charstring draws anything. Subsetters that keep glyph ids pad with empty
+    ones (a width and ``endchar``); only short ones are decompiled to tell."""
+    if charstring.bytecode is not None and len(charstring.bytecode) > EMPTY_CHARSTRING:
+        return True
+    try:
+        charstring.decompile()
+    except Exception:  # noqa: BLE001 - a damaged charstring: FreeType will say
+        return True
+    return any(isinstance(op, str) and op not in ("endchar", "hintmask", "cntrmask", "hstem", "vstem",
+                                                   "hstemhm", "vstemhm") for op in charstring.program)
 
 
 def _truetype_program(name: str, data: bytes, cid_to_gid: Any) -> _Program | None:
@@ -245,6 +268,7 @@ def _truetype_program(name: str, data: bytes, cid_to_gid: Any) -> _Program | Non
         from fontTools.ttLib import TTFont
         tt = TTFont(BytesIO(data), lazy=True)
         count = tt["maxp"].numGlyphs
+        loca = list(tt["loca"]) if "loca" in tt else None
     except Exception:  # noqa: BLE001
         return None
     if isinstance(cid_to_gid, PDFStream):
@@ -253,7 +277,11 @@ def _truetype_program(name: str, data: bytes, cid_to_gid: Any) -> _Program | Non
         pairs = [(cid, gid) for cid, gid in pairs if 0 < gid < count]
     else:
         pairs = [(gid, gid) for gid in range(1, count)]
-    return _Program(name, data, tuple(c for c, _ in pairs), tuple(g for _, g in pairs))
+    if loca is None:  # no glyf table (a CFF flavoured program): every glyph rendered
+        return _Program(name, data, tuple(c for c, _ in pairs), tuple(g for _, g in pairs))
+    drawn = [(cid, gid) for cid, gid in pairs if gid + 1 < len(loca) and loca[gid + 1] > loca[gid]]
+    blank = tuple(cid for cid, gid in pairs if not (gid + 1 < len(loca) and loca[gid + 1] > loca[gid]))
+    return _Program(name, data, tuple(c for c, _ in drawn), tuple(g for _, g in drawn), blank)
 
 
 # --------------------------------------------------------------------------- identifying
@@ -269,7 +297,7 @@ def recover(program: _Program) -> FontMap | None:
     if glyphs is None:
         return None
     codes, images, em_feats, shape_feats, advances, blank = glyphs
-    chars: dict[int, str] = {code: " " for code in blank}
+    chars: dict[int, str] = {code: " " for code in (*blank, *program.blank)}
     unknown: set[int] = set()
     ordered = False
     if codes:
@@ -393,6 +421,7 @@ class _References:
     """Candidate characters (code points, ascending) and their features in each design."""
 
     chars: np.ndarray  # int32 code points
+    common: np.ndarray  # bool: not a JIS level-2 or extension kanji (``_is_common``)
     full: np.ndarray  # bool: printed a full em wide (East Asian Width F, W or A)
     half: np.ndarray  # bool: may be printed narrow (Na, H, N or A)
     em: tuple[np.ndarray, ...] = field(default=())
@@ -408,6 +437,8 @@ def _candidates() -> list[int]:
         if unicodedata.category(ch)[0] in "CZ":
             continue
         if 0xF900 <= cp <= 0xFAFF or 0x2E80 <= cp <= 0x2FDF:  # compatibility ideographs, radicals
+            continue
+        if 0x0400 <= cp <= 0x04FF:  # Cyrillic: in cp932, never in these documents (ш looks like m)
             continue
         if cp < 0x100:
             out.add(cp)
@@ -439,23 +470,33 @@ def _references() -> _References:
         try:
             stored = np.load(cache)
             n = len(REFERENCE_FONTS)
-            return _References(stored["chars"], stored["full"], stored["half"],
+            return _References(stored["chars"], stored["common"], stored["full"], stored["half"],
                                tuple(stored[f"em{k}"] for k in range(n)), tuple(stored[f"shape{k}"] for k in range(n)))
         except (OSError, ValueError, KeyError):
             pass
     chars, ems, shapes = _render_references(paths)
     width = [unicodedata.east_asian_width(chr(cp)) for cp in chars]
-    refs = _References(np.array(chars, np.int32), np.array([w in "FWA" for w in width]),
+    refs = _References(np.array(chars, np.int32), np.array([_is_common(cp) for cp in chars]),
+                       np.array([w in "FWA" for w in width]),
                        np.array([w in "NaHA" or w == "N" for w in width]), tuple(ems), tuple(shapes))
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp.npz")
-        np.savez(tmp, chars=refs.chars, full=refs.full, half=refs.half,
+        np.savez(tmp, chars=refs.chars, common=refs.common, full=refs.full, half=refs.half,
                  **{f"em{k}": e for k, e in enumerate(refs.em)}, **{f"shape{k}": s for k, s in enumerate(refs.shape)})
         os.replace(tmp, cache)
     except OSError as exc:
         _LOG.info("reference glyph cache not written: %s", exc)
     return refs
+
+
+def _is_common(cp: int) -> bool:
+    """Every character but the rarer kanji: JIS X 0208 level 2 and the Windows extensions
+    (cp932 lead bytes from 0x98 on; level 1 ends at 0x9872)."""
+    if not 0x3400 <= cp <= 0x9FFF:
+        return True
+    code = chr(cp).encode("cp932")
+    return code < b"\x98\x73"
 
 
 def _render_references(paths: list[str]) -> tuple[list[int], list[np.ndarray], list[np.ndarray]]:
@@ -486,6 +527,7 @@ def _scores(em: np.ndarray, shape: np.ndarray, advances: np.ndarray, refs: _Refe
         score = (em @ ref_em.T + shape @ ref_shape.T) * 0.5
         best = score if best is None else np.maximum(best, score)
     assert best is not None
+    best += np.where(refs.common, COMMON_BONUS, 0.0).astype(np.float32)
     monospaced = float(np.mean((np.abs(advances - 1.0) < 0.02) | (np.abs(advances - 0.5) < 0.02))) > 0.9
     if monospaced:  # every glyph a full or a half em: the width tells the class
         wide = advances > 0.75
@@ -623,8 +665,13 @@ def _spacing(scores: np.ndarray, chain: np.ndarray, in_order: np.ndarray, codes:
         ca, cb, ja, jb = codes[before], codes[after], chain[before], chain[after]
         if jb - ja > 3 * (cb - ca) + 8:  # a jump between blocks: the spacing says nothing
             continue
-        where = ja + (codes[i] - ca) * (jb - ja) / (cb - ca)
-        sigma = 1.0 + 0.15 * min(codes[i] - ca, cb - codes[i])
+        near = min(codes[i] - ca, cb - codes[i])
+        if near <= NEAR_CODES:  # next to an anchor: a code or two away is a character or two away
+            where = ja + (codes[i] - ca) if codes[i] - ca <= cb - codes[i] else jb - (cb - codes[i])
+            sigma = 0.7 + 0.3 * near
+        else:  # between anchors: codes and candidates advance in proportion
+            where = ja + (codes[i] - ca) * (jb - ja) / (cb - ca)
+            sigma = 1.0 + 0.15 * near
         bonus[i] = SPACING_BONUS * np.exp(-0.5 * ((columns - where) / sigma) ** 2)
     return bonus
 
