@@ -634,7 +634,10 @@ def serve(store: Optional[Path] = StoreOpt,
           timeout: float = typer.Option(20.0, "--timeout", help="seconds a query may run"),
           max_rows: int = typer.Option(10_000, "--max-rows", help="result rows (or triples) per response"),
           workers: int = typer.Option(4, "--workers", help="query worker processes"),
-          allow_service: list[str] = typer.Option([], "--allow-service", help="a host SERVICE may call; repeatable")) -> None:
+          allow_service: list[str] = typer.Option([], "--allow-service", help="a host SERVICE may call; repeatable"),
+          pdf_dir: list[Path] = typer.Option([], "--pdf-dir",
+                                             help="a folder holding source PDFs moved since their ingest "
+                                                  "(for page images); repeatable")) -> None:
     """A read-only SPARQL endpoint with the named queries and a web page."""
     from extract.serve import ServeConfig, Server, is_loopback
 
@@ -645,9 +648,10 @@ def serve(store: Optional[Path] = StoreOpt,
     path = _store_path(store)
     if not (path / "db").is_dir():
         _fail(f"no store at {path}: run `yakuji ingest` first", 1)
-    config = ServeConfig(path, timeout, max_rows, workers, frozenset(h.lower() for h in allow_service))
+    config = ServeConfig(path, timeout, max_rows, workers, frozenset(h.lower() for h in allow_service),
+                         tuple(pdf_dir))
     server = Server(config, host, port)
-    _echo(f"yakuji: SPARQL endpoint {server.url}/sparql, web page {server.url}/ (Ctrl-C to stop)")
+    _echo(f"yakuji: SPARQL endpoint {server.url}/sparql, web pages {server.url}/products (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -490,6 +490,16 @@ _HEADINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def grouped(diff: RmpDiff) -> list[tuple[str, list[Change]]]:
+    """The changes under the report's headings, in the report's order (empty headings left out)."""
+    out = []
+    for heading, kinds in _HEADINGS:
+        items = [c for c in diff.changes if c.kind in kinds]
+        if items:
+            out.append((heading, items))
+    return out
+
+
 def describe(c: Change) -> str:
     """One line for a change: English frame, values as written in the document."""
     if isinstance(c, ConcernAdded):
@@ -524,12 +534,10 @@ def render_text(diff: RmpDiff) -> str:
              f"New version: issued {_date(d.new_issued)} (previous {_date(d.new_previous)})"]
     if diff.identical:
         lines.append("No differences.")
-    for heading, kinds in _HEADINGS:
-        items = [c for c in diff.changes if c.kind in kinds]
-        if items:
-            lines.append("")
-            lines.append(f"{heading}:")
-            lines += [f"  - {describe(c)}" for c in items]
+    for heading, items in grouped(diff):
+        lines.append("")
+        lines.append(f"{heading}:")
+        lines += [f"  - {describe(c)}" for c in items]
     return "\n".join(lines) + "\n"
 
 
@@ -541,11 +549,9 @@ def render_markdown(diff: RmpDiff) -> str:
              f"| new | {_date(d.new_issued)} | {_date(d.new_previous)} |"]
     if diff.identical:
         lines += ["", "No differences."]
-    for heading, kinds in _HEADINGS:
-        items = [c for c in diff.changes if c.kind in kinds]
-        if items:
-            lines += ["", f"## {heading}", ""]
-            lines += ["- " + describe(c).replace("\n    ", "<br>").replace("|", "\\|") for c in items]
+    for heading, items in grouped(diff):
+        lines += ["", f"## {heading}", ""]
+        lines += ["- " + describe(c).replace("\n    ", "<br>").replace("|", "\\|") for c in items]
     return "\n".join(lines) + "\n"
 
 
@@ -606,14 +612,22 @@ def diff_files(old_path: str, new_path: str, *, fmt: str = "text",
 
 
 def _store_graph(store: Store, doc_iri: str) -> Graph:
+    """One document graph as an rdflib Graph, read with SPARQL only (so the web page's worker,
+    which holds a read-only view, reads it the same way)."""
     import io
 
+    import pyoxigraph
     from rdflib import Graph
 
-    if not store.has_graph(doc_iri):
+    try:
+        graph = pyoxigraph.NamedNode(doc_iri)
+    except ValueError:
+        raise InputError(doc_iri, "not a document IRI") from None
+    if not store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"):
         raise InputError(doc_iri, "no such document graph in the store")
     buf = io.BytesIO()
-    store.export("ntriples", buf, graph=doc_iri)
+    store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}").serialize(
+        buf, pyoxigraph.RdfFormat.N_TRIPLES)
     g = Graph()
     g.parse(data=buf.getvalue().decode("utf-8"), format="nt")
     return g

@@ -63,6 +63,7 @@ class ServeConfig:
     max_rows: int = 10_000
     workers: int = 4
     allow_service: frozenset[str] = field(default_factory=frozenset)
+    pdf_dirs: tuple[Path, ...] = ()  # where to look for a source PDF that moved since its ingest
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,12 +281,26 @@ def dataset_arguments(sparql: str, dataset: dict[str, list[str]] | None) -> dict
     return {"use_default_graph_as_union": True}
 
 
-def run_in_store(store: Any, job: dict[str, Any]) -> Reply:
-    """Run one job (free SPARQL or a named query) against an open ReadOnlyView; called in a worker."""
+def run_in_store(store: Any, job: dict[str, Any], index: Any = None) -> Reply:
+    """Run one job (free SPARQL, a named query, or a web page) against an open ReadOnlyView;
+    called in a worker. ``index``: the worker's ``StoreIndex`` (index workers only)."""
     import pyoxigraph
 
     from extract.queries import load_queries, run_named
 
+    if job["kind"] == "page":
+        from extract.web.pages import render
+
+        try:
+            page = render(store, job, index)
+        except OSError as exc:
+            return _error(500, f"store error: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a page's bug answers 500; the worker keeps serving
+            import traceback
+
+            traceback.print_exc()
+            return _error(500, f"the page {job['path']} failed: {type(exc).__name__}: {exc}")
+        return Reply(page.status, page.content_type, page.body, page.headers)
     max_rows = int(job["max_rows"])
     if job["kind"] == "named":
         named = load_queries().get(job["name"])
@@ -390,9 +405,41 @@ class ReadOnlyView:
         graphs = {"use_default_graph_as_union": True} if dataset is None else dataset
         return self._ox.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None, **graphs)
 
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        """SELECT results as {variable: term} dicts (unbound omitted), as ``Store.select``."""
+        result = self.query(sparql)
+        names = [v.value for v in result.variables]
+        return [{n: sol[n] for n in names if sol[n] is not None} for sol in result]
 
-def _worker_main(conn: Any, store_path: str) -> None:
+    @property
+    def generation(self) -> str:
+        """The store's commit token this view was opened at (``refresh`` moves it on)."""
+        return self._generation
+
+
+def _keep_index(store_path: str, index: Any) -> None:
+    """An index worker's second thread: reads what is new in the store into the index, once a
+    second, on a read-only view of its own (so it never races the job thread's view)."""
+    import time
+
+    view = ReadOnlyView(store_path)
+    while True:
+        try:
+            view.refresh()
+            index.refresh(view)
+        except Exception:  # noqa: BLE001 - a failed read is retried; the last index keeps serving
+            pass
+        time.sleep(1.0)
+
+
+def _worker_main(conn: Any, store_path: str, role: str = "query") -> None:
     store = ReadOnlyView(store_path)
+    index = None
+    if role == "index":
+        from extract.web.index import StoreIndex
+
+        index = StoreIndex()
+        threading.Thread(target=_keep_index, args=(store_path, index), daemon=True).start()
     conn.send("ready")
     while True:
         try:
@@ -406,14 +453,14 @@ def _worker_main(conn: Any, store_path: str) -> None:
         except OSError as exc:
             reply = _error(500, f"store error: {exc}")
         else:
-            reply = run_in_store(store, job)
+            reply = run_in_store(store, job, index)
         conn.send((reply.status, reply.content_type, reply.body, reply.headers))
 
 
 class _Worker:
-    def __init__(self, ctx: Any, store_path: str) -> None:
+    def __init__(self, ctx: Any, store_path: str, role: str = "query") -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, store_path), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, store_path, role), daemon=True)
         self.proc.start()
         child.close()
         try:
@@ -432,14 +479,17 @@ class _Worker:
 
 class QueryPool:
     """Worker processes over one store; ``run`` gives each job at most ``timeout`` seconds
-    (waiting for a free worker included) and kills the worker of a job that overruns."""
+    (waiting for a free worker included) and kills the worker of a job that overruns.
+    ``role="index"``: workers that also keep the store index the search box and the lists of
+    the web page read (``extract.web.index``)."""
 
-    def __init__(self, store_path: Path, size: int) -> None:
+    def __init__(self, store_path: Path, size: int, role: str = "query") -> None:
         self._ctx = multiprocessing.get_context("spawn")
         self._store = str(store_path)
+        self._role = role
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(max(1, size)):
-            self._idle.put(_Worker(self._ctx, self._store))
+            self._idle.put(_Worker(self._ctx, self._store, role))
         self._size = max(1, size)
         self._closed = False
 
@@ -469,7 +519,7 @@ class QueryPool:
 
     def _spawn(self) -> None:
         if not self._closed:
-            self._idle.put(_Worker(self._ctx, self._store))
+            self._idle.put(_Worker(self._ctx, self._store, self._role))
 
     def close(self) -> None:
         self._closed = True
@@ -508,7 +558,33 @@ def queries_listing() -> bytes:
     return json.dumps(items, ensure_ascii=False).encode("utf-8")
 
 
-def make_handler(config: ServeConfig, pool: QueryPool) -> type[BaseHTTPRequestHandler]:
+_LANG = re.compile(r"(?:^|;\s*)lang=(en|ja)(?:;|$)")
+
+
+def choose_lang(params: dict[str, list[str]], cookie: str, accept_language: str) -> str:
+    """The page language: ``?lang=`` first, then the ``lang`` cookie the switch sets, then the
+    browser's first choice between Japanese and English."""
+    asked = (params.get("lang") or [""])[0]
+    if asked in ("en", "ja"):
+        return asked
+    found = _LANG.search(cookie)
+    if found:
+        return found.group(1)
+    for part in accept_language.split(","):
+        code = part.split(";")[0].strip().lower()
+        if code.startswith("ja"):
+            return "ja"
+        if code.startswith("en"):
+            return "en"
+    return "en"
+
+
+STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                ".css": "text/css; charset=utf-8", ".png": "image/png", ".svg": "image/svg+xml"}
+
+
+def make_handler(config: ServeConfig, pool: QueryPool,
+                 index_pool: QueryPool | None = None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "yakuji-kg"
         protocol_version = "HTTP/1.1"
@@ -572,6 +648,8 @@ def make_handler(config: ServeConfig, pool: QueryPool) -> type[BaseHTTPRequestHa
                 self._send(pool.run(job, config.timeout))
             elif path in ("/", "/index.html"):
                 self._static("index.html")
+            elif self._page(path, params):
+                pass
             elif path.startswith("/static/"):
                 self._static(path.split("/", 2)[2])
             else:
@@ -588,15 +666,30 @@ def make_handler(config: ServeConfig, pool: QueryPool) -> type[BaseHTTPRequestHa
                    "dataset": dataset}
             self._send(pool.run(job, config.timeout))
 
+        def _page(self, path: str, params: dict[str, list[str]]) -> bool:
+            """A web page (``extract.web.pages``) answered by a worker; False for other paths."""
+            from extract.web.pages import route
+
+            which = route(path)
+            if which is None:
+                return False
+            lang = choose_lang(params, self.headers.get("Cookie") or "", self.headers.get("Accept-Language") or "")
+            job = {"kind": "page", "path": path, "params": {k: v[0] for k, v in params.items()}, "lang": lang,
+                   "pdf_dirs": [str(d) for d in config.pdf_dirs]}
+            target = index_pool if which == "index" and index_pool is not None else pool
+            reply = target.run(job, config.timeout)
+            if "lang" in params:  # the language switch: remembered for the next pages
+                reply = Reply(reply.status, reply.content_type, reply.body,
+                              reply.headers + (("Set-Cookie", f"lang={lang}; Path=/; SameSite=Lax"),))
+            self._send(reply)
+            return True
+
         def _static(self, name: str) -> None:
-            files = {p.name: p for p in WEB_DIR.glob("*") if p.is_file()}
+            files = {p.name: p for p in WEB_DIR.glob("*") if p.is_file() and p.suffix in STATIC_TYPES}
             if name not in files:
                 self._send(_error(404, f"no file {name}"))
                 return
-            types = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                     ".css": "text/css; charset=utf-8"}
-            self._send(Reply(200, types.get(files[name].suffix, "application/octet-stream"),
-                             files[name].read_bytes()))
+            self._send(Reply(200, STATIC_TYPES[files[name].suffix], files[name].read_bytes()))
 
         def _send(self, reply: Reply) -> None:
             self.send_response(reply.status)
@@ -627,7 +720,8 @@ class Server:
 
     def __init__(self, config: ServeConfig, host: str = "127.0.0.1", port: int = 7878) -> None:
         self.pool = QueryPool(config.store, config.workers)
-        self.httpd = _HTTPServer((host, port), make_handler(config, self.pool))
+        self.index_pool = QueryPool(config.store, 1, role="index")
+        self.httpd = _HTTPServer((host, port), make_handler(config, self.pool, self.index_pool))
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -648,6 +742,7 @@ class Server:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.pool.close()
+        self.index_pool.close()
 
 
 def is_loopback(host: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, Callable, Iterable, Protocol
@@ -328,10 +329,13 @@ class GraphBuilder:
         add(d, YK.sha256, lit(self.doc.doc_id))
         add(d, DCT.language, lit(self.lang))
         add(d, YK.fileName, lit(PurePath(self.doc.path).name))
+        add(d, YK.sourcePath, lit(os.path.abspath(self.doc.path)))
         add(d, YK.sourceFormat, lit(self.doc.source_format))
         if self.doc.pages and self.doc.pages[0].number is not None:
             add(d, YK.pageCount, lit(len(self.doc.pages), datatype=_INTEGER))
+            self.add_page_statuses()
         add(d, YK.extractionStatus, lit(self.result.status))
+        add(d, YK.factCount, lit(len(self.result.facts), datatype=_INTEGER))
         add(d, YK.classificationScore, lit(Decimal(str(round(self.cls.score, 3))), datatype=_DECIMAL))
         if info.title:
             add(d, DCT.title, self.text(info.title))
@@ -362,6 +366,21 @@ class GraphBuilder:
             add(d, YK.issueText, lit(f"{issue.level} {issue.code}: {issue.message}"))
         for page in self.doc.unreadable_pages():
             add(d, YK.issueText, lit(f"page {page.number} unreadable: {page.reason}"))
+
+    def add_page_statuses(self) -> None:
+        """A node for each page not read as ordinary PDF text (OCR, recovered, unreadable), so
+        the documents page can say how each document was read without a node per page."""
+        add, lit = self.add, self.lit
+        for page in self.doc.pages:
+            if page.status == "ok" or page.number is None:
+                continue
+            node = URIRef(f"{self.doc_iri}/page/{page.number}")
+            add(self.doc_iri, YK.documentPage, node)
+            add(node, RDF.type, YK.DocumentPage)
+            add(node, YK.pageNumber, lit(page.number, datatype=_INTEGER))
+            add(node, YK.pageStatus, lit(page.status))
+            if page.reason:
+                add(node, YK.statusReason, lit(page.reason))
 
     def add_product(self, pf: ProductFact) -> None:
         add, lit = self.add, self.lit
