@@ -41,6 +41,7 @@ class DocRef:
     kind: str  # the yk: subclass local name, e.g. "OptimalUseGuideline"
     issued: str | None  # ISO date or None
     file_name: str
+    language: str | None = None  # dct:language, "ja" or "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +79,10 @@ class Report:
 # ------------------------------------------------------------------------- reading the store
 
 _DOC = """
-SELECT ?kind ?title ?issued ?file WHERE {
+SELECT ?kind ?title ?issued ?file ?lang WHERE {
   ?doc a yk:SourceDocument , ?kind ; yk:fileName ?file .
   FILTER(?kind != yk:SourceDocument && STRSTARTS(STR(?kind), STR(yk:)))
-  OPTIONAL { ?doc dct:title ?title } OPTIONAL { ?doc dct:issued ?issued }
+  OPTIONAL { ?doc dct:title ?title } OPTIONAL { ?doc dct:issued ?issued } OPTIONAL { ?doc dct:language ?lang }
 }"""
 
 _PRODUCTS = """
@@ -162,7 +163,7 @@ class _Documents:
             rows = _rows(self._store, _DOC, iri, var="doc")
             self._known[iri] = None if not rows else DocRef(
                 iri, rows[0].get("title", rows[0]["file"]), rows[0]["kind"].removeprefix(str(YK)),
-                rows[0].get("issued"), rows[0]["file"])
+                rows[0].get("issued"), rows[0]["file"], rows[0].get("lang"))
         return self._known[iri]
 
     def __contains__(self, iri: object) -> bool:
@@ -235,11 +236,15 @@ def _pair(product: str, aspect: Aspect, subject: str, a: Statement, b: Statement
 
 
 def _differ(product: str, aspect: Aspect, groups: dict[str, dict[str, list[Statement]]],
-            same: Callable[[list[Statement], list[Statement]], bool]) -> list[Difference]:
-    """For each compared point, every pair of documents whose statements are not ``same``."""
+            same: Callable[[list[Statement], list[Statement]], bool], *,
+            same_language: bool = False) -> list[Difference]:
+    """For each compared point, every pair of documents whose statements are not ``same``
+    (``same_language``: only documents written in one language, for wording)."""
     out: list[Difference] = []
     for subject, by_doc in sorted(groups.items()):
         for da, db in combinations(sorted(by_doc), 2):
+            if same_language and by_doc[da][0].doc.language != by_doc[db][0].doc.language:
+                continue
             if not same(by_doc[da], by_doc[db]):
                 a = _merge(by_doc[da])
                 b = _merge(by_doc[db])
@@ -285,12 +290,13 @@ def _num(text: str | None) -> str | None:
 
 def indication_differences(store: "Store", product: str, label: str,
                            docs: _Documents) -> list[Difference]:
-    """Indications for the same disease worded differently, and, separately, a different
+    """Indications for the same disease worded differently (in documents of one language: an
+    English and a Japanese review always word it differently), and, separately, a different
     number of prior therapies required (the condition most often changed)."""
     rows = _rows(store, _INDICATIONS, product)
     wording = _group(rows, lambda r: _local(r.get("disease")) or None,
                      lambda r: compact(r["text"]), docs)
-    out = _differ(label, "indication", wording, _same_values)
+    out = _differ(label, "indication", wording, _same_values, same_language=True)
     # show the text as written, not the compacted form
     out = [_with_written(d, rows) for d in out]
     prior = _group(rows, lambda r: _local(r.get("disease")) or None,

@@ -130,7 +130,9 @@ def _override_one(mention: Mention, lk: Link, by_name: dict[tuple[str, str], Ove
         labels, alt = lk.labels, lk.alt_labels
     elif mention.kind == "study":  # a study is labelled by its code; the name stays an alt label
         labels, alt = ((mention.lang, key.removeprefix("study/")),), written
-    else:
+    elif lk.unlinked:  # the name the linker read from the mention itself (a brand without its strength)
+        labels, alt = lk.labels, ()
+    else:  # the linker's labels are another entity's: the name as written
         labels, alt = written, ()
     return replace(lk, key=key, labels=labels, alt_labels=alt, method="override", score=1.0,
                    unlinked=False)

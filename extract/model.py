@@ -210,6 +210,10 @@ class Page:
     status: PageStatus = "ok"
     reason: str = ""
     method: ExtractionMethod | None = None  # None: the document's own ("text" or "pdf-text")
+    # (start, end, (x0, top, x1, bottom)): where each text line of a PDF page is printed, in
+    # PDF points from the page's top left (offsets into ``Document.text``)
+    line_boxes: tuple[tuple[int, int, tuple[float, float, float, float]], ...] = field(
+        default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +282,18 @@ class Document:
             out.append(s)
             stack.extend(reversed(s.children))
         return out
+
+    def box_of(self, start: int, end: int) -> tuple[int, tuple[float, float, float, float]] | None:
+        """The page and box (the union of its printed lines' boxes) of the span ``text[start:end]``
+        on the page where it starts; None where the loader recorded no boxes."""
+        number = self.page_at(start)
+        page = next((p for p in self.pages if p.number == number), None)
+        if page is None or number is None:
+            return None
+        hit = [box for s, e, box in page.line_boxes if s < max(end, start + 1) and e > start]
+        if not hit:
+            return None
+        return number, (min(b[0] for b in hit), min(b[1] for b in hit), max(b[2] for b in hit), max(b[3] for b in hit))
 
     def unreadable_pages(self) -> list[Page]:
         return [p for p in self.pages if p.status == "unreadable"]

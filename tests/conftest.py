@@ -94,3 +94,21 @@ def real_document() -> Callable[[str], "Document"]:
         return cache[name]
 
     return load
+
+
+@pytest.fixture(scope="session")
+def sample_pdf_store(pdf_renditions: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the project's own samples as a user would ingest them: each text sample's PDF
+    rendition (so facts carry pages and boxes, and page images can be drawn) and the two trial
+    records as they are. Tests open it read-only."""
+    from extract.pipeline import ingest_paths
+    from extract.store import Store
+
+    samples = ROOT / "corpus" / "samples"
+    pdfs = [pdf_renditions[p.name] for p in sorted(samples.glob("*.txt"))]
+    records = sorted(p for p in samples.iterdir() if p.suffix in (".json", ".xml"))
+    path = tmp_path_factory.mktemp("sample_pdf_store") / "store"
+    with Store(path) as st:
+        outcomes = ingest_paths([*pdfs, *records], st)
+    assert [o.status for o in outcomes] == ["ok"] * len(outcomes), outcomes
+    return path

@@ -82,6 +82,10 @@ class RawPage:
     furniture: tuple[tuple[FurnitureKind, str], ...] = ()
     footnote_lines: tuple[int, ...] = ()
     method: ExtractionMethod | None = None  # as ``Page.method``
+    boxes: tuple["Box | None", ...] = ()  # each line's box on the page, where the loader knows it
+
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points from the page's top left
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +132,11 @@ def build_document(*, data: bytes, path: str, source_format: str, shape: str,
             offset += len(PAGE_BREAK)
         cleaned = [clean_text(line) if clean else line for line in raw.lines]
         body = "\n".join(cleaned)
-        lines.extend(_lines_of(body, offset, raw.lines, i))
+        page_lines = _lines_of(body, offset, raw.lines, i)
+        lines.extend(page_lines)
         parts.append(body)
-        page_objs.append(Page(raw.number, offset, offset + len(body), raw.status, raw.reason, raw.method))
+        page_objs.append(Page(raw.number, offset, offset + len(body), raw.status, raw.reason, raw.method,
+                              line_boxes=_line_boxes(page_lines, raw)))
         offset += len(body)
     text = "".join(parts)
     lang: Lang = "ja" if detect_lang(text[:20000]) == "ja" else "en"
@@ -148,6 +154,13 @@ def build_document(*, data: bytes, path: str, source_format: str, shape: str,
     return Document(doc_id=doc_id, path=path, source_format=source_format,  # type: ignore[arg-type]
                     shape=shape, lang=lang, text=text, pages=tuple(page_objs), blocks=blocks,
                     tables=tables, sections=sections, footnotes=footnotes, furniture=furniture)
+
+
+def _line_boxes(page_lines: list[Line], raw: RawPage) -> tuple[tuple[int, int, Box], ...]:
+    """``(start, end, box)`` of each line the loader gave a box, once its offsets are known."""
+    if len(raw.boxes) != len(page_lines):
+        return ()
+    return tuple((ln.start, ln.end, box) for ln, box in zip(page_lines, raw.boxes) if box is not None and ln.text)
 
 
 def _lines_of(body: str, offset: int, raw_lines: tuple[str, ...], page_index: int) -> list[Line]:

@@ -70,7 +70,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.errors import InputError, missing_dependency
-from extract.load.layout import RawPage, RawTable, build_document
+from extract.load.layout import Box, RawPage, RawTable, build_document
 from extract.load.pdf_layout import (TEXT_SETTINGS, VERTICAL_NOTE, VERTICAL_SETTINGS, Item, _first_line, _lay_out,
                                      _median, _regions, classify_furniture, columns_note, find_columns,
                                      footnote_items, is_vertical, small_type, word_boxes)
@@ -303,6 +303,7 @@ class _Plumbed:
     note: str = ""
     sized: tuple[tuple[Item, float], ...] = ()  # the text lines with their type size
     recovered: tuple[int, int, str] = (0, 0, "")  # glyphs read through recovered maps, unknown, fonts
+    boxed: tuple[tuple[Item, Box], ...] = ()  # each line's box on the page (for yk:bbox)
 
     def items(self) -> list[Item]:
         return [item for segment in self.segments for item in segment]
@@ -342,9 +343,13 @@ class _Plumbed:
                        for table, items in self.tables if table.rows)
         small = small_type([item for item, _ in self.sized], [size for _, size in self.sized], document_body)
         notes = tuple(sorted(index[id(item)] for item in _page_notes(order, kept_segments, small)))
+        boxes: list[Box | None] = [None] * len(lines)
+        for item, box in self.boxed:
+            if id(item) in index:
+                boxes[index[id(item)]] = box
         status, reason, method = self._status()
         return RawPage(self.number, tuple(_replace_cids(lines)), tables, status, reason,
-                       furniture=removed, footnote_lines=notes, method=method)
+                       furniture=removed, footnote_lines=notes, method=method, boxes=tuple(boxes))
 
     def _status(self) -> tuple[PageStatus, str, ExtractionMethod | None]:
         """"font-recovered" when some text came through a recovered font map, "partial" when
@@ -396,31 +401,36 @@ def _read_plumber(page: Any, number: int, fontmaps: dict[str, FontMap] | None = 
     body = page
     for table in tables:
         body = body.outside_bbox(table.bbox, strict=False)  # real tables may overhang the page
-    segments, heights, note, sizes = _text_segments(page, body, bool(tables))
-    sized = tuple(zip([item for segment in segments for item in segment], sizes))
+    segments, heights, note, sizes, boxes = _text_segments(page, body, bool(tables))
+    placed = [item for segment in segments for item in segment]
+    sized = tuple(zip(placed, sizes))
+    boxed = list(zip(placed, boxes))
     found: list[tuple[_FoundTable, tuple[Item, ...]]] = []
     for table in tables:
         items = tuple((top, table.line(r)) for r, top in enumerate(table.tops))
         segments[0].extend(items)
         found.append((table, items))
+        x0, _, x1, bottom = table.bbox
+        ends = [*table.tops[1:], bottom]
+        boxed += [(item, (x0, top, x1, end)) for item, top, end in zip(items, table.tops, ends)]
     if tables:
         segments[0].sort(key=lambda item: item[0])
     heights.sort()
     height = heights[len(heights) // 2] if heights else 0.0
     return _Plumbed(number, tuple(tuple(s) for s in segments), tuple(found), height,
                     float(page.height), bool(page.images), note, sized,
-                    _recovered_glyphs(page.chars, fontmaps or {}))
+                    _recovered_glyphs(page.chars, fontmaps or {}), tuple(boxed))
 
 
-def _text_segments(page: Any, body: Any,
-                   has_tables: bool) -> tuple[list[list[Item]], list[float], str, list[float]]:
+def _text_segments(page: Any, body: Any, has_tables: bool
+                   ) -> tuple[list[list[Item]], list[float], str, list[float], list[Box]]:
     """The page's text lines (outside its tables) as reading-order segments, their heights,
     a note on how the page was read ("" for the usual single flow), and each line's type
-    size (the largest glyph), in the order of the segments' lines."""
+    size (the largest glyph) and box, in the order of the segments' lines."""
     if not has_tables and is_vertical(page.chars):
         middle = float(page.height) / 2  # never taken for page-edge furniture
         lines = page.extract_text(**VERTICAL_SETTINGS).split("\n")
-        return [[(middle, line) for line in lines]], [], VERTICAL_NOTE, []
+        return [[(middle, line) for line in lines]], [], VERTICAL_NOTE, [], []
     text_lines = body.extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
     columns = None if has_tables else find_columns(word_boxes(text_lines))
     regions = [text_lines] if columns is None else [
@@ -429,7 +439,9 @@ def _text_segments(page: Any, body: Any,
     segments = [[(line["top"], line["text"]) for line in region] for region in regions]
     heights = [line["bottom"] - line["top"] for region in regions for line in region]
     sizes = [_type_size(line) for region in regions for line in region]
-    return segments, heights, "" if columns is None else columns_note(len(columns[0]) + 1), sizes
+    boxes = [(float(line["x0"]), float(line["top"]), float(line["x1"]), float(line["bottom"]))
+             for region in regions for line in region]
+    return segments, heights, "" if columns is None else columns_note(len(columns[0]) + 1), sizes, boxes
 
 
 def _type_size(line: dict[str, Any]) -> float:

@@ -291,6 +291,9 @@ class GraphBuilder:
         evidence = evidence_text(self.doc, ref)
         if evidence:
             add(node, YK.evidenceText, self.text(evidence))
+            box = self.doc.box_of(ref.start, ref.end) if ref.doc_id == self.doc.doc_id else None
+            if box is not None and box[0] == ref.page:
+                add(node, YK.bbox, self.lit(" ".join(f"{v:.1f}" for v in box[1])))
         add(node, YK.extractionMethod, self.lit(self.method_at(ref)))
 
     def method_at(self, ref: SourceRef) -> str:
@@ -364,6 +367,7 @@ class GraphBuilder:
             add(d, YK.aboutProduct, self.entity(product))
         for issue in self.result.issues:
             add(d, YK.issueText, lit(f"{issue.level} {issue.code}: {issue.message}"))
+            add(d, YK.issueCode, lit(issue.code))
         for page in self.doc.unreadable_pages():
             add(d, YK.issueText, lit(f"page {page.number} unreadable: {page.reason}"))
 

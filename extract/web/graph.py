@@ -173,9 +173,9 @@ def iris_of(store: Any, sparql: str) -> list[str]:
 
 
 def pointed_at(found: Iterable[Node]) -> set[str]:
-    """The IRIs the nodes point at (entities, documents, other facts)."""
-    return {v.text for n in found for pred, vals in n.props.items() if pred != "rdf:type"
-            for v in vals if v.iri}
+    """The IRIs the nodes point at (entities, documents, other facts, their yk: classes)."""
+    return {v.text for n in found for pred, vals in n.props.items() for v in vals
+            if v.iri and (pred != "rdf:type" or v.text.startswith(YK))}
 
 
 # --------------------------------------------------------------------------- labels

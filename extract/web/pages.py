@@ -256,21 +256,15 @@ def product_page(store: Any, ctx: Context, key: str) -> bytes:
                     "studies", "adverse_reactions", "conditions", "management_rules", "differences"]),
         _indications(take("Indication"), view),
         _regimens(take("DosageRegimen"), view),
-        section("dose_modifications", word("dose_modifications", lang),
-                statement_table(_head(MODIFICATION_HEAD, lang),
-                                merge(take("DoseModificationRule"), lambda n: modification_cells(n, view)), view), lang),
+        _table_section("dose_modifications", MODIFICATION_HEAD, take("DoseModificationRule"), modification_cells, view),
         _requirements("warnings", take("UseRequirement", lambda n: n.text("yk:requirementKind") in
                                        ("warning", "contraindication")), view),
         _concerns(take("SafetyConcern"), view),
-        section("activities", word("activities", lang),
-                statement_table(_head(ACTIVITY_HEAD, lang), merge(take(_ACTIVITY_KINDS), lambda n: activity_cells(n, view)),
-                                view), lang),
+        _table_section("activities", ACTIVITY_HEAD, take(_ACTIVITY_KINDS), activity_cells, view),
         _studies(studies, take("EfficacyResult"), view),
         _incidences(take("AdverseEventIncidence"), view),
         _conditions(take("ApprovalCondition"), take("UseRequirement"), view),
-        section("management_rules", word("management_rules", lang),
-                statement_table(_head(RULE_HEAD, lang), merge(take("ManagementRule"), lambda n: rule_cells(n, view)),
-                                view), lang),
+        _table_section("management_rules", RULE_HEAD, take("ManagementRule"), rule_cells, view),
         _others([i for i in all_facts if i not in shown], view),
         difference_section(view),
     ]
@@ -279,6 +273,13 @@ def product_page(store: Any, ctx: Context, key: str) -> bytes:
 
 def _head(keys: tuple[str, ...], lang: str) -> list[str]:
     return [word(k, lang) for k in keys]
+
+
+def _table_section(anchor: str, head: tuple[str, ...], found: list[Node], cells: Callable[[Node, View], list[Any]],
+                   view: View) -> Markup:
+    rows = merge(found, lambda n: cells(n, view))
+    return section(anchor, word(anchor, view.lang), statement_table(_head(head, view.lang), rows, view), view.lang,
+                   len(rows))
 
 
 def _nav(lang: str, anchors: list[str]) -> Markup:
@@ -361,7 +362,10 @@ def _concerns(found: list[Node], view: View) -> Markup:
 
         def cells(n: Node) -> list[Any]:
             concept = next(iter(n.iris("yk:concept")), None)
-            return [view.name(concept) if concept else literal(n, "rdfs:label", lang), literal(n, "rdfs:label", lang)]
+            node = view.node(concept)
+            same = node is not None and n.text("rdfs:label") in {v.text for v in node.all("rdfs:label")}
+            return [view.name(concept) if concept else literal(n, "rdfs:label", lang),
+                    None if same else literal(n, "rdfs:label", lang)]
 
         rows = merge(items, cells)
         for row in rows:
@@ -648,15 +652,17 @@ def _reasons(reasons: list[str], lang: str) -> Any:
                            tag("ul", [tag("li", r) for r in reasons], class_="reasons")])
 
 
+# Fact nodes only: shared entities (products, concepts) also point at every document naming them
+_DOCUMENT_FACTS = f'SELECT DISTINCT ?x WHERE {{ ?x prov:wasDerivedFrom ?d FILTER(STRSTARTS(STR(?x), "{ID}fact/")) }}'
+
+
 def document_page(store: Any, ctx: Context, key: str) -> bytes:
     """A document's metadata and every fact read from it, by section."""
     lang = ctx.lang
     if not _SHA.match(key):
         raise NotFound(f"no document {key!r}: a document is named by the SHA-256 of its bytes")
     iri = f"{ID}doc/{key}"
-    facts = iris_of(store, _bind("SELECT DISTINCT ?x WHERE { ?x prov:wasDerivedFrom ?d ; a yk:Fact }", d=iri))
-    if not facts:
-        facts = iris_of(store, _bind("SELECT DISTINCT ?x WHERE { ?x prov:wasDerivedFrom ?d }", d=iri))
+    facts = iris_of(store, _bind(_DOCUMENT_FACTS, d=iri))
     view = _view(store, lang, facts, extra=(iri,))
     doc = view.node(iri)
     if doc is None or "SourceDocument" not in doc.types:
@@ -664,8 +670,7 @@ def document_page(store: Any, ctx: Context, key: str) -> bytes:
     pages = nodes(store, doc.iris("yk:documentPage"))
     view.nodes.update(nodes(store, [p for p in doc.iris("yk:aboutProduct") if p not in view.nodes], CITED))
     ref = doc_ref(doc)
-    fact_nodes = [n for i in facts if (n := view.nodes.get(i)) is not None and not n.types & set(
-        ("MedicinalProduct", "Substance", "Organization", "MedicalConcept", "ClinicalStudy"))]
+    fact_nodes = [n for i in facts if (n := view.nodes.get(i)) is not None]
     by_section: dict[str, list[Node]] = {}
     for n in ordered(fact_nodes):
         by_section.setdefault(n.text("yk:section") or "", []).append(n)
@@ -723,8 +728,10 @@ def diff_page(store: Any, index: StoreIndex, ctx: Context, args: dict[str, str])
     def option(d: DocRef, chosen: str) -> Markup:
         return tag("option", f"{d.issued or '?'} · {d.file_name}", value=d.sha256, selected=d.sha256 == chosen)
 
-    old = args.get("old") or (docs[-2].sha256 if len(docs) >= 2 else "")
-    new = args.get("new") or (docs[-1].sha256 if docs else "")
+    shas = [d.sha256 for d in docs]
+    asked = args.get("old", "") in shas and args.get("new", "") in shas  # versions of this product
+    old = args["old"] if asked else (shas[-2] if len(shas) >= 2 else "")
+    new = args["new"] if asked else (shas[-1] if shas else "")
     products = sorted(pairs, key=lambda p: index.label(p, lang).text)
     form = tag("form", [
         tag("label", [word("choose_product", lang), " ", tag("select", [
@@ -741,7 +748,7 @@ def diff_page(store: Any, index: StoreIndex, ctx: Context, args: dict[str, str])
         body.append(tag("p", word("no_rmp_pairs", lang)))
         return h.page(ctx, word("rmp_diff", lang), body)
     body.append(form)
-    if args.get("old") and args.get("new"):
+    if asked:
         body.append(_diff_report(_diff(store, old, new), ctx, old, new))
     return h.page(ctx, word("rmp_diff", lang), body)
 

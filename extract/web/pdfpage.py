@@ -108,7 +108,7 @@ def render_page(path: Path, number: int, boxes: list[tuple[float, float, float, 
     """The page as PNG with the boxes drawn (a translucent fill and an outline), and a note
     ("" or why no box could be drawn)."""
     import pypdfium2 as pdfium
-    from PIL import ImageDraw
+    from PIL import Image, ImageDraw
 
     pdf = pdfium.PdfDocument(str(path))
     try:
@@ -122,14 +122,15 @@ def render_page(path: Path, number: int, boxes: list[tuple[float, float, float, 
         elif boxes:
             media_left, _, _, media_top = page.get_mediabox()
             crop_left, _, _, crop_top = page.get_cropbox()
-            overlay = ImageDraw.Draw(image, "RGBA")
+            layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+            draw = ImageDraw.Draw(layer)
             for x0, top, x1, bottom in boxes:
                 left = (media_left + x0 - crop_left - 2) * SCALE
                 right = (media_left + x1 - crop_left + 2) * SCALE
                 upper = (crop_top - media_top + top - 2) * SCALE
                 lower = (crop_top - media_top + bottom + 2) * SCALE
-                overlay.rectangle((left, upper, right, lower), fill=(255, 196, 0, 64), outline=(214, 40, 0, 255),
-                                  width=3)
+                draw.rectangle((left, upper, right, lower), fill=(255, 196, 0, 70), outline=(214, 40, 0, 255), width=3)
+            image = Image.alpha_composite(image, layer)
         out = io.BytesIO()
         image.convert("RGB").save(out, format="PNG")
         return out.getvalue(), note

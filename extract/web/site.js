@@ -149,5 +149,13 @@ function setupViewer() {
   });
 }
 
+// RMP diff: choosing another product lists its versions (the form works without this, in two steps)
+function setupDiffForm() {
+  const product = document.getElementById("diff-product");
+  if (!product) return;
+  product.addEventListener("change", () => { location.href = `/diff?${new URLSearchParams({ product: product.value })}`; });
+}
+
 setupSearch();
 setupViewer();
+setupDiffForm();

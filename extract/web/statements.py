@@ -176,17 +176,24 @@ def sources_cell(row: Row, view: View) -> Markup:
 
 
 def differences_note(row: Row, view: View) -> Child:
-    """Where the consistency report says another document states this point otherwise."""
+    """Where the consistency report says another document states this point otherwise. A dose
+    difference compares the sets of doses two documents state, so a regimen is marked only when
+    its own dose is not among the other document's."""
     mine = {f.iri for f in row.facts}
+    doses = {dose_text(f) for f in row.facts}
     notes = []
     for n, d in enumerate(view.differences):
         for this, other in ((d.a, d.b), (d.b, d.a)):
-            if mine & set(this.nodes):
-                kind = word("later_version" if d.kind == "later-version" else "disagreement", view.lang)
-                notes.append(tag("li", [
-                    tag("a", f"{word('differs_from', view.lang)}: {other.doc.title}", href=f"#difference-{n + 1}"),
-                    f" ({kind}): ", tag("span", other.value, class_="other-value")]))
+            if not mine & set(this.nodes):
+                continue
+            if d.aspect == "dose" and doses & set(other.value.split("; ")):
                 break
+            key = "other_version" if d.kind == "later-version" else "disagrees"
+            when = other.doc.issued or "?"
+            notes.append(tag("li", [
+                tag("a", word(key, view.lang, title=other.doc.title, date=when), href=f"#difference-{n + 1}"),
+                ": ", tag("span", other.value, class_="other-value")]))
+            break
     return tag("ul", notes, class_="differs") if notes else None
 
 
