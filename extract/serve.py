@@ -289,8 +289,11 @@ def run_in_store(store: Any, job: dict[str, Any], index: Any = None) -> Reply:
     from extract.queries import load_queries, run_named
 
     if job["kind"] == "page":
+        import time
+
         from extract.web.pages import render
 
+        started = time.perf_counter()
         try:
             page = render(store, job, index)
         except OSError as exc:
@@ -300,7 +303,9 @@ def run_in_store(store: Any, job: dict[str, Any], index: Any = None) -> Reply:
 
             traceback.print_exc()
             return _error(500, f"the page {job['path']} failed: {type(exc).__name__}: {exc}")
-        return Reply(page.status, page.content_type, page.body, page.headers)
+        took = (time.perf_counter() - started) * 1000  # the page's own time, for scripts/bench_web.py
+        return Reply(page.status, page.content_type, page.body,
+                     page.headers + (("Server-Timing", f"page;dur={took:.1f}"),))
     max_rows = int(job["max_rows"])
     if job["kind"] == "named":
         named = load_queries().get(job["name"])

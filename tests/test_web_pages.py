@@ -75,24 +75,29 @@ def search(srv: Server, q: str, lang: str = "en") -> list[dict[str, str]]:
 # --------------------------------------------------------------------------- search
 
 
-def test_ranking_exact_then_prefix_then_contains() -> None:
+def _index(entities: list[tuple[str, str, list[tuple[str, str, bool]]]], *, in_documents: bool = True) -> StoreIndex:
     index = StoreIndex()
-    for iri, kind, names in [
+    for iri, kind, names in entities:
+        e = index.entities[iri] = Entity(iri, kind, in_documents=in_documents)
+        for text, lang, preferred in names:
+            e.add(text, lang, preferred)
+    return index
+
+
+def test_ranking_exact_then_prefix_then_contains() -> None:
+    index = _index([
         ("c/1", "concept", [("T-cell lymphoma", "en", True)]),
         ("c/2", "concept", [("peripheral T-cell lymphoma", "en", True), ("PTCL", "en", False)]),
         ("c/3", "concept", [("lymphoma", "en", True), ("リンパ腫", "ja", True)]),
         ("p/1", "product", [("Lymphomab", "en", True)]),
-    ]:
-        e = index.entities[iri] = Entity(iri, kind, in_documents=True)
-        for text, lang, preferred in names:
-            e.add(text, lang, preferred)
+    ])
     hits = index.search("lymphoma", "en")
     assert [(h.iri, h.rank) for h in hits] == [("c/3", 0), ("p/1", 1), ("c/1", 2), ("c/2", 2)]
     assert [h.iri for h in index.search("ｐｔｃｌ", "en")] == ["c/2"]  # full-width, case folded: an alias
     assert index.search("リンパ腫", "en")[0].label.text == "lymphoma"  # shown in the page's language
     assert index.search("リンパ腫", "ja")[0].label.text == "リンパ腫"
-    index.entities["c/3"].in_documents = False  # named only by the lexicon: never offered
-    assert "c/3" not in [h.iri for h in index.search("lymphoma", "en")]
+    # named only by the lexicon (no document names it): never offered
+    assert _index([("c/3", "concept", [("lymphoma", "en", True)])], in_documents=False).search("lymphoma", "en") == []
 
 
 @pytest.mark.parametrize("query, href, label", [

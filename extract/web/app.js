@@ -264,9 +264,14 @@ function showTab(named) {
 }
 
 window.addEventListener("DOMContentLoaded", () => {
-  state.lang = navigator.language && navigator.language.startsWith("ja") ? "ja" : "en";
+  const chosen = document.cookie.match(/(?:^|;\s*)lang=(en|ja)/);  // the other pages' language switch
+  state.lang = chosen ? chosen[1] : navigator.language && navigator.language.startsWith("ja") ? "ja" : "en";
   $("lang").value = state.lang;
-  $("lang").addEventListener("change", () => { state.lang = $("lang").value; applyLanguage(); });
+  $("lang").addEventListener("change", () => {
+    state.lang = $("lang").value;
+    document.cookie = `lang=${state.lang}; path=/; SameSite=Lax`;
+    applyLanguage();
+  });
   $("query-select").addEventListener("change", showParams);
   $("run-named").addEventListener("click", runNamed);
   $("param-form").addEventListener("submit", (e) => { e.preventDefault(); runNamed(); });

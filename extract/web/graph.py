@@ -10,6 +10,7 @@ optional is one index lookup per row), and a page needs most properties anyway.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple
@@ -33,6 +34,7 @@ class Value(NamedTuple):
     lang: str | None = None
 
 
+@functools.lru_cache(maxsize=4096)
 def compact(iri: str) -> str:
     """``yk:page`` for the full IRI (the contract's prefixes), else the IRI itself."""
     for base, name in _COMPACT:
@@ -243,10 +245,18 @@ class Source:
     bbox: str | None
 
 
-def source_of(fact: Node, docs: dict[str, Node]) -> Source | None:
-    """The fact's provenance, or None when its document is not in the store."""
+def source_of(fact: Node, docs: dict[str, Node], refs: dict[str, DocRef | None] | None = None) -> Source | None:
+    """The fact's provenance, or None when its document is not in the store (``refs``: the
+    documents already cited, each read once)."""
     doc_iri = next(iter(fact.iris("prov:wasDerivedFrom")), None)
-    if doc_iri is None or doc_iri not in docs or "SourceDocument" not in docs[doc_iri].types:
+    if doc_iri is None:
         return None
-    return Source(doc_ref(docs[doc_iri]), fact.iri, fact.number("yk:page"), fact.text("yk:section"),
+    refs = {} if refs is None else refs
+    if doc_iri not in refs:
+        node = docs.get(doc_iri)
+        refs[doc_iri] = doc_ref(node) if node is not None and "SourceDocument" in node.types else None
+    ref = refs[doc_iri]
+    if ref is None:
+        return None
+    return Source(ref, fact.iri, fact.number("yk:page"), fact.text("yk:section"),
                   fact.one("yk:evidenceText"), fact.text("yk:extractionMethod"), fact.text("yk:bbox"))

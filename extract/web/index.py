@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from extract.rdf.namespaces import ONTOLOGY_GRAPH
 from extract.web.graph import Node, Value, compact, pick, select, values_block
@@ -91,11 +91,11 @@ class DocumentEntry:
 @dataclass(frozen=True, slots=True)
 class Progress:
     graphs_read: int
-    graphs_total: int
+    graphs_total: int | None  # None until the store's graphs have been listed once
 
     @property
     def complete(self) -> bool:
-        return self.graphs_read >= self.graphs_total
+        return self.graphs_total is not None and self.graphs_read >= self.graphs_total
 
 
 class StoreIndex:
@@ -105,6 +105,8 @@ class StoreIndex:
     answers from the documents read so far and ``progress`` says how far that is."""
 
     def __init__(self) -> None:
+        self.version = 0  # moves on with every batch published (pages cache what they derive by it)
+        self._derived: dict[object, tuple[int, Any]] = {}
         self._reset(None)
 
     def _reset(self, ontology: str | None) -> None:
@@ -114,7 +116,8 @@ class StoreIndex:
         self._graphs: frozenset[str] = frozenset()
         self.entities: dict[str, Entity] = {}
         self.documents: dict[str, DocumentEntry] = {}
-        self.progress = Progress(0, 0)
+        self.progress = Progress(0, None)
+        self.version += 1
 
     # ------------------------------------------------------------------ keeping up
 
@@ -169,6 +172,16 @@ class StoreIndex:
                 entry.pages.append(node)
             _put(node, row["p"].text, row["o"])
         self.entities, self.documents = entities, documents
+        self.version += 1
+
+    def derived(self, key: object, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per version of the index (a sorted list, counts): a page over
+        the whole store then costs what showing its part costs."""
+        version, value = self._derived.get(key, (-1, None))
+        if version != self.version:
+            value = compute()
+            self._derived[key] = (self.version, value)
+        return value
 
     # ------------------------------------------------------------------ searching
 
@@ -180,25 +193,19 @@ class StoreIndex:
         if not needle:
             return []
         wanted = set(kinds) if kinds else None
-        best: dict[str, Hit] = {}
-        for entity in self.entities.values():
-            if not entity.in_documents or (wanted and entity.kind not in wanted):
+        best: dict[str, tuple[int, Name, Entity]] = {}
+        names = self.derived("names", lambda: [(name.norm, name, entity) for entity in self.entities.values()
+                                               if entity.in_documents for name in entity.names])
+        for norm, name, entity in names:
+            if needle not in norm or (wanted and entity.kind not in wanted):
                 continue
-            for name in entity.names:
-                if name.norm == needle:
-                    rank = 0
-                elif name.norm.startswith(needle):
-                    rank = 1
-                elif needle in name.norm:
-                    rank = 2
-                else:
-                    continue
-                have = best.get(entity.iri)
-                if have is None or (rank, len(name.norm)) < (have.rank, len(have.matched.norm)):
-                    best[entity.iri] = Hit(entity.iri, entity.kind, entity.label(lang), name, rank)
-        ordered = sorted(best.values(), key=lambda h: (h.rank, _KIND_ORDER[h.kind], len(h.matched.norm),
-                                                       h.label.text))
-        return ordered[:limit]
+            rank = 0 if norm == needle else 1 if norm.startswith(needle) else 2
+            have = best.get(entity.iri)
+            if have is None or (rank, len(norm)) < (have[0], len(have[1].norm)):
+                best[entity.iri] = (rank, name, entity)
+        ordered = sorted(best.values(), key=lambda h: (h[0], _KIND_ORDER[h[2].kind], len(h[1].norm), h[1].norm))
+        hits = [Hit(e.iri, e.kind, e.label(lang), name, rank) for rank, name, e in ordered[:limit]]
+        return hits
 
     def label(self, iri: str, lang: str) -> Value:
         entity = self.entities.get(iri)

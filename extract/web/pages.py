@@ -28,7 +28,7 @@ from extract.web.statements import (ACTIVITY_HEAD, INCIDENCE_HEAD, MODIFICATION_
 
 PAGE_SIZE = 100
 INDEX_PATHS = ("/search", "/api/search", "/products", "/documents", "/diff")
-_SHA = re.compile(r"^[0-9a-f]{64}$")
+_KEY = re.compile(r"^[\w.~-]+$")  # the last segment of a document IRI (its SHA-256 for every ingested file)
 
 
 class NotFound(Exception):
@@ -102,8 +102,9 @@ def _progress(index: StoreIndex, lang: str) -> Markup | None:
     p = index.progress
     if p.complete:
         return None
-    text = (f"索引を作成中：{p.graphs_read:,} / {p.graphs_total:,} グラフ（一覧と検索は読み込み済みの文書のみ）" if lang == "ja"
-            else f"Reading the store: {p.graphs_read:,} of {p.graphs_total:,} graphs so far (lists and search "
+    total = "?" if p.graphs_total is None else f"{p.graphs_total:,}"
+    text = (f"索引を作成中：{p.graphs_read:,} / {total} グラフ（一覧と検索は読み込み済みの文書のみ）" if lang == "ja"
+            else f"Reading the store: {p.graphs_read:,} of {total} graphs so far (lists and search "
                  "show the documents read so far)")
     return tag("p", text, class_="notice", role="status")
 
@@ -141,15 +142,16 @@ def search_page(index: StoreIndex, ctx: Context, query: str) -> bytes:
 
 def products_page(index: StoreIndex, ctx: Context, args: dict[str, str]) -> bytes:
     lang = ctx.lang
-    products = sorted((e for e in index.entities.values() if e.kind == "product" and e.in_documents),
-                      key=lambda e: e.label(lang).text)
+    products = index.derived(("products", lang), lambda: sorted(
+        (e for e in index.entities.values() if e.kind == "product" and e.in_documents),
+        key=lambda e: e.label(lang).text))
     start, shown, pager = _paginate(products, args, ctx)
     items = []
     for e in shown:
         name = e.label(lang)
         others = sorted({n.text for n in e.names if n.preferred and n.text != name.text})
         items.append(tag("li", [text_in(name.text, name.lang, lang, "a", href=f"/product/{key_of(e.iri)}"),
-                                tag("span", " · ".join(others), class_="muted") if others else None]))
+                                tag("span", " · " + " · ".join(others), class_="muted") if others else None]))
     body = [tag("h1", word("products", lang)), tag("p", word("home_intro", lang), class_="muted"),
             _progress(index, lang), tag("ul", items, class_="columns"), pager]
     return h.page(ctx, word("products", lang), body)
@@ -332,8 +334,8 @@ def _regimens(found: list[Node], view: View) -> Markup:
             key = disease or "text:" + compact_text(ind.text("yk:text") or "")
             title = view.name(disease) if disease else literal(ind, "yk:text", lang)
         groups.setdefault(key, (title, []))[1].append(n)
-    tables = [statement_table(_head(REGIMEN_HEAD, lang), merge(items, lambda n: regimen_cells(n, view)), view,
-                              caption=None) for _, items in groups.values()]
+    tables = [statement_table(_head(REGIMEN_HEAD, lang), merge(items, lambda n: regimen_cells(n, view)), view)
+              for _, items in groups.values()]
     content = [[tag("h3", [word("regimens_for", lang), ": ", title]), table]
                for (title, _), table in zip(groups.values(), tables)]
     return section("regimens", word("regimens", lang), content, lang, len(found))
@@ -592,23 +594,39 @@ def _page_statuses(entry: DocumentEntry, lang: str) -> str:
     return " · ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    entry: DocumentEntry
+    ref: DocRef
+    status: str
+
+
+def _listed(index: StoreIndex, kind: str, status: str, order: str) -> list[_Listed]:
+    """The documents of the list, filtered and sorted once per version of the index."""
+    every = index.derived("documents", lambda: [_Listed(e, doc_ref(e.node), _doc_status(e))
+                                               for e in index.documents.values()])
+
+    def chosen() -> list[_Listed]:
+        found = [d for d in every if (not kind or d.ref.kind == kind) and (not status or d.status == status)]
+        found.sort(key=lambda d: d.ref.file_name)
+        if order != "file":
+            found.sort(key=lambda d: d.ref.issued or "", reverse=True)  # newest first, by file within a day
+        return found
+
+    return index.derived(("documents", kind, status, order), chosen)
+
+
 def documents_page(index: StoreIndex, ctx: Context, args: dict[str, str]) -> bytes:
     lang = ctx.lang
-    entries = list(index.documents.values())
-    refs = {e.node.iri: doc_ref(e.node) for e in entries}
-    kinds = sorted({r.kind for r in refs.values()})
+    every = _listed(index, "", "", "file")
+    kinds = index.derived("kinds", lambda: sorted({d.ref.kind for d in every}))
+    counts = index.derived("status-counts", lambda: {s: sum(1 for d in every if d.status == s)
+                                                     for s in ("ok", "partial")})
     kind, status, order = args.get("kind", ""), args.get("status", ""), args.get("sort", "date")
-    chosen = [e for e in entries if (not kind or refs[e.node.iri].kind == kind)
-              and (not status or _doc_status(e) == status)]
-    if order == "file":
-        chosen.sort(key=lambda e: refs[e.node.iri].file_name)
-    else:
-        chosen.sort(key=lambda e: refs[e.node.iri].file_name)
-        chosen.sort(key=lambda e: refs[e.node.iri].issued or "", reverse=True)
-    _, shown, pager = _paginate(chosen, args, ctx)
+    _, shown, pager = _paginate(_listed(index, kind, status, order), args, ctx)
     rows = []
-    for e in shown:
-        ref = refs[e.node.iri]
+    for listed in shown:
+        e, ref = listed.entry, listed.ref
         products = [(p, index.label(p, lang)) for p in e.node.iris("yk:aboutProduct")]
         reasons = [v.text for v in e.node.all("yk:issueText")]
         reasons += [f"p. {p.text('yk:pageNumber')} {p.text('yk:pageStatus')}: {p.text('yk:statusReason') or ''}"
@@ -619,7 +637,7 @@ def documents_page(index: StoreIndex, ctx: Context, args: dict[str, str]) -> byt
             [[Markup(", ") if n else None, text_in(name.text, name.lang, lang, "a", href=f"/product/{key_of(p)}")]
              for n, (p, name) in enumerate(products)],
             ref.issued or "", e.node.text("yk:pageCount") or "", _page_statuses(e, lang),
-            e.node.text("yk:factCount") or "", tag("span", _doc_status(e), class_=f"status {_doc_status(e)}"),
+            e.node.text("yk:factCount") or "", tag("span", listed.status, class_=f"status {listed.status}"),
             _reasons(reasons, lang),
         ])
     form = tag("form", [
@@ -632,9 +650,8 @@ def documents_page(index: StoreIndex, ctx: Context, args: dict[str, str]) -> byt
             tag("option", word("file", lang), value="file", selected=order == "file")], name="sort")]),
         tag("button", word("filter", lang), type="submit"),
     ], method="get", action="/documents", class_="filters")
-    counts = {s: sum(1 for e in entries if _doc_status(e) == s) for s in ("ok", "partial")}
     body = [tag("h1", word("documents", lang)), _progress(index, lang),
-            tag("p", [word("all_documents", lang, n=f"{len(entries):,}"), " · ",
+            tag("p", [word("all_documents", lang, n=f"{len(every):,}"), " · ",
                       " · ".join(f"{n:,} {s}" for s, n in counts.items())]),
             form,
             h.table([word(k, lang) for k in ("title", "kind", "product", "date", "pages", "page_statuses", "facts",
@@ -659,7 +676,7 @@ _DOCUMENT_FACTS = f'SELECT DISTINCT ?x WHERE {{ ?x prov:wasDerivedFrom ?d FILTER
 def document_page(store: Any, ctx: Context, key: str) -> bytes:
     """A document's metadata and every fact read from it, by section."""
     lang = ctx.lang
-    if not _SHA.match(key):
+    if not _KEY.match(key):
         raise NotFound(f"no document {key!r}: a document is named by the SHA-256 of its bytes")
     iri = f"{ID}doc/{key}"
     facts = iris_of(store, _bind(_DOCUMENT_FACTS, d=iri))
@@ -707,6 +724,10 @@ def document_page(store: Any, ctx: Context, key: str) -> bytes:
 
 def _rmp_versions(index: StoreIndex) -> dict[str, list[DocRef]]:
     """Product IRI → its RMP documents, oldest first (from the index: every RMP of the store)."""
+    return index.derived("rmp-versions", lambda: _read_rmp_versions(index))
+
+
+def _read_rmp_versions(index: StoreIndex) -> dict[str, list[DocRef]]:
     out: dict[str, list[DocRef]] = {}
     for e in index.documents.values():
         if "RiskManagementPlan" in e.node.types:
@@ -726,12 +747,12 @@ def diff_page(store: Any, index: StoreIndex, ctx: Context, args: dict[str, str])
     docs = versions.get(product, [])
 
     def option(d: DocRef, chosen: str) -> Markup:
-        return tag("option", f"{d.issued or '?'} · {d.file_name}", value=d.sha256, selected=d.sha256 == chosen)
+        return tag("option", f"{d.issued or '?'} · {d.file_name}", value=d.key, selected=d.key == chosen)
 
-    shas = [d.sha256 for d in docs]
-    asked = args.get("old", "") in shas and args.get("new", "") in shas  # versions of this product
-    old = args["old"] if asked else (shas[-2] if len(shas) >= 2 else "")
-    new = args["new"] if asked else (shas[-1] if shas else "")
+    keys = [d.key for d in docs]
+    asked = args.get("old", "") in keys and args.get("new", "") in keys  # versions of this product
+    old = args["old"] if asked else (keys[-2] if len(keys) >= 2 else "")
+    new = args["new"] if asked else (keys[-1] if keys else "")
     products = sorted(pairs, key=lambda p: index.label(p, lang).text)
     form = tag("form", [
         tag("label", [word("choose_product", lang), " ", tag("select", [
@@ -757,10 +778,10 @@ def _diff(store: Any, old: str, new: str) -> Any:
     """The two stored RMPs compared exactly as ``yakuji diff-rmp --store`` compares them."""
     from extract.diff import diff_rmp, rmp_from_store
 
-    for sha in (old, new):
-        if not _SHA.match(sha):
-            raise ValueError(f"not a document SHA-256: {sha!r}")
-    (a, a_links), (b, b_links) = (rmp_from_store(store, f"{ID}doc/{sha}") for sha in (old, new))
+    for key in (old, new):
+        if not _KEY.match(key):
+            raise ValueError(f"not a document key (its SHA-256): {key!r}")
+    (a, a_links), (b, b_links) = (rmp_from_store(store, f"{ID}doc/{key}") for key in (old, new))
     return diff_rmp(a, b, old_links=a_links, new_links=b_links)
 
 

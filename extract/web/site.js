@@ -4,8 +4,8 @@
 "use strict";
 
 const SCALE = 1.5; // pixels per PDF point of /page-image (extract/web/pdfpage.py SCALE)
-const lang = document.body.dataset.lang || "en";
-const say = (en, ja) => (lang === "ja" ? ja : en);
+const pageLang = () => document.documentElement.lang || "en";  // the query page switches it in place
+const say = (en, ja) => (pageLang() === "ja" ? ja : en);
 const KINDS = { product: ["Product", "製品"], substance: ["Substance", "成分"], concept: ["Concept", "概念"],
   study: ["Study", "試験"] };
 
@@ -39,13 +39,13 @@ function setupSearch() {
       kind.textContent = say(...KINDS[r.kind]);
       const name = document.createElement("span");
       name.textContent = r.label;
-      if (r.lang && r.lang !== lang) name.lang = r.lang;
+      if (r.lang && r.lang !== pageLang()) name.lang = r.lang;
       a.append(kind, " ", name);
       if (r.matched) {
         const m = document.createElement("span");
         m.className = "muted";
         m.textContent = ` (${r.matched})`;
-        if (r.matchedLang && r.matchedLang !== lang) m.lang = r.matchedLang;
+        if (r.matchedLang && r.matchedLang !== pageLang()) m.lang = r.matchedLang;
         a.append(m);
       }
       li.append(a);
@@ -70,7 +70,8 @@ function setupSearch() {
     if (controller) controller.abort();
     controller = new AbortController();
     try {
-      const r = await fetch(`/api/search?${new URLSearchParams({ q, limit: "8" })}`, { signal: controller.signal });
+      const params = new URLSearchParams({ q, limit: "8", lang: pageLang() });
+      const r = await fetch(`/api/search?${params}`, { signal: controller.signal });
       if (!r.ok) return;
       const doc = await r.json();
       if (doc.query === input.value.trim()) show(doc.results);

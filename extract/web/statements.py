@@ -32,6 +32,7 @@ class View:
     lang: Lang
     nodes: dict[str, Node]
     differences: list[Difference] = field(default_factory=list)
+    _refs: dict[str, DocRef | None] = field(default_factory=dict)
 
     def node(self, iri: str | None) -> Node | None:
         return self.nodes.get(iri) if iri else None
@@ -52,7 +53,7 @@ class View:
         return [[Markup(", ") if n else None, item] for n, item in enumerate(items)]
 
     def source(self, fact: Node) -> Source | None:
-        return source_of(fact, self.nodes)
+        return source_of(fact, self.nodes, self._refs)
 
 
 def literal(node: Node, pred: str, lang: Lang) -> Child:
@@ -167,12 +168,11 @@ def source_item(src: Source, lang: Lang) -> Markup:
     return tag("li", [tag("div", head, class_="where"), evidence], class_="source")
 
 
-def sources_cell(row: Row, view: View) -> Markup:
+def sources_cell(row: Row, view: View, differs: Child) -> Markup:
     sources = [s for s in (view.source(f) for f in row.facts) if s is not None]
     docs = {s.doc.iri for s in sources}
     note = tag("span", word("stated_by", view.lang, n=len(docs)), class_="agree") if len(docs) > 1 else None
-    return tag("div", [note, tag("ul", [source_item(s, view.lang) for s in sources], class_="sources"),
-                       differences_note(row, view)])
+    return tag("div", [note, tag("ul", [source_item(s, view.lang) for s in sources], class_="sources"), differs])
 
 
 def differences_note(row: Row, view: View) -> Child:
@@ -197,14 +197,17 @@ def differences_note(row: Row, view: View) -> Child:
     return tag("ul", notes, class_="differs") if notes else None
 
 
-def statement_table(head: list[str], rows: list[Row], view: View, *, caption: str | None = None) -> Child:
+def statement_table(head: list[str], rows: list[Row], view: View) -> Child:
     if not rows:
         return None
+    body = []
+    for r in rows:
+        differs = differences_note(r, view) if view.differences else None
+        body.append(tag("tr", [*[tag("td", c) for c in r.cells], tag("td", sources_cell(r, view, differs), class_="src")],
+                        class_="differs-row" if differs else None))
     return tag("div", tag("table", [
-        tag("caption", caption) if caption else None,
         tag("thead", tag("tr", [tag("th", h, scope="col") for h in [*head, word("sources", view.lang)]])),
-        tag("tbody", [tag("tr", [*[tag("td", c) for c in r.cells], tag("td", sources_cell(r, view), class_="src")],
-                          class_="differs-row" if differences_note(r, view) else None) for r in rows]),
+        tag("tbody", body),
     ], class_="statements"), class_="table-wrap")
 
 
