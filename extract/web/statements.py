@@ -123,7 +123,10 @@ def ordered(facts: Iterable[Node]) -> list[Node]:
 _KIND_WORDS = {"ReviewReport": ("review report", "審査報告書"), "RiskManagementPlan": ("RMP", "RMP"),
                "OptimalUseGuideline": ("optimal-use guideline", "最適使用推進ガイドライン"),
                "ClinicalTrialRecord": ("trial record", "治験登録情報"),
-               "ProductInformation": ("product information", "添付文書等")}
+               "ProductInformation": ("product information", "添付文書等"),
+               "InterviewForm": ("interview form", "インタビューフォーム"),
+               "PatientGuide": ("patient guide", "患者向医薬品ガイド"),
+               "RiskMinimisationMaterial": ("risk-minimisation material", "リスク最小化資材")}
 
 
 def kind_name(kind: str, lang: Lang) -> str:
