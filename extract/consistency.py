@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from extract.store import Store
 
 Aspect = Literal["indication", "indication-condition", "dose", "safety-concerns", "enrollment",
-                 "efficacy"]
+                 "efficacy", "contraindications", "serious-adverse-reactions"]
 Kind = Literal["disagreement", "later-version"]
 
 
@@ -39,7 +39,7 @@ class DocRef:
     iri: str
     title: str
     kind: str  # the yk: subclass local name, e.g. "OptimalUseGuideline"
-    issued: str | None  # ISO date or None
+    issued: str | None  # ISO date, or year-month (interview forms, guides, materials), or None
     file_name: str
     language: str | None = None  # dct:language, "ja" or "en"
 
@@ -82,7 +82,9 @@ _DOC = """
 SELECT ?kind ?title ?issued ?file ?lang WHERE {
   ?doc a yk:SourceDocument , ?kind ; yk:fileName ?file .
   FILTER(?kind != yk:SourceDocument && STRSTARTS(STR(?kind), STR(yk:)))
-  OPTIONAL { ?doc dct:title ?title } OPTIONAL { ?doc dct:issued ?issued } OPTIONAL { ?doc dct:language ?lang }
+  OPTIONAL { ?doc dct:title ?title } OPTIONAL { ?doc dct:language ?lang }
+  OPTIONAL { ?doc dct:issued ?day } OPTIONAL { ?doc yk:issuedMonth ?month }
+  BIND(COALESCE(STR(?day), STR(?month)) AS ?issued)
 }"""
 
 _PRODUCTS = """
@@ -225,9 +227,18 @@ def _statement(docs: _Documents, r: dict[str, str], value: str) -> Statement:
                      r.get("section"), r.get("evidence", ""), (r["x"],) if "x" in r else ())
 
 
+def _at_same_precision(da: str | None, db: str | None) -> tuple[str | None, str | None]:
+    """Two document dates compared at the precision both have: a year-month (2026-03) and a
+    day of that month (2026-03-06) are the same time, not one newer than the other."""
+    if da and db:
+        n = min(len(da), len(db))
+        return da[:n], db[:n]
+    return da, db
+
+
 def _pair(product: str, aspect: Aspect, subject: str, a: Statement, b: Statement) -> Difference:
     """Order the two statements oldest first and say whether dates explain the difference."""
-    da, db = a.doc.issued, b.doc.issued
+    da, db = _at_same_precision(a.doc.issued, b.doc.issued)
     if da and db and da > db:
         a, b, da, db = b, a, db, da
     newer: Literal["a", "b"] | None = "b" if da and db and da != db else None
@@ -392,8 +403,95 @@ def efficacy_differences(store: "Store", product: str, label: str,
     return _differ(label, "efficacy", groups, _same_values)
 
 
+_CONTRAINDICATIONS = f"""
+SELECT ?x ?d ?text ?page ?section ?evidence WHERE {{
+  ?x a yk:UseRequirement ; yk:product ?product ; yk:requirementKind "contraindication" ; yk:text ?text ;
+     prov:wasDerivedFrom ?d . {_PROVENANCE}
+}}"""
+
+# the serious reactions a document lists: a label's 重大な副作用, a patient guide's table of them
+_SERIOUS = f"""
+SELECT ?x ?d ?concept ?label ?page ?section ?evidence WHERE {{
+  {{ ?x a yk:SeriousAdverseReaction }} UNION {{ ?x a yk:InitialSymptoms }}
+  ?x yk:product ?product ; rdfs:label ?label ; prov:wasDerivedFrom ?d .
+  OPTIONAL {{ ?x yk:concept ?concept }} {_PROVENANCE}
+}}"""
+
+_ITEM_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s*")
+
+
+def _audience(doc: DocRef) -> str:
+    """Patient guides word what they say for patients: they are compared with one another only."""
+    return "patient" if doc.kind == "PatientGuide" else "professional"
+
+
+def _listed_differences(product: str, aspect: Aspect, rows: list[dict[str, str]], docs: dict[str, DocRef],
+                        keys: Callable[[dict[str, str]], list[str]], *, by_audience: bool) -> list[Difference]:
+    """Items one document lists and another does not (only documents listing any are
+    compared; with ``by_audience``, patient guides only with patient guides). An item is known
+    by its keys (a label item naming two reactions, ``肝不全、肝機能障害``, has two)."""
+    by_doc: dict[str, dict[str, dict[str, str]]] = {}
+    for r in rows:
+        if r["d"] in docs:
+            for k in keys(r):
+                by_doc.setdefault(r["d"], {}).setdefault(k, r)
+    out: list[Difference] = []
+    for da, db in combinations(sorted(by_doc), 2):
+        if by_audience and _audience(docs[da]) != _audience(docs[db]):
+            continue
+        for k in sorted(set(by_doc[da]) ^ set(by_doc[db])):
+            has, lacks = (da, db) if k in by_doc[da] else (db, da)
+            r = by_doc[has][k]
+            label = r.get("label") or r.get("text", "")
+            present = _statement(docs, r, f"listed: {label}")
+            absent = Statement(docs[lacks], "not listed")
+            a, b = (present, absent) if has == da else (absent, present)
+            out.append(_pair(product, aspect, label, a, b))
+    return out
+
+
+def contraindication_differences(store: "Store", product: str, label: str,
+                                 docs: dict[str, DocRef]) -> list[Difference]:
+    """Contraindications (禁忌) one document states and another does not, wording compared
+    without layout, item numbers and cross-references (``[9.5参照]``)."""
+    rows = _rows(store, _CONTRAINDICATIONS, product)
+
+    def key(r: dict[str, str]) -> list[str]:
+        return [compact(re.sub(r"\[[\d.、,\s]+参照\]", "", _ITEM_NUMBER.sub("", r["text"])))]
+
+    return _listed_differences(label, "contraindications", rows, docs, key, by_audience=True)
+
+
+def serious_reaction_differences(store: "Store", product: str, label: str,
+                                 docs: dict[str, DocRef]) -> list[Difference]:
+    """Serious adverse reactions (重大な副作用) one document lists and another does not, by name
+    without layout; an item naming several (``肝不全、肝機能障害``) lists each. A patient guide
+    lists the insert's serious reactions by the same names, so every document is compared."""
+    rows = _rows(store, _SERIOUS, product)
+
+    def keys(r: dict[str, str]) -> list[str]:
+        return [compact(part) for part in _top_level_parts(r["label"])]
+
+    return _listed_differences(label, "serious-adverse-reactions", rows, docs, keys, by_audience=False)
+
+
+def _top_level_parts(label: str) -> list[str]:
+    """``肝不全、肝機能障害`` → both; a ``、`` inside brackets stays (``白血球症(白血球停滞、…)``)."""
+    parts, depth, cur = [], 0, ""
+    for ch in unicodedata.normalize("NFKC", label):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "、" and depth <= 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [p for p in (*parts, cur) if p.strip()]
+
+
 CHECKS = (indication_differences, dose_differences, concern_differences,
-          enrollment_differences, efficacy_differences)
+          enrollment_differences, efficacy_differences, contraindication_differences,
+          serious_reaction_differences)
 
 
 def product_differences(store: "Store", iri: str, label: str,

@@ -115,6 +115,27 @@ FACT_TYPES: dict[str, FactType] = {t.name: t for t in (
     FactType("routine_activity", ("kind", "label"),
              "?x a ?kind ; yk:activityScope yk:RoutineActivity ; rdfs:label ?label . "
              "FILTER(?kind IN (yk:PharmacovigilanceActivity, yk:RiskMinimisationActivity))"),
+    # interview forms, patient guides, materials (issue 17): identifiers and dates per trade name
+    FactType("product_identifier", ("trade_name", "field", "value"),
+             "?x a yk:BrandRecord ; yk:tradeName ?trade_name ; ?p ?value . VALUES (?p ?field) { "
+             + " ".join(f'(yk:{p} "{f}")' for p, f in (
+                 ("approvalNumber", "approval_number"), ("approvalDate", "approval_date"),
+                 ("nhiListingDate", "nhi_listing_date"), ("launchDate", "launch_date"),
+                 ("nhiPriceCode", "nhi_price_code"), ("yjCode", "yj_code"), ("hotNumber", "hot_number"),
+                 ("receiptCode", "receipt_code"), ("regulatoryClass", "regulatory_class"),
+                 ("shelfLife", "shelf_life"), ("storageCondition", "storage"), ("packaging", "packaging")))
+             + " }"),
+    FactType("reexamination_period", ("indication", "years", "end"),
+             "?x a yk:ReexaminationPeriod . OPTIONAL { ?x yk:indication ?i OPTIONAL { ?i yk:text ?it } } "
+             "BIND(COALESCE(?it, ?i) AS ?indication) " + _opt(("years", "yk:periodYears"), ("end", "yk:periodEnd"))),
+    FactType("substance_record", ("jan", "inn", "formula", "weight"),
+             "?x a yk:SubstanceRecord . " + _opt(("jan", "yk:janName"), ("inn", "yk:innName"),
+                                                 ("formula", "yk:molecularFormula"), ("weight", "yk:molecularWeight"))),
+    FactType("serious_adverse_reaction", ("label", "percent"),
+             "?x a yk:SeriousAdverseReaction ; rdfs:label ?label . " + _opt(("percent", "yk:percent"))),
+    FactType("initial_symptom", ("label", "group", "symptom"),
+             "?x a yk:InitialSymptoms ; rdfs:label ?label ; yk:symptom ?symptom . " + _opt(("group", "yk:symptomGroup"))),
+    FactType("material_topic", ("label",), "?x a yk:MaterialTopic ; rdfs:label ?label ."),
     FactType("study", ("field", "value"), ""),  # read by _FIELD_QUERIES
     FactType("product", ("field", "value"), ""),
     FactType("document", ("field", "value"), ""),
@@ -143,6 +164,7 @@ SELECT ?field ?value WHERE { GRAPH <DOC> {
   UNION { ?s yk:marketingAuthorisationHolder ?value BIND("holder" AS ?field) }
   UNION { ?s yk:hasActiveSubstance ?value BIND("substance" AS ?field) }
   UNION { ?s yk:reexaminationYears ?value BIND("reexamination_years" AS ?field) }
+  UNION { ?s yk:therapeuticCategory ?value BIND("therapeutic_category" AS ?field) }
 } }"""
 
 _DOCUMENT = """
@@ -156,6 +178,9 @@ SELECT ?field ?value WHERE { GRAPH <DOC> {
   UNION { ?s yk:specialMention ?value BIND("special_mention" AS ?field) }
   UNION { ?s yk:orphanDesignation ?value BIND("orphan_designation" AS ?field) }
   UNION { ?s yk:reviewingOffice ?value BIND("reviewing_office" AS ?field) }
+  UNION { ?s yk:issuedMonth ?value BIND("issued_month" AS ?field) }
+  UNION { ?s yk:edition ?value BIND("edition" AS ?field) }
+  UNION { ?s yk:materialName ?value BIND("material_name" AS ?field) }
 } }"""
 
 # fact types read as (field, value) rows of one entity kind rather than one row per fact

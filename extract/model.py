@@ -727,6 +727,20 @@ class InitialSymptoms:
 
 
 @dataclass(frozen=True, slots=True)
+class SeriousAdverseReaction:
+    """An adverse reaction a label lists as serious (重大な副作用: ``11.1.7 腫瘍崩壊症候群(0.4%)``),
+    with the frequency its heading gives; the list a document gives, so documents can be
+    compared on it (a reaction 頻度不明 is listed all the same)."""
+
+    product: Mention = field(metadata=_p("product", key=True))
+    label: str = field(metadata=_p("rdfs:label", lang=True, key=True))
+    ref: SourceRef = field(metadata=_p(""))
+    concept: Mention | None = field(default=None, metadata=_p("concept"))
+    percent: Decimal | None = field(default=None, metadata=_p("percent", key=True))
+    rdf_class = "SeriousAdverseReaction"
+
+
+@dataclass(frozen=True, slots=True)
 class MaterialTopic:
     """A safety concern a risk-minimisation material addresses (its 注意を要する副作用とその対策
     list), linked to its concept: the material names the RMP's risks without their category."""
@@ -741,7 +755,7 @@ class MaterialTopic:
 Fact = Union[Indication, DosageRegimen, DoseModificationRule, SafetyConcern, Activity,
              EfficacyResult, AdverseEventIncidence, ApprovalCondition, UseRequirement, ManagementRule,
              PkParameter, PatientFlowCount, EligibilityCriterion, BrandRecord, ReexaminationPeriod,
-             SubstanceRecord, InitialSymptoms, MaterialTopic]
+             SubstanceRecord, InitialSymptoms, SeriousAdverseReaction, MaterialTopic]
 
 
 # --------------------------------------------------------------------------- results

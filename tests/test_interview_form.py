@@ -212,3 +212,37 @@ def test_real_if_rmp_summary(imbruvica_if: ExtractionResult) -> None:
                           ("pv", "WM及びLPL患者を対象とした特定使用成績調査"),
                           ("rm", "医療従事者向け資材(適正使用ガイド)による情報提供")}
     assert all(f.ref.page == 14 for f in imbruvica_if.facts if isinstance(f, (SafetyConcern, Activity)))
+
+
+def test_real_if_quoted_insert_text(imbruvica_if: ExtractionResult) -> None:
+    """The insert text the IF quotes: V.1 (p. 19), V.3 (p. 21), VIII.1-2 (p. 122), VIII.8 (1)
+    (pp. 132-149), read by hand."""
+    from extract.model import DosageRegimen, Indication, SeriousAdverseReaction, UseRequirement
+
+    facts = imbruvica_if.facts
+    assert [f.text for f in facts if isinstance(f, Indication)] == [
+        "慢性リンパ性白血病(小リンパ球性リンパ腫を含む)", "原発性マクログロブリン血症及びリンパ形質細胞リンパ腫",
+        "マントル細胞リンパ腫", "造血幹細胞移植後の慢性移植片対宿主病(ステロイド剤の投与で効果不十分な場合)"]
+    regimens = [(f.dose_value, f.dose_unit, f.route, f.frequency, f.indication, f.condition,
+                 tuple(m.text for m in f.combination_with)) for f in facts if isinstance(f, DosageRegimen)]
+    assert regimens == [
+        (Decimal("420"), "mg", "oral", "once daily",
+         "慢性リンパ性白血病(小リンパ球性リンパ腫を含む)、原発性マクログロブリン血症及びリンパ形質細胞リンパ腫", None, ()),
+        (Decimal("560"), "mg", "oral", "once daily", "マントル細胞リンパ腫", "未治療の場合",
+         ("ベンダムスチン塩酸塩", "リツキシマブ(遺伝子組換え)")),
+        (Decimal("560"), "mg", "oral", "once daily", "マントル細胞リンパ腫", "再発又は難治性の場合", ()),
+        (Decimal("420"), "mg", "oral", "once daily",
+         "造血幹細胞移植後の慢性移植片対宿主病(ステロイド剤の投与で効果不十分な場合)", "成人及び12歳以上の小児", ())]
+    reqs = [(f.kind, f.text) for f in facts if isinstance(f, UseRequirement)]
+    assert [k for k, _ in reqs] == ["warning"] + ["contraindication"] * 4
+    assert reqs[3] == ("contraindication", "ケトコナゾール、イトラコナゾール、クラリスロマイシン、エンシトレルビル フマル酸を投与中の患者")
+    serious = [(f.label, f.percent) for f in facts if isinstance(f, SeriousAdverseReaction)]
+    assert serious == [("出血", None), ("白血球症", None), ("感染症", None), ("進行性多巣性白質脳症(PML)", None),
+                       ("骨髄抑制", None), ("不整脈", None), ("腫瘍崩壊症候群", Decimal("0.4")),
+                       ("過敏症", Decimal("0.9")), ("皮膚粘膜眼症候群(Stevens-Johnson症候群)", None),
+                       ("肝不全、肝機能障害", None), ("間質性肺疾患", Decimal("1.6"))]
+    from extract.model import AdverseEventIncidence
+    freqs = {(f.concept.text, f.percent) for f in facts if isinstance(f, AdverseEventIncidence)}
+    assert {("脳出血", Decimal("0.1")), ("肺炎", Decimal("14.5")), ("好中球減少症", Decimal("22.1")),
+            ("心室性不整脈", Decimal("0.3"))} <= freqs
+    assert not any("等の" in c for c, _ in freqs)  # "帯状疱疹等の再活性化(0.1%)" names no one reaction

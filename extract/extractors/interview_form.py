@@ -22,16 +22,17 @@ A value that is not in its template form is skipped with an Issue, never guessed
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable
 
-from extract.model import (Activity, BrandRecord, DocumentInfo, Document, ExtractionResult, Mention,
-                           ProductFact, ReexaminationPeriod, SafetyConcern, SourceRef, SubstanceRecord,
-                           Table, YearMonth)
+from extract.model import (Activity, AdverseEventIncidence, BrandRecord, DocumentInfo, Document, ExtractionResult,
+                           Indication, Mention, ProductFact, ReexaminationPeriod, RequirementKind, SafetyConcern,
+                           SeriousAdverseReaction, SourceRef, SubstanceRecord, Table, UseRequirement, YearMonth)
+from extract.normalize.dosage import parse_dosage, regimen_fact
 from extract.normalize.values import parse_date, parse_number, parse_year_month
 from extract.readers.context import ExtractContext
-from extract.readers.lines import Line, text_lines, trim_span
+from extract.readers.lines import Line, span_text, text_lines, trim_span
 from extract.readers.template import Heading, compact, find_headings, load_template, section_titled
 
 SCHEMA = "interview_form"
@@ -68,6 +69,11 @@ def extract(doc: Document) -> ExtractionResult:
     read_handling(ctx, headings, trade_names)
     read_reexamination(ctx, headings)
     read_rmp_summary(ctx, headings)
+    own = (substance.text,) if substance else ()
+    read_indications(ctx, headings)
+    read_dosage(ctx, headings, own)
+    read_requirements(ctx, headings)
+    read_serious_reactions(ctx, headings)
     records = [f for f in ctx.facts if isinstance(f, BrandRecord)]
     pf = ProductFact(
         product, ctx.ref(names.trade_ja[0].start, names.trade_ja[0].end),
@@ -552,19 +558,23 @@ def read_reexamination(ctx: ExtractContext, headings: dict[str, Heading]) -> Non
                                     orphan=True if m.group("orphan") else None))
 
 
-def _joined(raw: str) -> tuple[str, list[int]]:
+def _joined(raw: str, marks: str = "") -> tuple[str, list[int]]:
     """``raw`` with its line breaks (and the spacing around them) removed, and the offset in
-    ``raw`` of each character kept."""
+    ``raw`` of each character kept; ``marks`` (list marks) are dropped where a line opens with
+    them."""
     out: list[str] = []
     offsets: list[int] = []
     i = 0
+    lead = " \t\n\f" + marks
+    while i < len(raw) and raw[i] in lead:
+        i += 1
     while i < len(raw):
         if raw[i] == "\n" or raw[i] == "\f":
-            while out and out[-1] == " ":
+            while out and out[-1] in " \t":
                 out.pop()
                 offsets.pop()
             i += 1
-            while i < len(raw) and raw[i] in " \t\n\f":
+            while i < len(raw) and raw[i] in lead:
                 i += 1
             continue
         out.append(raw[i])
@@ -596,7 +606,8 @@ def read_rmp_summary(ctx: ExtractContext, headings: dict[str, Heading]) -> None:
                 below = cells.get((c.row + c.row_span, c.col))
                 if below is not None:
                     for label, ref in _bullets(ctx, below.text, below.ref):
-                        ctx.add(SafetyConcern(ctx.product, _CONCERN_HEADS[head], label, ref))  # type: ignore[arg-type]
+                        ctx.add(SafetyConcern(ctx.product, _CONCERN_HEADS[head], label, ref,  # type: ignore[arg-type]
+                                              Mention(label, "ja", "concept")))
                 continue
             for name, kind in _ACTIVITY_HEADS.items():
                 if compact(c.text).startswith(name):
@@ -635,3 +646,195 @@ def _span_of(ctx: ExtractContext, label: str, ref: SourceRef) -> SourceRef:
     """The item's own span inside its cell's span when found there (evidence is the item)."""
     at = ctx.doc.text.find(label, ref.start, ref.end)
     return ctx.ref(at, at + len(label)) if at >= 0 else ref
+
+
+# --------------------------------------------------------------------------- the insert's text
+# An IF item that has a package-insert counterpart quotes the insert's text first, under the
+# insert's own numbered heading (``4. 効能又は効果`` under V.1, ``2. 禁忌(次の患者には投与しないこと)``
+# under VIII.2, ``11.1 重大な副作用`` under VIII.8 (1)), then explains it under ``(解説)``.
+
+_EXPLANATION = "(解説)"
+_INSERT_NUMBER = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})*)\.?")
+_MARKER = "〇○◯・"
+_SUBHEAD = re.compile(r"^[〈<《](?P<label>[^〉>》]{2,120})[〉>》]$")
+_CROSS_REF = re.compile(r"\s*\[[\d.、,\s]+参照\]\s*$")
+
+
+def quote(ctx: ExtractContext, h: Heading | None, *titles: str) -> list[Line]:
+    """The lines of the insert text an IF item quotes: after the insert's heading (its number,
+    then one of ``titles``) up to the ``(解説)`` that follows."""
+    lines = _lines(ctx, h)
+    keys = tuple(compact(t) for t in titles)
+    for i, ln in enumerate(lines):
+        flat = compact(ln.text)
+        m = _INSERT_NUMBER.match(flat)
+        if m and flat[m.end():].startswith(keys):
+            end = next((j for j in range(i + 1, len(lines)) if compact(lines[j].text).startswith(_EXPLANATION)),
+                       len(lines))
+            return lines[i + 1:end]
+    return []
+
+
+def _items(lines: list[Line], starts: "re.Pattern[str]") -> list[list[Line]]:
+    """Lines grouped into items, each opening with a line ``starts`` matches (a wrapped item's
+    lines stay with it); lines before the first opening are dropped."""
+    items: list[list[Line]] = []
+    for ln in lines:
+        if starts.match(ln.text):
+            items.append([ln])
+        elif items:
+            items[-1].append(ln)
+    return items
+
+
+def _item_text(ctx: ExtractContext, item: list[Line], lead: "re.Pattern[str]") -> tuple[str, tuple[int, int]]:
+    """An item's text as one line without its number or mark and without a trailing
+    cross-reference (``[9.3.1、16.6.1参照]``), and its span."""
+    text = span_text(ctx.doc, item[0].start, item[-1].end)
+    text = _CROSS_REF.sub("", lead.sub("", text, count=1)).strip()
+    return text, (item[0].start, item[-1].end)
+
+
+_INDICATION_ITEM = re.compile(rf"^[{_MARKER}]")
+
+
+def read_indications(ctx: ExtractContext, headings: dict[str, Heading]) -> None:
+    """V.1: the quoted 効能又は効果, one indication per ``〇`` item (or the whole quote when it
+    names one indication without a mark)."""
+    lines = [ln for ln in quote(ctx, section_titled(headings, "V", "効能又は効果"), "効能又は効果", "効能・効果")
+             if not _SUBHEAD.match(ln.text)]
+    if not lines:
+        ctx.error("section-unreadable", "V.1 効能又は効果: no quoted insert text")
+        return
+    items = _items(lines, _INDICATION_ITEM) or [lines]
+    for item in items:
+        text, span = _item_text(ctx, item, re.compile(rf"^[{_MARKER}]\s*"))
+        if text:
+            ctx.add(Indication(ctx.product, text, ctx.ref(*span), Mention(text, "ja", "concept")))
+
+
+def read_dosage(ctx: ExtractContext, headings: dict[str, Heading], own: tuple[str, ...]) -> None:
+    """V.3: the quoted 用法及び用量, paragraph by ``〈indication〉`` block, through the dosage parser."""
+    lines = quote(ctx, section_titled(headings, "V", "用法及び用量"), "用法及び用量", "用法・用量")
+    if not lines:
+        ctx.error("section-unreadable", "V.3 用法及び用量: no quoted insert text")
+        return
+    blocks: list[tuple[str | None, str | None, list[Line]]] = [(None, None, [])]
+    for ln in lines:
+        m = _SUBHEAD.match(ln.text)
+        situation = _SITUATION.match(ln.text)
+        if m:
+            blocks.append((m.group("label"), None, []))
+        elif situation:
+            blocks.append((blocks[-1][0], situation.group("s"), []))
+        else:
+            blocks[-1][2].append(ln)
+    for label, situation, block in blocks:
+        if block:
+            _regimens(ctx, label, situation, block, own)
+
+
+# ``・未治療の場合`` on a line of its own: the regimens below it are for that situation
+_SITUATION = re.compile(rf"^[{_MARKER}]?\s*(?P<s>[^。、]{{2,30}}の場合)\s*[:：]?$")
+
+
+def _regimens(ctx: ExtractContext, label: str | None, situation: str | None, block: list[Line],
+              own: tuple[str, ...]) -> None:
+    start = block[0].start
+    joined, offsets = _joined(ctx.doc.text[start:block[-1].end], _MARKER)
+    dosage = parse_dosage(joined, "ja")
+    for code, message, a, b in dosage.problems:
+        ctx.warn(code, message, (start + offsets[a], start + offsets[max(a, b - 1)] + 1))
+    for reg in dosage.regimens:
+        a, b = start + offsets[reg.start], start + offsets[reg.end - 1] + 1
+        fact = regimen_fact(reg, dosage, ctx.product, "ja", ctx.ref(a, b), joined[reg.start:reg.end].strip(),
+                            indication=label, own=own)
+        if situation:
+            fact = replace(fact, condition="; ".join(c for c in (situation, fact.condition) if c))
+        ctx.add(fact)
+
+
+_NUMBERED_ITEM = re.compile(r"^\d{1,2}\.\d{1,2}\s")
+_NUMBER_LEAD = re.compile(r"^\d{1,2}\.\d{1,2}\s*")
+_REQUIREMENTS: tuple[tuple[str, tuple[str, ...], RequirementKind], ...] = (
+    ("警告内容とその理由", ("警告",), "warning"),
+    ("禁忌内容とその理由", ("禁忌",), "contraindication"),
+)
+
+
+def read_requirements(ctx: ExtractContext, headings: dict[str, Heading]) -> None:
+    """VIII.1 / VIII.2: the quoted 警告 and 禁忌, one requirement per numbered item (``2.1 …``), or
+    the whole quote when it has no numbered items (a warning in one paragraph)."""
+    for item_title, insert_titles, kind in _REQUIREMENTS:
+        h = section_titled(headings, "VIII", item_title)
+        lines = quote(ctx, h, *insert_titles)
+        if not lines:
+            if h is not None and not any(ln.text.startswith("該当") for ln in _lines(ctx, h)):
+                ctx.warn("section-unreadable", f"VIII. {item_title}: no quoted insert text", (h.start, h.end))
+            continue
+        for item in _items(lines, _NUMBERED_ITEM) or [lines]:
+            text, span = _item_text(ctx, item, _NUMBER_LEAD)
+            if text:
+                ctx.add(UseRequirement(ctx.product, kind, text, ctx.ref(*span)))
+
+
+_SERIOUS_ITEM = re.compile(r"^11\.1\.\d{1,2}\s*(?P<name>\S.*?)\s*(?:\((?P<freq>頻度不明|\d+(?:\.\d+)?%)\))?$")
+_TERM_FREQ = re.compile(r"(?P<term>[^、。:()]{1,40}?)\((?P<pct>\d+(?:\.\d+)?)%\)")
+_SEVERITY = re.compile(r"重度の|重篤な|重症の|Grade\s*\d|等の")
+
+
+def read_serious_reactions(ctx: ExtractContext, headings: dict[str, Heading]) -> None:
+    """VIII.8 (1): the quoted ``11.1.N <reaction>(<frequency>)`` items of 重大な副作用, each with its
+    text up to its ``(解説)``; ``term(N.N%)`` in the text are the label's frequencies (recorded, as
+    for a package insert, against the label, not a study)."""
+    h = _subs(headings, section_titled(headings, "VIII", "副作用")).get(compact("重大な副作用と初期症状"))
+    lines = _lines(ctx, h)
+    study = Mention(f"{ctx.product.text} 添付文書", "ja", "study")  # type: ignore[union-attr]
+    found = 0
+    for i, ln in enumerate(lines):
+        m = _SERIOUS_ITEM.match(ln.text)
+        if m is None:
+            continue
+        found += 1
+        name, freq = m.group("name").strip(), m.group("freq")
+        pct = Decimal(freq[:-1]) if freq and freq.endswith("%") else None
+        concept = Mention(name, "ja", "concept")
+        ctx.add(SeriousAdverseReaction(ctx.product, name, ctx.ref(ln.start, ln.end), concept, pct))
+        if pct is not None:
+            ctx.add(AdverseEventIncidence(study, concept, ctx.ref(ln.start, ln.end), percent=pct,
+                                          product=ctx.product))
+        body = []
+        for nxt in lines[i + 1:]:
+            if compact(nxt.text).startswith(_EXPLANATION) or _SERIOUS_ITEM.match(nxt.text):
+                break
+            body.append(nxt)
+        if body:
+            _frequencies(ctx, study, body)
+    if h is not None and not found:
+        ctx.warn("section-unreadable", "VIII.8 (1): no 11.1.N items", (h.start, h.end))
+    other = _subs(headings, section_titled(headings, "VIII", "副作用")).get(compact("その他の副作用"))
+    quoted = quote(ctx, other, "その他の副作用")
+    if quoted:  # the table of other reactions: a frequency printed after a term is the label's
+        span = (quoted[0].start, quoted[-1].end)
+        for t in (t for t in ctx.doc.tables if t.ref.start < span[1] and t.ref.end > span[0]):
+            for cell in t.cells:
+                for m in _TERM_FREQ.finditer(cell.text):
+                    term = m.group("term").strip()
+                    if term and not _SEVERITY.search(term):
+                        at = ctx.doc.text.find(m.group(), cell.ref.start, cell.ref.end)
+                        ref = ctx.ref(at, at + len(m.group())) if at >= 0 else cell.ref
+                        ctx.add(AdverseEventIncidence(study, Mention(term, "ja", "concept"), ref,
+                                                      percent=Decimal(m.group("pct")), product=ctx.product))
+
+
+def _frequencies(ctx: ExtractContext, study: Mention, body: list[Line]) -> None:
+    start = body[0].start
+    joined, offsets = _joined(ctx.doc.text[start:body[-1].end])
+    for m in _TERM_FREQ.finditer(joined):
+        term = m.group("term").strip()
+        span = (start + offsets[m.start("term")], start + offsets[m.end() - 1] + 1)
+        if _SEVERITY.search(term) or not term:
+            ctx.warn("content-skipped", f"frequency of {term!r}: under a qualifier, not recorded", span)
+            continue
+        ctx.add(AdverseEventIncidence(study, Mention(term, "ja", "concept"), ctx.ref(*span),
+                                      percent=Decimal(m.group("pct")), product=ctx.product))
