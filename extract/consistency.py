@@ -425,7 +425,7 @@ def _audience(doc: DocRef) -> str:
     return "patient" if doc.kind == "PatientGuide" else "professional"
 
 
-def _listed_differences(product: str, aspect: Aspect, rows: list[dict[str, str]], docs: dict[str, DocRef],
+def _listed_differences(product: str, aspect: Aspect, rows: list[dict[str, str]], docs: _Documents,
                         keys: Callable[[dict[str, str]], list[str]], *, by_audience: bool) -> list[Difference]:
     """Items one document lists and another does not (only documents listing any are
     compared; with ``by_audience``, patient guides only with patient guides). An item is known
@@ -451,7 +451,7 @@ def _listed_differences(product: str, aspect: Aspect, rows: list[dict[str, str]]
 
 
 def contraindication_differences(store: "Store", product: str, label: str,
-                                 docs: dict[str, DocRef]) -> list[Difference]:
+                                 docs: _Documents) -> list[Difference]:
     """Contraindications (禁忌) one document states and another does not, wording compared
     without layout, item numbers and cross-references (``[9.5参照]``)."""
     rows = _rows(store, _CONTRAINDICATIONS, product)
@@ -463,7 +463,7 @@ def contraindication_differences(store: "Store", product: str, label: str,
 
 
 def serious_reaction_differences(store: "Store", product: str, label: str,
-                                 docs: dict[str, DocRef]) -> list[Difference]:
+                                 docs: _Documents) -> list[Difference]:
     """Serious adverse reactions (重大な副作用) one document lists and another does not, by name
     without layout; an item naming several (``肝不全、肝機能障害``) lists each. A patient guide
     lists the insert's serious reactions by the same names, so every document is compared."""
