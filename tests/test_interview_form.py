@@ -246,3 +246,16 @@ def test_real_if_quoted_insert_text(imbruvica_if: ExtractionResult) -> None:
     assert {("脳出血", Decimal("0.1")), ("肺炎", Decimal("14.5")), ("好中球減少症", Decimal("22.1")),
             ("心室性不整脈", Decimal("0.3"))} <= freqs
     assert not any("等の" in c for c, _ in freqs)  # "帯状疱疹等の再活性化(0.1%)" names no one reaction
+
+
+def test_real_if_clinical_data_package(imbruvica_if: ExtractionResult) -> None:
+    """V.5 (1) 臨床データパッケージ (pp. 32-34): 23 studies; a count with a footnote mark or a study
+    in two parts has no size."""
+    studies = {s.identifiers[0]: (s.phase, s.enrollment) for s in imbruvica_if.studies}
+    assert len(studies) == 23
+    assert studies["PCYC-1112-CA"] == ("III", 391)
+    assert studies["PCYC-1102-CA"] == ("Ib/II", 132)
+    assert studies["PCI-32765MCL3002"] == ("III", 523)  # 523例(日本人11例): the bracket is a subset
+    assert studies["M20-353"] == ("II", None) and studies["PCYC-1146-IM"] == ("I/II", None)
+    assert studies["PCYC-1127-CA"] == ("III", None)
+    assert {s.ref.page for s in imbruvica_if.studies} == {32, 33, 34}

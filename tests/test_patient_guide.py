@@ -22,7 +22,10 @@ GUIDE = """患者向医薬品ガイド
 一般名\tエグザンプリンExamplin
 含有量\t10mg
 【この薬の効果は？】
-・架空の病気の人に処方されます。
+・次の病気の人に処方されます。
+架空病(架空の型を
+含む)
+・効果が確認されています。
 【この薬を使う前に、確認すべきことは？】
 ○ 患者さんまたは家族の方は、説明を受けてください。
 ○ 次の人は、この薬を使用することはできません。
@@ -46,6 +49,8 @@ def test_fictional_guide() -> None:
     assert result.products[0].names == ("エグザンプル錠10mg", "EXAMPLE Tablets")
     assert result.products[0].substances[0].text == "エグザンプリン"
     assert result.info.issued_month == YearMonth(2025, 4)
+    from extract.model import Indication
+    assert [f.text for f in result.facts if isinstance(f, Indication)] == ["架空病(架空の型を含む)"]
     reqs = [(f.kind, f.text) for f in result.facts if isinstance(f, UseRequirement)]
     assert reqs == [("contraindication", "過去にエグザンプル錠に含まれる成分で過敏症のあった人"),
                     ("contraindication", "次の薬を使用している人架空薬A(アー錠)、架空薬B"),
@@ -122,3 +127,22 @@ def test_real_guide_serious_side_effects(imbruvica_guide: ExtractionResult) -> N
     assert by[("間質性肺疾患", None)] == ("咳", "息切れ", "息苦しい", "発熱")
     assert {g for (label, g) in by if label == "感染症"} == {None, "肺炎", "敗血症", "B型肝炎", "結核", "帯状疱疹"}
     assert {f.ref.page for f in facts} == {6, 7}
+
+
+def test_real_guide_indications_and_doses(imbruvica_guide: ExtractionResult) -> None:
+    """【この薬の効果は？】 (p. 1) and the 一回量 / 飲む回数 tables of 【この薬の使い方は？】 (p. 3)."""
+    from decimal import Decimal
+
+    from extract.model import DosageRegimen, Indication
+
+    assert [f.text for f in imbruvica_guide.facts if isinstance(f, Indication)] == [
+        "慢性リンパ性白血病(小リンパ球性リンパ腫を含む)", "原発性マクログロブリン血症及びリンパ形質細胞リンパ腫",
+        "マントル細胞リンパ腫", "造血幹細胞移植後の慢性移植片対宿主病(ステロイド剤の投与で効果不十分な場合)"]
+    doses = [(f.indication, f.dose_value, f.dose_unit, f.route, f.frequency)
+             for f in imbruvica_guide.facts if isinstance(f, DosageRegimen)]
+    assert doses == [
+        ("慢性リンパ性白血病(小リンパ球性リンパ腫を含む)", Decimal("420"), "mg", "oral", "once daily"),
+        ("原発性マクログロブリン血症及びリンパ形質細胞リンパ腫", Decimal("420"), "mg", "oral", "once daily"),
+        ("マントル細胞リンパ腫", Decimal("560"), "mg", "oral", "once daily"),
+        ("造血幹細胞移植後の慢性移植片対宿主病(ステロイド剤の投与で効果不十分な場合)", Decimal("420"), "mg", "oral",
+         "once daily")]

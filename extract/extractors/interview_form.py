@@ -28,7 +28,8 @@ from typing import Iterable
 
 from extract.model import (Activity, AdverseEventIncidence, BrandRecord, DocumentInfo, Document, ExtractionResult,
                            Indication, Mention, ProductFact, ReexaminationPeriod, RequirementKind, SafetyConcern,
-                           SeriousAdverseReaction, SourceRef, SubstanceRecord, Table, UseRequirement, YearMonth)
+                           SeriousAdverseReaction, SourceRef, StudyFact, SubstanceRecord, Table, UseRequirement,
+                           YearMonth)
 from extract.normalize.dosage import parse_dosage, regimen_fact
 from extract.normalize.values import parse_date, parse_number, parse_year_month
 from extract.readers.context import ExtractContext
@@ -74,6 +75,7 @@ def extract(doc: Document) -> ExtractionResult:
     read_dosage(ctx, headings, own)
     read_requirements(ctx, headings)
     read_serious_reactions(ctx, headings)
+    studies = read_studies(ctx, headings)
     records = [f for f in ctx.facts if isinstance(f, BrandRecord)]
     pf = ProductFact(
         product, ctx.ref(names.trade_ja[0].start, names.trade_ja[0].end),
@@ -85,7 +87,7 @@ def extract(doc: Document) -> ExtractionResult:
         therapeutic_category=cover.category)
     info = DocumentInfo(title=f"{trade_names[0]} 医薬品インタビューフォーム", products=(product,),
                         ref=cover.ref, issued_month=cover.issued, edition=cover.edition)
-    return ctx.result(info, products=[pf], facts=_unique(ctx.facts))
+    return ctx.result(info, products=[pf], studies=studies, facts=_unique(ctx.facts))
 
 
 def _unique(facts: Iterable[object]) -> list:  # type: ignore[type-arg]
@@ -838,3 +840,70 @@ def _frequencies(ctx: ExtractContext, study: Mention, body: list[Line]) -> None:
             continue
         ctx.add(AdverseEventIncidence(study, Mention(term, "ja", "concept"), ctx.ref(*span),
                                       percent=Decimal(m.group("pct")), product=ctx.product))
+
+
+# --------------------------------------------------------------------------- V.5 studies
+
+_STUDY_CODE = re.compile(r"^(?P<code>[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])\s*試験")
+_PHASE = re.compile(r"第\s*(?P<p>[IVX]+[ab]?(?:\s*/\s*[IVX]+[ab]?)?)\s*相")
+_COUNT = re.compile(r"(?P<n>\d[\d,]*)\s*例(?P<mark>\s*[*※]\d?)?")
+
+
+def read_studies(ctx: ExtractContext, headings: dict[str, Heading]) -> list[StudyFact]:
+    """V.5 (1) 臨床データパッケージ: tables with a 試験名 column and a phase (相) column, one study a
+    row (code, phase, number of patients from the 対象 cell, design from 概要). A count carrying a
+    footnote mark (``10例*2``: an analysed subset the note defines) is not the study's size, and a
+    study printed over several rows (parts of one study) gets no size: neither is recorded."""
+    v5 = section_titled(headings, "V", "臨床成績")
+    package = _subs(headings, v5).get(compact("臨床データパッケージ"))
+    if package is None:
+        return []
+    found: dict[str, StudyFact] = {}
+    rows_of: dict[str, int] = {}
+    for table in _tables_in(ctx.doc, package):
+        rows = table.rows()
+        head = rows[0] if rows else []
+        cols = {name: next((j for j, c in enumerate(head) if rx.search(compact(c))), None)
+                for name, rx in (("code", re.compile("^試験(?:名|番号)")), ("phase", re.compile("phase|相", re.I)),
+                                 ("subjects", re.compile("^対象")), ("design", re.compile("^概要|デザイン")))}
+        if cols["code"] is None or cols["phase"] is None:
+            continue
+        cells = {(c.row, c.col): c for c in table.cells}
+        last: str | None = None
+        for r in range(1, table.n_rows):
+            code_cell = cells.get((r, cols["code"]))
+            m = _STUDY_CODE.match(compact(code_cell.text)) if code_cell else None
+            if m is None:
+                if last and any(c.strip() for c in rows[r]):
+                    rows_of[last] = rows_of.get(last, 1) + 1  # another part of the study above
+                continue
+            code = last = m.group("code")
+            rows_of[code] = rows_of.get(code, 0) + 1
+            if code in found:
+                continue
+            found[code] = _study_row(ctx, code, rows[r], cols, code_cell.ref)  # type: ignore[union-attr]
+    out = []
+    for code, sf in found.items():
+        if rows_of.get(code, 1) > 1 and sf.enrollment is not None:
+            ctx.warn("content-skipped", f"{code}: printed over several rows, no one number of patients", sf.ref)
+            sf = replace(sf, enrollment=None)
+        out.append(sf)
+    return out
+
+
+def _study_row(ctx: ExtractContext, code: str, row: list[str], cols: dict[str, int | None],
+               ref: SourceRef) -> StudyFact:
+    def cell(name: str) -> str:
+        j = cols[name]
+        return row[j].strip() if j is not None and j < len(row) else ""
+
+    phase = _PHASE.search(re.sub(r"\s+", "", cell("phase")))
+    n = None
+    subjects = re.sub(r"\([^()]*\)", "", cell("subjects"))  # 523例(日本人11例): the bracket is a subset
+    counts = list(_COUNT.finditer(subjects))
+    if len(counts) == 1 and not counts[0].group("mark"):
+        n = int(counts[0].group("n").replace(",", ""))
+    elif counts:
+        ctx.warn("content-skipped", f"{code}: {cell('subjects')!r} gives no one study size", ref)
+    return StudyFact((code,), ref, phase=phase.group("p").replace(" ", "") if phase else None, enrollment=n,
+                     products=(ctx.product,) if ctx.product else (), design=cell("design") or None)

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 
-from extract.model import (DocumentInfo, Document, ExtractionResult, InitialSymptoms, Mention, ProductFact,
-                           RequirementKind, Section, Table, UseRequirement, YearMonth)
+from extract.model import (DocumentInfo, Document, DosageRegimen, ExtractionResult, Indication, InitialSymptoms, Mention,
+                           ProductFact, RequirementKind, Section, Table, UseRequirement, YearMonth)
+from extract.normalize.dosage import DOSE_UNITS, frequency_of, route_of
 from extract.extractors.product_info import split_top
-from extract.normalize.values import parse_year_month
+from extract.normalize.values import find_quantities, parse_year_month
 from extract.readers.context import ExtractContext
 from extract.readers.lines import Line, span_text, text_lines
 from extract.readers.template import compact, load_template
@@ -50,6 +51,12 @@ def extract(doc: Document) -> ExtractionResult:
     if before is not None:
         read_before_use(ctx, before)
     read_side_effects(ctx)
+    effect = sections.get(compact("この薬の効果は?"))
+    if effect is not None:
+        read_indications(ctx, effect)
+    use = sections.get(compact("この薬の使い方は?"))
+    if use is not None:
+        read_dosage(ctx, use)
     ref = ctx.ref(about.start, about.end) if about else None
     pf = ProductFact(product, ref if ref else ctx.ref(0, 0),
                      names=tuple(dict.fromkeys(n for pair in names for n in pair if n)),
@@ -230,3 +237,69 @@ def _groups(text: str) -> list[tuple[str | None, str]]:
     out: list[tuple[str | None, str]] = [(None, parts[0])]
     out += [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
     return out
+
+
+# --------------------------------------------------------------------------- dosage
+
+_FOR = re.compile(r"^〔(?P<label>.+?)(?:の場合)?〕$")
+
+
+def read_dosage(ctx: ExtractContext, section: Section) -> None:
+    """【この薬の使い方は？】: each 一回量 / 回数 table (the notice's form for the dose) is one regimen,
+    for the ``〔…の場合〕`` indication printed above it (wrapped over two lines at most): the dose of 一回量 (``420mg(3カプセル)``: the
+    first amount in a dose unit), the frequency and route of the 回数 row (``飲む回数 | 1日1回``)."""
+    labels = []
+    for ln in text_lines(ctx.doc.text, section.start, section.end):
+        m = _FOR.match(re.sub(r"\s+", "", span_text(ctx.doc, ln.start, ln.end)))
+        if m:
+            labels.append((ln.start, m.group("label")))
+    joined: list[tuple[int, str]] = []
+    lines = text_lines(ctx.doc.text, section.start, section.end)
+    for i, ln in enumerate(lines):  # a 〔…〕 label wrapped over two lines
+        if ln.text.startswith("〔") and "〕" not in ln.text and i + 1 < len(lines):
+            m = _FOR.match(re.sub(r"\s+", "", span_text(ctx.doc, ln.start, lines[i + 1].end)))
+            if m:
+                joined.append((ln.start, m.group("label")))
+    labels = sorted(labels + joined)
+    for table in (t for t in ctx.doc.tables if section.start <= t.ref.start < section.end):
+        rows = {compact(r[0]): r[1].strip() for r in table.rows() if len(r) >= 2 and r[0].strip()}
+        dose_text = rows.get("一回量")
+        times = next((v for k, v in rows.items() if k.endswith("回数")), None)
+        if dose_text is None or times is None:
+            continue
+        dose = next((q for q, _, _ in find_quantities(dose_text) if q.unit in DOSE_UNITS), None)
+        if dose is None:
+            ctx.warn("dosage-unparsed", f"一回量 {dose_text!r}: no dose", table.ref)
+            continue
+        label = next((lb for at, lb in reversed(labels) if at < table.ref.start), None)
+        how = next(k for k in rows if k.endswith("回数"))
+        text = " ".join(f"{r[0].strip()} {r[1].strip()}" for r in table.rows() if len(r) >= 2 and r[0].strip())
+        ctx.add(DosageRegimen(ctx.product, text, table.ref,  # type: ignore[arg-type]
+                              indication=label, dose_value=dose.value, dose_unit=dose.unit,
+                              route=route_of(how), frequency=frequency_of(times)))
+
+
+# --------------------------------------------------------------------------- indications
+
+_PRESCRIBED = re.compile(r"次の病気の(?:人|方)に(?:処方|使用)されます")
+
+
+def read_indications(ctx: ExtractContext, section: Section) -> None:
+    """【この薬の効果は？】's ``・次の病気の人に処方されます。`` item: the lines under it, one disease
+    a line, up to the next ``・`` item; a line whose brackets stay open runs on to the next."""
+    lines = text_lines(ctx.doc.text, section.start, section.end)[1:]
+    start = next((i for i, ln in enumerate(lines) if _PRESCRIBED.search(ln.text)), None)
+    if start is None:
+        return
+    current: list[Line] = []
+    for ln in lines[start + 1:]:
+        if ln.text.startswith(_ITEM):
+            break
+        current.append(ln)
+        text = span_text(ctx.doc, current[0].start, current[-1].end)
+        if _balanced(text):
+            ctx.add(Indication(ctx.product, text, ctx.ref(current[0].start, current[-1].end),
+                               Mention(text, "ja", "concept")))
+            current = []
+    if current:
+        ctx.warn("section-unreadable", "an indication with unclosed brackets", (current[0].start, current[-1].end))
