@@ -319,7 +319,7 @@ def test_evidence_boxes_hold_the_evidence_text(sample_pdf_store: Path) -> None:
 
 def test_a_moved_pdf_is_found_under_pdf_dir_or_explained(sample_pdf_store: Path, tmp_path: Path) -> None:
     from extract.serve import ReadOnlyView
-    from extract.web.pages import Response
+    from extract.serve import Reply
     from extract.web.pdfpage import page_image
 
     view = ReadOnlyView(sample_pdf_store)
@@ -336,7 +336,7 @@ def test_a_moved_pdf_is_found_under_pdf_dir_or_explained(sample_pdf_store: Path,
     source.unlink()
     try:
         missing = page_image(view, f"/page-image/{sha}/1.png", {}, (str(tmp_path / "elsewhere"),))
-        assert isinstance(missing, Response) and missing.status == 404
+        assert isinstance(missing, Reply) and missing.status == 404
         message = missing.body.decode()
         assert str(source) in message and "--pdf-dir" in message and "other bytes" in message
         found = page_image(view, f"/page-image/{sha}/1.png", {}, (str(tmp_path / "here"),))

@@ -14,7 +14,6 @@ from typing import Iterable, Union
 from urllib.parse import urlencode
 
 Lang = str  # "en" | "ja"
-LANGS = ("en", "ja")
 
 
 class Markup(str):
@@ -205,6 +204,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "home_intro": ("Search the documents read into the graph, or browse them.",
                    "グラフに読み込んだ文書を検索または一覧できます。"),
     "products": ("Products", "製品"),
+    "show_all": ("Show all", "すべて表示"),
 }
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+from extract.serve import Reply
 from extract.web import html as h
 from extract.web.graph import (CITED, ID, YK, DocRef, Node, doc_ref, entity_iri, iri_term, iris_of, key_of, label,
-                               nodes, pointed_at, values_block)
+                               nodes, pointed_at, select, values_block)
 from extract.web.html import Child, Context, Markup, tag, text_in, word
 from extract.web.index import DocumentEntry, StoreIndex
 from extract.web.statements import (ACTIVITY_HEAD, INCIDENCE_HEAD, MODIFICATION_HEAD, REGIMEN_HEAD, RESULT_HEAD,
-                                    RULE_HEAD, Row, View, activity_cells, compact_text, difference_section,
+                                    RULE_HEAD, View, activity_cells, compact_text, difference_section,
                                     doc_link, incidence_cells, kind_name, literal, merge, modification_cells,
                                     ordered, regimen_cells, result_cells, rule_cells, section, statement_table,
                                     summary)
@@ -33,14 +34,6 @@ _KEY = re.compile(r"^[\w.~-]+$")  # the last segment of a document IRI (its SHA-
 
 class NotFound(Exception):
     pass
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
 
 
 HTML = "text/html; charset=utf-8"
@@ -57,7 +50,7 @@ def route(path: str) -> str | None:
     return None
 
 
-def render(store: Any, job: dict[str, Any], index: StoreIndex | None) -> Response:
+def render(store: Any, job: dict[str, Any], index: StoreIndex | None) -> Reply:
     """One page for a job ``{"path", "params", "lang", "pdf_dirs"}``."""
     params = tuple((k, v) for k, v in job.get("params", {}).items() if k != "lang")
     ctx = Context(job.get("lang", "en"), job["path"], params)
@@ -79,16 +72,16 @@ def render(store: Any, job: dict[str, Any], index: StoreIndex | None) -> Respons
             "/diff": lambda: diff_page(store, _index(index), ctx, args),
         }
         if path in pages:
-            return Response(200, HTML, pages[path]())
+            return Reply(200, HTML, pages[path]())
         kind, key = path.strip("/").split("/", 1)
         entity_pages = {"product": product_page, "concept": concept_page, "study": study_page,
                         "substance": substance_page, "document": document_page}
-        return Response(200, HTML, entity_pages[kind](store, ctx, key))
+        return Reply(200, HTML, entity_pages[kind](store, ctx, key))
     except NotFound as exc:
-        return Response(404, HTML, h.page(ctx, word("not_found", ctx.lang),
+        return Reply(404, HTML, h.page(ctx, word("not_found", ctx.lang),
                                           [tag("h1", word("not_found", ctx.lang)), tag("p", str(exc))]))
     except ValueError as exc:
-        return Response(400, HTML, h.page(ctx, "400", [tag("h1", "400"), tag("p", str(exc))]))
+        return Reply(400, HTML, h.page(ctx, "400", [tag("h1", "400"), tag("p", str(exc))]))
 
 
 def _index(index: StoreIndex | None) -> StoreIndex:
@@ -112,7 +105,7 @@ def _progress(index: StoreIndex, lang: str) -> Markup | None:
 # --------------------------------------------------------------------------- search
 
 
-def search_json(index: StoreIndex, args: dict[str, str], lang: str) -> Response:
+def search_json(index: StoreIndex, args: dict[str, str], lang: str) -> Reply:
     try:
         limit = max(1, min(int(args.get("limit", "10")), 50))
     except ValueError:
@@ -124,7 +117,7 @@ def search_json(index: StoreIndex, args: dict[str, str], lang: str) -> Response:
                          "matched": hit.matched.text if hit.matched.text != hit.label.text else None,
                          "matchedLang": hit.matched.lang, "rank": ("exact", "prefix", "contains")[hit.rank]}
                         for hit in hits]}
-    return Response(200, "application/json; charset=utf-8", json.dumps(data, ensure_ascii=False).encode())
+    return Reply(200, "application/json; charset=utf-8", json.dumps(data, ensure_ascii=False).encode())
 
 
 def search_page(index: StoreIndex, ctx: Context, query: str) -> bytes:
@@ -446,8 +439,12 @@ def _class_name(n: Node, view: View) -> str:
 # --------------------------------------------------------------------------- concept, study, substance
 
 
-_CONCEPT_FACTS = """SELECT DISTINCT ?x WHERE { { ?x yk:concept ?c } UNION { ?x yk:forConcept ?c }
-  UNION { ?x yk:disease ?c } UNION { ?x yk:parameter ?c } }"""
+_CONCEPT_FACTS = """SELECT DISTINCT ?x ?t ?by WHERE { { ?x yk:concept ?c } UNION { ?x yk:forConcept ?c }
+  UNION { ?x yk:disease ?c } UNION { ?x yk:parameter ?c }
+  ?x a ?t OPTIONAL { ?x yk:product ?p } OPTIONAL { ?x yk:study ?s } BIND(COALESCE(?p, ?s, ?x) AS ?by) }"""
+# A concept many products share (an infection in every package insert) would list thousands of
+# statements: each table shows the first ones by product and study, and the rest on asking.
+CONCEPT_ROWS = 60
 _ADDRESSING = "SELECT DISTINCT ?a WHERE { {values} ?a yk:addresses ?c }"
 
 
@@ -457,7 +454,12 @@ def concept_page(store: Any, ctx: Context, key: str) -> bytes:
     disease or a dose-modification parameter."""
     lang = ctx.lang
     iri, concept = _entity(store, "concept", key, "MedicalConcept")
-    facts = iris_of(store, _bind(_CONCEPT_FACTS, c=iri))
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for row in select(store, _bind(_CONCEPT_FACTS, c=iri)):
+        by_kind.setdefault(row["t"].text.removeprefix(YK), []).append((row["by"].text, row["x"].text))
+    everything = dict(ctx.params).get("all") == "1"
+    totals = {k: len(v) for k, v in by_kind.items()}
+    facts = [x for found in by_kind.values() for _, x in sorted(found)[:None if everything else CONCEPT_ROWS]]
     first = nodes(store, facts)
     concerns = [i for i, n in first.items() if "SafetyConcern" in n.types]
     activities = iris_of(store, _ADDRESSING.replace("{values}", values_block("c", concerns))) if concerns else []
@@ -492,6 +494,15 @@ def concept_page(store: Any, ctx: Context, key: str) -> bytes:
     def modification(n: Node) -> list[Any]:
         return [view.name(next(iter(n.iris("yk:product")), None)), *modification_cells(n, view)[1:]]
 
+    def more(kind: str) -> Any:
+        """A note where a table shows only the first statements, with the way to the rest."""
+        total = totals.get(kind, 0)
+        if everything or total <= CONCEPT_ROWS:
+            return None
+        text = (f"{total}件中、製品・試験順に最初の{CONCEPT_ROWS}件を表示。" if lang == "ja"
+                else f"The first {CONCEPT_ROWS} of {total} statements, by product and study. ")
+        return tag("p", [text, tag("a", word("show_all", lang), href=ctx.url_with(all="1"))], class_="notice")
+
     concern_rows = merge(_facts(view, facts, "SafetyConcern"), carried)
     incidence_rows = merge(_facts(view, facts, "AdverseEventIncidence"), incidence)
     rule_rows = merge(_facts(view, facts, "ManagementRule"), rule)
@@ -503,19 +514,19 @@ def concept_page(store: Any, ctx: Context, key: str) -> bytes:
     parts = [
         tag("h1", [tag("span", word("concept", lang), class_="kind"), " ", text_in(name.text, name.lang, lang)]),
         h.definition_list(head),
-        section("carried_by", word("carried_by", lang), statement_table(
+        section("carried_by", word("carried_by", lang), [more("SafetyConcern"), statement_table(
             [word("product", lang), word("kind", lang), word("text", lang), word("addressed_by", lang)],
-            concern_rows, view), lang, len(concern_rows)),
-        section("incidences", word("incidences", lang), statement_table(
-            [word("study", lang), word("product", lang), *_head(INCIDENCE_HEAD[1:], lang)], incidence_rows, view),
-            lang, len(incidence_rows)),
-        section("rules_for", word("rules_for", lang), statement_table(
-            [word("product", lang), *_head(RULE_HEAD[1:], lang)], rule_rows, view), lang, len(rule_rows)),
-        section("indicated_for", word("indicated_for", lang), statement_table(
-            [word("product", lang), word("statement", lang)], indication_rows, view), lang, len(indication_rows)),
-        section("dose_rules_for", word("dose_rules_for", lang), statement_table(
-            [word("product", lang), *_head(MODIFICATION_HEAD[1:], lang)], modification_rows, view), lang,
-            len(modification_rows)),
+            concern_rows, view)], lang, totals.get("SafetyConcern")),
+        section("incidences", word("incidences", lang), [more("AdverseEventIncidence"), statement_table(
+            [word("study", lang), word("product", lang), *_head(INCIDENCE_HEAD[1:], lang)], incidence_rows, view)],
+            lang, totals.get("AdverseEventIncidence")),
+        section("rules_for", word("rules_for", lang), [more("ManagementRule"), statement_table(
+            [word("product", lang), *_head(RULE_HEAD[1:], lang)], rule_rows, view)], lang, totals.get("ManagementRule")),
+        section("indicated_for", word("indicated_for", lang), [more("Indication"), statement_table(
+            [word("product", lang), word("statement", lang)], indication_rows, view)], lang, totals.get("Indication")),
+        section("dose_rules_for", word("dose_rules_for", lang), [more("DoseModificationRule"), statement_table(
+            [word("product", lang), *_head(MODIFICATION_HEAD[1:], lang)], modification_rows, view)], lang,
+            totals.get("DoseModificationRule")),
     ]
     return h.page(ctx, name.text, parts)
 
@@ -785,7 +796,7 @@ def _diff(store: Any, old: str, new: str) -> Any:
     return diff_rmp(a, b, old_links=a_links, new_links=b_links)
 
 
-def diff_report(store: Any, args: dict[str, str]) -> Response:
+def diff_report(store: Any, args: dict[str, str]) -> Reply:
     """The report in the command line's formats (text, markdown, json), to download."""
     from extract.diff import RENDERERS
 
@@ -795,7 +806,7 @@ def diff_report(store: Any, args: dict[str, str]) -> Response:
     body = RENDERERS[fmt](_diff(store, args.get("old", ""), args.get("new", "")))
     media = {"json": "application/json", "markdown": "text/markdown"}.get(fmt, "text/plain")
     suffix = {"json": "json", "markdown": "md"}.get(fmt, "txt")
-    return Response(200, f"{media}; charset=utf-8", body.encode("utf-8"),
+    return Reply(200, f"{media}; charset=utf-8", body.encode("utf-8"),
                     (("Content-Disposition", f'attachment; filename="rmp-diff.{suffix}"'),))
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from extract.web.graph import ID, select
-from extract.web.pages import NotFound, Response
+from extract.serve import Reply
+from extract.web.pages import NotFound
 
 SCALE = 1.5  # 108 dpi: small type stays legible, a page is 100-300 kB
 _PATH = re.compile(r"^/page-image/([0-9a-f]{64})/(\d{1,5})\.png$")
@@ -33,7 +34,7 @@ class PdfMissing(Exception):
     """The document's PDF is not where the graph says, nor under a --pdf-dir."""
 
 
-def page_image(store: Any, path: str, args: dict[str, str], pdf_dirs: tuple[str, ...]) -> Response:
+def page_image(store: Any, path: str, args: dict[str, str], pdf_dirs: tuple[str, ...]) -> Reply:
     match = _PATH.match(path)
     if match is None:
         raise NotFound(f"no page image at {path}: /page-image/<sha256>/<page>.png")
@@ -51,11 +52,11 @@ def page_image(store: Any, path: str, args: dict[str, str], pdf_dirs: tuple[str,
         pdf = find_pdf(sha, row["path"].text if "path" in row else None,
                        row["file"].text if "file" in row else None, pdf_dirs)
     except PdfMissing as exc:
-        return Response(404, "text/plain; charset=utf-8", str(exc).encode("utf-8"))
+        return Reply(404, "text/plain; charset=utf-8", str(exc).encode("utf-8"))
     boxes = [b for b in (parse_box(part) for part in args.get("box", "").split(";")) if b is not None]
     png, note = render_page(pdf, number, boxes)
     headers = (("Cache-Control", "private, max-age=3600"),) + ((("X-Yakuji-Note", note),) if note else ())
-    return Response(200, "image/png", png, headers)
+    return Reply(200, "image/png", png, headers)
 
 
 def parse_box(text: str) -> tuple[float, float, float, float] | None:

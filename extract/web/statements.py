@@ -18,8 +18,8 @@ from typing import Callable, Iterable
 from urllib.parse import urlencode
 
 from extract.consistency import Difference
-from extract.web.graph import DocRef, Node, Source, Value, key_of, label, source_of
-from extract.web.html import Child, Lang, Markup, tag, text_in, word
+from extract.web.graph import DocRef, Node, Source, key_of, label, source_of
+from extract.web.html import Child, Lang, Markup, render, tag, text_in, word
 
 PAGE_KINDS = {"MedicinalProduct": "product", "MedicalConcept": "concept", "ClinicalStudy": "study",
               "Substance": "substance"}
@@ -84,8 +84,9 @@ def compact_text(text: str) -> str:
 
 @dataclass(slots=True)
 class Row:
+    """One statement as shown, and every fact (from any document) that states it."""
+
     cells: list[Child]
-    key: tuple[str, ...]
     facts: list[Node] = field(default_factory=list)
 
 
@@ -107,7 +108,7 @@ def merge(facts: Iterable[Node], cells: Callable[[Node], list[Child]]) -> list[R
         key = tuple(_plain(c) for c in shown)
         row = rows.get(key)
         if row is None:
-            row = rows[key] = Row(shown, key)
+            row = rows[key] = Row(shown)
         row.facts.append(fact)
     return list(rows.values())
 
@@ -216,7 +217,8 @@ def statement_table(head: list[str], rows: list[Row], view: View) -> Child:
 
 def section(anchor: str, title: str, content: Child, lang: Lang, count: int | None = None) -> Markup:
     heading = tag("h2", [title, tag("span", f" ({count})", class_="count") if count else None], id=anchor)
-    return tag("section", [heading, content if content else tag("p", word("none_found", lang), class_="muted")],
+    shown = render(content)
+    return tag("section", [heading, shown if shown else tag("p", word("none_found", lang), class_="muted")],
                aria_labelledby=anchor)
 
 
@@ -375,5 +377,4 @@ def difference_section(view: View) -> Markup:
                    len(view.differences))
 
 
-__all__ = ["View", "Row", "merge", "statement_table", "section", "summary", "difference_section",
-           "Value"]
+__all__ = ["View", "Row", "merge", "statement_table", "section", "summary", "difference_section"]
