@@ -205,6 +205,7 @@ WORDS: dict[str, tuple[str, str]] = {
                    "グラフに読み込んだ文書を検索または一覧できます。"),
     "products": ("Products", "製品"),
     "show_all": ("Show all", "すべて表示"),
+    "on_study_page": ("All on the study page", "試験のページにすべて"),
 }
 
 

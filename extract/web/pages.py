@@ -211,7 +211,12 @@ _PRODUCT_FACTS = "SELECT DISTINCT ?x WHERE { ?x yk:product ?p }"
 _PRODUCT_STUDIES = """SELECT DISTINCT ?s WHERE {
   { ?s yk:studiesProduct ?p } UNION { ?d yk:aboutProduct ?p . GRAPH ?d { ?r yk:study ?s } } }"""
 _ABOUT = "SELECT DISTINCT ?d WHERE { ?d yk:aboutProduct ?p }"
-_STUDY_FACTS = "SELECT DISTINCT ?x WHERE { {values} ?x yk:study ?s }"
+# A product's studies can carry thousands of results and incidences (a review tabulates every
+# event of every arm): the product page shows each study's first results and how many of each
+# kind it has, and the study page shows them all.
+_STUDY_COUNTS = "SELECT ?s ?t (COUNT(DISTINCT ?x) AS ?n) WHERE { {values} ?x yk:study ?s ; a ?t } GROUP BY ?s ?t"
+_STUDY_RESULTS = "SELECT DISTINCT ?s ?x ?e WHERE { {values} ?x yk:study ?s ; a yk:EfficacyResult ; yk:endpoint ?e }"
+STUDY_RESULTS = 8  # efficacy results per study on a product page
 _ACTIVITY_KINDS = {"PharmacovigilanceActivity", "RiskMinimisationActivity", "EfficacyStudyActivity"}
 _CATEGORIES = (("ImportantIdentifiedRisk", "category_identified"), ("ImportantPotentialRisk", "category_potential"),
                ("MissingInformation", "category_missing"))
@@ -230,13 +235,23 @@ def product_page(store: Any, ctx: Context, key: str) -> bytes:
     iri, product = _entity(store, "product", key, "MedicinalProduct")
     facts = iris_of(store, _bind(_PRODUCT_FACTS, p=iri))
     studies = iris_of(store, _bind(_PRODUCT_STUDIES, p=iri))
-    study_facts = iris_of(store, _STUDY_FACTS.replace("{values}", values_block("s", studies))) if studies else []
+    counts: dict[str, dict[str, int]] = {}
+    results: list[str] = []
+    if studies:
+        block = values_block("s", studies)
+        for row in select(store, _STUDY_COUNTS.replace("{values}", block)):
+            counts.setdefault(row["s"].text, {})[row["t"].text.removeprefix(YK)] = int(row["n"].text)
+        by_study: dict[str, list[tuple[str, str]]] = {}
+        for row in select(store, _STUDY_RESULTS.replace("{values}", block)):
+            by_study.setdefault(row["s"].text, []).append((row["e"].text, row["x"].text))
+        results = [x for found in by_study.values() for _, x in sorted(set(found))[:STUDY_RESULTS]]
     about = iris_of(store, _bind(_ABOUT, p=iri))
-    view = _view(store, lang, [*facts, *study_facts, *studies, *about], extra=(iri,))
+    kinds = {YK + t for has in counts.values() for t in has}
+    view = _view(store, lang, [*facts, *results, *studies, *about], extra=(iri, *kinds))
     name = label(product, lang)
     english = label(product, "en").text
     view.differences = product_differences(store, iri, english)
-    all_facts = [*facts, *study_facts]
+    all_facts = [*facts, *results]
     shown: set[str] = set()
 
     def take(kind: str | set[str], keep: Callable[[Node], bool] = lambda n: True) -> list[Node]:
@@ -256,7 +271,7 @@ def product_page(store: Any, ctx: Context, key: str) -> bytes:
                                        ("warning", "contraindication")), view),
         _concerns(take("SafetyConcern"), view),
         _table_section("activities", ACTIVITY_HEAD, take(_ACTIVITY_KINDS), activity_cells, view),
-        _studies(studies, take("EfficacyResult"), view),
+        _studies(studies, take("EfficacyResult"), counts, view),
         _incidences(take("AdverseEventIncidence"), view),
         _conditions(take("ApprovalCondition"), take("UseRequirement"), view),
         _table_section("management_rules", RULE_HEAD, take("ManagementRule"), rule_cells, view),
@@ -375,7 +390,8 @@ def _concerns(found: list[Node], view: View) -> Markup:
     return section("safety_concerns", word("safety_concerns", lang), content, lang, len(found))
 
 
-def _studies(studies: list[str], results: list[Node], view: View) -> Markup:
+def _studies(studies: list[str], results: list[Node], counts: dict[str, dict[str, int]], view: View) -> Markup:
+    """Each study with its first efficacy results, and what else the study page has."""
     lang = view.lang
     content = []
     by_study: dict[str, list[Node]] = {}
@@ -387,10 +403,14 @@ def _studies(studies: list[str], results: list[Node], view: View) -> Markup:
             continue
         facts = [(word("phase", lang), node.text("yk:phase")), (word("enrollment", lang), node.text("yk:enrollment"))]
         aliases = sorted({v.text for v in node.all("skos:altLabel")} | {v.text for v in node.all("yk:studyIdentifier")})
+        has = counts.get(s, {})
+        more = [f"{n} {_kind_label(t, view)}" for t, n in sorted(has.items())]
         content.append(tag("article", [
             tag("h3", [view.name(s), tag("span", f" ({', '.join(aliases)})", class_="muted") if aliases else None]),
             tag("p", " · ".join(f"{k}: {v}" for k, v in facts if v)) if any(v for _, v in facts) else None,
             statement_table(_head(RESULT_HEAD, lang), merge(by_study.get(s, []), lambda n: result_cells(n, view)), view),
+            tag("p", [tag("a", word("on_study_page", lang), href=f"/study/{key_of(s)}"), ": ", ", ".join(more)],
+                class_="muted") if more else None,
         ], class_="study"))
     return section("studies", word("studies", lang), content, lang, len(studies))
 
@@ -430,10 +450,12 @@ def _others(iris: list[str], view: View) -> Child:
 
 def _class_name(n: Node, view: View) -> str:
     kinds = sorted(n.types - {"Fact"})
-    if not kinds:
-        return ""
-    cls = view.node(YK + kinds[0])
-    return label(cls, view.lang, kinds[0]).text
+    return _kind_label(kinds[0], view) if kinds else ""
+
+
+def _kind_label(kind: str, view: View) -> str:
+    """A yk: class by its ontology label in the page's language (``adverse event incidence``)."""
+    return label(view.node(YK + kind), view.lang, kind).text
 
 
 # --------------------------------------------------------------------------- concept, study, substance
