@@ -355,3 +355,23 @@ def test_every_page_has_the_search_box_and_no_outside_assets(server: Server, pat
     assert '<form role="search" action="/search"' in html and 'id="q"' in html
     assert not re.search(r"""(src|href)=["']https?://""", html)
     assert html.count("<h1") == 1 and '<main id="main"' in html
+
+
+def test_a_concept_many_products_share_lists_the_first_statements(sample_pdf_store: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each table of a concept page shows its first statements by product and study, says how
+    many there are, and links to all of them (here with a limit of 2 instead of 60)."""
+    from extract.serve import ReadOnlyView
+    from extract.web import pages
+    from extract.web.html import Context
+
+    monkeypatch.setattr(pages, "CONCEPT_ROWS", 2)
+    view = ReadOnlyView(sample_pdf_store)
+    path = "/concept/cytokine-release-syndrome"
+    first = text_of(pages.concept_page(view, Context("en", path), "cytokine-release-syndrome").decode())
+    incidences = between(first, "Adverse-event incidences", "Management rules for it")
+    assert "The first 2 of 12 statements, by product and study. Show all" in incidences
+    assert incidences.count("all grades") + incidences.count("grade ≥3") == 2
+    every = text_of(pages.concept_page(view, Context("en", path, (("all", "1"),)), "cytokine-release-syndrome").decode())
+    assert "Show all" not in every
+    assert between(every, "Adverse-event incidences", "Management rules for it").count("grade") >= 8
