@@ -33,7 +33,7 @@ SHOTS = [
     ("search.png", "/products", 1280, "search", 520),
     ("product.png", "/product/yakujin", 1280, "", 1400),
     ("product-evidence.png", "/product/x-930f9c2c1995#safety_concerns", 1280, "evidence", 900),
-    ("product-differences.png", "/product/x-930f9c2c1995#differences", 1280, "", 900),
+    ("product-differences.png", "/product/x-930f9c2c1995", 1280, "differences", 900),
     ("concept.png", "/concept/cytokine-release-syndrome?lang=ja", 1280, "", 1200),
     ("documents.png", "/documents?lang=en", 1280, "", 900),
     ("rmp-diff.png", "/diff", 1280, "diff", 1300),
@@ -106,7 +106,10 @@ def main() -> int:
                     tab.set_viewport_size({"width": width, "height": 900 if width > 500 else 844})
                     tab.goto(server.url + path)
                     prepare(tab, action)
-                    png = tab.screenshot(full_page=action not in ("evidence", "search"))
+                    if action == "differences":  # the consistency report at the end of the page
+                        png = tab.locator("section[aria-labelledby=differences]").screenshot()
+                    else:
+                        png = tab.screenshot(full_page=action not in ("evidence", "search"))
                     image = Image.open(io.BytesIO(png))
                     image = image.crop((0, 0, image.width, min(image.height, keep)))
                     image.convert("RGB").quantize(256).save(args.out / name, optimize=True)
