@@ -375,3 +375,12 @@ def test_a_concept_many_products_share_lists_the_first_statements(sample_pdf_sto
     every = text_of(pages.concept_page(view, Context("en", path, (("all", "1"),)), "cytokine-release-syndrome").decode())
     assert "Show all" not in every
     assert between(every, "Adverse-event incidences", "Management rules for it").count("grade") >= 8
+
+
+def test_facts_from_ocr_or_recovered_fonts_say_so() -> None:
+    from extract.web.statements import method_badge
+
+    ocr, recovered = str(method_badge("ocr", "en")), str(method_badge("font-recovered", "ja"))
+    assert ">OCR<" in ocr and "check the values against the page" in ocr and "warn" in ocr
+    assert ">font-recovered<" in recovered and "復元したフォント対応表" in recovered
+    assert method_badge("pdf-text", "en") is None and method_badge("text", "en") is None
