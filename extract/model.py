@@ -155,8 +155,9 @@ class Section:
         return self.number if self.number else self.title
 
 
-# "font-recovered": read through a recovered font map (``load/pdf_fonts``); "partial": so read,
-# with some characters unreadable (U+FFFD, the reason says how many)
+# "font-recovered": read through a recovered font map (``load/pdf_fonts``); "partial": some
+# characters unreadable (U+FFFD after a recovered map, or unmapped glyphs dropped inside a
+# word or value, or a table/layout pass that failed: the reason says which and how many)
 PageStatus = Literal["ok", "unreadable", "ocr", "font-recovered", "partial"]
 # how a page's text was obtained: the values of ``yk:extractionMethod``
 ExtractionMethod = Literal["text", "pdf-text", "ocr", "font-recovered"]
@@ -297,6 +298,10 @@ class Document:
 
     def unreadable_pages(self) -> list[Page]:
         return [p for p in self.pages if p.status == "unreadable"]
+
+    def incomplete_pages(self) -> list[Page]:
+        """Pages read in part or not at all (``partial``, ``unreadable``): the reasons say why."""
+        return [p for p in self.pages if p.status in ("partial", "unreadable")]
 
     def footnote_at(self, offset: int) -> Footnote | None:
         """The footnote whose text holds ``offset`` (extractors skip footnote text)."""

@@ -53,7 +53,7 @@ class Outcome:
     """What happened to one file, for the summary table, the JSON report and the exit code.
 
     ``codes`` say why a document is partial or failed, once each: the extractor's error
-    ``Issue.code`` (``model.ISSUE_CODES``), ``page-unreadable``, or the pipeline's own
+    ``Issue.code`` (``model.ISSUE_CODES``), ``page-unreadable``, ``page-partial``, or the pipeline's own
     (``input-error``, ``timeout``, ``out-of-memory``, ``worker-died``, ``internal-error``,
     ``no-such-file``, ``no-documents``); ``page_statuses`` holds (number, status, reason) per PDF page;
     ``warnings`` counts the PDF libraries' messages, the first of which are in ``messages``
@@ -132,11 +132,11 @@ def process_file(path: str | Path, *, doc_type: DocType | None = None, password:
                              codes=("input-error",)))
     links = link(result, doc)
     built = build_ntriples(doc, cls, result, links)
-    status: Status = "partial" if result.status == "partial" or doc.unreadable_pages() else "ok"
+    status: Status = "partial" if result.status == "partial" or doc.incomplete_pages() else "ok"
     errors = [i for i in result.issues if i.level == "error"]
     reasons = [i.message for i in errors]
-    reasons += [f"page {p.number}: {p.reason}" for p in doc.unreadable_pages()]
-    codes = [i.code for i in errors] + ["page-unreadable"] * len(doc.unreadable_pages())
+    reasons += [f"page {p.number}: {p.reason}" for p in doc.incomplete_pages()]
+    codes = [i.code for i in errors] + [f"page-{p.status}" for p in doc.incomplete_pages()]
     numbered = [p for p in doc.pages if p.number is not None]
     outcome = Outcome(name, status, cls.doc_type.value, doc.page_count if numbered else 0,
                       len(result.facts), built.count, "; ".join(reasons[:3]), built.graph_iri,

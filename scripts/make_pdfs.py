@@ -1018,6 +1018,48 @@ def render_booktabs(src: Path, out_dir: Path, *, borderless: bool = False) -> Pa
                        draw_table=_draw_borderless if borderless else _draw_booktabs)
 
 
+# A fictional insert whose font maps every glyph but one symbol (※) to Unicode: the entry of
+# that glyph is blanked out of the ToUnicode map, so pdfminer gives ``(cid:N)`` for it alone.
+# Page 1 prints it only apart (a note mark before a space or at a line's end); page 2 also
+# inside a word.
+UNMAPPED_SYMBOL_PAGES = (
+    ("2026年1月作成(第1版)", "架空錠10mg", "効能又は効果", "架空症候群", "用法及び用量",
+     "通常、成人には1日1回10mgを経口投与する。", "※ 承認外の用法は含まない。", "注意事項は別紙参照 ※"),
+    ("重要な基本的注意", "投与前に肝機能検査を行うこと。", "臨床成績", "奏効率は42.5%であった。",
+     "本剤の投与※後は経過を観察すること。"),
+)
+UNMAPPED_SYMBOL = "※"
+
+
+def make_unmapped_symbol(out: Path) -> Path:
+    """Two pages in IPAex Gothic whose ToUnicode map lacks the entry of ``UNMAPPED_SYMBOL``
+    (blanked to a comment of the same length, so the xref offsets stay right)."""
+    if _find_ipaex() is None:
+        raise RuntimeError("the unmapped-symbol fixture needs IPAex Gothic (fonts-ipaexfont-gothic)")
+    import re
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1, pageCompression=0)
+    for lines in UNMAPPED_SYMBOL_PAGES:
+        placed = [(A4[1] - 2 * MARGIN - LEADING * 1.2 * k, line) for k, line in enumerate(lines)]
+        # lines holding the symbol first: it gets the subset's first code (below 0x20), where
+        # no standard encoding has a character pdfminer could fall back to
+        for y, line in sorted(placed, key=lambda item: UNMAPPED_SYMBOL not in item[1]):
+            canvas.setFont(fonts().names[0], BASE_SIZE + 1)
+            canvas.drawString(MARGIN * 2, y, line)
+        canvas.showPage()
+    canvas.save()
+    target = f"<{ord(UNMAPPED_SYMBOL):04X}>".encode()
+    pdf, n = re.subn(rb"<([0-9A-F]{2,4})> " + target, lambda m: b"%" + b" " * (len(m.group()) - 1),
+                     buf.getvalue())
+    if n != 1:
+        raise RuntimeError(f"expected one ToUnicode entry for {UNMAPPED_SYMBOL}, found {n}")
+    out.write_bytes(pdf)
+    return out
+
+
 LAYOUTS = {
     "two_column.pdf": make_two_column,
     "three_column.pdf": make_three_column,
@@ -1027,6 +1069,7 @@ LAYOUTS = {
     "furniture.pdf": make_furniture,
     "vertical.pdf": make_vertical,
     "footnotes.pdf": make_footnotes,
+    "unmapped_symbol.pdf": make_unmapped_symbol,
 }
 
 

@@ -41,7 +41,7 @@ def fake_tesseract(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     ("encrypted_password.pdf", "not-the-password", "encrypted PDF: wrong password"),
     ("zero_pages.pdf", None, "PDF has no pages"),
     ("not_a_pdf.pdf", None, "not a PDF"),
-    ("no_tounicode_only.pdf", None, "(cid:N) glyph codes: font without a Unicode map"),
+    ("no_tounicode_only.pdf", None, "glyphs in fonts without a usable Unicode map"),
 ])
 def test_bad_pdf_raises_input_error(name: str, password: str | None, reason: str,
                                     bad_pdfs: dict[str, Path], no_tesseract: None) -> None:
@@ -97,7 +97,7 @@ def test_broken_font_page_is_unreadable_and_blank(bad_pdfs: dict[str, Path],
     doc = load_document(bad_pdfs["no_tounicode.pdf"])
     good, broken = doc.pages
     assert (good.status, broken.status) == ("ok", "unreadable")
-    assert "(cid:N) glyph codes: font without a Unicode map" in broken.reason
+    assert "glyphs in fonts without a usable Unicode map" in broken.reason
     assert doc.text[good.start:good.end] == "Readable page: Zentolimab 25 mg once daily."
     assert broken.start == broken.end  # contributes no text
     assert "(cid:" not in doc.text

@@ -77,7 +77,7 @@ def test_fixture_pages_have_no_usable_text(ocr_pdf: Path) -> None:
 @pytest.mark.parametrize(("number", "status", "reason"), [
     (1, "ok", ""),
     (2, "ocr", "image-only page (scanned); text by OCR (Tesseract)"),
-    (3, "ocr", "(cid:N) glyph codes: font without a Unicode map; text by OCR (Tesseract)"),
+    (3, "ocr", "glyphs in fonts without a usable Unicode map (IPAexGothic); text by OCR (Tesseract)"),
 ])
 def test_page_status(ocr_doc: Document, number: int, status: str, reason: str) -> None:
     page = ocr_doc.pages[number - 1]

@@ -64,13 +64,13 @@ import re
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from extract.errors import InputError, missing_dependency
 from extract.load.layout import Box, RawPage, RawTable, build_document
+from extract.load.pdf_glyphs import GlyphOutcome, Glyphs, foreign_letters, script
 from extract.load.pdf_layout import (TEXT_SETTINGS, VERTICAL_NOTE, VERTICAL_SETTINGS, Item, _first_line, _lay_out,
                                      _median, _regions, classify_furniture, columns_note, find_columns,
                                      footnote_items, is_vertical, small_type, word_boxes)
@@ -92,7 +92,7 @@ TESSERACT_INSTALL = "apt-get install tesseract-ocr tesseract-ocr-jpn"
 
 MAX_STRAY = 10           # (cid:N) tokens or private-use characters tolerated on a page …
 MAX_STRAY_SHARE = 0.02   # … and as a share of its visible characters
-MAX_FOREIGN_SHARE = 0.05  # letters from scripts these documents never use, as a share of letters
+MAX_FOREIGN_SHARE = 0.05  # as pdf_glyphs: letters of scripts these documents never use, share of letters
 MIN_FOREIGN = 5
 
 
@@ -100,13 +100,6 @@ _CID = re.compile(r"\(cid:\d+\)")
 _PUA = re.compile(r"[\ue000-\uf8ff]")
 # What pdfium gives for glyphs it cannot map (NUL, a missing glyph, is dropped by clean_text).
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# First word of the Unicode name of letters that belong in Japanese/English documents.
-_USUAL_SCRIPTS = frozenset({
-    "LATIN", "CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "GREEK", "FULLWIDTH", "HALFWIDTH", "IDEOGRAPHIC",
-    "MICRO", "KANGXI", "CIRCLED", "PARENTHESIZED", "SQUARED", "MODIFIER", "FEMININE",
-    "MASCULINE", "SCRIPT", "DOUBLE-STRUCK", "BLACK-LETTER", "PLANCK", "ANGSTROM", "KELVIN",
-    "OHM", "NUMERO", "MATHEMATICAL", "SMALL", "ROMAN",
-})
 
 
 def load_pdf(data: bytes, path: str, *, password: str | None = None, ocr: str = "auto") -> Document:
@@ -142,6 +135,7 @@ class _PdfReader:
         self.data, self.path, self.password, self.ocr = data, path, password, ocr
         self._pdfium: Any = None
         self.fontmaps: dict[str, FontMap] = {}
+        self.glyphs = Glyphs()
 
     def read_pages(self) -> list[RawPage]:
         pdf = _open(self.data, self.path, self.password)
@@ -175,11 +169,14 @@ class _PdfReader:
             if FAST_OBJECTS:
                 from extract.load.pdf_objects import page_objects
                 page_objects(page)
-            plumbed = _read_plumber(page, number, self.fontmaps)
-            lines = [text for _, text in plumbed.items()]
-            problem = text_problem(lines)
-            if problem is None and (lines or not plumbed.has_images):
-                return plumbed
+            glyphs = self.glyphs.fix(page, lambda: self._pdfium_chars(page, index))
+            problem = glyphs.broken if glyphs is not None else None
+            if problem is None:
+                plumbed = _read_plumber(page, number, self.fontmaps, glyphs)
+                lines = [text for _, text in plumbed.items()]
+                problem = text_problem(lines)
+                if problem is None and (lines or not plumbed.has_images):
+                    return plumbed
             reason = problem or "image-only page (scanned)"
             if problem is not None:
                 recovered = self._pdfium_lines(index)
@@ -189,17 +186,51 @@ class _PdfReader:
             return self._ocr(page, number, reason)
         except (PdfminerException, MalformedPDFException, PSException) as exc:
             return RawPage(number, (), (), "unreadable", f"cannot parse page: {_why(exc)}")
+        except LIBRARY_ERRORS as exc:
+            if not from_library(exc):
+                raise
+            return RawPage(number, (), (), "unreadable", f"cannot read page: {_why(exc)}")
         finally:
             page.close()
+
+    def _pdfium_page(self, index: int) -> Any:
+        import pypdfium2
+
+        if self._pdfium is None:
+            self._pdfium = pypdfium2.PdfDocument(self.data, password=self.password)
+        return self._pdfium[index]
+
+    def _pdfium_chars(self, plumber_page: Any, index: int) -> list[tuple[str, float, float, float, float]] | None:
+        """pdfium's characters of the page as ``(text, x0, top, x1, bottom)`` in pdfplumber's
+        coordinates (None for a rotated page or when pdfium cannot read it): the second
+        opinion ``pdf_glyphs`` asks for glyphs pdfminer cannot map."""
+        import pypdfium2
+        import pypdfium2.raw as pdfium_c
+
+        if plumber_page.rotation:
+            return None
+        try:
+            page = self._pdfium_page(index)
+            textpage = page.get_textpage()
+        except (pypdfium2.PdfiumError, IndexError):
+            return None
+        y0 = float(plumber_page.page_obj.mediabox[1])
+        shift = float(plumber_page.height) + float(plumber_page.mediabox[1]) + y0
+        found = []
+        for i in range(textpage.count_chars()):
+            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+            left, bottom, right, top = textpage.get_charbox(i)
+            found.append((chr(code) if 0 < code < 0x110000 else "", left, shift - top, right, shift - bottom))
+        textpage.close()
+        page.close()
+        return found
 
     def _pdfium_lines(self, index: int) -> tuple[str, ...] | None:
         """The page's text by pdfium, or None when it is no better (same checks)."""
         import pypdfium2
 
         try:
-            if self._pdfium is None:
-                self._pdfium = pypdfium2.PdfDocument(self.data, password=self.password)
-            page = self._pdfium[index]
+            page = self._pdfium_page(index)
             textpage = page.get_textpage()
             text = textpage.get_text_bounded()
             textpage.close()
@@ -301,6 +332,7 @@ class _Plumbed:
     height: float
     has_images: bool
     note: str = ""
+    status: PageStatus = "ok"
     sized: tuple[tuple[Item, float], ...] = ()  # the text lines with their type size
     recovered: tuple[int, int, str] = (0, 0, "")  # glyphs read through recovered maps, unknown, fonts
     boxed: tuple[tuple[Item, Box], ...] = ()  # each line's box on the page (for yk:bbox)
@@ -334,7 +366,7 @@ class _Plumbed:
             kept_segments.append(kept)
             if lines:
                 lines.append("")
-            laid, where = _lay_out(kept, self.line_height)
+            laid, where = _lay_out(kept, self.line_height, self.height)
             index.update({key: value + len(lines) for key, value in where.items()})
             lines.extend(laid)
             order.extend(kept)
@@ -356,13 +388,13 @@ class _Plumbed:
         some of its glyphs stayed unknown (U+FFFD); the reason says which fonts and how many."""
         total, unknown, fonts = self.recovered
         if not total:
-            return "ok", self.note, None
+            return self.status, self.note, None
         share = (total - unknown) / total
         said = (f"text through the recovered map of {fonts} (confidence {share:.3f}: "
                 f"{total - unknown} of {total} glyphs identified")
         said += f"; {unknown} character(s) unreadable)" if unknown else ")"
         reason = f"{self.note}; {said}" if self.note else said
-        return ("partial" if unknown else RECOVERED), reason, RECOVERED
+        return ("partial" if unknown or self.status == "partial" else RECOVERED), reason, RECOVERED
 
 
 def _page_notes(order: list[Item], segments: list[list[Item]], small: frozenset[int]) -> list[Item]:
@@ -391,17 +423,32 @@ def _recovered_glyphs(chars: list[dict[str, Any]], fontmaps: dict[str, FontMap])
     return total, unknown, ", ".join(sorted(used))
 
 
-def _read_plumber(page: Any, number: int, fontmaps: dict[str, FontMap] | None = None) -> _Plumbed:
+def _read_plumber(page: Any, number: int, fontmaps: dict[str, FontMap] | None = None,
+                  glyphs: GlyphOutcome | None = None) -> _Plumbed:
     """Lines and ruled tables of one page. Text inside a ruled table is replaced by its rows,
     one tab-separated line per row at the row's height, so cells never interleave. A page of
     plain text in columns is read column by column; tategaki is read column by column from
-    the right."""
-    tables = [_ruled_table(t, page.chars) for t in page.find_tables(RULED_TABLES)] if page.edges else []
-    tables += unruled_tables(page, [t.bbox for t in tables])
+    the right. ``glyphs``: what ``pdf_glyphs`` did to the page's unmapped glyphs (its note and
+    status go to the page)."""
+    problems: list[str] = []
+    try:
+        tables = _tables(page)
+    except LIBRARY_ERRORS as exc:
+        if not from_library(exc):
+            raise
+        tables = []
+        problems.append(f"tables not read ({_why(exc)})")
     body = page
     for table in tables:
         body = body.outside_bbox(table.bbox, strict=False)  # real tables may overhang the page
-    segments, heights, note, sizes, boxes = _text_segments(page, body, bool(tables))
+    try:
+        segments, heights, note, sizes, boxes = _text_segments(page, body, bool(tables))
+    except LIBRARY_ERRORS as exc:
+        if not from_library(exc):
+            raise
+        tables = []  # read again as one top-to-bottom flow, tables as text
+        problems.append(f"layout not read, lines top to bottom ({_why(exc)})")
+        segments, heights, note, sizes, boxes = _text_segments(page, page, True)
     placed = [item for segment in segments for item in segment]
     sized = tuple(zip(placed, sizes))
     boxed = list(zip(placed, boxes))
@@ -417,9 +464,49 @@ def _read_plumber(page: Any, number: int, fontmaps: dict[str, FontMap] | None = 
         segments[0].sort(key=lambda item: item[0])
     heights.sort()
     height = heights[len(heights) // 2] if heights else 0.0
+    notes = "; ".join(n for n in (note, glyphs.note() if glyphs else "", *problems) if n)
+    status: PageStatus = "partial" if problems or (glyphs is not None and glyphs.status == "partial") else "ok"
     return _Plumbed(number, tuple(tuple(s) for s in segments), tuple(found), height,
-                    float(page.height), bool(page.images), note, sized,
+                    float(page.height), bool(page.images), notes, status, sized,
                     _recovered_glyphs(page.chars, fontmaps or {}), tuple(boxed))
+
+
+def _tables(page: Any) -> list[_FoundTable]:
+    """The page's ruled tables, then its unruled ones (``pdf_tables``)."""
+    tables = [_ruled_table(t, page.chars) for t in page.find_tables(RULED_TABLES)] if page.edges else []
+    return tables + unruled_tables(page, [t.bbox for t in tables])
+
+
+def _library_errors() -> tuple[type[BaseException], ...]:
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    return (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, AssertionError, OverflowError,
+            PdfminerException, MalformedPDFException, PSException)
+
+
+# What pdfplumber and pdfminer raise on bad geometry or data in a real PDF (a crop box off
+# the page, a malformed object): caught around one page's passes only when raised inside
+# those libraries (``from_library``), so that an error of our own still surfaces.
+LIBRARY_ERRORS = _library_errors()
+
+
+def _library_dirs() -> tuple[str, ...]:
+    import pdfminer
+    import pdfplumber
+
+    return tuple(str(Path(module.__file__).parent) + "/" for module in (pdfminer, pdfplumber))
+
+
+_LIBRARY_DIRS = _library_dirs()
+
+
+def from_library(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised inside pdfplumber's or pdfminer's code (its innermost frame)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_code.co_filename.startswith(_LIBRARY_DIRS)
 
 
 def _text_segments(page: Any, body: Any, has_tables: bool
@@ -462,17 +549,12 @@ def text_problem(lines: list[str]) -> str | None:
                         (controls, "control characters: font without a Unicode map")):
         if count and (count > MAX_STRAY or count > MAX_STRAY_SHARE * visible):
             return f"{count} {what}"
-    letters = [ch for ch in text if ch.isalpha()]
-    foreign = [ch for ch in letters if _script(ch) not in _USUAL_SCRIPTS]
-    if len(foreign) >= MIN_FOREIGN and len(foreign) > MAX_FOREIGN_SHARE * len(letters):
-        scripts = sorted({_script(ch) for ch in foreign})[:4]
-        return (f"{len(foreign)} of {len(letters)} letters in unexpected scripts "
+    foreign, letters = foreign_letters(text)
+    if len(foreign) >= MIN_FOREIGN and len(foreign) > MAX_FOREIGN_SHARE * letters:
+        scripts = sorted({script(ch) for ch in foreign})[:4]
+        return (f"{len(foreign)} of {letters} letters in unexpected scripts "
                 f"({', '.join(s.title() for s in scripts)}): font without a Unicode map")
     return None
-
-
-def _script(ch: str) -> str:
-    return unicodedata.name(ch, "UNKNOWN").split(" ")[0]
 
 
 def _replace_cids(lines: list[str] | tuple[str, ...]) -> list[str]:

@@ -50,6 +50,7 @@ from extract.normalize.text import clean_text
 TEXT_SETTINGS: dict[str, Any] = {"keep_blank_chars": True, "x_tolerance": 3, "y_tolerance": 3}
 
 Item = tuple[float, str]  # (top of the line on its page, text)
+PAGE_SIDE_MAX = 14_400.0  # points: the largest page side PDF allows (200 inches)
 
 
 # --------------------------------------------------------------------------- footnotes
@@ -151,6 +152,8 @@ def find_columns(words: list[Box]) -> tuple[tuple[float, ...], float, float] | N
     if len(rows) < MIN_COLUMN_ROWS:
         return None
     left, right = min(w[0] for w in words), max(w[2] for w in words)
+    if not right - left <= PAGE_SIDE_MAX:
+        return None  # glyphs placed off any page (damaged geometry): no columns to find
     counts = _coverage(rows, left, right)
     for n in range(MAX_COLUMNS, 1, -1):
         found = _n_columns(rows, counts, left, right, n)
@@ -420,15 +423,19 @@ def with_blank_lines(placed: list[tuple[float, str]], line_height: float) -> lis
     return _lay_out(placed, line_height)[0]
 
 
-def _lay_out(placed: list[tuple[float, str]], line_height: float) -> tuple[list[str], dict[int, int]]:
-    """``with_blank_lines``, plus where each placed item ended up: ``id(item)`` → line index."""
+def _lay_out(placed: list[tuple[float, str]], line_height: float,
+             page_height: float = PAGE_SIDE_MAX) -> tuple[list[str], dict[int, int]]:
+    """``with_blank_lines``, plus where each placed item ended up: ``id(item)`` → line index.
+    No gap holds more blank lines than the page's height in pitches (a damaged PDF can place
+    a glyph millions of points away)."""
     steps = sorted(b[0] - a[0] for a, b in zip(placed, placed[1:]) if b[0] - a[0] > 1)
     pitch = min(max(steps[(len(steps) - 1) // 4], line_height), 2 * line_height) if steps else 0.0
     lines: list[str] = []
     index: dict[int, int] = {}
     for i, item in enumerate(placed):
         if i and pitch > 0:
-            blanks = int((item[0] - placed[i - 1][0]) / pitch + 0.5) - 1
+            gap = min(item[0] - placed[i - 1][0], page_height)
+            blanks = int(gap / pitch + 0.5) - 1
             lines.extend([""] * max(blanks, 0))
         index[id(item)] = len(lines)
         lines.append(item[1])

@@ -207,11 +207,20 @@ def _booktabs_regions(page: Any, taken: list[BBox]) -> list[tuple[BBox, float]]:
     return regions
 
 
+def within(page: Any, bbox: BBox) -> Any:
+    """``page.within_bbox`` of the part of ``bbox`` on the page: rules and tables of real PDFs
+    may run past the page's edges, and pdfplumber refuses a box outside the page."""
+    x0, top, x1, bottom = page.bbox
+    box = (max(bbox[0], x0), max(bbox[1], top), min(bbox[2], x1), min(bbox[3], bottom))
+    empty = box[2] <= box[0] or box[3] <= box[1]  # nothing of it on the page: an empty view
+    return page.within_bbox(box, strict=not empty)
+
+
 def _split_at_captions(page: Any, x0: float, x1: float, ys: list[float]) -> list[list[float]]:
     """The rule heights in runs, a new run after any interval holding a caption line."""
     parts: list[list[float]] = [ys[:1]]
     for a, b in zip(ys, ys[1:]):
-        band = page.within_bbox((x0 - 1, a, x1 + 1, b)).extract_text(**TEXT_SETTINGS)
+        band = within(page, (x0 - 1, a, x1 + 1, b)).extract_text(**TEXT_SETTINGS)
         if any(_TABLE_CAPTION.match(clean_text(line)) for line in band.split("\n")):
             parts.append([b])
         else:
@@ -278,7 +287,7 @@ def _starts_line(chars: list[dict[str, Any]], first: dict[str, Any]) -> bool:
 def _lines_below(page: Any, first: dict[str, Any], depth: float) -> list[dict[str, Any]]:
     """The text lines from ``first``'s line down ``depth`` points (with their characters)."""
     box = (0, max(first["top"] - 1, 0), page.width, min(first["top"] + depth, page.height))
-    return page.within_bbox(box).extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
+    return within(page, box).extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
 
 
 def _aligned_run(lines: list[dict[str, Any]], caption: dict[str, Any],
@@ -333,7 +342,7 @@ def _text_table(page: Any, bbox: BBox, header_bottom: float | None) -> _FoundTab
     finder is tried again with its vertical lines given explicitly in the white every body line
     leaves (``_gutters``). Rows with no text (the white between printed lines) are dropped.
     The lines above ``header_bottom`` (a booktabs header rule) are the header (``_header``)."""
-    region = page.within_bbox(bbox)
+    region = within(page, bbox)
     gap = COLUMN_GAP if header_bottom is None else BOOKTABS_GAP
     lines = region.extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
     head = [ln for ln in lines if header_bottom is not None and ln["top"] < header_bottom]
