@@ -259,3 +259,14 @@ def test_real_if_clinical_data_package(imbruvica_if: ExtractionResult) -> None:
     assert studies["M20-353"] == ("II", None) and studies["PCYC-1146-IM"] == ("I/II", None)
     assert studies["PCYC-1127-CA"] == ("III", None)
     assert {s.ref.page for s in imbruvica_if.studies} == {32, 33, 34}
+
+
+def test_x8_as_label_and_value_cells_of_one_trade_name() -> None:
+    """X.8 printed as two cells a line (no colon), one trade name."""
+    text = ("医薬品インタビューフォーム\nII. 名称に関する項目\n1. 販売名\n(1) 和名\nエグザ錠5mg\n"
+            "X. 管理的事項に関する項目\n8. 製造販売承認年月日及び承認番号、薬価基準収載年月日、販売開始年月日\n"
+            "製造販売承認年月日\t2020年9月25日\n承認番号\t30200AMX00900000\n"
+            "薬価基準収載年月日\t2020年11月25日\n販売開始年月日\t2020年12月1日\n9. 効能又は効果追加、用法及び用量変更追加等の年月日及びその内容\n")
+    fields = _fields(extract(load_text(text.encode("utf-8"), "if.txt")))
+    assert fields == {("エグザ錠5mg", "approval_date", "2020-09-25"), ("エグザ錠5mg", "approval_number", "30200AMX00900000"),
+                      ("エグザ錠5mg", "nhi_listing_date", "2020-11-25"), ("エグザ錠5mg", "launch_date", "2020-12-01")}

@@ -351,16 +351,19 @@ def read_approvals(ctx: ExtractContext, headings: dict[str, Heading], trade_name
         ctx.error("section-missing", "X. 製造販売承認年月日及び承認番号 not found")
         return
     for h in found:
-        tables = _tables_in(ctx.doc, h)
-        if tables:
-            for t in tables:
-                _brand_table(ctx, t, trade_names, _X8_LABELS)
-        else:
+        tables = [t for t in _tables_in(ctx.doc, h) if _name_header(t.rows()) is not None]
+        for t in tables:
+            _brand_table(ctx, t, trade_names, _X8_LABELS)
+        if not tables:  # label: value lines, or a two-column table of labels and values
             _labelled_lines(ctx, h, trade_names, _X8_LABELS)
 
 
 def _tables_in(doc: Document, h: Heading) -> list[Table]:
     return [t for t in doc.tables if h.start <= t.ref.start < h.end]
+
+
+# ``label: value``, or the label and its value in two cells of a line (a tab or a wide gap)
+_LABELLED = re.compile(r"^(?P<label>[^:\t]{2,20}?)\s*(?::|\t|\s{3,})\s*(?P<value>\S.*)$")
 
 
 def _labelled_lines(ctx: ExtractContext, h: Heading, trade_names: tuple[str, ...],
@@ -371,7 +374,7 @@ def _labelled_lines(ctx: ExtractContext, h: Heading, trade_names: tuple[str, ...
     spans: list[tuple[int, int]] = []
     own = labels.get(compact(h.title))
     for ln in _lines(ctx, h):
-        m = re.match(r"^(?P<label>[^:]{2,20}?)\s*:\s*(?P<value>\S.*)$", ln.text)
+        m = _LABELLED.match(ln.text)
         if m is not None:
             label, raw, field = m.group("label"), m.group("value"), labels.get(compact(m.group("label")))
         else:
@@ -418,11 +421,16 @@ def _column_field(header: str, labels: dict[str, str]) -> str | None:
     return next((f for f, keys in _CODE_HEADERS if any(k in text for k in keys)), None)
 
 
+def _name_header(rows: list[list[str]]) -> int | None:
+    """The header row (among the first three) holding a 販売名 cell, if any."""
+    return next((i for i, r in enumerate(rows[:3]) if any(compact(c) == "販売名" for c in r)), None)
+
+
 def _brand_table(ctx: ExtractContext, table: Table, trade_names: tuple[str, ...], labels: dict[str, str]) -> None:
     """A table with a 販売名 column: one record per row, each column by its header (codes when
     ``labels`` is empty, else the labelled dates/numbers)."""
     rows = table.rows()
-    head = next((i for i, r in enumerate(rows[:3]) if any(compact(c) == "販売名" for c in r)), None)
+    head = _name_header(rows)
     if head is None:
         if len(trade_names) == 1 and labels == {}:
             ctx.warn("table-unreadable", "各種コード: no 販売名 column", table.ref)
