@@ -270,3 +270,25 @@ def test_x8_as_label_and_value_cells_of_one_trade_name() -> None:
     fields = _fields(extract(load_text(text.encode("utf-8"), "if.txt")))
     assert fields == {("エグザ錠5mg", "approval_date", "2020-09-25"), ("エグザ錠5mg", "approval_number", "30200AMX00900000"),
                       ("エグザ錠5mg", "nhi_listing_date", "2020-11-25"), ("エグザ錠5mg", "launch_date", "2020-12-01")}
+
+
+def test_real_if_key_results_of_i2(imbruvica_if: ExtractionResult) -> None:
+    """I.2 製品の治療学的特性 (pp. 12-13): one result per bullet naming one study, read by hand; a
+    value qualified between the endpoint and the number (CR/CRi率は、…集団では55.9%) and an
+    endpoint with a qualifier glued before it (臨床的奏効率) are not read."""
+    from extract.model import EfficacyResult
+
+    results = {(f.study.text, f.endpoint, f.value, f.unit, f.ci_lower, f.ci_upper, f.arm)
+               for f in imbruvica_if.facts if isinstance(f, EfficacyResult)}
+    D = Decimal
+    assert results == {
+        ("PCI-32765MCL3001", "PFS", D("14.6"), "months", D("10.4"), None, None),
+        ("PCI-32765MCL2002", "ORR", D("87.5"), "%", None, None, None),
+        ("PCYC-1104-CA", "ORR", D("67"), "%", None, None, None),
+        ("PCYC-1143-CA", "PFS", D("31.9"), "months", D("22.8"), D("47.0"), None),
+        ("M20-075", "CRR", D("83.3"), "%", None, None, None),
+        ("PCI-32765MCL3002", "PFS", D("80.6"), "months", D("61.9"), None, None),
+        ("54179060WAL2002", "ORR", D("87.5"), "%", None, None, None),
+        ("PCYC-1127-CA", "PFS", D("38.7"), "months", None, None, "非盲検サブスタディ"),
+        ("PCYC-1129-CA", "ORR", D("66.7"), "%", D("50.5"), D("80.4"), None),
+        ("54179060GVH3001", "ORR", D("73.7"), "%", D("48.8"), D("90.9"), None)}

@@ -29,7 +29,7 @@ from typing import Iterable
 from extract.model import (Activity, AdverseEventIncidence, BrandRecord, DocumentInfo, Document, ExtractionResult,
                            Indication, Mention, ProductFact, ReexaminationPeriod, RequirementKind, SafetyConcern,
                            SeriousAdverseReaction, SourceRef, StudyFact, SubstanceRecord, Table, UseRequirement,
-                           YearMonth)
+                           EfficacyResult, YearMonth)
 from extract.normalize.dosage import parse_dosage, regimen_fact
 from extract.normalize.values import parse_date, parse_number, parse_year_month
 from extract.readers.context import ExtractContext
@@ -76,6 +76,7 @@ def extract(doc: Document) -> ExtractionResult:
     read_requirements(ctx, headings)
     read_serious_reactions(ctx, headings)
     studies = read_studies(ctx, headings)
+    read_key_results(ctx, headings)
     records = [f for f in ctx.facts if isinstance(f, BrandRecord)]
     pf = ProductFact(
         product, ctx.ref(names.trade_ja[0].start, names.trade_ja[0].end),
@@ -915,3 +916,48 @@ def _study_row(ctx: ExtractContext, code: str, row: list[str], cols: dict[str, i
         ctx.warn("content-skipped", f"{code}: {cell('subjects')!r} gives no one study size", ref)
     return StudyFact((code,), ref, phase=phase.group("p").replace(" ", "") if phase else None, enrollment=n,
                      products=(ctx.product,) if ctx.product else (), design=cell("design") or None)
+
+
+
+# --------------------------------------------------------------------------- I.2 key results
+# I.2 製品の治療学的特性 states each pivotal study's result in one bullet, ``・ …試験(CODE試験)において、
+# <endpoint>は<value>%(95%CI:<lo>~<hi>%)…``, with a cross-reference to V.5 where it is detailed.
+
+_MARK = r"(?:\*\d?)?"
+# endpoint names (a footnote mark may follow a word) with their code and unit
+_ENDPOINTS = ((rf"全奏効率", "ORR", "%"), (rf"(?<![\u3400-\u9fff])奏効率", "ORR", "%"),
+              (rf"完全奏効(?:\(CR\))?率", "CRR", "%"), (rf"CR率", "CRR", "%"),
+              (rf"(?:PFS|無増悪生存期間){_MARK}の中央値", "PFS", "months"),
+              (rf"(?:OS|全生存期間){_MARK}の中央値", "OS", "months"))
+_RESULT = re.compile(r"(?<![\u3400-\u9fff])(?P<ep>" + "|".join(f"(?:{e})" for e, _, _ in _ENDPOINTS) + r")"
+                     + _MARK + r"は(?P<v>\d+(?:\.\d+)?)(?P<u>%|ヵ月|カ月|か月)"
+                     r"(?:\s*\(\s*95%CI\s*:\s*(?P<lo>\d+(?:\.\d+)?|NE)\s*(?:%|ヵ月|カ月|か月)?\s*[~-]\s*"
+                     r"(?P<hi>\d+(?:\.\d+)?|NE)\s*(?:%|ヵ月|カ月|か月)?\s*\))?")
+# the study a bullet is about, and the part of it when one is named after 試験 (ランダム化パート)
+_BULLET_STUDY = re.compile(r"\((?P<code>[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])試験(?P<part>[^()]*)\)において")
+_UNITS = {"%": "%", "ヵ月": "months", "カ月": "months", "か月": "months"}
+
+
+def read_key_results(ctx: ExtractContext, headings: dict[str, Heading]) -> None:
+    """I.2's ``・`` bullets that name one study (``(CODE試験)において``) and state an endpoint's value
+    right after its name (``全奏効率は87.5%``, ``PFSの中央値は14.6ヵ月(95%CI:10.4ヵ月~NE)``); a value
+    qualified in between (``CR/CRi率は、17p欠失を有さない患者集団では55.9%``) is not read."""
+    h = section_titled(headings, "I", "製品の治療学的特性")
+    for item in _items(_lines(ctx, h), re.compile(r"^・")):
+        start = item[0].start
+        joined, offsets = _joined(ctx.doc.text[start:item[-1].end], "・")
+        named = {(m.group("code"), m.group("part").strip()) for m in _BULLET_STUDY.finditer(joined)}
+        if len(named) != 1:
+            continue
+        code_, part = named.pop()
+        study = Mention(code_, "ja", "study")
+        for m in _RESULT.finditer(joined):
+            code, want = next((c, u) for e, c, u in _ENDPOINTS if re.fullmatch(e, m.group("ep")))
+            unit = _UNITS[m.group("u")]
+            if unit != want:
+                continue
+            lo, hi = m.group("lo"), m.group("hi")
+            ref = ctx.ref(start + offsets[m.start()], start + offsets[m.end() - 1] + 1)
+            ctx.add(EfficacyResult(study, code, ref, value=Decimal(m.group("v")), unit=unit,
+                                   ci_lower=Decimal(lo) if lo and lo != "NE" else None,
+                                   ci_upper=Decimal(hi) if hi and hi != "NE" else None, arm=part or None))
