@@ -71,6 +71,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to in
                                                   help="password of encrypted PDFs"),
            ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
            jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="worker processes"),
+           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="read on a Dask cluster: "
+                                                   "local:N (N local workers) or tcp://HOST:PORT"),
            timeout: float = typer.Option(300.0, "--timeout", min=0,
                                          help="seconds per document (0: no limit)"),
            report: Optional[Path] = typer.Option(None, "--report", help="write every file's outcome "
@@ -102,6 +104,17 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to in
             forced = DocType.parse(doc_type)
         except ValueError as exc:
             _fail(str(exc))
+    if scheduler is not None:
+        import importlib.util
+
+        from extract.cluster import parse_scheduler
+
+        try:
+            parse_scheduler(scheduler)
+        except ValueError as exc:
+            _fail(str(exc))
+        if importlib.util.find_spec("distributed") is None:
+            _fail("--scheduler needs Dask: pip install 'yakuji-kg[dask]'")
     if report is not None and not report.parent.is_dir():
         _fail(f"--report {report}: no folder {report.parent}")
     console = Console(stderr=True)
@@ -125,7 +138,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to in
                     _write_log(log_file, o)
 
             outcomes = ingest_paths(paths, st, doc_type=forced, password=password, ocr=ocr,
-                                    jobs=jobs, on_done=done, timeout=timeout or None)
+                                    jobs=jobs, on_done=done, timeout=timeout or None, scheduler=scheduler)
     except StoreLockedError as exc:
         _echo(f"yakuji: {exc}", err=True)
         outcomes = [Outcome(str(f), "failed", reason=str(exc), codes=("store-locked",)) for f in files]
@@ -284,9 +297,12 @@ def query(sparql: Optional[str] = typer.Argument(None, help="a SPARQL query, or 
           name: Optional[str] = typer.Option(None, "--name", "-n", help="run a named query (see `yakuji queries`)"),
           params: list[str] = typer.Option([], "--param", "-p", help="key=value for a named query; repeatable"),
           store: Optional[Path] = StoreOpt,
-          fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json")) -> None:
+          fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
+          endpoint: Optional[str] = typer.Option(None, "--endpoint", help="a remote SPARQL endpoint "
+                                                 "(e.g. Virtuoso's http://host:8890/sparql) instead of --store")) -> None:
     """Run SPARQL, or a named query with parameters, over the union of all graphs."""
     from extract.queries import load_queries, run_named
+    from extract.remote import Endpoint, EndpointError, is_endpoint
     from extract.store import Store
 
     if fmt not in ("table", "csv", "json"):
@@ -294,8 +310,10 @@ def query(sparql: Optional[str] = typer.Argument(None, help="a SPARQL query, or 
     if (sparql is None) == (name is None):
         _fail("give either a SPARQL query (or @file.rq) or --name NAME")
     values = _param_values(params)
+    if endpoint is not None and not is_endpoint(endpoint):
+        _fail(f"--endpoint must be an http(s) URL, not {endpoint!r}")
     try:
-        with Store(_store_path(store), read_only=True) as st:
+        with Endpoint(endpoint) if endpoint else Store(_store_path(store), read_only=True) as st:
             if name is not None:
                 queries = load_queries()
                 if name not in queries:
@@ -316,7 +334,7 @@ def query(sparql: Optional[str] = typer.Argument(None, help="a SPARQL query, or 
                 return
             variables = [v.value for v in result.variables]
             rows = [{n: sol[n] for n in variables if sol[n] is not None} for sol in result]
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, EndpointError) as exc:
         _fail(str(exc), 1)
     except SyntaxError as exc:
         _fail(f"SPARQL syntax error: {exc}")
@@ -637,16 +655,23 @@ def serve(store: Optional[Path] = StoreOpt,
           allow_service: list[str] = typer.Option([], "--allow-service", help="a host SERVICE may call; repeatable"),
           pdf_dir: list[Path] = typer.Option([], "--pdf-dir",
                                              help="a folder holding source PDFs moved since their ingest "
-                                                  "(for page images); repeatable")) -> None:
+                                                  "(for page images); repeatable"),
+          upstream: Optional[str] = typer.Option(None, "--upstream", help="serve a remote SPARQL endpoint "
+                                                 "(e.g. Virtuoso) instead of --store")) -> None:
     """A read-only SPARQL endpoint with the named queries and a web page."""
+    from extract.remote import is_endpoint
     from extract.serve import ServeConfig, Server, is_loopback
 
     if not is_loopback(host) and not allow_remote:
         _fail(f"--host {host} is not a loopback address: add --allow-remote to expose the store")
     if not is_loopback(host):
         _echo(f"warning: serving on {host}: anyone who can reach it can read the whole store", err=True)
-    path = _store_path(store)
-    if not (path / "db").is_dir():
+    path: Any = _store_path(store)
+    if upstream is not None:
+        if not is_endpoint(upstream):
+            _fail(f"--upstream must be an http(s) URL, not {upstream!r}")
+        path = upstream  # the query workers read it as a remote store (serve.ReadOnlyView)
+    elif not (path / "db").is_dir():
         _fail(f"no store at {path}: run `yakuji ingest` first", 1)
     config = ServeConfig(path, timeout, max_rows, workers, frozenset(h.lower() for h in allow_service),
                          tuple(pdf_dir))

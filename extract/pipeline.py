@@ -75,6 +75,9 @@ class Outcome:
     messages: tuple[str, ...] = ()
 
 
+WorkArgs = tuple[str, DocType | None, str | None, str]  # path, forced type, password, OCR mode
+
+
 @dataclass(frozen=True, slots=True)
 class Built:
     outcome: Outcome
@@ -145,7 +148,7 @@ def process_file(path: str | Path, *, doc_type: DocType | None = None, password:
     return Built(outcome, built.data)
 
 
-def _process_star(args: tuple[str, DocType | None, str | None, str]) -> Built:
+def _process_star(args: WorkArgs) -> Built:
     """``process_file`` with its time, the libraries' warnings, and any bug but running out
     of memory turned into a failed outcome (module docstring)."""
     from extract.logs import collect
@@ -170,11 +173,12 @@ def _process_star(args: tuple[str, DocType | None, str | None, str]) -> Built:
 def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocType | None = None,  # noqa: F821
                  password: str | None = None, ocr: str = "auto", jobs: int = 1,
                  on_done: Callable[[Outcome], None] | None = None,
-                 timeout: float | None = None) -> list[Outcome]:
+                 timeout: float | None = None, scheduler: str | None = None) -> list[Outcome]:
     """Ingest files and folders into ``store``. Documents whose bytes are already stored are
     ``unchanged`` (not even parsed). Work runs in ``jobs`` worker processes (in this one when
-    ``jobs`` is 1 and there is no ``timeout``); only this process writes. ``timeout``: seconds
-    per document, each in a worker killed at the limit (module docstring)."""
+    ``jobs`` is 1 and there is no ``timeout``), or on the Dask cluster ``scheduler``
+    (``local:N`` or ``tcp://HOST:PORT``, ``extract.cluster``); only this process writes.
+    ``timeout``: seconds per document, each in a worker killed at the limit (module docstring)."""
     from extract.rdf.iri import document_iri
 
     ensure_ontology(store)
@@ -194,7 +198,7 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
                 on_done(o)
         else:
             todo.append(str(f))
-    if todo:
+    if todo and scheduler is None:  # the Dask workers warm their own
         _settle_heap()
 
     def write(built: Built) -> Outcome:
@@ -210,9 +214,14 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
         return o
 
     args = [(f, doc_type, password, ocr) for f in todo]
-    if jobs > 1:  # largest first: a long document started last would keep one worker busy alone
+    if jobs > 1 or scheduler:  # largest first: a long document started last would keep one worker busy alone
         args.sort(key=lambda a: _size(a[0]), reverse=True)
-    if timeout is None and jobs <= 1:
+    if scheduler is not None and args:
+        from extract.cluster import run_on_dask
+
+        for built in run_on_dask(args, scheduler, timeout):
+            write(built)
+    elif timeout is None and jobs <= 1:
         for a in args:
             write(_process_star(a))
     elif args:
@@ -256,7 +265,7 @@ def die_with_parent(parent: int) -> None:
 
 
 def _worker(conn: "multiprocessing.connection.Connection",
-            args: tuple[str, DocType | None, str | None, str], parent: int) -> None:
+            args: WorkArgs, parent: int) -> None:
     """Child side of ``_run_in_workers``: die with the parent, leave Ctrl-C to it, process one
     document under the address-space limit, send the result. Running out of memory fails this
     document, not the batch."""
@@ -277,7 +286,7 @@ def _worker(conn: "multiprocessing.connection.Connection",
     conn.close()
 
 
-def _run_in_workers(args: list[tuple[str, DocType | None, str | None, str]], jobs: int,
+def _run_in_workers(args: list[WorkArgs], jobs: int,
                     timeout: float | None) -> Iterator[Built]:
     """One forked process per document, ``jobs`` at a time; a process still running after
     ``timeout`` seconds (None: no limit) is killed and its document fails. Results arrive as

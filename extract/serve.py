@@ -372,9 +372,15 @@ class ReadOnlyView:
     """The store as workers see it: RocksDB opened read-only (never the primary), so a running
     server does not stop ``yakuji ingest`` from taking the database; queries run like
     ``Store.query`` (union default graph, contract prefixes) unless given another dataset.
-    ``refresh()`` reopens it when a writer has committed since it was opened."""
+    ``refresh()`` reopens it when a writer has committed since it was opened. A URL instead of
+    a folder (``yakuji serve --upstream``) makes it a remote endpoint (``extract.remote``)."""
 
     def __init__(self, store_path: str | Path) -> None:
+        from extract.remote import Endpoint, is_endpoint
+
+        self._remote = Endpoint(str(store_path)) if is_endpoint(str(store_path)) else None
+        if self._remote is not None:
+            return
         self._path = Path(store_path)
         if not (self._path / "db").is_dir():
             raise FileNotFoundError(f"no store at {store_path}: run `yakuji ingest` first")
@@ -390,6 +396,8 @@ class ReadOnlyView:
 
         from extract.store import read_generation
 
+        if self._remote is not None:  # every query reaches the upstream's current data
+            return False
         generation = read_generation(self._path)
         if self._ox is not None and generation == self._generation:
             return False
@@ -408,6 +416,8 @@ class ReadOnlyView:
         when None."""
         from extract.rdf.namespaces import PREFIXES
 
+        if self._remote is not None:
+            return self._remote.query(sparql, substitutions=substitutions, dataset=dataset)
         graphs = {"use_default_graph_as_union": True} if dataset is None else dataset
         return self._ox.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None, **graphs)
 
