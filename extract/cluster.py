@@ -71,9 +71,10 @@ def _connect(spec: str) -> tuple[Any, Any]:
     return distributed.Client(cluster), cluster
 
 
-def read_on_worker(name: str, data: bytes, args: "WorkArgs", timeout: float | None) -> "Built":
+def read_on_worker(data: bytes, args: "WorkArgs", source: str, timeout: float | None) -> "Built":
     """The task: ``data`` written under its own file name in a private folder, then read in a
-    forked child with the limit (module docstring); the outcome names the client's path."""
+    forked child with the limit (module docstring). The graph names ``source`` (the client's
+    absolute path) and the outcome the path as the client was given it."""
     global _WARM
     import multiprocessing
 
@@ -86,10 +87,10 @@ def read_on_worker(name: str, data: bytes, args: "WorkArgs", timeout: float | No
         multiprocessing.current_process().daemon = False
         _WARM = True
     with tempfile.TemporaryDirectory(prefix="yakuji-") as tmp:
-        path = Path(tmp) / Path(name).name
+        path = Path(tmp) / Path(args[0]).name
         path.write_bytes(data)
-        [built] = _run_in_workers([(str(path), *args[1:])], 1, timeout)
-    return replace(built, outcome=replace(built.outcome, path=name))
+        [built] = _run_in_workers([(str(path), *args[1:4], source)], 1, timeout)
+    return replace(built, outcome=replace(built.outcome, path=args[0]))
 
 
 def run_on_dask(work: list["WorkArgs"], scheduler: str, timeout: float | None) -> Iterator["Built"]:
@@ -114,7 +115,7 @@ def run_on_dask(work: list["WorkArgs"], scheduler: str, timeout: float | None) -
                     unreadable.append(Built(Outcome(args[0], "failed", reason=f"cannot read: {exc.strerror}",
                                                     codes=("input-error",))))
                     continue
-                future = client.submit(read_on_worker, args[0], data, args, timeout, pure=False,
+                future = client.submit(read_on_worker, data, args, os.path.abspath(args[0]), timeout, pure=False,
                                        key=f"yakuji-read-{os.getpid()}-{len(names)}")
                 names[future.key] = args[0]
                 running.add(future)

@@ -75,7 +75,8 @@ class Outcome:
     messages: tuple[str, ...] = ()
 
 
-WorkArgs = tuple[str, DocType | None, str | None, str]  # path, forced type, password, OCR mode
+# path, forced type, password, OCR mode, and where the document really is when ``path`` is a copy
+WorkArgs = tuple[str, DocType | None, str | None, str, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +115,10 @@ def document_sha256(path: Path) -> str | None:
 
 
 def process_file(path: str | Path, *, doc_type: DocType | None = None, password: str | None = None,
-                 ocr: str = "auto") -> Built:
-    """Load → classify → extract → link → build, for one file. Never touches the store."""
+                 ocr: str = "auto", source: str | None = None) -> Built:
+    """Load → classify → extract → link → build, for one file. Never touches the store.
+    ``source``: the document's own path when ``path`` is a copy of it (a Dask worker's), so the
+    graph names the original (``yk:fileName``, ``yk:sourcePath``)."""
     from extract.classify import classify
     from extract.extractors import get_extractor
     from extract.load import load_document
@@ -125,6 +128,8 @@ def process_file(path: str | Path, *, doc_type: DocType | None = None, password:
     name = str(path)
     try:
         doc = load_document(path, password=password, ocr=ocr)
+        if source is not None:
+            doc = replace(doc, path=source)
         if doc_type is None:
             cls = classify(doc)
         else:
@@ -153,12 +158,12 @@ def _process_star(args: WorkArgs) -> Built:
     of memory turned into a failed outcome (module docstring)."""
     from extract.logs import collect
 
-    path, doc_type, password, ocr = args
+    path, doc_type, password, ocr, source = args
     start = time.monotonic()
     extra: list[str] = []
     with collect() as found:
         try:
-            built = process_file(path, doc_type=doc_type, password=password, ocr=ocr)
+            built = process_file(path, doc_type=doc_type, password=password, ocr=ocr, source=source)
         except MemoryError:
             raise
         except Exception as exc:  # a bug: fail this document, keep the traceback, go on
@@ -213,7 +218,7 @@ def ingest_paths(paths: Iterable[str | Path], store: "Store", *, doc_type: DocTy
             on_done(o)
         return o
 
-    args = [(f, doc_type, password, ocr) for f in todo]
+    args: list[WorkArgs] = [(f, doc_type, password, ocr, None) for f in todo]
     if jobs > 1 or scheduler:  # largest first: a long document started last would keep one worker busy alone
         args.sort(key=lambda a: _size(a[0]), reverse=True)
     if scheduler is not None and args:

@@ -379,13 +379,13 @@ class ReadOnlyView:
         from extract.remote import Endpoint, is_endpoint
 
         self._remote = Endpoint(str(store_path)) if is_endpoint(str(store_path)) else None
+        self._generation = ""
         if self._remote is not None:
             return
         self._path = Path(store_path)
         if not (self._path / "db").is_dir():
             raise FileNotFoundError(f"no store at {store_path}: run `yakuji ingest` first")
         self._ox: Any = None
-        self._generation = ""
         self.refresh()
 
     def refresh(self) -> bool:

@@ -6,8 +6,9 @@ one named query's latency on the local store, Virtuoso and the Oxigraph server w
 
 Ingest: each round runs ``yakuji ingest --ocr never`` into a fresh store once with ``--jobs 2``
 and once with ``--scheduler local:2``, in alternating order, and reports documents and pages per
-wall second (the whole command, so the cluster's start and each worker's warm-up count) and
-the ratio of the two within the round. Push: the ``--jobs 2`` store pushed to a fresh Virtuoso
+wall second (the whole command, so the cluster's start and each worker's warm-up count), the
+sum of the documents' own reading times (``doc s``: what the workers spent on them) and the
+ratio of the two wall times within the round. Push: the ``--jobs 2`` store pushed to a fresh Virtuoso
 (``scripts/virtuoso.sh``, digest auth) and a fresh ``oxigraph serve`` on 127.0.0.1, triples per
 second. Query: ``product-profile`` for the first product of the store, ``--queries`` runs each,
 median and 95th percentile in ms. Needs ../shared/real, virtuoso-t and the ``oxigraph`` command.
@@ -81,7 +82,7 @@ def main() -> None:
         sys.exit("no real PDFs in ../shared/real")
     tmp = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     print(f"{len(files)} real PDFs, {os.cpu_count()} CPU(s), --ocr never, {args.rounds} round(s)\n")
-    print(f"{'round':5} {'engine':12} {'docs':>5} {'pages':>6} {'wall s':>7} {'docs/s':>7} {'pages/s':>8}")
+    print(f"{'round':5} {'engine':12} {'docs':>5} {'pages':>6} {'wall s':>7} {'docs/s':>7} {'pages/s':>8} {'doc s':>7}")
     ratios = []
     kept = None
     for r in range(args.rounds):
@@ -93,7 +94,9 @@ def main() -> None:
             done = [f for f in report["files"] if f["status"] in ("ok", "partial")]
             pages = sum(f["pages"] for f in done)
             runs[label] = wall
-            print(f"{r + 1:5} {label:12} {len(done):5} {pages:6} {wall:7.1f} {len(done) / wall:7.2f} {pages / wall:8.1f}")
+            doc_s = sum(f["seconds"] for f in report["files"])
+            print(f"{r + 1:5} {label:12} {len(done):5} {pages:6} {wall:7.1f} {len(done) / wall:7.2f} {pages / wall:8.1f}"
+                  f" {doc_s:7.1f}")
             if label == "--jobs 2":
                 kept = store
         ratios.append(runs["--jobs 2"] / runs["local:2"])
@@ -125,7 +128,7 @@ def main() -> None:
               f"Oxigraph server {triples / o_s:,.0f} triples/s ({o_s:.1f} s)")
         with Store(kept, read_only=True) as st:
             product = st.select("SELECT ?l WHERE { GRAPH ?g { ?p a yk:MedicinalProduct ; rdfs:label ?l } "
-                                "FILTER(?g != ykid:graph/ontology) } ORDER BY ?l LIMIT 1")
+                                "FILTER(?g != <https://w3id.org/yakuji/id/graph/ontology>) } ORDER BY ?l LIMIT 1")
             name = product[0]["l"].value
             targets = {"local store": st, "Virtuoso": Endpoint(f"{url}/sparql"),
                        "Oxigraph server": Endpoint(f"http://127.0.0.1:{port}/query")}
