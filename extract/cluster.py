@@ -103,7 +103,7 @@ def run_on_dask(work: list["WorkArgs"], scheduler: str, timeout: float | None) -
     try:
         threads = sum(client.nthreads().values()) or 1
         todo = iter(work)
-        running = distributed.as_completed()
+        running = distributed.as_completed(loop=client.loop)  # this client's, not the process's default
         names: dict[str, str] = {}
         unreadable: list[Built] = []
 
