@@ -735,9 +735,10 @@ FOOTNOTE_TABLE_PAGE = (("7.4 有害事象*3",),
 FOOTNOTE_TABLE = (("事象", "例数(%)"), ("発熱a)", "12 (25.0)"), ("好中球減少症b)", "8 (16.7)"))
 
 
-def _small_ruled_table(canvas: Any, top: float, rows: Sequence[Sequence[str]], widths: Sequence[float]) -> float:
-    """A ruled table of one-line cells from ``top`` down; returns its bottom."""
-    xs = [MARGIN + sum(widths[:k]) for k in range(len(widths) + 1)]
+def _small_ruled_table(canvas: Any, top: float, rows: Sequence[Sequence[str]], widths: Sequence[float],
+                       left: float = MARGIN) -> float:
+    """A ruled table of one-line cells from ``top`` down, its left edge at ``left``; returns its bottom."""
+    xs = [left + sum(widths[:k]) for k in range(len(widths) + 1)]
     for row in rows:
         for x, cell in zip(xs, row):
             _draw(canvas, x + CELL_PAD, top - LEADING + CELL_PAD, cell, 100.0)
@@ -1018,6 +1019,70 @@ def render_booktabs(src: Path, out_dir: Path, *, borderless: bool = False) -> Pa
                        draw_table=_draw_borderless if borderless else _draw_booktabs)
 
 
+# A fictional current-format insert laid out as real ones are: a header band (dates left, a
+# ruled approval table right) over a full-width rule; two columns, the left opening with a
+# boxed warning; a ruled table across both columns in the middle of the page; two columns
+# again, the right holding a ruled table with its note under it. Each column's lines, in
+# reading order, are the ``INSERT_*`` tuples (wrapped at ``COLUMN_CHARS``).
+INSERT_HEADER = ("2026年1月作成(第1版)", "貯法:室温保存", "有効期間:3年")
+INSERT_APPROVAL = (("承認番号", "30800AMX00001"), ("販売開始", "2026年1月"))
+INSERT_TOP_LEFT = ("1. 警告", "1.1 本剤は緊急時に十分対応できる医療施設において投与すること。",
+                   "2. 禁忌(次の患者には投与しないこと)", "2.1 本剤の成分に対し過敏症の既往歴のある患者",
+                   "3. 組成・性状", "1錠中に架空成分25mgを含有する。")
+INSERT_TOP_RIGHT = ("4. 効能又は効果", "架空症候群", "5. 効能又は効果に関連する注意",
+                    "5.1 診断の確定した患者に投与すること。", "6. 用法及び用量",
+                    "通常、成人には1日1回25mgを経口投与する。")
+INSERT_WIDE_TABLE = (("副作用", "5%以上", "1~5%未満", "頻度不明"), ("消化器", "悪心", "下痢", "口内炎"),
+                     ("皮膚", "発疹", "そう痒", "脱毛"))
+INSERT_LOW_LEFT = ("7. 用法及び用量に関連する注意", "7.1 肝機能障害患者では減量を考慮すること。",
+                   "8. 重要な基本的注意", "8.1 投与開始前に肝機能検査を行うこと。",
+                   "9. 特定の背景を有する患者に関する注意", "9.1 合併症・既往歴等のある患者")
+INSERT_LOW_RIGHT_ABOVE = ("10. 相互作用", "10.2 併用注意(併用に注意すること)")
+INSERT_RIGHT_TABLE = (("薬剤名等", "措置方法"), ("架空薬A注1)", "減量する"))
+INSERT_RIGHT_NOTE = "注1) 国内未承認"
+INSERT_LOW_RIGHT_BELOW = ("11. 副作用", "次の副作用があらわれることがあるので、観察を十分に行うこと。")
+
+
+def _column_lines(canvas: Any, x: float, top: float, paragraphs: Sequence[str]) -> float:
+    """Paragraphs wrapped at ``COLUMN_CHARS`` from the baseline ``top`` down; the next baseline."""
+    for line in wrap_fixed(paragraphs):
+        _draw(canvas, x, top, line, 100.0)
+        top -= LEADING
+    return top
+
+
+def make_insert_layout(out: Path) -> Path:
+    """The page described above ``INSERT_HEADER`` (fictional wording)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, invariant=1)
+    fonts()
+    right = A4[0] / 2 + 10
+    y = A4[1] - MARGIN - LEADING
+    for k, line in enumerate(INSERT_HEADER):
+        _draw(canvas, MARGIN, y - k * LEADING, line, 100.0)
+    _small_ruled_table(canvas, y + LEADING - CELL_PAD, INSERT_APPROVAL, (80.0, 100.0), left=right)
+    y -= LEADING * len(INSERT_HEADER)
+    canvas.rect(MARGIN, y, A4[0] - 2 * MARGIN, 2, fill=1)  # the rule under the header band
+    y -= LEADING * 1.5
+    box_top = y + LEADING - CELL_PAD
+    bottom = _column_lines(canvas, MARGIN + CELL_PAD, y, INSERT_TOP_LEFT[:2])
+    canvas.rect(MARGIN, bottom + LEADING - CELL_PAD, A4[0] / 2 - MARGIN - 10, box_top - bottom - LEADING + CELL_PAD)
+    left_end = _column_lines(canvas, MARGIN, bottom - LEADING * 0.5, INSERT_TOP_LEFT[2:])
+    right_end = _column_lines(canvas, right, y, INSERT_TOP_RIGHT)
+    y = min(left_end, right_end)
+    y = _small_ruled_table(canvas, y, INSERT_WIDE_TABLE, (130.0, 130.0, 130.0, 125.0)) - LEADING * 1.5
+    _column_lines(canvas, MARGIN, y, INSERT_LOW_LEFT)
+    table_top = _column_lines(canvas, right, y, INSERT_LOW_RIGHT_ABOVE) + LEADING - CELL_PAD
+    below = _small_ruled_table(canvas, table_top, INSERT_RIGHT_TABLE, (120.0, 100.0), left=right)
+    _draw(canvas, right, below - LEADING + CELL_PAD, INSERT_RIGHT_NOTE, 100.0, FOOTNOTE_SIZE)
+    _column_lines(canvas, right, below - LEADING * 2, INSERT_LOW_RIGHT_BELOW)
+    _draw(canvas, A4[0] / 2 - 10, MARGIN, "- 1 -", 100.0)
+    canvas.showPage()
+    canvas.save()
+    return out
+
+
 # A fictional insert whose font maps every glyph but one symbol (※) to Unicode: the entry of
 # that glyph is blanked out of the ToUnicode map, so pdfminer gives ``(cid:N)`` for it alone.
 # Page 1 prints it only apart (a note mark before a space or at a line's end); page 2 also
@@ -1070,6 +1135,7 @@ LAYOUTS = {
     "vertical.pdf": make_vertical,
     "footnotes.pdf": make_footnotes,
     "unmapped_symbol.pdf": make_unmapped_symbol,
+    "insert_layout.pdf": make_insert_layout,
 }
 
 

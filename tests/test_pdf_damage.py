@@ -50,10 +50,10 @@ def test_a_library_error_in_the_layout_pass_reads_lines_top_to_bottom(make_pdfs:
     expected = load_pdf(path.read_bytes(), str(path)).text
     real = pdf_module._text_segments
 
-    def failing(page: Any, body: Any, has_tables: bool) -> Any:
-        if body is not page:
+    def failing(page: Any, body: Any, blocks: Any) -> Any:
+        if blocks is not None:
             _off_page_crop(page)
-        return real(page, body, has_tables)
+        return real(page, body, blocks)
 
     monkeypatch.setattr(pdf_module, "_text_segments", failing)
     doc = load_pdf(path.read_bytes(), str(path))

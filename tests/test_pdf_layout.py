@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 
 from extract.load import load_document
-from extract.load.pdf_layout import (classify_furniture, find_columns, find_furniture, footnote_items,
+from extract.load.pdf_layout import (band_regions, classify_furniture, find_bands, find_furniture, footnote_items,
                                      furniture_lines, small_type, word_boxes)
 from extract.model import Document
 
@@ -352,34 +352,52 @@ def _unruled_table_words() -> list[tuple[float, float, float, float]]:
     return words
 
 
-@pytest.mark.parametrize(("words", "columns"), [
-    # wrapped text in two columns: split in the gutter, region from first to last line
-    (_column_words([285.0] * 6), ((297.5,), 100.0, 179.0)),
-    # three columns under a full-width title: two splits, the title above the region
-    (_three_column_words(), ((197.5, 382.5), 100.0, 179.0)),
+INF = float("inf")
+
+
+@pytest.mark.parametrize(("words", "blocks", "bands"), [
+    # wrapped text in two columns: split in the gutter from the page's top
+    (_column_words([285.0] * 6), [], [(-INF, (297.5,))]),
+    # three columns under a full-width title: a full-width band, then two splits
+    (_three_column_words(), [], [(-INF, ()), (100.0, (197.5, 382.5))]),
     # the middle column's lines never reach its gutter (labels): not three columns; the
     # clear gutter before the third column still makes two, each line of the left one whole
-    (_three_column_words((190.0, 260.0)), ((325.0,), 100.0, 179.0)),
+    (_three_column_words((190.0, 260.0)), [], [(-INF, ()), (100.0, (325.0,))]),
     # an unruled table: its narrow number columns are not text columns
-    (_unruled_table_words(), None),
-    # a full-width note under the columns, then a short note: the region ends at the columns
-    (_column_words([285.0] * 6) + [(40.0, 200.0, 555.0, 207.0), (40.0, 210.0, 90.0, 217.0)],
-     ((297.5,), 100.0, 179.0)),
-    # short lines crossing no gutter, scattered among full-width ones: no majority run
+    (_unruled_table_words(), [], None),
+    # a full-width note under the columns, then a short note: a full-width band below
+    (_column_words([285.0] * 6) + [(40.0, 200.0, 555.0, 207.0), (40.0, 210.0, 90.0, 217.0)], [],
+     [(-INF, (297.5,)), (200.0, ())]),
+    # short lines crossing no gutter, scattered among full-width ones: not a column layout
     ([(40.0, 100.0 + 14 * i, 555.0 if i % 3 else 90.0, 109.0 + 14 * i) for i in range(12)]
-     + [(310.0, 100.0 + 14 * i, 400.0, 109.0 + 14 * i) for i in range(0, 12, 3)], None),
+     + [(310.0, 100.0 + 14 * i, 400.0, 109.0 + 14 * i) for i in range(0, 12, 3)], [], None),
     # a form: short labels on the left never reach the gutter
-    (_column_words([80.0, 90.0, 75.0, 100.0, 85.0, 70.0]), None),
+    (_column_words([80.0, 90.0, 75.0, 100.0, 85.0, 70.0]), [], None),
     # too few lines for columns
-    (_column_words([285.0] * 3), None),
-    # a full-width line inside the region: not columns
-    (_column_words([285.0] * 3) + [(40.0, 150.0, 555.0, 159.0)] + _column_words([285.0] * 3)[:0]
+    (_column_words([285.0] * 3), [], None),
+    # a full-width line between two runs of three lines: no run proves columns
+    (_column_words([285.0] * 3) + [(40.0, 150.0, 555.0, 159.0)]
      + [(40.0, 200.0 + 14 * i, 285.0, 209.0 + 14 * i) for i in range(3)]
-     + [(310.0, 200.0 + 14 * i, 555.0, 209.0 + 14 * i) for i in range(3)], None),
+     + [(310.0, 200.0 + 14 * i, 555.0, 209.0 + 14 * i) for i in range(3)], [], None),
+    # ... but under six lines in columns, the same three lines beside the gutter are columns
+    # too, and the full-width table between them is a band of its own
+    (_column_words([285.0] * 6) + [(40.0, 200.0 + 14 * i, 285.0, 209.0 + 14 * i) for i in range(3)]
+     + [(310.0, 200.0 + 14 * i, 555.0, 209.0 + 14 * i) for i in range(3)], [(40.0, 182.0, 555.0, 196.0)],
+     [(-INF, (297.5,)), (182.0, ()), (200.0, (297.5,))]),
+    # a table inside the right column does not cut the page
+    (_column_words([285.0] * 6) + [(40.0, 200.0 + 14 * i, 285.0, 209.0 + 14 * i) for i in range(3)],
+     [(310.0, 182.0, 555.0, 240.0)], [(-INF, (297.5,))]),
+    # a page number centred under the columns narrows no gutter
+    (_column_words([285.0] * 6) + [(290.0, 200.0, 301.0, 209.0)], [], [(-INF, (297.5,))]),
 ])
-def test_find_columns(words: list[tuple[float, float, float, float]],
-                      columns: tuple[tuple[float, ...], float, float] | None) -> None:
-    assert find_columns(words) == columns
+def test_find_bands(words: list[tuple[float, float, float, float]], blocks: list[tuple[float, float, float, float]],
+                    bands: list[tuple[float, tuple[float, ...]]] | None) -> None:
+    assert find_bands(words, blocks) == bands
+
+
+def test_band_regions_read_each_band_column_by_column() -> None:
+    assert band_regions([(-INF, ()), (100.0, (297.5,)), (200.0, ())]) == [
+        (-INF, -INF, INF, 100.0), (-INF, 100.0, 297.5, 200.0), (297.5, 100.0, INF, 200.0), (-INF, 200.0, INF, INF)]
 
 
 def _char(text: str, x0: float, top: float = 10.0) -> dict[str, object]:

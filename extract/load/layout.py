@@ -492,7 +492,14 @@ _DECIMAL = re.compile(r"^(?P<num>[1-9]\d?(?:\.(?:\d{1,2}|R|\(\d{1,2}\)))*\.?)"
 _PAREN = re.compile(r"^\((?P<n>\d{1,2})\)\s*(?P<title>\S.*)$")
 _CIRCLED_CHARS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CIRCLED = re.compile(rf"^(?P<c>[{_CIRCLED_CHARS}])(?:\s?-\s?(?P<sub>\d{{1,2}}))?\s*(?P<title>\S.*)$")
-_BRACKET = re.compile(r"^(?P<num>【[^【】]{1,30}】)\s*(?:\([^()]{1,10}\))?$")
+_BRACKET = re.compile(r"^(?P<num>[【〔][^【】〔〕]{1,30}[】〕])\s*(?:\([^()]{1,30}\))?$")
+# What a 〔…〕 label holds when it is a heading (old-format inserts: 〔効能・効果〕), not a
+# citation code (〔TEGM05467〕) or a revision date (〔**2021年10月改訂〕): words, in Japanese.
+_LABEL_TITLE = re.compile(r"^\s*[\u3040-\u30ff\u4e00-\u9fff]")
+# Revision marks before a heading (``*6. 用法及び用量``, ``**【効能・効果】``): the heading is the rest.
+_REVISION = re.compile(r"^[*＊※]{1,3}\s*(?=[1-9【〔])")
+# Spaces a heading is set with between its Japanese characters (``【用 法 及 び 用 量】``).
+_SPACED = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _TABLE_EN = re.compile(r"^(?P<num>Table\s\d{1,3})(?:\.\s*|\s+(?=[A-Z]))(?P<title>[^\d\s].*)$")
 _TABLE_JA = re.compile(r"^(?P<num>表\s?\d{1,3})(?!\d)\s*[:.]?\s*(?P<title>[^\s\dにのはをでとがやもよ、。].*)$")
 # Unnumbered headings every package insert / review report of its kind prints on a line of
@@ -540,7 +547,11 @@ def _candidate(index: int, text: str) -> _Candidate | None:
     """The heading pattern a stripped line matches, if any (before context rules)."""
     if "\t" in text or not text:
         return None
-    return _decimal_candidate(index, text) or _item_candidate(index, text) or _label_candidate(index, text)
+    text = _REVISION.sub("", text)
+    found = _decimal_candidate(index, text) or _item_candidate(index, text) or _label_candidate(index, text)
+    if found is not None and found.style == "bracket":
+        return _Candidate(found.line, found.style, found.parts, found.number, _SPACED.sub("", found.title).strip())
+    return found
 
 
 def _decimal_candidate(index: int, text: str) -> _Candidate | None:
@@ -579,7 +590,7 @@ def _item_candidate(index: int, text: str) -> _Candidate | None:
 def _label_candidate(index: int, text: str) -> _Candidate | None:
     """``【…】`` labels, the standard unnumbered headings, and table captions."""
     m = _BRACKET.match(text)
-    if m:
+    if m and (m.group("num")[0] == "【" or _LABEL_TITLE.match(m.group("num")[1:-1])):
         return _Candidate(index, "bracket", (), m.group("num"), m.group("num")[1:-1])
     m = _NAMED.match(text)
     if m:

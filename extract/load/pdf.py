@@ -60,6 +60,8 @@ pages, too large, or no readable text on any page.
 from __future__ import annotations
 
 import io
+import itertools
+import math
 import re
 import shutil
 import subprocess
@@ -69,13 +71,14 @@ from pathlib import Path
 from typing import Any
 
 from extract.errors import InputError, missing_dependency
-from extract.load.layout import Box, RawPage, RawTable, build_document
+from extract.load.layout import FOOTNOTE_START, Box, RawPage, RawTable, build_document
+from extract.normalize.text import clean_text
 from extract.load.pdf_glyphs import GlyphOutcome, Glyphs, foreign_letters, script
 from extract.load.pdf_layout import (TEXT_SETTINGS, VERTICAL_NOTE, VERTICAL_SETTINGS, Item, _first_line, _lay_out,
-                                     _median, _regions, classify_furniture, columns_note, find_columns,
-                                     footnote_items, is_vertical, small_type, word_boxes)
+                                     _median, band_regions, classify_furniture, columns_note, find_bands,
+                                     footnote_items, is_vertical, region_of, small_type, word_boxes)
 from extract.load.pdf_fonts import METHOD as RECOVERED, FontMap, install_maps
-from extract.load.pdf_tables import RULED_TABLES, _FoundTable, _ruled_table, unruled_tables
+from extract.load.pdf_tables import RULED_TABLES, BBox, _FoundTable, _ruled_table, unruled_tables
 from extract.model import Document, ExtractionMethod, FurnitureKind, PageStatus
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -322,7 +325,7 @@ class _Plumbed:
     """A page read by pdfplumber, laid out only once furniture across pages is known.
 
     ``segments`` are runs of placed lines in reading order (one run for a plain page; for a
-    multi-column page: full-width lines above, each column left to right, lines below);
+    page in bands: each band's columns left to right, band after band);
     ``table_items`` are the placed rows of each table, by identity within ``segments``."""
 
     number: int
@@ -374,7 +377,8 @@ class _Plumbed:
                                 first_line=_first_line(list(items), index), spans=table.spans)
                        for table, items in self.tables if table.rows)
         small = small_type([item for item, _ in self.sized], [size for _, size in self.sized], document_body)
-        notes = tuple(sorted(index[id(item)] for item in _page_notes(order, kept_segments, small)))
+        rows = frozenset(id(item) for _, items in self.tables for item in items)
+        notes = tuple(sorted(index[id(item)] for item in _page_notes(order, kept_segments, small, rows)))
         boxes: list[Box | None] = [None] * len(lines)
         for item, box in self.boxed:
             if id(item) in index:
@@ -397,14 +401,22 @@ class _Plumbed:
         return ("partial" if unknown or self.status == "partial" else RECOVERED), reason, RECOVERED
 
 
-def _page_notes(order: list[Item], segments: list[list[Item]], small: frozenset[int]) -> list[Item]:
-    """The footnotes at the foot of the page, and on a page in columns also those at the foot
-    of each column (notes printed under the column that cites them)."""
+def _page_notes(order: list[Item], segments: list[list[Item]], small: frozenset[int],
+                rows: frozenset[int] = frozenset()) -> list[Item]:
+    """The footnotes at the foot of the page, on a page in columns also those at the foot of
+    each column (notes printed under the column that cites them), and anywhere those under a
+    table (``rows``: ids of the table rows): the small-type lines right under its last row,
+    from one opening with a marker (``注1)``, ``※``)."""
     notes = footnote_items(order, small)
-    seen = {id(item) for item in notes}
     for segment in segments[:-1]:  # the last one ends the page: its notes are found above
-        notes += [item for item in footnote_items(segment, small) if id(item) not in seen]
-    return notes
+        notes += footnote_items(segment, small)
+    for segment in segments:
+        for k, item in enumerate(segment[:-1]):
+            if id(item) in rows and id(segment[k + 1]) not in rows:
+                under = list(itertools.takewhile(lambda line: id(line) in small, segment[k + 1:]))
+                if under and FOOTNOTE_START.match(clean_text(under[0][1])):
+                    notes += under
+    return list({id(item): item for item in notes}.values())
 
 
 def _recovered_glyphs(chars: list[dict[str, Any]], fontmaps: dict[str, FontMap]) -> tuple[int, int, str]:
@@ -427,7 +439,8 @@ def _read_plumber(page: Any, number: int, fontmaps: dict[str, FontMap] | None = 
                   glyphs: GlyphOutcome | None = None) -> _Plumbed:
     """Lines and ruled tables of one page. Text inside a ruled table is replaced by its rows,
     one tab-separated line per row at the row's height, so cells never interleave. A page of
-    plain text in columns is read column by column; tategaki is read column by column from
+    in bands and columns is read band by band, each band's columns left to right, a table
+    with the column (or full-width band) that holds it; tategaki is read column by column from
     the right. ``glyphs``: what ``pdf_glyphs`` did to the page's unmapped glyphs (its note and
     status go to the page)."""
     problems: list[str] = []
@@ -442,26 +455,29 @@ def _read_plumber(page: Any, number: int, fontmaps: dict[str, FontMap] | None = 
     for table in tables:
         body = body.outside_bbox(table.bbox, strict=False)  # real tables may overhang the page
     try:
-        segments, heights, note, sizes, boxes = _text_segments(page, body, bool(tables))
+        segments, regions, heights, note, sizes, boxes = _text_segments(page, body, [t.bbox for t in tables])
     except LIBRARY_ERRORS as exc:
         if not from_library(exc):
             raise
         tables = []  # read again as one top-to-bottom flow, tables as text
         problems.append(f"layout not read, lines top to bottom ({_why(exc)})")
-        segments, heights, note, sizes, boxes = _text_segments(page, page, True)
-    placed = [item for segment in segments for item in segment]
-    sized = tuple(zip(placed, sizes))
-    boxed = list(zip(placed, boxes))
+        segments, regions, heights, note, sizes, boxes = _text_segments(page, page, None)
+    in_order = [item for segment in segments for item in segment]
+    sized = tuple(zip(in_order, sizes))
+    boxed = list(zip(in_order, boxes))
     found: list[tuple[_FoundTable, tuple[Item, ...]]] = []
-    for table in tables:
+    placed: set[int] = set()
+    for table in tables:  # into the column (or full-width band) that holds the table
         items = tuple((top, table.line(r)) for r, top in enumerate(table.tops))
-        segments[0].extend(items)
+        k = region_of(regions, (table.bbox[0] + table.bbox[2]) / 2, table.bbox[1] + 0.5)
+        segments[k].extend(items)
+        placed.add(k)
         found.append((table, items))
         x0, _, x1, bottom = table.bbox
         ends = [*table.tops[1:], bottom]
         boxed += [(item, (x0, top, x1, end)) for item, top, end in zip(items, table.tops, ends)]
-    if tables:
-        segments[0].sort(key=lambda item: item[0])
+    for k in placed:
+        segments[k].sort(key=lambda item: item[0])
     heights.sort()
     height = heights[len(heights) // 2] if heights else 0.0
     notes = "; ".join(n for n in (note, glyphs.note() if glyphs else "", *problems) if n)
@@ -509,26 +525,51 @@ def from_library(exc: BaseException) -> bool:
     return tb is not None and tb.tb_frame.f_code.co_filename.startswith(_LIBRARY_DIRS)
 
 
-def _text_segments(page: Any, body: Any, has_tables: bool
-                   ) -> tuple[list[list[Item]], list[float], str, list[float], list[Box]]:
-    """The page's text lines (outside its tables) as reading-order segments, their heights,
-    a note on how the page was read ("" for the usual single flow), and each line's type
-    size (the largest glyph) and box, in the order of the segments' lines."""
-    if not has_tables and is_vertical(page.chars):
+def _text_segments(page: Any, body: Any, blocks: list[BBox] | None
+                   ) -> tuple[list[list[Item]], list[Box], list[float], str, list[float], list[Box]]:
+    """The page's text lines (``body``: outside its tables) as reading-order segments, the
+    region of the page each segment was read from (``pdf_layout.band_regions``), the lines'
+    heights, a note on how the page was read ("" for the usual single flow), and each line's
+    type size (the largest glyph) and box, in the order of the segments' lines. ``blocks``: the
+    tables' boxes (the bands and columns are found around them); None reads the page as one
+    top-to-bottom flow."""
+    whole: list[Box] = [(-math.inf, -math.inf, math.inf, math.inf)]
+    if not blocks and blocks is not None and is_vertical(page.chars):
         middle = float(page.height) / 2  # never taken for page-edge furniture
         lines = page.extract_text(**VERTICAL_SETTINGS).split("\n")
-        return [[(middle, line) for line in lines]], [], VERTICAL_NOTE, [], []
+        return [[(middle, line) for line in lines]], whole, [], VERTICAL_NOTE, [], []
     text_lines = body.extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
-    columns = None if has_tables else find_columns(word_boxes(text_lines))
-    regions = [text_lines] if columns is None else [
-        region.extract_text_lines(strip=False, return_chars=True, **TEXT_SETTINGS)
-        for region in _regions(page, columns)]
-    segments = [[(line["top"], line["text"]) for line in region] for region in regions]
-    heights = [line["bottom"] - line["top"] for region in regions for line in region]
-    sizes = [_type_size(line) for region in regions for line in region]
+    bands = None if blocks is None else find_bands(word_boxes(text_lines), blocks + _figures(page))
+    if bands is None:
+        parts, regions, note = [text_lines], whole, ""
+    else:
+        regions = band_regions(bands)
+        chars: list[list[dict[str, Any]]] = [[] for _ in regions]
+        for c in body.chars:
+            chars[region_of(regions, (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2)].append(c)
+        from pdfplumber.utils import chars_to_textmap
+
+        parts = [chars_to_textmap(part, **TEXT_SETTINGS).extract_text_lines(strip=False, return_chars=True)
+                 if part else [] for part in chars]
+        note = columns_note(max(len(splits) for _, splits in bands) + 1)
+    segments = [[(line["top"], line["text"]) for line in part] for part in parts]
+    heights = [line["bottom"] - line["top"] for part in parts for line in part]
+    sizes = [_type_size(line) for part in parts for line in part]
     boxes = [(float(line["x0"]), float(line["top"]), float(line["x1"]), float(line["bottom"]))
-             for region in regions for line in region]
-    return segments, heights, "" if columns is None else columns_note(len(columns[0]) + 1), sizes, boxes
+             for part in parts for line in part]
+    return segments, regions, heights, note, sizes, boxes
+
+
+RULE_HEIGHT = 5.0  # points: a rectangle this thin is a rule
+
+
+def _figures(page: Any) -> list[Box]:
+    """The page's images and its horizontal rules across half the page or more: elements of
+    the layout besides text and tables (a rule under a header band, a figure across both
+    columns, cut the page into bands)."""
+    wide = float(page.width) / 2
+    rules = [o for o in (*page.rects, *page.lines) if o["bottom"] - o["top"] <= RULE_HEIGHT and o["x1"] - o["x0"] >= wide]
+    return [(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"])) for o in (*page.images, *rules)]
 
 
 def _type_size(line: dict[str, Any]) -> float:

@@ -9,13 +9,12 @@ detection and the tables all read text lines with the same settings.
 Layout, read from the characters' geometry (each case has a generated fixture in
 ``scripts/make_pdfs.py``, ``make_layouts``):
 
-- Columns (``find_columns``): a page without ruled tables whose text has N-1 vertical
-  gutters (N from 2 to ``MAX_COLUMNS``, more tried first), each near where equal columns would
-  put it and crossed by no line inside the column region, is read full-width text above,
-  each column top to bottom from left to right, full-width text below (the page's reason
-  says "two columns…", "three columns…"). Forms, indented lists and unruled tables are not
-  columns (see ``find_columns`` for the tests); a page that is not clearly in columns keeps
-  the single top-to-bottom flow.
+- Bands and columns (``find_bands``): the page is cut into horizontal bands at the elements
+  that cross its column gutters (a title, a table or a figure across both columns, a rule under
+  a header band), and each band is read full width or column by column, left to right (the
+  page's reason says "two columns…", "three columns…"); a table inside a column stays in it.
+  Forms, indented lists and unruled tables are not columns (see ``find_bands`` for the tests);
+  a page that is not clearly in columns keeps the single top-to-bottom flow.
 - Page furniture (``classify_furniture``): running headers/footers, page numbers that rise
   with the pages (``- 3 -``, ``3 / 12``, ``3``, ``Page 3``) and "Confidential"/社外秘 marks, at the
   top or bottom tenth of a page, are removed from the text and recorded on the page
@@ -133,38 +132,58 @@ def _rows(words: list[tuple[float, float, float, float]]) -> list[list[tuple[flo
     return rows
 
 
-def find_columns(words: list[Box]) -> tuple[tuple[float, ...], float, float] | None:
-    """``(split x of each gutter, region top, region bottom)`` of a body set in two to
-    ``MAX_COLUMNS`` columns, or None. Words are ``(x0, top, x1, bottom)``.
+Band = tuple[float, tuple[float, ...]]  # (where the band starts on the page, its gutters' x; () = full width)
 
-    Why these tests: a form (labels left, values right), an indented list or a table without
-    rules also has white down the page, and reading it column by column would separate each
-    label from its value. So a page is N columns only when each of its N-1 gutters lies near
-    where equal columns would put it (within a third of a column width: the middle third of
-    the text for two columns) and is crossed by no line inside the column region (the longest
-    run of lines crossing no gutter; the lines above and below it are read full width: a
-    title, footnotes, a page number), every column holds at least
-    ``MIN_COLUMN_ROWS`` lines and is wide (half an equal column's width or more), and in every
-    column but the last most lines run up to the gutter, as wrapped text does and labels do
-    not. More columns are tried first: a three-column page must not pass as two columns
-    whose right one interleaves two."""
-    rows = _rows(words)
+
+def find_bands(words: list[Box], blocks: list[Box] | None = None) -> list[Band] | None:
+    """The page cut into horizontal bands, top to bottom, each full width or in columns
+    (``(start, splits)``; a band runs down to the next one's start), or None when no part of
+    the page is in columns. ``words`` are ``(x0, top, x1, bottom)``; ``blocks`` are boxes
+    read apart (tables): a block inside a column stays in it, one across a gutter is a
+    full-width band of its own.
+
+    The gutters are found for the whole page, as N-1 vertical strips crossed by the fewest
+    printed lines, each near where equal columns would put it (within a third of a column
+    width: the middle third of the text for two columns). The lines that cross a gutter (a
+    title, a full-width table or figure, a footer) cut the page into bands; a run of lines
+    between them is in columns when every column holds at least ``MIN_COLUMN_ROWS`` lines,
+    is wide (half an equal column's width or more), leaves ``MIN_GUTTER`` of white before the
+    next, and in every column but the last most lines run up to the gutter, as wrapped text
+    does and labels do not (a form, an indented list or a table without rules also has white
+    down the page; read column by column each label would leave its value). Once one run is
+    so, shorter runs beside the same gutters are columns too when each column holds a line
+    and the white stays. The runs in columns must hold a third of the page's lines or more.
+    More columns are tried first: a three-column page must not pass as two columns whose
+    right one interleaves two."""
+    elements = list(words) + _block_rows(blocks or [], words)
+    rows = _rows(elements)
     if len(rows) < MIN_COLUMN_ROWS:
         return None
-    left, right = min(w[0] for w in words), max(w[2] for w in words)
+    left, right = min(w[0] for w in elements), max(w[2] for w in elements)
     if not right - left <= PAGE_SIDE_MAX:
         return None  # glyphs placed off any page (damaged geometry): no columns to find
     counts = _coverage(rows, left, right)
     for n in range(MAX_COLUMNS, 1, -1):
-        found = _n_columns(rows, counts, left, right, n)
+        found = _n_bands(rows, counts, left, right, n)
         if found is not None:
             return found
     return None
 
 
-def _n_columns(rows: list[list[Box]], counts: list[int], left: float, right: float,
-               n: int) -> tuple[tuple[float, ...], float, float] | None:
-    """``find_columns`` for exactly ``n`` columns."""
+def _block_rows(blocks: list[Box], words: list[Box]) -> list[Box]:
+    """Each block as a stack of line-high boxes: a table filling a column counts as the lines
+    it takes, not as one."""
+    height = _median([w[3] - w[1] for w in words]) or 10.0
+    stacked: list[Box] = []
+    for x0, top, x1, bottom in blocks:
+        k = max(1, min(int((bottom - top) / (1.5 * height)), 1000))
+        step = (bottom - top) / k
+        stacked += [(x0, top + i * step, x1, top + (i + 1) * step) for i in range(k)]
+    return stacked
+
+
+def _n_bands(rows: list[list[Box]], counts: list[int], left: float, right: float, n: int) -> list[Band] | None:
+    """``find_bands`` for exactly ``n`` columns."""
     width = right - left
     reach = width / (3 * n)
     xs: list[float] = []
@@ -174,44 +193,85 @@ def _n_columns(rows: list[list[Box]], counts: list[int], left: float, right: flo
         if k is None:
             return None
         xs.append(left + k)
-    crossing = {i for i, row in enumerate(rows) if any(w[0] < x < w[2] for w in row for x in xs)}
-    inside = [i for i in range(len(rows)) if i not in crossing]
-    run = _longest_run(inside)
-    if not run or (len(run) < len(inside) and 2 * len(run) < len(rows)):
-        return None  # scattered short lines, none a majority run: not a column layout
-    region = rows[run[0]:run[-1] + 1]
-    bounds = [-float("inf"), *xs, float("inf")]
-    columns = [[(min(w[0] for w in part), max(w[2] for w in part)) for part in
-                ([w for w in row if lo < (w[0] + w[2]) / 2 < hi] for row in region) if part]
-               for lo, hi in zip(bounds, bounds[1:])]
-    if any(len(column) < MIN_COLUMN_ROWS for column in columns):
+    runs: list[list[list[Box]]] = [[]]
+    for row in rows:
+        if any(w[0] < x < w[2] for w in row for x in xs):
+            runs.append([row])  # a crossing row: a run of its own
+            runs.append([])
+        else:
+            runs[-1].append(row)
+    runs = [run for run in runs if run]
+    strict = [_columns_of(run, xs, width, n, strict=True) for run in runs]
+    if not any(strict):
         return None
+    proven = next(found for found in strict if found)
+    splits = [found or (proven if _columns_of(run, xs, width, n, strict=False) else ())
+              for run, found in zip(runs, strict)]
+    if 3 * sum(len(run) for run, found in zip(runs, splits) if found) < len(rows):
+        return None
+    bands: list[Band] = []
+    for run, found in zip(runs, splits):
+        start = min(w[1] for w in run[0])
+        if bands and bands[-1][1] == found:
+            continue  # the same layout goes on
+        bands.append((start, found or ()))
+    bands[0] = (-math.inf, bands[0][1])
+    return bands
+
+
+def _columns_of(run: list[list[Box]], xs: list[float], width: float, n: int, *, strict: bool) -> tuple[float, ...]:
+    """The split x of each gutter when this run of rows (none crossing ``xs``) is in ``n``
+    columns (``find_bands``' tests; ``strict`` for the run that proves the page is in
+    columns), else ()."""
+    bounds = [-math.inf, *xs, math.inf]
+    columns = [[(min(w[0] for w in part), max(w[2] for w in part)) for part in
+                ([w for w in row if lo < (w[0] + w[2]) / 2 < hi] for row in run) if part]
+               for lo, hi in zip(bounds, bounds[1:])]
+    if any(len(column) < (MIN_COLUMN_ROWS if strict else 1) for column in columns):
+        return ()
     starts = [min(a for a, _ in column) for column in columns]
     ends = [max(b for _, b in column) for column in columns]
-    if any(end - start < width / (2 * n) for start, end in zip(starts, ends)):
-        return None
+    if strict and any(end - start < width / (2 * n) for start, end in zip(starts, ends)):
+        return ()
+    splits = []
     for k in range(n - 1):
-        if starts[k + 1] - ends[k] < MIN_GUTTER:
-            return None
+        white = _white_around(run, xs[k])
+        if white is not None and white[1] - white[0] < MIN_GUTTER:
+            return ()
+        splits.append((ends[k] + starts[k + 1]) / 2 if white is None else (white[0] + white[1]) / 2)
         reach_gutter = sum(1 for _, end in columns[k] if ends[k] - end <= 0.2 * (ends[k] - starts[k]))
-        if reach_gutter < COLUMN_FILLED * len(columns[k]):
-            return None
-    splits = tuple((ends[k] + starts[k + 1]) / 2 for k in range(n - 1))
-    return splits, region[0][0][1], max(w[3] for w in region[-1])
+        if strict and reach_gutter < COLUMN_FILLED * len(columns[k]):
+            return ()
+    return tuple(splits)
 
 
-def _longest_run(indices: list[int]) -> list[int]:
-    """The longest run of consecutive row indices (the first of equals): the column region.
-    Lines crossing a gutter end it; short lines beyond them (a one-line note under a
-    full-width footnote, a page number) are read in the full-width flow below. When lines
-    crossing no gutter are found outside the run, the run must hold most of the page's lines."""
-    runs: list[list[int]] = []
-    for i in indices:
-        if runs and i == runs[-1][-1] + 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    return max(runs, key=len, default=[])
+def _white_around(run: list[list[Box]], x: float) -> tuple[float, float] | None:
+    """The white strip around ``x`` that the rows printed on both sides of it leave (a page
+    number centred under the columns is on one side only: it narrows no gutter); None when
+    no row is printed on both sides."""
+    before = [max(ends) for row in run if (ends := [w[2] for w in row if w[2] <= x]) and any(w[0] >= x for w in row)]
+    after = [min(starts) for row in run if (starts := [w[0] for w in row if w[0] >= x]) and any(w[2] <= x for w in row)]
+    return (max(before), min(after)) if before else None
+
+
+def band_regions(bands: list[Band]) -> list[Box]:
+    """The regions a page in bands is read in, in reading order: each band's columns from
+    left to right, band after band (``(x0, top, x1, bottom)``, open-ended at the page's edges)."""
+    inf = math.inf
+    regions: list[Box] = []
+    for k, (start, splits) in enumerate(bands):
+        end = bands[k + 1][0] if k + 1 < len(bands) else inf
+        bounds = [-inf, *splits, inf]
+        regions += [(lo, start, hi, end) for lo, hi in zip(bounds, bounds[1:])]
+    return regions
+
+
+def region_of(regions: list[Box], x: float, y: float) -> int:
+    """The index of the region holding the point (the first whose band holds ``y`` if none does)."""
+    for k, (x0, top, x1, bottom) in enumerate(regions):
+        if x0 <= x < x1 and top <= y < bottom:
+            return k
+    return next((k for k, (_, top, _, bottom) in enumerate(regions) if top <= y < bottom), 0)
 
 
 def _coverage(rows: list[list[Box]], left: float, right: float) -> list[int]:
@@ -254,26 +314,6 @@ def _gutter_k(counts: list[int], lo: float, hi: float) -> int | None:
 def columns_note(n: int) -> str:
     """The page's reason when it was read in ``n`` columns."""
     return f"{_COUNTS.get(n, str(n))} columns: read column by column"
-
-
-def _regions(page: Any, columns: tuple[tuple[float, ...], float, float]) -> list[Any]:
-    """Full-width text above, each column from left to right, full-width text below: each a
-    filtered view of the page holding the characters whose centre lies in it."""
-    splits, top, bottom = columns
-
-    def keep(x_lo: float, x_hi: float, y_lo: float, y_hi: float) -> Any:
-        def inside(obj: dict[str, Any]) -> bool:
-            if obj.get("object_type") != "char":
-                return False
-            cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-            return x_lo <= cx < x_hi and y_lo <= cy < y_hi
-        return page.filter(inside)
-
-    inf = float("inf")
-    bounds = [-inf, *splits, inf]
-    return [keep(-inf, inf, -inf, top),
-            *(keep(lo, hi, top, bottom + 0.01) for lo, hi in zip(bounds, bounds[1:])),
-            keep(-inf, inf, bottom + 0.01, inf)]
 
 
 # --------------------------------------------------------------------------- vertical text
