@@ -357,17 +357,17 @@ INF = float("inf")
 
 @pytest.mark.parametrize(("words", "blocks", "bands"), [
     # wrapped text in two columns: split in the gutter from the page's top
-    (_column_words([285.0] * 6), [], [(-INF, (297.5,))]),
+    (_column_words([285.0] * 6), [], [(-INF, (298.0,))]),
     # three columns under a full-width title: a full-width band, then two splits
-    (_three_column_words(), [], [(-INF, ()), (100.0, (197.5, 382.5))]),
+    (_three_column_words(), [], [(-INF, ()), (100.0, (198.0, 383.0))]),
     # the middle column's lines never reach its gutter (labels): not three columns; the
     # clear gutter before the third column still makes two, each line of the left one whole
-    (_three_column_words((190.0, 260.0)), [], [(-INF, ()), (100.0, (325.0,))]),
+    (_three_column_words((190.0, 260.0)), [], [(-INF, ()), (100.0, (322.0,))]),
     # an unruled table: its narrow number columns are not text columns
     (_unruled_table_words(), [], None),
     # a full-width note under the columns, then a short note: a full-width band below
     (_column_words([285.0] * 6) + [(40.0, 200.0, 555.0, 207.0), (40.0, 210.0, 90.0, 217.0)], [],
-     [(-INF, (297.5,)), (200.0, ())]),
+     [(-INF, (298.0,)), (200.0, ())]),
     # short lines crossing no gutter, scattered among full-width ones: not a column layout
     ([(40.0, 100.0 + 14 * i, 555.0 if i % 3 else 90.0, 109.0 + 14 * i) for i in range(12)]
      + [(310.0, 100.0 + 14 * i, 400.0, 109.0 + 14 * i) for i in range(0, 12, 3)], [], None),
@@ -383,12 +383,12 @@ INF = float("inf")
     # too, and the full-width table between them is a band of its own
     (_column_words([285.0] * 6) + [(40.0, 200.0 + 14 * i, 285.0, 209.0 + 14 * i) for i in range(3)]
      + [(310.0, 200.0 + 14 * i, 555.0, 209.0 + 14 * i) for i in range(3)], [(40.0, 182.0, 555.0, 196.0)],
-     [(-INF, (297.5,)), (182.0, ()), (200.0, (297.5,))]),
+     [(-INF, (298.0,)), (182.0, ()), (200.0, (298.0,))]),
     # a table inside the right column does not cut the page
     (_column_words([285.0] * 6) + [(40.0, 200.0 + 14 * i, 285.0, 209.0 + 14 * i) for i in range(3)],
-     [(310.0, 182.0, 555.0, 240.0)], [(-INF, (297.5,))]),
+     [(310.0, 182.0, 555.0, 240.0)], [(-INF, (298.0,))]),
     # a page number centred under the columns narrows no gutter
-    (_column_words([285.0] * 6) + [(290.0, 200.0, 301.0, 209.0)], [], [(-INF, (297.5,))]),
+    (_column_words([285.0] * 6) + [(290.0, 200.0, 301.0, 209.0)], [], [(-INF, (306.0,))]),
 ])
 def test_find_bands(words: list[tuple[float, float, float, float]], blocks: list[tuple[float, float, float, float]],
                     bands: list[tuple[float, tuple[float, ...]]] | None) -> None:

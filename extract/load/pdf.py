@@ -438,7 +438,7 @@ def _recovered_glyphs(chars: list[dict[str, Any]], fontmaps: dict[str, FontMap])
 def _read_plumber(page: Any, number: int, fontmaps: dict[str, FontMap] | None = None,
                   glyphs: GlyphOutcome | None = None) -> _Plumbed:
     """Lines and ruled tables of one page. Text inside a ruled table is replaced by its rows,
-    one tab-separated line per row at the row's height, so cells never interleave. A page of
+    one tab-separated line per row at the row's height, so cells never interleave. A page
     in bands and columns is read band by band, each band's columns left to right, a table
     with the column (or full-width band) that holds it; tategaki is read column by column from
     the right. ``glyphs``: what ``pdf_glyphs`` did to the page's unmapped glyphs (its note and

@@ -193,24 +193,22 @@ def _n_bands(rows: list[list[Box]], counts: list[int], left: float, right: float
         if k is None:
             return None
         xs.append(left + k)
-    runs: list[list[list[Box]]] = [[]]
+    runs: list[tuple[bool, list[list[Box]]]] = [(False, [])]  # (crosses a gutter, rows)
     for row in rows:
         if any(w[0] < x < w[2] for w in row for x in xs):
-            runs.append([row])  # a crossing row: a run of its own
-            runs.append([])
+            runs += [(True, [row]), (False, [])]  # a crossing row: a full-width run of its own
         else:
-            runs[-1].append(row)
-    runs = [run for run in runs if run]
-    strict = [_columns_of(run, xs, width, n, strict=True) for run in runs]
+            runs[-1][1].append(row)
+    runs = [(crossing, run) for crossing, run in runs if run]
+    strict = [() if crossing else _columns_of(run, xs, width, n, strict=True) for crossing, run in runs]
     if not any(strict):
         return None
-    proven = next(found for found in strict if found)
-    splits = [found or (proven if _columns_of(run, xs, width, n, strict=False) else ())
-              for run, found in zip(runs, strict)]
-    if 3 * sum(len(run) for run, found in zip(runs, splits) if found) < len(rows):
+    splits = [found or (tuple(xs) if not crossing and _columns_of(run, xs, width, n, strict=False) else ())
+              for (crossing, run), found in zip(runs, strict)]
+    if 3 * sum(len(run) for (_, run), found in zip(runs, splits) if found) < len(rows):
         return None
     bands: list[Band] = []
-    for run, found in zip(runs, splits):
+    for (_, run), found in zip(runs, splits):
         start = min(w[1] for w in run[0])
         if bands and bands[-1][1] == found:
             continue  # the same layout goes on
@@ -220,7 +218,7 @@ def _n_bands(rows: list[list[Box]], counts: list[int], left: float, right: float
 
 
 def _columns_of(run: list[list[Box]], xs: list[float], width: float, n: int, *, strict: bool) -> tuple[float, ...]:
-    """The split x of each gutter when this run of rows (none crossing ``xs``) is in ``n``
+    """``xs`` (the gutters, which no row of the run crosses) when this run of rows is in ``n``
     columns (``find_bands``' tests; ``strict`` for the run that proves the page is in
     columns), else ()."""
     bounds = [-math.inf, *xs, math.inf]
@@ -233,16 +231,14 @@ def _columns_of(run: list[list[Box]], xs: list[float], width: float, n: int, *, 
     ends = [max(b for _, b in column) for column in columns]
     if strict and any(end - start < width / (2 * n) for start, end in zip(starts, ends)):
         return ()
-    splits = []
     for k in range(n - 1):
         white = _white_around(run, xs[k])
         if white is not None and white[1] - white[0] < MIN_GUTTER:
             return ()
-        splits.append((ends[k] + starts[k + 1]) / 2 if white is None else (white[0] + white[1]) / 2)
         reach_gutter = sum(1 for _, end in columns[k] if ends[k] - end <= 0.2 * (ends[k] - starts[k]))
         if strict and reach_gutter < COLUMN_FILLED * len(columns[k]):
             return ()
-    return tuple(splits)
+    return tuple(xs)
 
 
 def _white_around(run: list[list[Box]], x: float) -> tuple[float, float] | None:
