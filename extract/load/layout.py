@@ -493,7 +493,8 @@ _PAREN = re.compile(r"^\((?P<n>\d{1,2})\)\s*(?P<title>\S.*)$")
 _CIRCLED_CHARS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CIRCLED = re.compile(rf"^(?P<c>[{_CIRCLED_CHARS}])(?:\s?-\s?(?P<sub>\d{{1,2}}))?\s*(?P<title>\S.*)$")
 _BRACKET = re.compile(r"^(?P<num>[【〔][^【】〔〕]{1,30}[】〕])\s*(?:\([^()]{1,30}\))?$")
-# What a 〔…〕 label holds when it is a heading (old-format inserts: 〔効能・効果〕), not a
+# What a 〔…〕 label holds when it is a heading (old-format inserts that print 〔効能・効果〕 where
+# others print 【効能・効果】; in a document with 【…】 headings 〔…〕 labels are no headings), not a
 # citation code (〔TEGM05467〕) or a revision date (〔**2021年10月改訂〕): words, in Japanese.
 _LABEL_TITLE = re.compile(r"^\s*[\u3040-\u30ff\u4e00-\u9fff]")
 # Revision marks before a heading (``*6. 用法及び用量``, ``**【効能・効果】``): the heading is the rest.
@@ -631,6 +632,8 @@ def find_sections(lines: list[Line], text_len: int, *, tabbed_tables: bool = Fal
     the prose that follows."""
     stripped = [ln.text.strip() for ln in lines]
     cands = [c for i, t in enumerate(stripped) if (c := _candidate(i, t)) is not None]
+    if any(c.number.startswith("【") for c in cands):  # 〔…〕 under 【…】 headings is a sub-label
+        cands = [c for c in cands if not c.number.startswith("〔")]
     accepted_decimal = _accept_decimals(cands, stripped, _toc_titles(lines))
     builder = _TreeBuilder(lines, text_len)
     for cand in cands:
