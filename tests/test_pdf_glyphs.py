@@ -87,8 +87,8 @@ def test_carbamazepine_pages_are_read(real_document: Callable[[str], Document], 
 def test_gaiji_glyphs_are_dropped(real_document: Callable[[str], Document], page: int, fragment: str) -> None:
     doc = real_document("product/pi-671450_6219001H1056_2_05.pdf")
     assert [p.status for p in doc.pages] == ["ok"] * 4
-    assert doc.pages[1].reason == "13 glyphs without a Unicode map dropped (font GAIJI)"
-    assert doc.pages[3].reason == "66 glyphs without a Unicode map dropped (font GAIJI)"
+    assert doc.pages[1].reason.endswith("13 glyphs without a Unicode map dropped (font GAIJI)")
+    assert doc.pages[3].reason.endswith("66 glyphs without a Unicode map dropped (font GAIJI)")
     assert _has_line_with(doc, page, fragment)
 
 
