@@ -157,10 +157,7 @@ def test_real_documents_are_classified(real_document: Callable[[str], Document],
                                        doc_type: DocType, cue: str) -> None:
     """The three kinds of issue 17 and, beside them, real inserts and a review that cite or embed
     the same headings."""
-    try:
-        doc = real_document(name)
-    except ValueError as exc:  # the proper-use guide's crop-box crash in the loader (issue 16)
-        pytest.xfail(f"loader cannot read {name} yet: {exc}")
+    doc = real_document(name)
     result = classify(doc)
     assert result.doc_type is doc_type
     assert cue in result.evidence

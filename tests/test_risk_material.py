@@ -46,11 +46,7 @@ def test_a_document_without_a_material_title_is_partial_and_empty() -> None:
 
 @pytest.fixture(scope="module")
 def imbruvica_material(real_document: Callable[[str], Document]) -> ExtractionResult:
-    try:
-        doc = real_document(RMM_PDF)
-    except ValueError as exc:  # the loader's crop-box crash (issue 16), fixed in the loader's branch
-        pytest.xfail(f"loader cannot read {RMM_PDF} yet: {exc}")
-    return extract(doc)
+    return extract(real_document(RMM_PDF))
 
 
 def test_real_material(imbruvica_material: ExtractionResult) -> None:
